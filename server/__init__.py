@@ -1,1 +1,58 @@
-"""GridWatch server."""
+"""GridWatch backend: the Flask app factory."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from .config import Config
+from . import extensions
+from .extensions import db, migrate
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from environment settings, optionally overridden (tests)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(Config(test_config).as_dict())
+    app.json.ensure_ascii = False
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _register_extensions(app)
+    _register_blueprints(app)
+    from .errors import register_error_handlers
+    register_error_handlers(app)
+    from .pipeline.queue import init_queue
+    init_queue(app)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    """Bind the extensions."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True) if ":memory:" not in uri else None
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    db.init_app(app)
+    if uri.startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+    extensions.api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL and foreign keys for the embedded database."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Mount the API blueprints under /api/v1."""
+    from .api import register
+    register(extensions.api)

@@ -1,0 +1,8 @@
+"""The REST API under /api/v1."""
+
+
+def register(api) -> None:
+    """Register every API blueprint with flask-smorest."""
+    from . import auth, media, reports, taxonomy
+    for module in (auth, reports, media, taxonomy):
+        api.register_blueprint(module.blp, url_prefix="/api/v1" + module.PREFIX)

@@ -1,0 +1,56 @@
+"""Bearer-token authentication and role checks."""
+from datetime import timedelta
+from functools import wraps
+
+from flask import current_app, g, request
+
+from .errors import ApiError
+from .extensions import db
+from .models import ApiToken, Role, User, utcnow
+from .security import new_token, token_hash
+
+BEARER = [{"bearerAuth": []}]
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """Create a token for a user; the caller commits."""
+    token, digest = new_token()
+    row = ApiToken(user=user, token_hash=digest,
+                   expires_at=utcnow() + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"]))
+    db.session.add(row)
+    return token, row
+
+
+def _user_from_request() -> User:
+    """The signed-in user for this request, or a 401."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "Sign in first: send 'Authorization: Bearer <token>'.")
+    row = db.session.execute(
+        db.select(ApiToken).where(ApiToken.token_hash == token_hash(token.strip()))
+    ).scalar_one_or_none()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
+        raise ApiError(401, "invalid_token", "The token is unknown, expired or revoked; sign in again.")
+    g.token = row
+    return row.user
+
+
+def current_user() -> User:
+    """The user signed in for this request."""
+    return g.user
+
+
+def auth_required(*roles: Role):
+    """Require a valid bearer token, and one of the roles when given."""
+    allowed = {r.value for r in roles}
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            g.user = _user_from_request()
+            if allowed and g.user.role not in allowed:
+                raise ApiError(403, "forbidden", "Your role may not do this.")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

@@ -1,0 +1,20 @@
+"""Appending to a case's hash-chained event log."""
+from .extensions import db
+from .models import Case, CaseEvent, utcnow
+
+GENESIS = "0" * 64
+
+
+def append_event(case: Case, action: str, to_status: str, *, actor_id: int | None = None,
+                 note: str | None = None, data: dict | None = None) -> CaseEvent:
+    """Record a transition on the case and move it to the new status (the caller commits)."""
+    last = case.events[-1] if case.events else None
+    event = CaseEvent(case_id=case.id, seq=(last.seq + 1) if last else 1, action=action,
+                      from_status=case.status if last else None, to_status=to_status, actor_id=actor_id,
+                      note=note, data=data or {}, created_at=utcnow().replace(microsecond=0),
+                      prev_hash=last.hash if last else GENESIS)
+    event.hash = event.compute_hash()
+    case.events.append(event)
+    case.status = to_status
+    db.session.add(event)
+    return event

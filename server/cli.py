@@ -1,0 +1,109 @@
+"""The ``gridwatch`` command: db, serve, worker, scheduler, sweep, users, demo data."""
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False,
+             load_dotenv=False, set_debug_flag=False)
+def cli():
+    """GridWatch: hazard reports in, handled cases out."""
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int, threads: int):
+    """Run the web app (and the embedded worker when there is no Redis)."""
+    from waitress import serve as waitress_serve
+    from .pipeline.queue import backend
+    app = current_app._get_current_object()
+    queue = backend(app)
+    queue.start()
+    click.echo(f"GridWatch on http://{host}:{port}/  (queue: {queue.name})")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="gridwatch")
+    finally:
+        queue.stop()
+
+
+@cli.command("worker")
+@click.option("--queues", default="transcribe,default", show_default=True, help="comma-separated, in priority order")
+@click.option("--burst", is_flag=True, help="stop when the queues are empty")
+@click.option("--name", default=None)
+@with_appcontext
+def worker(queues: str, burst: bool, name: str | None):
+    """Run an RQ worker with the app context (needs REDIS_URL)."""
+    from .pipeline.worker import run_worker
+    sys.exit(0 if run_worker(current_app._get_current_object(), queues.split(","), burst, name) else 1)
+
+
+@cli.command("scheduler")
+@with_appcontext
+def scheduler():
+    """Run the periodic jobs (the sweeper) on RQ's cron scheduler (needs REDIS_URL)."""
+    from .pipeline.worker import run_scheduler
+    run_scheduler(current_app._get_current_object())
+
+
+@cli.command("sweep")
+@click.option("--grace", default=30, show_default=True, type=int, help="seconds a pending report may wait")
+@with_appcontext
+def sweep_command(grace: int):
+    """Re-enqueue accepted reports whose processing never started or stalled."""
+    from .pipeline.queue import backend
+    from .pipeline.sweeper import sweep
+    count = sweep(grace_seconds=grace)
+    queue = backend()
+    if queue.name == "embedded":
+        queue.drain(timeout=600)
+    click.echo(f"re-enqueued {count} report(s)")
+
+
+@cli.command("seed-demo")
+@click.option("--reports/--no-reports", default=True, help="also load and process the demo reports")
+@with_appcontext
+def seed_demo(reports: bool):
+    """Load the demo city, departments, taxonomy, accounts and reports (idempotent)."""
+    from .demo.seed import seed
+    summary = seed(with_reports=reports)
+    for line in summary:
+        click.echo(line)
+
+
+@cli.group("user")
+def user_group():
+    """Manage accounts."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["resident", "grid_worker", "dept_staff", "supervisor", "admin"]))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--department", default=None, help="department code (dept_staff, supervisor)")
+@click.option("--grid", default=None, help="grid code (grid_worker)")
+@click.option("--phone", default=None)
+@click.option("--display-name", default=None)
+@with_appcontext
+def user_add(username, role, password, department, grid, phone, display_name):
+    """Create an account."""
+    from .accounts import AccountError, create_user
+    try:
+        user = create_user(username=username, role=role, password=password, department=department, grid=grid,
+                           phone=phone, display_name=display_name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"created {user.role} {user.username} (id {user.id})")
+
+
+def main():
+    """Console-script entry point."""
+    os.environ.setdefault("FLASK_APP", "server:create_app")
+    cli(prog_name="gridwatch")

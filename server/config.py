@@ -1,0 +1,74 @@
+"""Configuration read from environment variables."""
+import os
+from pathlib import Path
+
+ENVIRONMENTS = ("production", "demo", "test")
+
+
+def _int(name: str, default: int) -> int:
+    """Read an integer environment variable."""
+    return int(os.environ.get(name, default))
+
+
+def _instance_dir() -> Path:
+    """The folder for local state (SQLite database, media) in a checkout."""
+    return Path(os.environ.get("GRIDWATCH_INSTANCE", Path.cwd() / "instance")).resolve()
+
+
+class Config:
+    """Settings for one app instance; every value can come from the environment."""
+
+    def __init__(self, overrides: dict | None = None):
+        env = os.environ
+        self.GRIDWATCH_ENV = env.get("GRIDWATCH_ENV", "production")
+        instance = _instance_dir()
+        self.INSTANCE_DIR = str(instance)
+        self.SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+            env.get("DATABASE_URL", f"sqlite:///{instance / 'gridwatch.db'}"))
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.MEDIA_ROOT = env.get("MEDIA_ROOT", str(instance / "media"))
+        self.SECRET_KEY = env.get("SECRET_KEY")
+        # Key for personal data at rest; derived from SECRET_KEY when not given.
+        self.DATA_KEY = env.get("DATA_KEY")
+        self.MAX_PHOTO_BYTES = _int("MAX_PHOTO_BYTES", 12 * 1024 * 1024)
+        self.MAX_PHOTOS = _int("MAX_PHOTOS", 6)
+        self.MAX_AUDIO_BYTES = _int("MAX_AUDIO_BYTES", 20 * 1024 * 1024)
+        self.MAX_AUDIO_SECONDS = _int("MAX_AUDIO_SECONDS", 300)
+        self.MAX_PHOTO_PIXELS = _int("MAX_PHOTO_PIXELS", 40_000_000)
+        self.MAX_CONTENT_LENGTH = _int(
+            "MAX_REQUEST_BYTES", self.MAX_PHOTOS * self.MAX_PHOTO_BYTES + self.MAX_AUDIO_BYTES + 1024 * 1024)
+        self.TOKEN_TTL_HOURS = _int("TOKEN_TTL_HOURS", 24 * 7)
+        self.PIPELINE_MAX_ATTEMPTS = _int("PIPELINE_MAX_ATTEMPTS", 4)
+        self.PIPELINE_RETRY_INTERVALS = [int(x) for x in env.get("PIPELINE_RETRY_INTERVALS", "5,30,120").split(",")]
+        self.SWEEP_INTERVAL_SECONDS = _int("SWEEP_INTERVAL_SECONDS", 60)
+        self.WHISPER_MODEL = env.get("WHISPER_MODEL", "small")
+        self.WHISPER_MODEL_DIR = env.get("WHISPER_MODEL_DIR", str(Path.home() / ".cache" / "whisper"))
+        self.WHISPER_QUANTIZE = env.get("WHISPER_QUANTIZE", "0") in ("1", "true", "yes")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.JSON_AS_ASCII = False
+        # flask-smorest: the OpenAPI document at /api/v1/openapi.json
+        self.API_TITLE = "GridWatch API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api/v1"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        for key, value in (overrides or {}).items():
+            setattr(self, key, value)
+        if self.GRIDWATCH_ENV not in ENVIRONMENTS:
+            raise RuntimeError(f"GRIDWATCH_ENV must be one of {ENVIRONMENTS}, not {self.GRIDWATCH_ENV!r}")
+        if not self.SECRET_KEY:
+            if self.GRIDWATCH_ENV == "production":
+                raise RuntimeError("SECRET_KEY must be set (or GRIDWATCH_ENV=demo for a local demo)")
+            self.SECRET_KEY = f"insecure-{self.GRIDWATCH_ENV}-key"
+
+    def as_dict(self) -> dict:
+        """The settings as a mapping for app.config."""
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,15 @@
+"""The data model."""
+from .accounts import ApiToken, Role, User
+from .areas import Area, AreaLevel
+from .cases import Case, CaseDepartment, CaseEvent, verify_chain
+from .categories import Category
+from .departments import Department, DepartmentType
+from .hotspots import Hotspot
+from .reports import PENDING_STAGES, Channel, Media, Report, ReportEvent, Stage, Transcript
+from .types import utcnow
+
+__all__ = [
+    "ApiToken", "Area", "AreaLevel", "Case", "CaseDepartment", "CaseEvent", "Category", "Channel",
+    "Department", "DepartmentType", "Hotspot", "Media", "PENDING_STAGES", "Report", "ReportEvent",
+    "Role", "Stage", "Transcript", "User", "utcnow", "verify_chain",
+]

@@ -1,0 +1,84 @@
+"""Cases, the departments on them, and their hash-chained events."""
+import hashlib
+import json
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Case(db.Model):
+    """A hazard being handled; opened from one report, later reports may join it."""
+
+    __tablename__ = "cases"
+    id = db.Column(db.Integer, primary_key=True)
+    number = db.Column(db.String(32), unique=True)
+    origin_report_id = db.Column(db.Integer, db.ForeignKey("reports.id"), unique=True, nullable=False)
+    category_id = db.Column(db.Integer, db.ForeignKey("categories.id"), index=True)
+    severity = db.Column(db.Integer, nullable=False, default=4)
+    status = db.Column(db.String(24), nullable=False, index=True)
+    needs_manual_dispatch = db.Column(db.Boolean, nullable=False, default=False)
+    hotspot_id = db.Column(db.Integer, db.ForeignKey("hotspots.id", use_alter=True))
+    merged_into_id = db.Column(db.Integer, db.ForeignKey("cases.id"))
+    sign_by = db.Column(UTCDateTime)
+    resolve_by = db.Column(UTCDateTime)
+    closed_at = db.Column(UTCDateTime)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    category = db.relationship("Category")
+    departments = db.relationship("CaseDepartment", lazy="selectin", cascade="all, delete-orphan")
+    events = db.relationship("CaseEvent", order_by="CaseEvent.seq", lazy="selectin")
+
+    def department_ids(self, role: str | None = None) -> list[int]:
+        """The departments on the case, optionally only the lead or the assisting ones."""
+        return [d.department_id for d in self.departments if role is None or d.role == role]
+
+
+class CaseDepartment(db.Model):
+    """A department's part in a case: lead (主办) or assist (协办)."""
+
+    __tablename__ = "case_departments"
+    case_id = db.Column(db.Integer, db.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), primary_key=True)
+    role = db.Column(db.String(8), nullable=False)  # lead | assist
+
+    department = db.relationship("Department", lazy="joined")
+
+
+class CaseEvent(db.Model):
+    """One transition of a case; each event's hash covers the previous one (留痕)."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (db.UniqueConstraint("case_id", "seq"),)
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    seq = db.Column(db.Integer, nullable=False)
+    action = db.Column(db.String(32), nullable=False)
+    from_status = db.Column(db.String(24))
+    to_status = db.Column(db.String(24), nullable=False)
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    note = db.Column(db.Text)
+    data = db.Column(db.JSON, nullable=False, default=dict)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    prev_hash = db.Column(db.String(64), nullable=False)
+    hash = db.Column(db.String(64), nullable=False)
+
+    def compute_hash(self) -> str:
+        """SHA-256 over the previous hash and this event's content."""
+        body = json.dumps({
+            "case_id": self.case_id, "seq": self.seq, "action": self.action,
+            "from": self.from_status, "to": self.to_status, "actor": self.actor_id,
+            "note": self.note, "data": self.data or {},
+            "at": self.created_at.isoformat(),
+        }, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256((self.prev_hash + body).encode()).hexdigest()
+
+
+def verify_chain(events: list[CaseEvent]) -> bool:
+    """True when no event of a case was edited, removed or reordered."""
+    prev = "0" * 64
+    for expected_seq, event in enumerate(events, start=1):
+        if event.seq != expected_seq or event.prev_hash != prev or event.compute_hash() != event.hash:
+            return False
+        prev = event.hash
+    return True

@@ -1,0 +1,21 @@
+"""Public-opinion hotspots: clusters of reports about one hazard."""
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Hotspot(db.Model):
+    """A cluster of related reports that the machine suggests and a supervisor reviews."""
+
+    __tablename__ = "hotspots"
+    id = db.Column(db.Integer, primary_key=True)
+    label = db.Column(db.String(120), nullable=False)
+    keywords = db.Column(db.JSON, nullable=False, default=list)
+    status = db.Column(db.String(16), nullable=False, default="suggested", index=True)
+    size = db.Column(db.Integer, nullable=False, default=0)
+    centroid_lat = db.Column(db.Float)
+    centroid_lon = db.Column(db.Float)
+    first_seen = db.Column(UTCDateTime)
+    last_seen = db.Column(UTCDateTime)
+    case_id = db.Column(db.Integer, db.ForeignKey("cases.id", use_alter=True))
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,1 @@
+"""The background pipeline: transcribe → analyse → route, on RQ or in-process."""

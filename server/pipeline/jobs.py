@@ -1,0 +1,57 @@
+"""The job that carries a report through the pipeline (run by RQ or the embedded worker)."""
+import logging
+import traceback
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import Report, Stage
+from . import stages
+
+log = logging.getLogger(__name__)
+
+STEPS = {
+    Stage.RECEIVED.value: stages.transcribe,
+    Stage.TRANSCRIBED.value: stages.analyse,
+    Stage.ANALYSED.value: stages.route,
+}
+
+
+def process_report(report_id: int) -> str:
+    """Run every remaining stage of a report; safe to run again at any point."""
+    try:
+        return _run_stages(report_id)
+    finally:
+        db.session.remove()
+
+
+def _run_stages(report_id: int) -> str:
+    """Advance stage by stage; each stage commits on its own."""
+    while True:
+        report = db.session.get(Report, report_id, populate_existing=True)
+        if report is None:
+            log.warning("report %s does not exist", report_id)
+            return "missing"
+        step = STEPS.get(report.stage)
+        if step is None:
+            return report.stage
+        try:
+            step(report_id)
+        except Exception as exc:
+            db.session.rollback()
+            if _record_failure(report_id, report.stage, exc):
+                raise
+            return Stage.FAILED.value
+
+
+def _record_failure(report_id: int, stage: str, exc: Exception) -> bool:
+    """Count the failure on the report; True when the queue should retry it."""
+    log.warning("report %s failed in stage %s: %s", report_id, stage, exc)
+    report = db.session.get(Report, report_id, populate_existing=True)
+    report.attempts += 1
+    report.last_error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
+    retry = report.attempts < current_app.config["PIPELINE_MAX_ATTEMPTS"]
+    if not retry:
+        report.set_stage(Stage.FAILED, f"{stage}: {report.last_error}")
+    db.session.commit()
+    return retry

@@ -1,0 +1,46 @@
+"""The city's areas as the pipeline needs them: point-in-grid and place names in text."""
+import threading
+
+from shapely.geometry import Point, shape
+from shapely.prepared import prep
+
+from ..extensions import db
+from ..models import Area, AreaLevel
+
+_lock = threading.Lock()
+_cache: dict = {}
+
+
+class AreaIndex:
+    """Grid polygons for coordinates, and a resolver and segmenter that know the place names."""
+
+    def __init__(self, areas: list[Area]):
+        from nlp.places import PlaceResolver
+        from nlp.segment import Segmenter
+        self.by_code = {a.code: a.id for a in areas}
+        self.grids = [(a.id, prep(shape(a.polygon)), (a.min_lon, a.min_lat, a.max_lon, a.max_lat))
+                      for a in areas if a.level == AreaLevel.GRID.value and a.polygon]
+        codes = {a.id: a.code for a in areas}
+        self.resolver = PlaceResolver([
+            {"code": a.code, "name": a.name, "level": a.level, "parent": codes.get(a.parent_id),
+             "aliases": list(a.aliases or []) + [lm["name"] for lm in (a.landmarks or []) if lm.get("name")]}
+            for a in areas])
+        self.segmenter = Segmenter(self.resolver.names())
+
+    def grid_at(self, lat: float, lon: float) -> int | None:
+        """The grid containing a point."""
+        point = Point(lon, lat)
+        for grid_id, polygon, (x0, y0, x1, y1) in self.grids:
+            if x0 <= lon <= x1 and y0 <= lat <= y1 and polygon.covers(point):
+                return grid_id
+        return None
+
+
+def area_index() -> AreaIndex:
+    """The index for the current area table, rebuilt when the table changes."""
+    version = tuple(db.session.execute(db.select(db.func.count(Area.id), db.func.max(Area.id))).one())
+    with _lock:
+        if _cache.get("version") != version:
+            areas = db.session.execute(db.select(Area)).scalars().all()
+            _cache.update(version=version, index=AreaIndex(areas))
+        return _cache["index"]

@@ -1,0 +1,60 @@
+"""Opening a case for a report: classify, grade, route (triage) and record the dispatch."""
+from triage.classify import KeywordClassifier
+from triage.deadlines import deadlines
+from triage.lifecycle import CaseStatus
+from triage.routing import route as route_rule
+from triage.severity import grade
+
+from ..case_log import append_event
+from ..extensions import db
+from ..models import AreaLevel, Case, CaseDepartment, Category, Department, Report, utcnow
+from ..taxonomy_source import current_taxonomy
+
+MANUAL_DISPATCH_BELOW = 0.45
+
+
+def classify(report: Report, text: str, taxonomy) -> list[tuple[str, float]]:
+    """Category suggestions, best first; a valid hint from the reporter comes first."""
+    suggestions = KeywordClassifier(taxonomy).predict(report.tokens or text)
+    hint = report.category_hint
+    if hint and taxonomy.has(hint):
+        suggestions = [(hint, 1.0)] + [s for s in suggestions if s[0] != hint]
+    return suggestions[:3]
+
+
+def open_case(report: Report, text: str) -> Case:
+    """Create the case for a report with its lead and assisting departments."""
+    taxonomy = current_taxonomy()
+    suggestions = classify(report, text, taxonomy)
+    code, confidence = suggestions[0] if suggestions else (None, 0.0)
+    sub = taxonomy.subcategory(code) if code else None
+    level, reasons = grade(text, sub, reporters=1)
+    district = report.grid.ancestor(AreaLevel.DISTRICT) if report.grid else None
+    lead, assists = route_rule(taxonomy, code, district.code if district else None)
+    manual = confidence < MANUAL_DISPATCH_BELOW
+    category = db.session.execute(db.select(Category).where(Category.code == code)).scalar_one_or_none() \
+        if code else None
+    report.category_id = category.id if category else None
+    report.suggestions = [[c, round(s, 3)] for c, s in suggestions]
+    report.severity, report.severity_reasons = level, reasons
+    now = utcnow()
+    sign_by, resolve_by = deadlines(taxonomy, level, now)
+    case = Case(origin_report_id=report.id, category_id=report.category_id, severity=level,
+                status=CaseStatus.RECEIVED.value, needs_manual_dispatch=manual, sign_by=sign_by,
+                resolve_by=resolve_by, created_at=now)
+    db.session.add(case)
+    db.session.flush()
+    case.number = f"GW{now:%Y%m%d}{case.id:06d}"
+    append_event(case, "create", CaseStatus.RECEIVED.value, note=f"from report {report.id}",
+                 data={"report_id": report.id, "suggestions": report.suggestions, "severity": level,
+                       "severity_reasons": reasons})
+    if manual:
+        return case
+    departments = {d.code: d for d in db.session.execute(
+        db.select(Department).where(Department.code.in_([lead, *assists]))).scalars()}
+    for dept_code, role in [(lead, "lead"), *((a, "assist") for a in assists if a != lead)]:
+        if dept_code in departments:
+            case.departments.append(CaseDepartment(department_id=departments[dept_code].id, role=role))
+    append_event(case, "dispatch", CaseStatus.DISPATCHED.value, note="automatic dispatch",
+                 data={"lead": lead, "assist": [a for a in assists if a != lead]})
+    return case

@@ -1,0 +1,103 @@
+"""The pipeline's stages; each reads a report, does one thing, and commits."""
+import logging
+
+from flask import current_app
+
+from ..extensions import db
+from ..media_store import storage
+from ..models import Report, Stage, Transcript
+from .places import area_index
+from .routing import open_case
+
+log = logging.getLogger(__name__)
+
+
+def _locked(report_id: int) -> Report:
+    """The report, locked against other workers until the commit (PostgreSQL)."""
+    return db.session.get(Report, report_id, with_for_update=True, populate_existing=True)
+
+
+def transcribe(report_id: int) -> None:
+    """Transcribe each voice recording; without a model the report goes on, flagged."""
+    report = db.session.get(Report, report_id)
+    todo = [(m.id, m.storage_key) for m in report.media
+            if m.kind == "audio" and not any(t.media_id == m.id for t in report.transcripts)]
+    db.session.commit()  # no transaction stays open while Whisper runs
+    results = {media_id: _transcribe_file(key) for media_id, key in todo}
+    report = _locked(report_id)
+    if report.stage != Stage.RECEIVED.value:
+        db.session.commit()
+        return
+    for media_id, result in results.items():
+        if not any(t.media_id == media_id for t in report.transcripts):
+            report.transcripts.append(Transcript(media_id=media_id, **result))
+        if result["status"] == "unavailable":
+            report.add_flag("transcription_unavailable")
+        elif result["status"] == "low_confidence":
+            report.add_flag("transcript_needs_review")
+    note = f"{len(results)} recording(s) transcribed" if results else "no voice recording"
+    if any(r["status"] == "unavailable" for r in results.values()):
+        note = "transcription unavailable: " + next(r["error"] for r in results.values() if r["error"])
+    report.set_stage(Stage.TRANSCRIBED, note)
+    db.session.commit()
+
+
+def _transcribe_file(key: str) -> dict:
+    """Whisper's result for one stored recording, or why there is none."""
+    from nlp import transcribe as tr
+    cfg = current_app.config
+    try:
+        model = tr.get_model(cfg["WHISPER_MODEL"], cfg["WHISPER_MODEL_DIR"], quantize=cfg["WHISPER_QUANTIZE"])
+    except tr.ModelUnavailable as exc:
+        log.warning("%s", exc)
+        return {"status": "unavailable", "error": str(exc), "model": cfg["WHISPER_MODEL"]}
+    with storage().open(key) as fh:
+        audio = tr.decode_audio(fh.read(), max_seconds=cfg["MAX_AUDIO_SECONDS"])
+    out = tr.transcribe(model, audio, model_name=cfg["WHISPER_MODEL"])
+    return {"status": "low_confidence" if out["low_confidence"] else "ok", "text": out["text"],
+            "segments": out["segments"], "language": out["language"], "avg_logprob": out["avg_logprob"],
+            "no_speech_prob": out["no_speech_prob"], "duration": out["duration"], "model": out["model"]}
+
+
+def full_text(report: Report) -> str:
+    """The report's words: what was typed and what was said."""
+    heard = [t.corrected_text or t.text for t in report.transcripts if (t.corrected_text or t.text)]
+    return "\n".join(p for p in [report.text, *heard] if p)
+
+
+def analyse(report_id: int) -> None:
+    """Normalise, segment, extract keywords, mask personal data, place the report in a grid."""
+    from nlp.keywords import extract
+    from nlp.pii import mask
+    from nlp.text import normalise
+    index = area_index()
+    report = _locked(report_id)
+    if report.stage != Stage.TRANSCRIBED.value:
+        db.session.commit()
+        return
+    text = normalise(full_text(report))
+    report.tokens = index.segmenter.cut(text)
+    report.keywords = [[w, round(s, 4)] for w, s in extract(report.tokens, top_k=8)]
+    report.text_masked = mask(report.text)
+    if report.lat is not None and report.lon is not None:
+        report.grid_id = index.grid_at(report.lat, report.lon)
+    place = index.resolver.resolve(" ".join(filter(None, [report.address, text])))
+    if place is not None:
+        report.place_code = place["code"]
+        if report.grid_id is None and place["level"] == "grid":
+            report.grid_id = index.by_code.get(place["code"])
+    note = "in grid" if report.grid_id else "no grid found"
+    report.set_stage(Stage.ANALYSED, note)
+    db.session.commit()
+
+
+def route(report_id: int) -> None:
+    """Classify, grade and route the report into a case."""
+    report = _locked(report_id)
+    if report.stage != Stage.ANALYSED.value:
+        db.session.commit()
+        return
+    case = open_case(report, full_text(report))
+    report.case_id = case.id
+    report.set_stage(Stage.ROUTED, f"case {case.number}")
+    db.session.commit()

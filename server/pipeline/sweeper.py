@@ -1,0 +1,42 @@
+"""Re-enqueue accepted reports whose processing never started or stalled."""
+import logging
+from datetime import timedelta
+
+from ..extensions import db
+from ..models import PENDING_STAGES, Report, utcnow
+from .queue import backend, queue_for
+
+log = logging.getLogger(__name__)
+GRACE_SECONDS = 30
+BATCH = 500
+
+
+def sweep(grace_seconds: int | None = None) -> int:
+    """Enqueue pending reports that have no live job; returns how many were enqueued."""
+    grace = timedelta(seconds=GRACE_SECONDS if grace_seconds is None else grace_seconds)
+    cutoff = utcnow() - grace
+    queue = backend()
+    enqueued, last_id = 0, 0
+    while True:
+        rows = db.session.execute(
+            db.select(Report.id, Report.has_audio)
+            .where(Report.stage.in_(PENDING_STAGES), Report.stage_updated_at <= cutoff, Report.id > last_id)
+            .order_by(Report.id).limit(BATCH)).all()
+        if not rows:
+            break
+        last_id = rows[-1].id
+        active = queue.active_ids([r.id for r in rows])
+        for row in rows:
+            if row.id not in active:
+                queue.enqueue(row.id, queue_for(row.has_audio), replace=True)
+                enqueued += 1
+    db.session.remove()
+    if enqueued:
+        log.info("sweeper re-enqueued %s reports", enqueued)
+    return enqueued
+
+
+def sweep_job() -> int:
+    """The scheduled form of the sweep (runs inside a worker with the app context)."""
+    return sweep()
+
