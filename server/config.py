@@ -37,6 +37,8 @@ class Config:
         self.MAX_PHOTO_PIXELS = _int("MAX_PHOTO_PIXELS", 40_000_000)
         self.MAX_CONTENT_LENGTH = _int(
             "MAX_REQUEST_BYTES", self.MAX_PHOTOS * self.MAX_PHOTO_BYTES + self.MAX_AUDIO_BYTES + 1024 * 1024)
+        self.ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
+        self.ARGON2_MEMORY_KIB = _int("ARGON2_MEMORY_KIB", 65536)
         self.TOKEN_TTL_HOURS = _int("TOKEN_TTL_HOURS", 24 * 7)
         self.PIPELINE_MAX_ATTEMPTS = _int("PIPELINE_MAX_ATTEMPTS", 4)
         self.PIPELINE_RETRY_INTERVALS = [int(x) for x in env.get("PIPELINE_RETRY_INTERVALS", "5,30,120").split(",")]

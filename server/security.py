@@ -12,19 +12,27 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
-_hasher = PasswordHasher()
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the app's cost settings (lowered only in tests)."""
+    ext = current_app.extensions
+    if "gridwatch_hasher" not in ext:
+        cfg = current_app.config
+        ext["gridwatch_hasher"] = PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_KIB"])
+    return ext["gridwatch_hasher"]
 
 
 def hash_password(password: str) -> str:
     """Argon2id hash of a password."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """Whether the password matches the stored hash."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

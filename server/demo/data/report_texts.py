@@ -65,8 +65,10 @@ INCIDENTS = [
                    "现场秩序正常。", cat=GAS, ch="patrol", photo="gas"),
             R(text="小孩放学回来不敢进楼，7栋这个情况到底安不安全，给个说法", cat=GAS),
             R(text="气味淡了一些，但3楼还是有，窗户都开着"),
-            R(text="建议对桂花园小区老旧燃气管道进行全面排查，7栋今天这种情况不是第一次了，"
-                   "去年冬天也闻到过。", cat=GAS, ch="web", coords=False),
+            R(text="建议对桂花园小区老旧燃气管道进行全面排查。7栋今天这种情况不是第一次了，去年冬天也闻到过，"
+                   "当时燃气公司来人看了一下说没事就走了。小区是2003年交房的，楼道里的燃气立管锈得很厉害，"
+                   "有的住户自己改过管子，物业也说不清楚。希望这次查彻底，给住户一个书面结论。",
+              cat=GAS, ch="web", coords=False),
         ],
     },
     {
@@ -83,8 +85,11 @@ INCIDENTS = [
               cat=FIRE, ch="hotline", coords=False, addr="滨江区湘春街道老码头农贸市场东侧"),
             R(text="消防通道上全是泡沫箱、菜筐，还有人拉了电线搞冷柜", cat=FIRE, photo="fire_lane"),
             R(text="老码头市场的消防通道问题反映过不止一次了，每次城管来了清一下，第二天又堆满。"
-                   "希望建立长效管理机制。", ch="web", coords=False),
-            R(text="早上送货的货车全停在消防通道上，救护车上次进来都调不了头", anon=True),
+                   "市场里面都是木板隔的摊位，电线乱拉，冬天还有人用炭火盆取暖，真要着起火来后果不堪设想。"
+                   "希望市场开办方、街道和执法部门一起建立长效管理机制，划线、装地桩，不要只搞运动式清理。",
+              ch="web", coords=False),
+            R(text="早上送货的货车全停在消防通道上，救护车上次进来都调不了头", anon=True,
+              photo="fire_lane"),
             R(text="就是老码头菜市场那个后门啊 消防通道又堵了 全是板车 你们管不管", voice=True),
             R(text="今天又堵上了，拍了照片，市场管理方说不归他们管", photo="fire_lane"),
             R(text="来电人系老码头农贸市场附近居民，反映市场消防通道被湘AD3526等多辆车辆占用，"
@@ -108,7 +113,7 @@ INCIDENTS = [
             R(text="莲塘路隧道里有辆出租车湘A·T5823熄火了，司机站车顶上，快来人", photo="water"),
             R(text="建议在莲塘路下穿隧道入口设置积水水位警示牌和自动拦截杆，今天暴雨又淹了，十分危险。",
               cat=FLOOD, ch="web", coords=False),
-            R(text="隧道积水 水很深 别过来", anon=True),
+            R(text="莲塘隧道积水了 水很深 大家千万别往这边开", anon=True),
             R(text="水淹到车门了，隧道两头都堵死了，绕行莲塘新村那边也慢", photo="water",
               who="13800000001"),
             R(text="来电人称驾车途经莲塘路隧道时车辆涉水熄火，本人已脱困，车辆仍在隧道内，"
@@ -118,7 +123,8 @@ INCIDENTS = [
             R(text="隧道这边还是淹着的 水泵房那边好像没电 一直没抽", voice=True),
             R(text="莲塘路下穿隧道排水能力不足，雨停后已三个多小时仍有大量积水，影响早高峰通行。",
               cat=FLOOD, ch="web"),
-            R(text="水退得差不多了，隧道里全是淤泥，路面很滑，建议冲洗后再放行", cat=ROAD),
+            R(text="水退得差不多了，隧道里全是淤泥，路面很滑，建议冲洗后再放行", cat=ROAD,
+              photo="water"),
         ],
     },
     {
@@ -128,7 +134,8 @@ INCIDENTS = [
         "reports": [
             R(text="金霞路小学门口往东50米人行道上井盖不见了，一个大黑洞，小孩子上学要经过",
               cat=ROAD, photo="manhole"),
-            R(text="金霞路上有个阴井盖没了，晚上路灯暗根本看不见，刚才差点一脚踩进去"),
+            R(text="金霞路上有个阴井盖没了，晚上路灯暗根本看不见，刚才差点一脚踩进去",
+              photo="manhole"),
             R(text="市民来电反映：东湖区金霞路金霞路小学东侧人行道一处井盖缺失，已有行人险些跌落，"
                    "请求尽快设置警示并补装井盖。",
               cat=ROAD, ch="hotline", coords=False, addr="东湖区金霞路（金霞路小学东侧）"),
@@ -202,7 +209,7 @@ INCIDENTS = [
         "reports": [
             R(text="福源商厦门口那棵大樟树被风刮歪了，斜在人行道上，根都翘起来了", cat=TREE,
               photo="tree"),
-            R(text="福源商厦楼顶的广告牌一边松了，风一吹哐当哐当响，下面全是人"),
+            R(text="福源商厦楼顶的广告牌一边松了，风一吹哐当哐当响，下面全是人", photo="generic"),
             R(text="福源路这边风好大 商场那个大招牌在晃 好吓人 赶紧叫人来", voice=True),
             R(text="市民来电反映：滨江区福源商厦外墙大型广告牌受大风影响出现松动、一角脱落悬挂，"
                    "下方为公交站台，行人较多，请求立即处置。",
@@ -224,7 +231,7 @@ INCIDENTS = [
         "reports": [
             R(text="纺织厂宿舍2栋外墙瓷砖又掉了，落在楼下停车棚上，砸了个大坑", cat=BUILDING,
               photo="facade", addr="纺织厂宿舍2栋"),
-            R(text="老楼外墙的砖一块一块往下掉，我们每天出门都要贴着墙跑"),
+            R(text="老楼外墙的砖一块一块往下掉，我们每天出门都要贴着墙跑", photo="facade"),
             R(text="市民来电反映：福源巷纺织厂宿舍2栋（约1985年建成）外墙饰面砖大面积空鼓脱落，"
                    "已砸坏一辆电动车，请求住建部门鉴定并设置防护。",
               cat=BUILDING, ch="hotline", coords=False, addr="滨江区福源巷纺织厂宿舍2栋"),
@@ -234,7 +241,7 @@ INCIDENTS = [
                    "希望纳入老旧小区改造计划。", cat=BUILDING, ch="web", coords=False),
             R(text="今天早上又掉了一块，就在单元门口，有巴掌那么大，明天在掉下来砸到人怎么办",
               photo="facade"),
-            R(text="能不能先搭个防护网？下雨天外墙渗水，掉得更厉害", cat=BUILDING),
+            R(text="能不能先搭个防护网？下雨天外墙渗水，掉得更厉害", cat=BUILDING, photo="facade"),
             R(text="来电人（身份证号430102197803152046）称其为纺织厂宿舍2栋业主，外墙脱落至今未处理，"
                    "要求明确责任主体及维修资金来源。",
               ch="hotline", coords=False, addr="纺织厂宿舍2栋", who="13800000023"),
@@ -278,8 +285,10 @@ INCIDENTS = [
             R(text="眼睛辣辣的，窗户缝都塞了毛巾还是有味道"),
             R(text="这个厂白天不开工，专门晚上十点以后生产，大家注意一下时间规律", anon=True),
             R(text="厂区那边烟囱在冒黄烟，拍了视频但是传不上来", photo="generic", cat=POLLUTION),
-            R(text="宏达精细化工厂距新桥安置小区不足500米，多年来异味扰民问题反复出现，"
-                   "请公开该企业环评批复及排污许可情况。", cat=POLLUTION, ch="web", coords=False),
+            R(text="宏达精细化工厂距新桥安置小区不足500米，多年来异味扰民问题反复出现，每次投诉后消停几天，"
+                   "过一阵又开始，而且总是在晚上。小区里有两千多户居民，还有新桥小学，孩子们天天闻这个味道。"
+                   "请公开该企业的环评批复、排污许可和在线监测数据，并依法查处。",
+              cat=POLLUTION, ch="web", coords=False),
             R(text="是不是泄漏了？味道比平时重很多，要不要疏散", cat=CHEM),
             R(text="我家老人哮喘发作了，这个味道真的受不了"),
             R(text="来电人称居住在新桥安置小区5栋，凌晨一点左右闻到强烈刺鼻气味，伴有头晕，"
@@ -364,7 +373,7 @@ SINGLETONS = [
     R(text="丹桂苑小区5栋楼顶违规搭建彩钢板房，面积约40平方米，内有人员居住，存在消防及结构安全隐患。",
       cat=BUILDING, ch="patrol", landmark="丹桂苑小区", photo="generic"),
     R(text="网格内桂花路排水沟被建筑垃圾堵塞约20米，雨天易积水倒灌临街商铺，建议安排清淤。",
-      ch="patrol", grid=G01),
+      ch="patrol", grid=G01, photo="generic"),
     # 西岭区
     R(text="桃花岭小学放学的时候门口一堆家长车乱停，学生从车缝里钻出来，好几次差点被装",
       landmark="桃花岭小学"),
@@ -390,12 +399,14 @@ SINGLETONS = [
     R(text="枫林路有个KTV每天半夜两三点还在放音乐，还有人喝醉了在路边闹事", cat=ORDER,
       grid="D01-S01-C02-G02", anon=True),
     R(text="莲塘路在建地铁站工地夜间施工噪音大，渣土车进出不冲洗，路上全是泥，扬尘严重。",
-      cat=POLLUTION, ch="web", grid="D01-S02-C02-G02"),
+      cat=POLLUTION, ch="web", grid="D01-S02-C02-G02",
+      photo="generic"),
     R(text="桃花岭小学旁边新开了一家网吧，经常有小学生进去，老板也不查身份证", cat=SCHOOL,
       landmark="桃花岭小学"),
-    R(text="楓林路的路燈壞了一整排，晚上很黑，走夜路不安全", grid="D01-S01-C02-G03"),
+    R(text="楓林路的路燈壞了一整排，晚上很黑，走夜路不安全", grid="D01-S01-C02-G03",
+      photo="generic"),
     R(text="楼上邻居把花盆摆在窗台外面，没有任何固定，风一吹就晃，下面是小区主干道",
-      grid="D01-S02-C01-G03", anon=True),
+      grid="D01-S02-C01-G03", anon=True, photo="generic"),
     R(text="气象预报明后天有强对流天气，建议提醒各小区物业提前加固临时搭建物、清理阳台杂物，"
            "防范大风冰雹。", cat=WEATHER, ch="web", grid="D01-S01-C02-G01", hours_ago=60.0),
     # 滨江区
@@ -419,7 +430,7 @@ SINGLETONS = [
            "多次协调未果，邻里矛盾激化。", cat=DISPUTE, ch="hotline", landmark="东风花园",
       coords=False, addr="滨江区东风花园3栋"),
     R(text="新河菜市场那家卖鱼的不知道用的什么药水泡鱼，鱼一直不死，颜色还怪怪的",
-      landmark="新河菜市场"),
+      landmark="新河菜市场", photo="generic"),
     R(text="新河幼儿园好几个小朋友手上嘴巴上长泡泡，是不是手足口病，幼儿园也不通知", cat=DISEASE,
       landmark="新河幼儿园", anon=True),
     R(text="五一路东风路口天桥的台阶砖松了好几块，踩上去会动", cat=ROAD, grid="D02-S02-C01-G03",
@@ -434,7 +445,8 @@ SINGLETONS = [
       grid="D02-S02-C01-G02", voice=True),
     R(text="小区有人在家里养了十几条狗，天天叫，狗屎也不清理，说了还骂人", landmark="湘春里小区",
       anon=True),
-    R(text="小区门口的消防栓被人拧开偷水洗车，水流了一地", grid="D02-S02-C02-G03"),
+    R(text="小区门口的消防栓被人拧开偷水洗车，水流了一地", grid="D02-S02-C02-G03",
+      photo="water"),
     R(text="这雨下得太大了 我们这条巷子的下水道往上冒水 水都进店里了", grid="D02-S01-C01-G01",
       voice=True, hours_ago=52.2),
     R(text="万象汇门口的玻璃雨棚裂了一大块，用胶带贴着，下面天天有人排队买奶茶", cat=BUILDING,
@@ -459,7 +471,7 @@ SINGLETONS = [
            "请求燃气及消防部门检查。", cat=GAS, ch="hotline", landmark="双塘敬老院", coords=False,
       addr="东湖区双塘敬老院"),
     R(text="菜市场门口那个卖凉菜的没有遮盖，苍蝇到处飞，上礼拜有人吃了拉肚子",
-      landmark="樟树坪菜市场"),
+      landmark="樟树坪菜市场", photo="generic"),
     R(text="金霞路跟東二環交叉口的紅綠燈太短，老人家過不完馬路", cat=TRAFFIC,
       grid="D03-S01-C02-G03"),
     R(text="樟树坪后山有一块大石头松动了，昨晚下大雨滚下来一些碎石到路上", cat=GEO,

@@ -1,0 +1,91 @@
+"""Word segmentation with jieba, a public-safety dictionary and place names."""
+
+import threading
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+from nlp.text import normalise
+
+# Single characters that carry meaning in hazard reports and are kept as tokens.
+KEEP_SINGLE = frozenset("火水电气烟油雨雪冰雷毒蛇狗鼠树桥坑")
+PLACE_FREQ = 50000
+
+
+def _data_path(name: str):
+    """Return a traversable for a file shipped in nlp/data."""
+    return resources.files("nlp").joinpath("data", name)
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Return the shipped stop-word list."""
+    text = _data_path("stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip())
+
+
+def _is_noise(token: str) -> bool:
+    """Tell whether a token is only punctuation, symbols, spaces or digits."""
+    return all(
+        ch.isspace() or ch.isdigit() or unicodedata.category(ch)[0] in "PSZ" for ch in token
+    )
+
+
+class Segmenter:
+    """A private jieba tokenizer loaded with the domain dictionary and extra place names."""
+
+    def __init__(self, place_names: Iterable[str] = ()):
+        """Remember the place names; the jieba dictionary is built on first use."""
+        self._pending = [n for n in place_names if n]
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    def _ready(self):
+        """Return the initialised tokenizer, building it once."""
+        if self._tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    import jieba
+
+                    tk = jieba.Tokenizer()
+                    tk.initialize()
+                    with _data_path("domain_dict.txt").open("rb") as f:
+                        tk.load_userdict(f)
+                    for name in self._pending:
+                        tk.add_word(name, PLACE_FREQ, "ns")
+                    self._pending = []
+                    self._tokenizer = tk
+        return self._tokenizer
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Add words (e.g. place names) to this segmenter's dictionary."""
+        words = [normalise(w) for w in words if w and w.strip()]
+        with self._lock:
+            if self._tokenizer is None:
+                self._pending.extend(words)
+                return
+        for w in words:
+            self._tokenizer.add_word(w, PLACE_FREQ, "ns")
+
+    def cut(self, text: str) -> list[str]:
+        """Return the content words of text, in order."""
+        text = normalise(text)
+        if not text:
+            return []
+        stop = stopwords()
+        tokens = []
+        for tok in self._ready().cut(text, HMM=True):
+            tok = tok.strip()
+            if not tok or tok in stop or _is_noise(tok):
+                continue
+            if len(tok) == 1 and tok not in KEEP_SINGLE:
+                continue
+            tokens.append(tok)
+        return tokens
+
+
+@lru_cache(maxsize=1)
+def default_segmenter() -> Segmenter:
+    """Return the process-wide segmenter without place names."""
+    return Segmenter()

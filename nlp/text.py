@@ -1,0 +1,48 @@
+"""Text normalisation: width, script, whitespace and stray symbols."""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Emoji and pictographs, their joiners, variation selectors, keycaps and tag characters.
+_EMOJI = re.compile(
+    "["
+    "\U0001f000-\U0001faff"  # mahjong .. symbols and pictographs extended-A
+    "\u2600-\u27bf"  # miscellaneous symbols, dingbats
+    "\u2300-\u23ff"  # miscellaneous technical (watch, hourglass, ...)
+    "\u2b00-\u2bff"  # arrows and stars (e.g. U+2B50 star)
+    "\ufe00-\ufe0f"  # variation selectors
+    "\u200d\u20e3"  # zero-width joiner, combining keycap
+    "\U000e0020-\U000e007f"  # tag characters (flag sequences)
+    "]+"
+)
+_WHITESPACE = re.compile(r"\s+")
+# Format, private-use and surrogate code points; control characters other than whitespace.
+_DROP_CATEGORIES = {"Cf", "Co", "Cs", "Cn"}
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    """Return the shared traditional-to-simplified converter."""
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _drop_char(ch: str) -> bool:
+    """Tell whether a character is a control or invisible code point to remove."""
+    cat = unicodedata.category(ch)
+    if cat == "Cc":
+        return not ch.isspace()
+    return cat in _DROP_CATEGORIES
+
+
+def normalise(text: str) -> str:
+    """Return text in NFKC form, simplified script, without emoji or controls, whitespace collapsed."""
+    if not text:
+        return ""
+    text = _EMOJI.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if not _drop_char(ch))
+    text = _converter().convert(text)
+    return _WHITESPACE.sub(" ", text).strip()

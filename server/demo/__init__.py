@@ -1,0 +1,1 @@
+"""Demo city data and the command that loads it."""

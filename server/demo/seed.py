@@ -1,0 +1,133 @@
+"""Load the demo city into the configured database; safe to run again."""
+import uuid
+from datetime import timedelta
+
+from shapely.geometry import shape
+
+from ..accounts import create_user
+from ..extensions import db
+from ..intake import Upload, accept_report
+from ..models import Area, Category, Department, Report, User, utcnow
+from .data import load
+from .media import demo_photo, demo_voice
+
+DEMO_NAMESPACE = uuid.UUID("6f1c1d2e-5d0b-4c53-9a53-3d1f1c0de5a1")
+ROLE_ORDER = ["resident", "grid_worker", "dept_staff", "supervisor", "admin"]
+
+
+def seed(with_reports: bool = True) -> list[str]:
+    """Seed reference data, then (optionally) the demo reports; returns lines to print."""
+    seed_reference()
+    lines = []
+    if with_reports:
+        created = seed_reports()
+        processed = process_pending()
+        from ..hotspots import recluster
+        hotspots = recluster()
+        lines.append(f"demo reports: {created} new, {processed} processed, {hotspots} hotspots")
+    lines.append("demo logins (one per role):")
+    users = load("users")
+    for role in ROLE_ORDER:
+        account = next(u for u in users if u["role"] == role)
+        lines.append(f"  {role:<12} {account['username']:<14} password: {account['password']}")
+    return lines
+
+
+def seed_reference() -> None:
+    """Departments, areas, categories and accounts (upserted by code / username)."""
+    _seed_departments()
+    _seed_areas()
+    seed_categories()
+    _seed_users()
+    db.session.commit()
+
+
+def _seed_departments() -> None:
+    existing = {d.code: d for d in db.session.execute(db.select(Department)).scalars()}
+    for item in load("departments"):
+        dept = existing.get(item["code"]) or Department(code=item["code"])
+        dept.name, dept.name_en, dept.type, dept.phone = item["name"], item["name_en"], item["type"], item["phone"]
+        db.session.add(dept)
+    db.session.flush()
+
+
+def _seed_areas() -> None:
+    existing = {a.code: a for a in db.session.execute(db.select(Area)).scalars()}
+    for item in load("areas"):  # parents come before children in the file
+        area = existing.get(item["code"]) or Area(code=item["code"])
+        min_lon, min_lat, max_lon, max_lat = shape(item["polygon"]).bounds
+        area.name, area.name_en, area.level = item["name"], item.get("name_en"), item["level"]
+        area.parent = existing.get(item["parent"]) if item["parent"] else None
+        area.polygon, area.aliases, area.landmarks = item["polygon"], item.get("aliases", []), item.get("landmarks", [])
+        area.min_lat, area.min_lon, area.max_lat, area.max_lon = min_lat, min_lon, max_lat, max_lon
+        existing[area.code] = area
+        db.session.add(area)
+    db.session.flush()
+
+
+def seed_categories() -> None:
+    """The taxonomy from triage's shipped file into the categories table."""
+    from triage.taxonomy import load_default
+    taxonomy = load_default()
+    departments = {d.code: d for d in db.session.execute(db.select(Department)).scalars()}
+    existing = {c.code: c for c in db.session.execute(db.select(Category)).scalars()}
+    for risk_class in taxonomy.classes:
+        row = existing.get(risk_class.code) or Category(code=risk_class.code)
+        row.name, row.name_en = risk_class.name_zh, risk_class.name_en
+        existing[row.code] = row
+        db.session.add(row)
+    for sub in taxonomy.subcategories:
+        row = existing.get(sub.code) or Category(code=sub.code)
+        row.parent = existing[sub.code.split(".")[0]]
+        row.name, row.name_en, row.keywords, row.examples = sub.name_zh, sub.name_en, sub.keywords, sub.examples
+        row.default_severity = sub.default_severity
+        row.lead_department = departments.get(sub.lead)
+        row.assist_department_codes = list(sub.assist)
+        db.session.add(row)
+    db.session.flush()
+
+
+def _seed_users() -> None:
+    taken = set(db.session.execute(db.select(User.username)).scalars())
+    for item in load("users"):
+        if item["username"] not in taken:
+            create_user(username=item["username"], role=item["role"], password=item["password"],
+                        department=item.get("department"), grid=item.get("grid"), phone=item.get("phone"),
+                        display_name=item.get("display_name"), commit=False)
+
+
+def seed_reports() -> int:
+    """The demo reports, through the same intake as the API; returns how many were new."""
+    users = {u.username: u for u in db.session.execute(db.select(User)).scalars()}
+    now, created = utcnow(), 0
+    for i, item in enumerate(load("reports")):
+        client_uuid = str(uuid.uuid5(DEMO_NAMESPACE, f"demo-report-{i}"))
+        if db.session.execute(db.select(Report.id).where(Report.client_uuid == client_uuid)).first():
+            continue
+        at = now - timedelta(hours=item["hours_ago"])
+        fields = {"client_uuid": client_uuid, "text": item["text"], "category_hint": item["category_hint"],
+                  "lat": item["lat"], "lon": item["lon"], "address": item["address"], "occurred_at": at,
+                  "anonymous": item["anonymous"], "channel": item["channel"]}
+        photos = [Upload("photos", demo_photo(item["photo"], i))] if item.get("photo") else []
+        audio = Upload("audio", demo_voice(item["text"])) if item.get("voice") else None
+        report, new = accept_report(users[item["reporter"]], fields, photos, audio, check_channel=False)
+        if new:
+            report.created_at = at
+            for event in report.events:
+                event.created_at = at
+            db.session.commit()
+            created += 1
+    return created
+
+
+def process_pending() -> int:
+    """Run the pipeline on every pending report, here and now."""
+    from ..models import PENDING_STAGES
+    from ..pipeline.jobs import process_report
+    ids = list(db.session.execute(db.select(Report.id).where(Report.stage.in_(PENDING_STAGES))).scalars())
+    for report_id in ids:
+        try:
+            process_report(report_id)
+        except Exception:  # recorded on the report; the sweeper retries it later
+            pass
+    return len(ids)

@@ -1,0 +1,99 @@
+"""Fixtures: apps built from the factory on SQLite and on the local PostgreSQL."""
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from server import create_app
+from server.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A private schema in the local PostgreSQL database ``test``, dropped at the end."""
+    schema = f"gw_test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory):
+    """A database file for the session."""
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'gridwatch.db'}"
+
+
+def test_config(db_url: str, tmp_path, **overrides) -> dict:
+    """Settings for an app under test."""
+    config = {
+        "GRIDWATCH_ENV": "test", "SQLALCHEMY_DATABASE_URI": db_url, "REDIS_URL": None,
+        "MEDIA_ROOT": str(tmp_path / "media"), "INSTANCE_DIR": str(tmp_path),
+        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "PIPELINE_RETRY_INTERVALS": [0, 1, 1],
+        "WHISPER_MODEL": "absent-model", "WHISPER_MODEL_DIR": str(tmp_path / "no-models"),
+    }
+    config.update(overrides)
+    return config
+
+
+_migrated: set[str] = set()
+
+
+def fresh_database(app) -> None:
+    """Migrate once per database, then empty every table."""
+    from flask_migrate import upgrade
+    with app.app_context():
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        if url not in _migrated:
+            upgrade()
+            _migrated.add(url)
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(sa.text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
+                for table in reversed(tables):
+                    conn.execute(sa.text(f"DELETE FROM {table}"))
+                conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+        db.session.remove()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, sqlite_url):
+    """Each test using this runs on SQLite and on PostgreSQL."""
+    return sqlite_url if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def app(db_url, tmp_path):
+    """An app on an empty, migrated database with the embedded queue (not started)."""
+    app = create_app(test_config(db_url, tmp_path))
+    fresh_database(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def city(app):
+    """The demo city's reference data: departments, areas, taxonomy and accounts."""
+    from server.demo.seed import seed_reference
+    with app.app_context():
+        seed_reference()
+    return app

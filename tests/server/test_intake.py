@@ -1,0 +1,158 @@
+"""POST /reports: validation, media by content, idempotent re-sends."""
+import io
+
+import pytest
+
+from server.extensions import db
+from server.models import Media, Report
+
+from .. import media_fixtures as mf
+from ..helpers import LOGIN, login, new_uuid
+
+
+@pytest.fixture
+def resident(client, city):
+    """The demo resident's Authorization header."""
+    return login(client, LOGIN["resident"])
+
+
+def post_multipart(client, headers, fields, photos=(), audio=None):
+    """Send a multipart report."""
+    data = dict(fields)
+    if photos:
+        data["photos"] = [(io.BytesIO(b), f"p{i}.jpg") for i, b in enumerate(photos)]
+    if audio is not None:
+        data["audio"] = (io.BytesIO(audio), "voice.m4a")
+    return client.post("/api/v1/reports", data=data, headers=headers, content_type="multipart/form-data")
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+
+
+def test_text_report_is_accepted_with_stage_received(client, app, resident):
+    body = {"client_uuid": new_uuid(), "text": "小区门口井盖不见了", "lat": 28.2, "lon": 112.95}
+    response = client.post("/api/v1/reports", json=body, headers=resident)
+    report = response.get_json()
+    assert response.status_code == 201
+    assert report["stage"] == "received" and report["text"] == body["text"]
+    assert report["timeline"][0]["stage"] == "received"
+
+
+def test_photo_and_voice_report_stores_clean_files(client, app, resident):
+    fields = {"client_uuid": new_uuid(), "text": "楼道飞线充电", "anonymous": "true"}
+    response = post_multipart(client, resident, fields, photos=[mf.jpeg_with_exif(), mf.png_bytes()],
+                              audio=mf.audio_bytes("m4a"))
+    report = response.get_json()
+    assert response.status_code == 201, report
+    kinds = [(m["kind"], m["mime"]) for m in report["media"]]
+    assert kinds == [("photo", "image/jpeg"), ("photo", "image/png"), ("audio", "audio/mp4")]
+    assert report["anonymous"] is True
+    photo = client.get(report["media"][0]["url"], headers=resident)
+    assert photo.status_code == 200 and photo.data[:2] == b"\xff\xd8"
+    assert b"Exif" not in photo.data[:4096]
+    assert client.get(report["media"][0]["thumb_url"], headers=resident).status_code == 200
+    assert report["media"][2]["duration"] > 1
+
+
+@pytest.mark.parametrize("fmt", ["3gp", "ogg", "mp3", "wav"])
+def test_every_phone_audio_format_is_accepted(client, resident, fmt):
+    response = post_multipart(client, resident, {"client_uuid": new_uuid()}, audio=mf.audio_bytes(fmt))
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["media"][0]["kind"] == "audio"
+
+
+def test_same_uuid_twenty_more_times_leaves_one_report(client, app, resident):
+    fields = {"client_uuid": new_uuid(), "text": "燃气味很重"}
+    first = post_multipart(client, resident, fields, photos=[mf.jpeg_with_exif()])
+    assert first.status_code == 201
+    for _ in range(20):
+        again = post_multipart(client, resident, fields, photos=[mf.jpeg_with_exif()])
+        assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    assert count(app, Report) == 1 and count(app, Media) == 1
+    assert app.extensions["gridwatch_queue"].counts()["embedded"] == 1
+
+
+def test_changed_payload_with_same_uuid_is_a_conflict(client, app, resident):
+    uid = new_uuid()
+    assert client.post("/api/v1/reports", json={"client_uuid": uid, "text": "积水"}, headers=resident).status_code == 201
+    changed = client.post("/api/v1/reports", json={"client_uuid": uid, "text": "积水很深"}, headers=resident)
+    assert changed.status_code == 409 and "client_uuid" in changed.get_json()["errors"]
+    other_photo = post_multipart(client, resident, {"client_uuid": uid, "text": "积水"}, photos=[mf.png_bytes()])
+    assert other_photo.status_code == 409
+    assert count(app, Report) == 1
+
+
+@pytest.mark.parametrize("body, field", [
+    ({}, "client_uuid"),
+    ({"client_uuid": "not-a-uuid", "text": "x"}, "client_uuid"),
+    ({"client_uuid": "UUID", "text": ""}, "text"),
+    ({"client_uuid": "UUID", "text": "x", "lat": 95, "lon": 10}, "lat"),
+    ({"client_uuid": "UUID", "text": "x", "lat": 28.1}, "lat"),
+    ({"client_uuid": "UUID", "text": "x", "channel": "carrier-pigeon"}, "channel"),
+    ({"client_uuid": "UUID", "text": "x", "channel": "hotline"}, "channel"),
+    ({"client_uuid": "UUID", "text": "x", "occurred_at": "2999-01-01T00:00:00+00:00"}, "occurred_at"),
+    ({"client_uuid": "UUID", "text": "x", "surprise": 1}, "surprise"),
+    ({"client_uuid": "UUID", "text": "x" * 5001}, "text"),
+])
+def test_bad_fields_get_422_naming_the_field(client, app, resident, body, field):
+    body = {k: (new_uuid() if v == "UUID" else v) for k, v in body.items()}
+    response = client.post("/api/v1/reports", json=body, headers=resident)
+    assert response.status_code == 422, response.get_json()
+    assert field in response.get_json()["errors"]
+    assert count(app, Report) == 0
+
+
+@pytest.mark.parametrize("photo, status, code", [
+    (mf.truncated_jpeg, 422, "broken_image"),
+    (mf.html_as_jpg, 422, None),
+    (lambda: b"", 422, "empty_file"),
+    (mf.decompression_bomb_png, 422, None),
+])
+def test_bad_photos_are_refused_and_nothing_is_stored(client, app, resident, photo, status, code):
+    response = post_multipart(client, resident, {"client_uuid": new_uuid(), "text": "x"}, photos=[photo()])
+    body = response.get_json()
+    assert response.status_code == status, body
+    assert body["code"] and body["message"] and "photos" in body["errors"]
+    if code:
+        assert body["code"] == code
+    assert count(app, Report) == 0 and count(app, Media) == 0
+
+
+@pytest.mark.parametrize("audio", [mf.html_as_jpg, mf.png_bytes, lambda: b"", lambda: b"\x00" * 4000])
+def test_voice_that_is_not_audio_is_refused(client, app, resident, audio):
+    response = post_multipart(client, resident, {"client_uuid": new_uuid(), "text": "x"}, audio=audio())
+    assert response.status_code == 422 and "audio" in response.get_json()["errors"]
+    assert count(app, Report) == 0
+
+
+def test_too_long_audio_and_oversize_photo_and_body(client, app, resident):
+    app.config.update(MAX_AUDIO_SECONDS=5, MAX_PHOTO_BYTES=2000, MAX_CONTENT_LENGTH=300_000)
+    long_audio = post_multipart(client, resident, {"client_uuid": new_uuid()}, audio=mf.long_wav(8))
+    assert long_audio.status_code == 422 and long_audio.get_json()["code"] == "audio_too_long"
+    big_photo = post_multipart(client, resident, {"client_uuid": new_uuid()}, photos=[mf.jpeg_with_exif()])
+    assert big_photo.status_code == 413 and big_photo.get_json()["code"] == "too_large"
+    huge = post_multipart(client, resident, {"client_uuid": new_uuid()}, photos=[b"\xff" * 400_000])
+    assert huge.status_code == 413 and huge.get_json()["message"]
+    assert count(app, Report) == 0
+
+
+def test_too_many_photos_and_unknown_files(client, resident):
+    photos = [mf.png_bytes()] * 7
+    response = post_multipart(client, resident, {"client_uuid": new_uuid()}, photos=photos)
+    assert response.status_code == 422 and "photos" in response.get_json()["errors"]
+    odd = client.post("/api/v1/reports", headers=resident, content_type="multipart/form-data",
+                      data={"client_uuid": new_uuid(), "video": (io.BytesIO(b"x"), "v.mp4")})
+    assert odd.status_code == 422 and "video" in odd.get_json()["errors"]
+
+
+def test_wrong_content_type_and_non_object_json(client, resident):
+    assert client.post("/api/v1/reports", data="text", headers=resident, content_type="text/plain").status_code == 415
+    response = client.post("/api/v1/reports", json=[1, 2], headers=resident)
+    assert response.status_code == 400 and response.get_json()["code"] == "bad_json"
+
+
+def test_reporting_needs_sign_in(client, city):
+    response = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": "x"})
+    assert response.status_code == 401 and response.get_json()["code"] == "unauthorized"

@@ -1,0 +1,21 @@
+"""The OpenAPI document is generated from the schemas."""
+
+
+def test_openapi_document_lists_the_endpoints_and_schemas(client):
+    response = client.get("/api/v1/openapi.json")
+    spec = response.get_json()
+    assert response.status_code == 200 and spec["openapi"].startswith("3.")
+    paths = spec["paths"]
+    assert {"/api/v1/reports", "/api/v1/reports/{report_id}", "/api/v1/auth/login",
+            "/api/v1/media/{media_id}"} <= set(paths)
+    body = paths["/api/v1/reports"]["post"]["requestBody"]["content"]
+    assert {"application/json", "multipart/form-data"} <= set(body)
+    schemas = spec["components"]["schemas"]
+    assert "client_uuid" in schemas["ReportCreate"]["properties"]
+    assert "bearerAuth" in spec["components"]["securitySchemes"]
+
+
+def test_unknown_route_uses_the_error_shape(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert set(response.get_json()) == {"code", "message", "errors"}
