@@ -107,3 +107,7 @@ def main():
     """Console-script entry point."""
     os.environ.setdefault("FLASK_APP", "server:create_app")
     cli(prog_name="gridwatch")
+
+
+if __name__ == "__main__":
+    main()

@@ -14,4 +14,12 @@ NAMING = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
-api = Api()
+
+
+class GridWatchApi(Api):
+    """flask-smorest documenting errors with the project's one error shape."""
+
+    from .schemas.common import ErrorSchema as ERROR_SCHEMA  # noqa: N811
+
+
+api = GridWatchApi()

@@ -1,0 +1,36 @@
+"""Tests for nlp.keywords."""
+
+import math
+
+import pytest
+
+from nlp.keywords import extract, fit_idf
+
+
+def test_fit_idf_is_smoothed_and_rare_words_weigh_more():
+    idf = fit_idf([["井盖", "缺失"], ["井盖", "积水"], ["井盖", "积水", "积水"]])
+    assert idf["井盖"] == pytest.approx(math.log(4 / 4) + 1)
+    assert idf["缺失"] == pytest.approx(math.log(4 / 2) + 1)
+    assert idf["缺失"] > idf["积水"] > idf["井盖"]
+
+
+def test_extract_with_fitted_idf():
+    idf = {"井盖": 1.0, "缺失": 3.0, "路口": 2.0}
+    result = extract(["井盖", "井盖", "缺失", "路口"], top_k=2, idf=idf)
+    assert [w for w, _ in result] == ["缺失", "路口"]
+    assert result[0][1] == pytest.approx(0.25 * 3.0)
+    # Unknown words get the median idf (2.0 here).
+    assert dict(extract(["陌生词", "井盖"], idf=idf))["陌生词"] == pytest.approx(0.5 * 2.0)
+
+
+def test_extract_with_jieba_default_idf():
+    result = extract(["燃气", "泄漏", "燃气", "小区", "楼下"], top_k=3)
+    assert len(result) == 3
+    assert result[0][0] == "燃气"
+    scores = [s for _, s in result]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_extract_empty():
+    assert extract([]) == []
+    assert extract(["井盖"], top_k=0) == []

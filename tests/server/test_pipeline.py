@@ -1,0 +1,137 @@
+"""The pipeline in the embedded default: stages, failures, the sweeper."""
+import io
+
+import pytest
+
+from server.extensions import db
+from server.models import Case, CaseEvent, Report, verify_chain
+from server.pipeline import stages
+from server.pipeline.queue import backend
+from server.pipeline.sweeper import sweep
+
+from .. import media_fixtures as mf
+from ..helpers import LOGIN, login, new_uuid
+
+GAS = "桂花园小区7栋楼道里好大一股煤气味，像是哪家漏气了"
+
+
+def _post(client, headers, text=GAS, photos=(), audio=None, **fields):
+    data = {"client_uuid": new_uuid(), "text": text, **fields}
+    if photos:
+        data["photos"] = [(io.BytesIO(p), "p.jpg") for p in photos]
+    if audio is not None:
+        data["audio"] = (io.BytesIO(audio), "v.m4a")
+    response = client.post("/api/v1/reports", data=data, headers=headers, content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_text_photo_voice_report_reaches_routed_with_a_case(client, app, city):
+    resident = login(client, LOGIN["resident"])
+    report = _post(client, resident, photos=[mf.jpeg_with_exif()], audio=mf.audio_bytes("m4a"),
+                   lat="28.2345", lon="112.9067")
+    assert backend(app).drain(timeout=120)
+    seen = client.get(f"/api/v1/reports/{report['id']}", headers=resident).get_json()
+    assert seen["stage"] == "routed" and seen["case_id"]
+    assert [e["stage"] for e in seen["timeline"]] == ["received", "transcribed", "analysed", "routed"]
+    assert "transcription_unavailable" in seen["flags"], "no Whisper model in tests → flagged, still routed"
+    assert seen["transcripts"][0]["status"] == "unavailable"
+    assert seen["grid"]["code"].startswith("D01") and seen["category"]["code"] == "accident.gas_leak"
+    with app.app_context():
+        case = db.session.get(Case, seen["case_id"])
+        assert case.status == "dispatched" and case.origin_report_id == report["id"]
+        assert {d.department.code for d in case.departments if d.role == "lead"} == {"GAS"}
+        assert verify_chain(case.events)
+
+
+def test_gas_leak_is_visible_to_the_gas_department_after_routing(client, app, city):
+    report = _post(client, login(client, LOGIN["resident"]))
+    staff = login(client, LOGIN["dept_staff"])
+    assert client.get(f"/api/v1/reports/{report['id']}", headers=staff).status_code == 404
+    backend(app).drain()
+    assert client.get(f"/api/v1/reports/{report['id']}", headers=staff).status_code == 200
+    assert client.get(f"/api/v1/reports/{report['id']}", headers=login(client, "fire01")).status_code == 404
+
+
+def test_place_named_in_text_gives_a_grid_without_coordinates(client, app, city):
+    report = _post(client, login(client, LOGIN["resident"]), text="桂花园社区第一网格这边有个井盖不见了")
+    backend(app).drain()
+    with app.app_context():
+        row = db.session.get(Report, report["id"])
+        assert row.grid is not None and row.grid.code == "D01-S01-C01-G01"
+        assert row.keywords and row.tokens
+
+
+def test_a_failing_stage_retries_then_records_failed_with_reason(client, app, city, monkeypatch):
+    calls = []
+
+    def broken(report_id):
+        calls.append(report_id)
+        raise RuntimeError("routing table unreachable")
+
+    monkeypatch.setattr("server.pipeline.jobs.STEPS", {**__import__("server.pipeline.jobs").pipeline.jobs.STEPS,
+                                                       "analysed": broken})
+    report = _post(client, login(client, LOGIN["resident"]))
+    backend(app).drain(timeout=30)
+    with app.app_context():
+        row = db.session.get(Report, report["id"])
+        assert row.stage == "failed" and "routing table unreachable" in row.stage_reason
+        assert row.attempts == app.config["PIPELINE_MAX_ATTEMPTS"] == len(calls)
+        assert db.session.execute(db.select(db.func.count()).select_from(Case)).scalar_one() == 0
+
+
+def test_running_the_job_twice_makes_one_case(client, app, city):
+    from server.pipeline.jobs import process_report
+    report = _post(client, login(client, LOGIN["resident"]))
+    with app.app_context():
+        assert process_report(report["id"]) == "routed"
+        assert process_report(report["id"]) == "routed"
+        assert db.session.execute(db.select(db.func.count()).select_from(Case)).scalar_one() == 1
+        assert db.session.execute(db.select(db.func.count()).select_from(CaseEvent)).scalar_one() == 2
+
+
+def test_sweeper_enqueues_reports_whose_processing_never_started(client, app, city):
+    resident = login(client, LOGIN["resident"])
+    report = _post(client, resident)
+    queue = backend(app)
+    queue.drain()  # the first report is done
+    from server.intake import accept_report
+    with app.app_context():  # accepted while the queue was unreachable: stored, never enqueued
+        user = db.session.get(Report, report["id"]).reporter
+        lost, _ = accept_report(user, {"client_uuid": new_uuid(), "text": "路口井盖缺失", "channel": "app",
+                                       "category_hint": None, "lat": None, "lon": None, "address": None,
+                                       "occurred_at": None, "anonymous": False}, [], None)
+        lost_id = lost.id
+        assert sweep(grace_seconds=0) == 1
+        assert sweep(grace_seconds=0) == 0, "already queued: not enqueued twice"
+    queue.drain()
+    with app.app_context():
+        assert db.session.get(Report, lost_id).stage == "routed"
+
+
+def test_unclear_report_goes_to_manual_dispatch(client, app, city):
+    report = _post(client, login(client, LOGIN["resident"]), text="你好请问一下")
+    backend(app).drain()
+    with app.app_context():
+        case = db.session.get(Case, db.session.get(Report, report["id"]).case_id)
+        assert case.needs_manual_dispatch and case.status == "received" and not case.departments
+
+
+@pytest.mark.parametrize("hint", ["accident.fire_hazard"])
+def test_category_hint_from_the_reporter_is_used(client, app, city, hint):
+    report = _post(client, login(client, LOGIN["resident"]), text="这里有点问题", category_hint=hint)
+    backend(app).drain()
+    with app.app_context():
+        row = db.session.get(Report, report["id"])
+        assert row.category.code == hint and row.suggestions[0][0] == hint
+
+
+def test_full_text_joins_typed_and_spoken_words():
+    class T:
+        def __init__(self, text, corrected=None):
+            self.text, self.corrected_text = text, corrected
+
+    class R:
+        text = "打字"
+        transcripts = [T("说的话"), T("错", "改正")]
+    assert stages.full_text(R()) == "打字\n说的话\n改正"
