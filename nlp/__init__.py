@@ -1,1 +1,1 @@
-"""GridWatch nlp."""
+"""GridWatch nlp: normalisation, PII masking, segmentation, keywords, places, speech, hotspots."""

@@ -2,16 +2,17 @@
 
 import re
 
-# Digits are matched with \d so that full-width digits are caught before normalisation too.
+# Full-width digits and Latin letters are folded to ASCII first (as NFKC would do).
+_FOLD = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for cp in range(*r)}
 _ID_CARD = re.compile(
-    r"(?<![\dA-Za-z])(\d{6})((?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})([\dXx])(?![\dA-Za-z])"
+    r"(?<![0-9A-Za-z])([0-9]{6})((?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3})([0-9Xx])(?![0-9A-Za-z])"
 )
 _MOBILE = re.compile(
-    r"(?<![\dA-Za-z])((?:\+?86[\s-]?)?)(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?![\dA-Za-z])"
+    r"(?<![0-9A-Za-z])((?:\+?86[\s-]?)?)(1[3-9][0-9])[\s-]?([0-9]{4})[\s-]?([0-9]{4})(?![0-9A-Za-z])"
 )
 # 16-19 digits, plain or in groups of four separated by one space or dash.
 _BANK_CARD = re.compile(
-    r"(?<![\dA-Za-z])(?:\d{16,19}|\d{4}(?:[\s-]\d{4}){3}(?:[\s-]?\d{1,3})?)(?![\dA-Za-z])"
+    r"(?<![0-9A-Za-z])(?:[0-9]{16,19}|[0-9]{4}(?:[\s-][0-9]{4}){3}(?:[\s-]?[0-9]{1,3})?)(?![0-9A-Za-z])"
 )
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 # Province, office letter, optional separator, then 5 (ordinary) or 6 (new-energy) characters,
@@ -56,6 +57,7 @@ def mask(text: str) -> str:
     """Return text with mobile, ID card and bank card numbers and licence plates masked."""
     if not text:
         return text
+    text = text.translate(_FOLD)
     text = _ID_CARD.sub(_mask_id, text)
     text = _BANK_CARD.sub(_mask_bank, text)
     text = _MOBILE.sub(_mask_mobile, text)

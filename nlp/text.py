@@ -4,16 +4,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Emoji and pictographs, their joiners, variation selectors, keycaps and tag characters.
+# Parts of emoji sequences that vanish: variation selectors, joiner, keycap, skin tones, tags.
+_EMOJI_JOINERS = re.compile("[\ufe00-\ufe0f\u200d\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
+# Pictographs, which become a space (they often separate clauses).
 _EMOJI = re.compile(
     "["
     "\U0001f000-\U0001faff"  # mahjong .. symbols and pictographs extended-A
     "\u2600-\u27bf"  # miscellaneous symbols, dingbats
     "\u2300-\u23ff"  # miscellaneous technical (watch, hourglass, ...)
     "\u2b00-\u2bff"  # arrows and stars (e.g. U+2B50 star)
-    "\ufe00-\ufe0f"  # variation selectors
-    "\u200d\u20e3"  # zero-width joiner, combining keycap
-    "\U000e0020-\U000e007f"  # tag characters (flag sequences)
     "]+"
 )
 _WHITESPACE = re.compile(r"\s+")
@@ -41,7 +40,7 @@ def normalise(text: str) -> str:
     """Return text in NFKC form, simplified script, without emoji or controls, whitespace collapsed."""
     if not text:
         return ""
-    text = _EMOJI.sub(" ", text)
+    text = _EMOJI.sub(" ", _EMOJI_JOINERS.sub("", text))
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if not _drop_char(ch))
     text = _converter().convert(text)

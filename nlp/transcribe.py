@@ -1,13 +1,19 @@
 """Speech to text with openai-whisper from local checkpoints only (never downloads)."""
 
-import os
+import math
 import threading
-import warnings
 
 import numpy as np
 
 from nlp.audio import SAMPLE_RATE, AudioDecodeError, decode_audio  # noqa: F401 (re-exported)
 from nlp.text import normalise
+from nlp.whisper_models import (  # noqa: F401 (re-exported)
+    ModelUnavailable,
+    default_model_dir,
+    get_model,
+    load_model,
+    resolve_checkpoint,
+)
 
 INITIAL_PROMPT = "以下是普通话的句子，内容是城市安全隐患的报告。"
 LOW_LOGPROB = -1.0
@@ -22,110 +28,7 @@ DEFAULT_OPTIONS = {
     "compression_ratio_threshold": 2.4,
 }
 
-_models: dict = {}
-_models_lock = threading.Lock()
 _run_lock = threading.Lock()
-
-
-class ModelUnavailable(RuntimeError):
-    """Raised when no local checkpoint exists for the requested model."""
-
-    def __init__(self, model: str, folder: str):
-        """Remember the model and folder and build the message."""
-        super().__init__(
-            f"whisper model {model!r} is not available: no checkpoint found in {folder!r} "
-            "(models are never downloaded; place the .pt file there)"
-        )
-        self.model = model
-        self.folder = folder
-
-
-def default_model_dir() -> str:
-    """Return whisper's own cache folder ($XDG_CACHE_HOME/whisper or ~/.cache/whisper)."""
-    base = os.getenv("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "whisper")
-
-
-def _file_names(name: str) -> list[str]:
-    """Return the checkpoint file names whisper's cache uses for a model name."""
-    import whisper
-
-    names = [name if name.endswith(".pt") else f"{name}.pt"]
-    url = whisper._MODELS.get(name)
-    if url and os.path.basename(url) not in names:
-        names.append(os.path.basename(url))  # e.g. "turbo" is cached as large-v3-turbo.pt
-    return names
-
-
-def resolve_checkpoint(name_or_path: str, model_dir: str | None) -> str:
-    """Return the checkpoint path for an existing file or {model_dir}/{name}.pt, else raise."""
-    if os.path.isfile(name_or_path):
-        return name_or_path
-    folder = model_dir or default_model_dir()
-    if os.sep in name_or_path or (os.altsep and os.altsep in name_or_path):
-        raise ModelUnavailable(name_or_path, os.path.dirname(name_or_path) or folder)
-    for file_name in _file_names(name_or_path):
-        path = os.path.join(folder, file_name)
-        if os.path.isfile(path):
-            return path
-    raise ModelUnavailable(name_or_path, folder)
-
-
-def _set_known_alignment_heads(model, path: str) -> None:
-    """Restore official alignment heads, which whisper skips when loading from a path."""
-    import whisper
-
-    stem = os.path.splitext(os.path.basename(path))[0]
-    dump = whisper._ALIGNMENT_HEADS.get(stem)
-    if dump is not None:
-        try:
-            model.set_alignment_heads(dump)
-        except (ValueError, RuntimeError):
-            pass  # same file name, different dimensions: keep whisper's default heads
-
-
-def _quantize(model):
-    """Return a copy of model with Linear layers dynamically quantized to int8."""
-    import torch
-    import whisper.model
-
-    # whisper uses its own nn.Linear subclass, which quantize_dynamic matches by exact
-    # type and so would skip; on CPU in float32 the plain nn.Linear forward is identical.
-    for module in model.modules():
-        if type(module) is whisper.model.Linear:
-            module.__class__ = torch.nn.Linear
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization is deprecated")
-        warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
-def load_model(name_or_path: str, model_dir: str | None = None, device: str | None = None, quantize: bool = False):
-    """Load a whisper model from a local checkpoint; quantize applies on CPU only."""
-    import torch
-    import whisper
-
-    path = resolve_checkpoint(name_or_path, model_dir)
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    model = whisper.load_model(path, device=device, download_root=os.path.dirname(path) or None)
-    _set_known_alignment_heads(model, path)
-    model.eval()
-    if quantize and torch.device(device).type == "cpu":
-        model = _quantize(model)
-    return model
-
-
-def get_model(name_or_path: str, model_dir: str | None = None, device: str | None = None, quantize: bool = False):
-    """Return a process-wide cached model keyed by (checkpoint path, device, quantize)."""
-    import torch
-
-    path = os.path.abspath(resolve_checkpoint(name_or_path, model_dir))
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    key = (path, device, bool(quantize))
-    with _models_lock:
-        if key not in _models:
-            _models[key] = load_model(path, device=device, quantize=quantize)
-        return _models[key]
 
 
 def _weighted_mean(values: list[float], weights: list[float]) -> float:
@@ -167,6 +70,7 @@ def transcribe(model, audio, model_name: str, language: str = "zh", **options) -
         result["no_speech_prob"] = max(s["no_speech_prob"] for s in segments)
         result["low_confidence"] = (
             not result["text"]
+            or not math.isfinite(result["avg_logprob"])
             or result["avg_logprob"] < LOW_LOGPROB
             or result["no_speech_prob"] > HIGH_NO_SPEECH
         )

@@ -32,7 +32,7 @@ def sqlite_url(tmp_path_factory):
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'gridwatch.db'}"
 
 
-def test_config(db_url: str, tmp_path, **overrides) -> dict:
+def app_config(db_url: str, tmp_path, **overrides) -> dict:
     """Settings for an app under test."""
     config = {
         "GRIDWATCH_ENV": "test", "SQLALCHEMY_DATABASE_URI": db_url, "REDIS_URL": None,
@@ -76,7 +76,7 @@ def db_url(request, sqlite_url):
 @pytest.fixture
 def app(db_url, tmp_path):
     """An app on an empty, migrated database with the embedded queue (not started)."""
-    app = create_app(test_config(db_url, tmp_path))
+    app = create_app(app_config(db_url, tmp_path))
     fresh_database(app)
     yield app
     with app.app_context():

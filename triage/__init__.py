@@ -1,1 +1,1 @@
-"""GridWatch triage."""
+"""GridWatch triage: taxonomy, classification, severity, routing, lifecycle, deadlines."""

@@ -19,7 +19,6 @@ from ..schemas.reports import (ReportCreateSchema, ReportListArgsSchema, ReportM
 PREFIX = "/reports"
 blp = Blueprint("reports", __name__, description="Hazard reports")
 _create_schema = ReportCreateSchema()
-_report_schema = ReportSchema()
 
 
 def _read_request() -> tuple[dict, list[Upload], Upload | None]:
@@ -61,7 +60,7 @@ def create_report():
     report, created = accept_report(current_user(), fields, photos, audio)
     if created:
         enqueue_report(report.id, report.has_audio)
-    return _report_schema.dump(present_report(report, current_user())), 201 if created else 200
+    return present_report(report, current_user()), 201 if created else 200
 
 
 @blp.route("", methods=["GET"])

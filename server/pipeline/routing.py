@@ -1,5 +1,4 @@
 """Opening a case for a report: classify, grade, route (triage) and record the dispatch."""
-from triage.classify import KeywordClassifier
 from triage.deadlines import deadlines
 from triage.lifecycle import CaseStatus
 from triage.routing import route as route_rule
@@ -8,16 +7,16 @@ from triage.severity import grade
 from ..case_log import append_event
 from ..extensions import db
 from ..models import AreaLevel, Case, CaseDepartment, Category, Department, Report, utcnow
-from ..taxonomy_source import current_taxonomy
+from ..taxonomy_source import current_classifier, current_taxonomy
 
 MANUAL_DISPATCH_BELOW = 0.45
 
 
 def classify(report: Report, text: str, taxonomy) -> list[tuple[str, float]]:
     """Category suggestions, best first; a valid hint from the reporter comes first."""
-    suggestions = KeywordClassifier(taxonomy).predict(report.tokens or text)
+    suggestions = current_classifier().predict(text)
     hint = report.category_hint
-    if hint and taxonomy.has(hint):
+    if hint and taxonomy.subcategory(hint) is not None:
         suggestions = [(hint, 1.0)] + [s for s in suggestions if s[0] != hint]
     return suggestions[:3]
 

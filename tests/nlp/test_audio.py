@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from audio_helpers import encode, stereo_wav, tones
+from .audio_helpers import encode, stereo_wav, tones
 
 from nlp.audio import SAMPLE_RATE, AudioDecodeError, decode_audio, trim_silence
 from nlp.transcribe import decode_audio as reexported

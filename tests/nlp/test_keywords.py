@@ -15,12 +15,14 @@ def test_fit_idf_is_smoothed_and_rare_words_weigh_more():
 
 
 def test_extract_with_fitted_idf():
-    idf = {"井盖": 1.0, "缺失": 3.0, "路口": 2.0}
+    idf = {"井盖": 1.0, "缺失": 3.0, "路口": 2.5}
     result = extract(["井盖", "井盖", "缺失", "路口"], top_k=2, idf=idf)
     assert [w for w, _ in result] == ["缺失", "路口"]
     assert result[0][1] == pytest.approx(0.25 * 3.0)
-    # Unknown words get the median idf (2.0 here).
-    assert dict(extract(["陌生词", "井盖"], idf=idf))["陌生词"] == pytest.approx(0.5 * 2.0)
+    # Unknown words get the median idf (2.5 here).
+    assert dict(extract(["陌生词", "井盖"], idf=idf))["陌生词"] == pytest.approx(0.5 * 2.5)
+    # Equal scores keep the order of first occurrence.
+    assert [w for w, _ in extract(["路口", "井盖", "井盖"], idf={"路口": 2.0, "井盖": 1.0})] == ["路口", "井盖"]
 
 
 def test_extract_with_jieba_default_idf():

@@ -43,5 +43,5 @@ def test_masks_everything_in_one_report():
     assert masked.endswith("堵了消防通道")
 
 
-def test_fullwidth_digits_are_masked_too():
-    assert mask("电话１３８１２３４１２３４").endswith("****１２３４")
+def test_fullwidth_digits_and_letters_are_folded_and_masked():
+    assert mask("电话１３８１２３４１２３４，湘Ａ１２３４５") == "电话138****1234，湘A***45"

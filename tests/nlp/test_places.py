@@ -41,8 +41,14 @@ def test_parent_disambiguates_duplicate_names(resolver):
 
 
 def test_ambiguous_name_falls_back_to_next_candidate(resolver):
+    assert resolver.resolve("第一网格") is None
+    # Two communities share the name and no parent is given: fall back to the mentioned street.
     assert resolver.resolve("新村社区燃气泄漏") is None
-    assert resolver.resolve("第一网格，岳麓区")["code"] == "D1"
+    assert resolver.resolve("东塘 新村社区 北门")["code"] == "C3"
+
+
+def test_parent_mentioned_after_the_child_also_counts(resolver):
+    assert resolver.resolve("第一网格，岳麓区")["code"] == "G1"
 
 
 def test_name_inside_longer_name_is_not_a_mention(resolver):

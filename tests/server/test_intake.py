@@ -128,7 +128,7 @@ def test_voice_that_is_not_audio_is_refused(client, app, resident, audio):
 
 
 def test_too_long_audio_and_oversize_photo_and_body(client, app, resident):
-    app.config.update(MAX_AUDIO_SECONDS=5, MAX_PHOTO_BYTES=2000, MAX_CONTENT_LENGTH=300_000)
+    app.config.update(MAX_AUDIO_SECONDS=5, MAX_PHOTO_BYTES=300, MAX_CONTENT_LENGTH=300_000)
     long_audio = post_multipart(client, resident, {"client_uuid": new_uuid()}, audio=mf.long_wav(8))
     assert long_audio.status_code == 422 and long_audio.get_json()["code"] == "audio_too_long"
     big_photo = post_multipart(client, resident, {"client_uuid": new_uuid()}, photos=[mf.jpeg_with_exif()])

@@ -50,7 +50,12 @@ def test_gas_leak_is_visible_to_the_gas_department_after_routing(client, app, ci
     assert client.get(f"/api/v1/reports/{report['id']}", headers=staff).status_code == 404
     backend(app).drain()
     assert client.get(f"/api/v1/reports/{report['id']}", headers=staff).status_code == 200
-    assert client.get(f"/api/v1/reports/{report['id']}", headers=login(client, "fire01")).status_code == 404
+    from server.accounts import create_user
+    with app.app_context():
+        create_user(username="edu01", role="dept_staff", password="edu-pass-2026", department="EDUCATION")
+    token = client.post("/api/v1/auth/login", json={"username": "edu01", "password": "edu-pass-2026"}).get_json()
+    other = {"Authorization": "Bearer " + token["access_token"]}
+    assert client.get(f"/api/v1/reports/{report['id']}", headers=other).status_code == 404
 
 
 def test_place_named_in_text_gives_a_grid_without_coordinates(client, app, city):

@@ -12,7 +12,7 @@ from server.extensions import db
 from server.models import Report
 
 from .. import media_fixtures as mf
-from ..conftest import REDIS_URL, fresh_database, test_config
+from ..conftest import REDIS_URL, fresh_database, app_config
 from ..helpers import LOGIN, login, new_uuid
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 def redis_app(pg_url, tmp_path):
     """An app on PostgreSQL with RQ on the local Redis (a private db, flushed)."""
     Redis.from_url(REDIS_URL).flushdb()
-    app = create_app(test_config(pg_url, tmp_path, REDIS_URL=REDIS_URL))
+    app = create_app(app_config(pg_url, tmp_path, REDIS_URL=REDIS_URL))
     fresh_database(app)
     from server.demo.seed import seed_reference
     with app.app_context():
@@ -83,7 +83,7 @@ def test_report_with_voice_goes_through_the_transcribe_queue_and_a_real_worker(r
 
 
 def test_redis_down_at_intake_then_sweeper_and_worker_catch_up(redis_app, tmp_path, pg_url):
-    down = create_app(test_config(pg_url, tmp_path, REDIS_URL="redis://127.0.0.1:1/0"))
+    down = create_app(app_config(pg_url, tmp_path, REDIS_URL="redis://127.0.0.1:1/0"))
     client = down.test_client()
     resident = login(client, LOGIN["resident"])
     response = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": "地下通道积水很深"},

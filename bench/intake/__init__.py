@@ -1,0 +1,1 @@
+"""The intake benchmark: POST /api/v1/reports against a minimal one-insert Flask app."""

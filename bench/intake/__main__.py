@@ -1,0 +1,66 @@
+"""python -m bench.intake: GridWatch report intake against a minimal insert app, then the loss check."""
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.request
+
+from . import checks, load, sandbox, table
+from .servers import WorkerConfig, gunicorn, top_exception
+
+GRIDWATCH_APP, BASELINE_APP = "server:create_app()", "bench.baseline_app:create_app()"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m bench.intake", description=__doc__)
+    parser.add_argument("--reports", type=int, default=3000, help="timed reports per app (default 3000)")
+    parser.add_argument("--warmup", type=int, default=100, help="untimed reports sent first (default 100)")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight (default 32)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker; >1 uses gthread (default 1: sync)")
+    return parser.parse_args(argv)
+
+
+def login(base: str) -> str:
+    """A bearer token for the bench resident."""
+    body = json.dumps({"username": sandbox.USERNAME, "password": sandbox.PASSWORD}).encode()
+    req = urllib.request.Request(base + "/api/v1/auth/login", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.load(resp)["access_token"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Set up, load both apps, check for loss, clean up; 1 when anything was lost or duplicated."""
+    args = parse_args(argv)
+    config = WorkerConfig(args.workers, args.threads)
+    started = time.monotonic()
+    print(f"intake bench: {args.reports} reports (+{args.warmup} warm-up) per app, concurrency {args.concurrency}, "
+          f"gunicorn {config.label()}, {os.cpu_count()} CPUs", flush=True)
+    box = sandbox.create()
+    try:
+        box.prepare()
+        env, logs = box.env(), {name: box.tmpdir / f"{name}.log" for name in ("gridwatch", "baseline")}
+        with gunicorn(GRIDWATCH_APP, env, sandbox.REPO, config, "/api/v1/openapi.json", logs["gridwatch"]) as base:
+            token = login(base)
+            print("  gridwatch intake ...", flush=True)
+            gw = load.run(base + "/api/v1/reports", token, args.reports, args.warmup, args.concurrency)
+        gw_check = checks.gridwatch(box, gw)
+        with gunicorn(BASELINE_APP, env, sandbox.REPO, config, "/health", logs["baseline"]) as base:
+            print("  minimal insert ...", flush=True)
+            bl = load.run(base + "/rows", None, args.reports, args.warmup, args.concurrency)
+        bl_check = checks.baseline(box, bl)
+        lines = ["", *table.speed_table([("gridwatch intake", gw), ("minimal insert", bl)]),
+                 *table.error_lines("gridwatch intake", gw, top_exception(logs["gridwatch"])),
+                 *table.error_lines("minimal insert", bl, top_exception(logs["baseline"])),
+                 *table.targets(gw, bl), *table.loss_lines(gw_check, bl_check),
+                 f"({time.monotonic() - started:.0f} s in all)"]
+        print("\n".join(lines))
+    finally:
+        sandbox.destroy(box)
+    return 0 if gw_check.ok and bl_check.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

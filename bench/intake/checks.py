@@ -1,0 +1,70 @@
+"""The loss check: each 201 is one stored row, and each stored report one queued RQ job."""
+from collections import Counter
+from dataclasses import dataclass
+
+from rq import Queue
+
+from .load import LoadResult
+from .sandbox import Sandbox
+
+
+@dataclass
+class LossCheck:
+    """Counts from the client, the database and (for GridWatch) the queue."""
+
+    acknowledged: int
+    distinct_acknowledged: int
+    rows: int
+    distinct_uuids: int
+    missing_rows: int
+    unacknowledged_rows: int
+    jobs: int | None = None
+    distinct_jobs: int | None = None
+    rows_without_job: int | None = None
+    jobs_without_row: int | None = None
+
+    @property
+    def lost(self) -> int:
+        """Acknowledged reports not stored, and stored reports with no job."""
+        return self.missing_rows + (self.rows_without_job or 0)
+
+    @property
+    def duplicated(self) -> int:
+        """Extra rows per client_uuid, extra job entries per job id, extra 201s per client_uuid."""
+        extra_jobs = (self.jobs or 0) - (self.distinct_jobs or 0)
+        return (self.rows - self.distinct_uuids) + extra_jobs + (self.acknowledged - self.distinct_acknowledged)
+
+    @property
+    def consistent(self) -> bool:
+        """rows == 201s and (when a queue is checked) jobs == rows, job for job."""
+        queue_ok = self.jobs is None or (self.jobs == self.rows and not self.jobs_without_row)
+        return self.rows == self.acknowledged and self.unacknowledged_rows == 0 and queue_ok
+
+    @property
+    def ok(self) -> bool:
+        """Nothing lost, nothing duplicated, every count matching."""
+        return self.lost == 0 and self.duplicated == 0 and self.consistent
+
+
+def _stored(box: Sandbox, table: str, result: LoadResult) -> dict:
+    """Row counts and the UUID comparison against the client's 201s."""
+    rows, distinct = box.query(f"SELECT count(*), count(DISTINCT client_uuid) FROM {table}")
+    stored = set(box.column(f"SELECT client_uuid FROM {table}"))
+    acked = set(result.accepted)
+    return {"acknowledged": len(result.accepted), "distinct_acknowledged": len(acked), "rows": rows,
+            "distinct_uuids": distinct, "missing_rows": len(acked - stored), "unacknowledged_rows": len(stored - acked)}
+
+
+def gridwatch(box: Sandbox, result: LoadResult) -> LossCheck:
+    """Compare the 201s with ``reports`` and with the jobs waiting in the ``default`` queue."""
+    counts = _stored(box, "reports", result)
+    queue = Queue("default", connection=box.redis())
+    job_ids = Counter(queue.get_job_ids())
+    expected = {f"report-{rid}" for rid in box.column("SELECT id FROM reports")}
+    return LossCheck(**counts, jobs=queue.count, distinct_jobs=len(job_ids),
+                     rows_without_job=len(expected - set(job_ids)), jobs_without_row=len(set(job_ids) - expected))
+
+
+def baseline(box: Sandbox, result: LoadResult) -> LossCheck:
+    """Compare the 201s with ``bench_rows``."""
+    return LossCheck(**_stored(box, "bench_rows", result))

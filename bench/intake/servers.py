@@ -1,0 +1,95 @@
+"""Start and stop gunicorn serving one app on a free local port."""
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from gunicorn.config import KNOWN_SETTINGS
+
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """gunicorn processes and threads: sync workers when threads is 1, else gthread."""
+
+    workers: int
+    threads: int
+
+    def args(self) -> list[str]:
+        """gunicorn command-line options for this configuration."""
+        if self.threads > 1:
+            return ["-k", "gthread", "-w", str(self.workers), "--threads", str(self.threads)]
+        return ["-k", "sync", "-w", str(self.workers)]
+
+    def label(self) -> str:
+        """A short description, e.g. '4 sync' or '2 gthread x 4'."""
+        return f"{self.workers} gthread x {self.threads}" if self.threads > 1 else f"{self.workers} sync"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _extra_options() -> list[str]:
+    """Options of this gunicorn version that keep it from touching the home folder."""
+    return ["--no-control-socket"] if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS) else []
+
+
+def _wait_ready(proc: subprocess.Popen, url: str, log: Path, timeout: float = 30) -> None:
+    """Poll the URL until the server answers anything at all."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer {url} within {timeout}s")
+
+
+def top_exception(log: Path) -> str | None:
+    """The most frequent exception line in a server log, with its count."""
+    if not log.exists():
+        return None
+    lines = Counter(line.strip() for line in log.read_text(errors="replace").splitlines()
+                    if EXCEPTION_LINE.match(line.strip()))
+    if not lines:
+        return None
+    line, count = lines.most_common(1)[0]
+    return f"{count}x {line}"
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict, cwd: Path, config: WorkerConfig, probe: str, log: Path):
+    """Serve the app on 127.0.0.1:<free port>; yields the base URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", *config.args(), "-b", f"127.0.0.1:{port}", "--timeout", "60",
+           "--log-level", "warning", *_extra_options(), app_spec]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(proc, base + probe, log)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
