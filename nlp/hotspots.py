@@ -7,10 +7,10 @@ import numpy as np
 
 MAX_DIMS = 50
 # Two reports GEO_KM kilometres apart are as far apart as two unrelated texts (distance ~1).
-GEO_KM = 2.0
+GEO_KM = 1.0
 KM_PER_DEGREE = 111.32
 # A cluster whose members' texts have a lower mean pairwise cosine similarity is not a topic.
-MIN_COHESION = 0.15
+MIN_COHESION = 0.05
 
 
 def _identity(tokens):
@@ -98,7 +98,8 @@ def cluster(docs: list[dict], min_cluster_size: int = 3) -> list[dict]:
     features, tfidf, vocab = _features(usable)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # sklearn deprecations inside hdbscan
-        labels = hdbscan.HDBSCAN(min_cluster_size=min_cluster_size, metric="euclidean").fit_predict(features)
+        labels = hdbscan.HDBSCAN(min_cluster_size=min_cluster_size, min_samples=2, metric="euclidean",
+                                 cluster_selection_method="leaf").fit_predict(features)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         if label >= 0:

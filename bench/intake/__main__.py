@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     config = WorkerConfig(args.workers, args.threads)
     started = time.monotonic()
     print(f"intake bench: {args.reports} reports (+{args.warmup} warm-up) per app, concurrency {args.concurrency}, "
-          f"gunicorn {config.label()}, {os.cpu_count()} CPUs", flush=True)
+          f"gunicorn {config.label()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
+          "(anything else running skews the figures)", flush=True)
     box = sandbox.create()
     try:
         box.prepare()

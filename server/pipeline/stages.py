@@ -10,6 +10,7 @@ from .places import area_index
 from .routing import open_case
 
 log = logging.getLogger(__name__)
+_warned: set[str] = set()
 
 
 def _locked(report_id: int) -> Report:
@@ -49,10 +50,16 @@ def _transcribe_file(key: str) -> dict:
     try:
         model = tr.get_model(cfg["WHISPER_MODEL"], cfg["WHISPER_MODEL_DIR"], quantize=cfg["WHISPER_QUANTIZE"])
     except tr.ModelUnavailable as exc:
-        log.warning("%s", exc)
+        if str(exc) not in _warned:
+            _warned.add(str(exc))
+            log.warning("%s", exc)
         return {"status": "unavailable", "error": str(exc), "model": cfg["WHISPER_MODEL"]}
     with storage().open(key) as fh:
-        audio = tr.decode_audio(fh.read(), max_seconds=cfg["MAX_AUDIO_SECONDS"])
+        data = fh.read()
+    try:
+        audio = tr.decode_audio(data, max_seconds=cfg["MAX_AUDIO_SECONDS"])
+    except tr.AudioDecodeError as exc:  # passed intake's check, yet Whisper's decoder cannot read it
+        return {"status": "unavailable", "error": f"audio could not be decoded: {exc}", "model": cfg["WHISPER_MODEL"]}
     out = tr.transcribe(model, audio, model_name=cfg["WHISPER_MODEL"])
     return {"status": "low_confidence" if out["low_confidence"] else "ok", "text": out["text"],
             "segments": out["segments"], "language": out["language"], "avg_logprob": out["avg_logprob"],

@@ -55,7 +55,7 @@ def stage_of(app, report_id):
 
 def test_report_with_voice_goes_through_the_transcribe_queue_and_a_real_worker(redis_app, tmp_path):
     from tests.nlp.conftest import save_checkpoint
-    model = save_checkpoint(tmp_path / "tiny-test.pt")
+    model = save_checkpoint(tmp_path / "tiny-test.pt", silent=True)
     redis_app.config["WHISPER_MODEL"] = str(model)
     client = redis_app.test_client()
     resident = login(client, LOGIN["resident"])
