@@ -30,7 +30,9 @@ def open_case(report: Report, text: str) -> Case:
     level, reasons = grade(text, sub, reporters=1)
     district = report.grid.ancestor(AreaLevel.DISTRICT) if report.grid else None
     lead, assists = route_rule(taxonomy, code, district.code if district else None)
-    manual = confidence < MANUAL_DISPATCH_BELOW
+    departments = {d.code: d for d in db.session.execute(
+        db.select(Department).where(Department.code.in_([lead, *assists]))).scalars()}
+    manual = confidence < MANUAL_DISPATCH_BELOW or lead not in departments
     category = db.session.execute(db.select(Category).where(Category.code == code)).scalar_one_or_none() \
         if code else None
     report.category_id = category.id if category else None
@@ -49,10 +51,8 @@ def open_case(report: Report, text: str) -> Case:
                        "severity_reasons": reasons})
     if manual:
         return case
-    departments = {d.code: d for d in db.session.execute(
-        db.select(Department).where(Department.code.in_([lead, *assists]))).scalars()}
     for dept_code, role in [(lead, "lead"), *((a, "assist") for a in assists if a != lead)]:
-        if dept_code in departments:
+        if dept_code in departments:  # an assisting unit missing from the table is skipped
             case.departments.append(CaseDepartment(department_id=departments[dept_code].id, role=role))
     append_event(case, "dispatch", CaseStatus.DISPATCHED.value, note="automatic dispatch",
                  data={"lead": lead, "assist": [a for a in assists if a != lead]})
