@@ -56,3 +56,15 @@ def _register_blueprints(app: Flask) -> None:
     """Mount the API blueprints under /api/v1."""
     from .api import register
     register(extensions.api)
+
+    @app.get("/")
+    def index():
+        """Where to start."""
+        return {"name": "GridWatch 网格安全隐患上报与处置平台", "api": "/api/v1/openapi.json",
+                "health": "/healthz"}
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness and database reachability, for load balancers."""
+        db.session.execute(db.text("SELECT 1"))
+        return {"status": "ok", "queue": app.extensions["gridwatch_queue"].name}

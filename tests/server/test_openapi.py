@@ -19,3 +19,9 @@ def test_unknown_route_uses_the_error_shape(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert set(response.get_json()) == {"code", "message", "errors"}
+
+
+def test_index_and_health(client):
+    assert client.get("/").get_json()["api"] == "/api/v1/openapi.json"
+    health = client.get("/healthz").get_json()
+    assert health == {"status": "ok", "queue": "embedded"}
