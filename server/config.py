@@ -45,6 +45,8 @@ class Config:
         self.SWEEP_INTERVAL_SECONDS = _int("SWEEP_INTERVAL_SECONDS", 60)
         self.WHISPER_MODEL = env.get("WHISPER_MODEL", "small")
         self.WHISPER_MODEL_DIR = env.get("WHISPER_MODEL_DIR", str(Path.home() / ".cache" / "whisper"))
+        # CPU threads for Whisper in a worker process (0: torch's default, all cores).
+        self.WHISPER_THREADS = _int("WHISPER_THREADS", 0)
         self.WHISPER_QUANTIZE = env.get("WHISPER_QUANTIZE", "0") in ("1", "true", "yes")
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.JSON_AS_ASCII = False

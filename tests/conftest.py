@@ -38,7 +38,7 @@ def app_config(db_url: str, tmp_path, **overrides) -> dict:
         "GRIDWATCH_ENV": "test", "SQLALCHEMY_DATABASE_URI": db_url, "REDIS_URL": None,
         "MEDIA_ROOT": str(tmp_path / "media"), "INSTANCE_DIR": str(tmp_path),
         "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "PIPELINE_RETRY_INTERVALS": [0, 1, 1],
-        "WHISPER_MODEL": "absent-model", "WHISPER_MODEL_DIR": str(tmp_path / "no-models"),
+        "WHISPER_MODEL": "absent-model", "WHISPER_THREADS": 1, "WHISPER_MODEL_DIR": str(tmp_path / "no-models"),
     }
     config.update(overrides)
     return config

@@ -3,6 +3,7 @@ import math
 
 from flask import request
 from flask_smorest import Blueprint
+from sqlalchemy.orm import selectinload
 
 from ..access import can_view_report, report_scope
 from ..auth import BEARER, auth_required, current_user
@@ -72,7 +73,8 @@ def create_report():
 def list_reports(args):
     """Reports the signed-in user may see, newest first, filtered and paginated."""
     user = current_user()
-    query = db.select(Report).where(report_scope(user))
+    query = db.select(Report).where(report_scope(user)).options(
+        selectinload(Report.reporter), selectinload(Report.category), selectinload(Report.grid))
     if "stage" in args:
         query = query.where(Report.stage == args["stage"])
     if "category" in args:

@@ -47,6 +47,9 @@ def _transcribe_file(key: str) -> dict:
     """Whisper's result for one stored recording, or why there is none."""
     from nlp import transcribe as tr
     cfg = current_app.config
+    if cfg["WHISPER_THREADS"]:
+        import torch
+        torch.set_num_threads(cfg["WHISPER_THREADS"])
     try:
         model = tr.get_model(cfg["WHISPER_MODEL"], cfg["WHISPER_MODEL_DIR"], quantize=cfg["WHISPER_QUANTIZE"])
     except tr.ModelUnavailable as exc:

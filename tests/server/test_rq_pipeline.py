@@ -39,7 +39,7 @@ def gridwatch(app, *args, timeout=180, **env):
     environ = {**os.environ, "GRIDWATCH_ENV": "test", "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
                "MEDIA_ROOT": cfg["MEDIA_ROOT"], "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
                "WHISPER_MODEL": cfg["WHISPER_MODEL"], "WHISPER_MODEL_DIR": cfg["WHISPER_MODEL_DIR"],
-               "PIPELINE_RETRY_INTERVALS": "0,1,1", **env}
+               "PIPELINE_RETRY_INTERVALS": "0,1,1", "WHISPER_THREADS": "1", **env}
     environ.pop("REDIS_URL", None)
     if cfg["REDIS_URL"]:
         environ["REDIS_URL"] = cfg["REDIS_URL"]
