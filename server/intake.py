@@ -11,7 +11,7 @@ from .errors import ApiError
 from .extensions import db
 from .media import MediaError, probe_audio, process_photo
 from .media_store import storage
-from .models import Channel, Media, Report, ReportEvent, Role, Stage, User
+from .models import Channel, Media, Report, Role, User
 
 log = logging.getLogger(__name__)
 
@@ -97,17 +97,17 @@ def accept_report(user: User, fields: dict, photos: list[Upload], audio: Upload 
     """Store a report (or find its earlier copy); True when it is new."""
     _check_request(user, fields, photos, audio, check_channel)
     digest = payload_hash(fields, photos, audio)
-    existing = _existing(fields["client_uuid"], digest)
-    if existing is not None:
-        return existing, False
+    if photos or audio is not None:  # look first, so that a re-send stores no file twice
+        existing = _existing(fields["client_uuid"], digest)
+        if existing is not None:
+            return existing, False
+    # Text only: insert straight away; the unique client_uuid catches a re-send.
     report = Report(**fields, payload_hash=digest, reporter_id=user.id, has_audio=audio is not None,
-                    media=_media_rows(photos, audio))
-    report.events.append(ReportEvent(stage=Stage.RECEIVED.value, note=f"channel {fields['channel']}"))
+                    media=_media_rows(photos, audio), transcripts=[], events=[])
     db.session.add(report)
     try:
         db.session.commit()
     except IntegrityError:
-        # The same UUID arrived twice at once: the first one to commit wins.
         db.session.rollback()
         existing = _existing(fields["client_uuid"], digest)
         if existing is None:

@@ -46,5 +46,6 @@ def present_report(report: Report, viewer: User) -> dict:
         "keywords": [k for k, *_ in (report.keywords or [])], "severity": report.severity,
         "case_id": report.case_id, "hotspot_id": report.hotspot_id,
         "media": [present_media(m) for m in report.media], "transcripts": transcripts,
-        "timeline": [{"at": e.created_at, "stage": e.stage, "note": e.note} for e in report.events],
+        "timeline": [{"at": report.created_at, "stage": "received", "note": f"channel {report.channel}"}]
+        + [{"at": e.created_at, "stage": e.stage, "note": e.note} for e in report.events],
     }

@@ -12,14 +12,22 @@ from .servers import WorkerConfig, gunicorn, top_exception
 GRIDWATCH_APP, BASELINE_APP = "server:create_app()", "bench.baseline_app:create_app()"
 
 
+def _positive(text: str) -> int:
+    """An integer of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(prog="python -m bench.intake", description=__doc__)
-    parser.add_argument("--reports", type=int, default=3000, help="timed reports per app (default 3000)")
+    parser.add_argument("--reports", type=_positive, default=3000, help="timed reports per app (default 3000)")
     parser.add_argument("--warmup", type=int, default=100, help="untimed reports sent first (default 100)")
-    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight (default 32)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker; >1 uses gthread (default 1: sync)")
+    parser.add_argument("--concurrency", type=_positive, default=32, help="requests in flight (default 32)")
+    parser.add_argument("--workers", type=_positive, default=3, help="gunicorn worker processes (default 3)")
+    parser.add_argument("--threads", type=_positive, default=1, help="threads per worker, >1 means gthread (default 1)")
     return parser.parse_args(argv)
 
 

@@ -5,6 +5,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+import aiohttp
+
 from . import payloads
 
 
@@ -32,7 +34,6 @@ class LoadResult:
 
 async def _phase(session, url: str, headers: dict, bodies: list[bytes], concurrency: int) -> tuple[list, float]:
     """Send every body with ``concurrency`` requests in flight; (status, ms, error text) each."""
-    import aiohttp
     results: list = [None] * len(bodies)
     indexes = iter(range(len(bodies)))
 
@@ -55,7 +56,6 @@ async def _phase(session, url: str, headers: dict, bodies: list[bytes], concurre
 
 async def _load(url: str, token: str | None, count: int, warmup: int, concurrency: int) -> LoadResult:
     """Warm up, then the timed phase."""
-    import aiohttp
     reports = payloads.reports(warmup + count)
     headers = {"Content-Type": "application/json"}
     if token:

@@ -82,6 +82,7 @@ def _watch_db(engine, timers: Timers) -> None:
     """Time every SQL statement (by verb and table), pre-ping, COMMIT and ROLLBACK round trip."""
     event.listen(engine, "before_cursor_execute", lambda *a, **k: timers.start(_sql_label(a[2])))
     event.listen(engine, "after_cursor_execute", lambda *a, **k: timers.stop())
+    event.listen(engine, "handle_error", lambda context: timers.stop())
     dialect = engine.dialect
     dialect.do_ping = timers.wrap("SQL ping (pool_pre_ping)", dialect.do_ping)
     dialect.do_commit = timers.wrap("SQL COMMIT", dialect.do_commit)
@@ -119,7 +120,7 @@ def _report(title: str, count: int, wall: float, cpu: float, statuses: dict, tim
         print(f"  {label:<42}{timers.calls[label] / count:>6.1f}{timers.total[label] / count * 1000:>9.2f}"
               f"{own:>8.2f}{own / per:>7.0%}")
     rest = per - sum(timers.own.values()) / count * 1000
-    print(f"  {'rest: Flask, flask-smorest, ORM glue, teardown':<42}{'':>6}{'':>9}{rest:>8.2f}{rest / per:>7.0%}")
+    print(f"  {'rest (Flask, smorest, ORM glue, teardown)':<42}{'':>6}{'':>9}{rest:>8.2f}{rest / per:>7.0%}")
     database = sum(timers.own[k] for k in db) / count * 1000
     print(f"  database round trips: {sum(timers.calls[k] for k in db) / count:.1f} per request, "
           f"{database:.2f} ms ({database / per:.0%})")

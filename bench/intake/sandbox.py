@@ -82,11 +82,11 @@ class Sandbox:
 
 def create() -> Sandbox:
     """Make the schema, flush the Redis database and make the temp folder."""
-    box = Sandbox(schema=f"bench_{secrets.token_hex(5)}", tmpdir=Path(tempfile.mkdtemp(prefix="gridwatch-bench-")))
+    Redis.from_url(REDIS_URL).flushdb()
+    schema = f"bench_{secrets.token_hex(5)}"
     with psycopg.connect(libpq_url(PG_URL), autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {box.schema}")
-    box.redis().flushdb()
-    return box
+        conn.execute(f"CREATE SCHEMA {schema}")
+    return Sandbox(schema=schema, tmpdir=Path(tempfile.mkdtemp(prefix="gridwatch-bench-")))
 
 
 def destroy(box: Sandbox) -> None:

@@ -113,8 +113,6 @@ def seed_reports() -> int:
         report, new = accept_report(users[item["reporter"]], fields, photos, audio, check_channel=False)
         if new:
             report.created_at = at
-            for event in report.events:
-                event.created_at = at
             db.session.commit()
             created += 1
     return created

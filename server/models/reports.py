@@ -88,7 +88,7 @@ class Report(db.Model):
 
 
 class ReportEvent(db.Model):
-    """One step in a report's processing history."""
+    """One step of a report through the pipeline (receipt itself is the report's created_at)."""
 
     __tablename__ = "report_events"
     id = db.Column(db.Integer, primary_key=True)
