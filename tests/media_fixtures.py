@@ -175,9 +175,33 @@ def _tone(rate: int, channels: int) -> np.ndarray:
     return np.tile(wave_.astype(np.float32), (channels, 1))
 
 
+SPEECH_TEXT = "小区七栋楼道里有很浓的煤气味，请尽快派人来看看。"
+
+
 @functools.lru_cache(maxsize=None)
-def audio_bytes(fmt: str) -> bytes:
-    """About two seconds of tone + silence encoded as a phone would send it (see _AUDIO_RECIPES)."""
+def speech_samples(rate: int) -> np.ndarray | None:
+    """Spoken Chinese from espeak-ng at a sample rate, with silence around it (None without espeak-ng)."""
+    import shutil
+    import subprocess
+    import tempfile
+    import wave
+    if not shutil.which("espeak-ng"):
+        return None
+    with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
+        if subprocess.run(["espeak-ng", "-v", "cmn", "-w", tmp.name, SPEECH_TEXT], capture_output=True).returncode:
+            return None
+        with wave.open(tmp.name) as wav:
+            source_rate = wav.getframerate()
+            pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16).astype(np.float32) / 32768
+    positions = np.arange(0, len(pcm), source_rate / rate)
+    resampled = np.interp(positions, np.arange(len(pcm)), pcm).astype(np.float32)
+    pad = np.zeros(rate // 2, dtype=np.float32)
+    return np.concatenate([pad, resampled, pad])
+
+
+@functools.lru_cache(maxsize=None)
+def audio_bytes(fmt: str, speech: bool = False) -> bytes:
+    """Tone + silence (or, with ``speech``, spoken Chinese when espeak-ng exists) as a phone sends it."""
     base = fmt.split("-live")[0]
     container_fmt, codec, rate, layout, codec_opts = _AUDIO_RECIPES[base]
     channels = 2 if layout == "stereo" else 1
@@ -188,7 +212,8 @@ def audio_bytes(fmt: str) -> bytes:
             stream.codec_context.options = dict(codec_opts)
         ctx = stream.codec_context
         fmt_name = ctx.format.name
-        samples = _tone(rate, channels)
+        spoken = speech_samples(rate) if speech else None
+        samples = np.tile(spoken, (channels, 1)) if spoken is not None else _tone(rate, channels)
         frame_size = ctx.frame_size or 1024
         pts = 0
         for start in range(0, samples.shape[1], frame_size):
