@@ -47,6 +47,14 @@ def app_config(db_url: str, tmp_path, **overrides) -> dict:
 _migrated: set[str] = set()
 
 
+def clear_caches() -> None:
+    """Forget what worker processes cache between jobs (taxonomy, areas, IDF)."""
+    from server import keyword_idf, taxonomy_source
+    from server.pipeline import places
+    for module in (keyword_idf, taxonomy_source, places):
+        module.invalidate()
+
+
 def fresh_database(app) -> None:
     """Migrate once per database, then empty every table."""
     from flask_migrate import upgrade
@@ -78,6 +86,7 @@ def app(db_url, tmp_path):
     """An app on an empty, migrated database with the embedded queue (not started)."""
     app = create_app(app_config(db_url, tmp_path))
     fresh_database(app)
+    clear_caches()
     yield app
     with app.app_context():
         db.session.remove()

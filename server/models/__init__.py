@@ -6,10 +6,11 @@ from .categories import Category
 from .departments import Department, DepartmentType
 from .hotspots import Hotspot
 from .reports import PENDING_STAGES, Channel, Media, Report, ReportEvent, Stage, Transcript
+from .settings import Setting, get_setting, put_setting
 from .types import utcnow
 
 __all__ = [
     "ApiToken", "Area", "AreaLevel", "Case", "CaseDepartment", "CaseEvent", "Category", "Channel",
     "Department", "DepartmentType", "Hotspot", "Media", "PENDING_STAGES", "Report", "ReportEvent",
-    "Role", "Stage", "Transcript", "User", "utcnow", "verify_chain",
+    "Role", "Setting", "Stage", "get_setting", "put_setting", "Transcript", "User", "utcnow", "verify_chain",
 ]

@@ -66,6 +66,7 @@ class Report(db.Model):
     severity_reasons = db.Column(db.JSON)
     case_id = db.Column(db.Integer, db.ForeignKey("cases.id", use_alter=True), index=True)
     hotspot_id = db.Column(db.Integer, db.ForeignKey("hotspots.id", use_alter=True), index=True)
+    duplicate_of_id = db.Column(db.Integer, db.ForeignKey("reports.id"), index=True)
 
     reporter = db.relationship("User", foreign_keys=[reporter_id])
     grid = db.relationship("Area", foreign_keys=[grid_id])

@@ -44,3 +44,9 @@ def area_index() -> AreaIndex:
             areas = db.session.execute(db.select(Area)).scalars().all()
             _cache.update(version=version, index=AreaIndex(areas))
         return _cache["index"]
+
+
+def invalidate() -> None:
+    """Forget the cached index (after an admin edits areas, and between tests)."""
+    with _lock:
+        _cache.clear()

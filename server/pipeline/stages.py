@@ -6,6 +6,7 @@ from flask import current_app
 from ..extensions import db
 from ..media_store import storage
 from ..models import Report, Stage, Transcript
+from ..keyword_idf import current_idf
 from .places import area_index
 from .routing import open_case
 
@@ -87,7 +88,7 @@ def analyse(report_id: int) -> None:
         return
     text = normalise(full_text(report))
     report.tokens = index.segmenter.cut(text)
-    report.keywords = [[w, round(s, 4)] for w, s in extract(report.tokens, top_k=8)]
+    report.keywords = [[w, round(s, 4)] for w, s in extract(report.tokens, top_k=8, idf=current_idf())]
     report.text_masked = mask(report.text)
     if report.lat is not None and report.lon is not None:
         report.grid_id = index.grid_at(report.lat, report.lon)

@@ -140,3 +140,25 @@ def test_full_text_joins_typed_and_spoken_words():
         text = "打字"
         transcripts = [T("说的话"), T("错", "改正")]
     assert stages.full_text(R()) == "打字\n说的话\n改正"
+
+
+def test_keyword_idf_is_fitted_on_the_platforms_own_reports(client, app, city):
+    from server import keyword_idf
+    resident = login(client, LOGIN["resident"])
+    ids = [_post(client, resident, text="楼道里飞线充电太危险" if i % 2 else f"学府路{i}号井盖缺失太危险")["id"]
+           for i in range(keyword_idf.MIN_DOCS)]
+    backend(app).drain(timeout=120)
+    with app.app_context():
+        assert keyword_idf.current_idf() is None, "too few reports at first: jieba's table"
+        assert keyword_idf.refresh_idf() == keyword_idf.MIN_DOCS
+        idf = keyword_idf.current_idf()
+        half = set(db.session.get(Report, ids[1]).tokens) - set(db.session.get(Report, ids[0]).tokens)
+        everywhere = set(db.session.get(Report, ids[1]).tokens) & set(db.session.get(Report, ids[2]).tokens)
+        assert half and everywhere
+        assert all(idf[w] > idf[e] for w in half for e in everywhere), "rarer words weigh more"
+    report = _post(client, resident, text="楼道里飞线充电太危险")
+    backend(app).drain()
+    with app.app_context():
+        row = db.session.get(Report, report["id"])
+        word, weight = row.keywords[0]
+        assert word in half and weight == pytest.approx(idf[word] * row.tokens.count(word) / len(row.tokens), abs=1e-3)
