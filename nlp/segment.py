@@ -11,6 +11,8 @@ from nlp.text import normalise
 # Single characters that carry meaning in hazard reports and are kept as tokens.
 KEEP_SINGLE = frozenset("火水电气烟油雨雪冰雷毒蛇狗鼠树桥坑")
 PLACE_FREQ = 50000
+# Entries in a segmenter's memo of token decisions before it is emptied (bounds memory).
+MEMO_SIZE = 200_000
 
 
 def _data_path(name: str):
@@ -32,6 +34,16 @@ def _is_noise(token: str) -> bool:
     )
 
 
+def _content_word(raw: str) -> str | None:
+    """Return a raw jieba token stripped, or None when it is not a content word."""
+    tok = raw.strip()
+    if not tok or tok in stopwords() or _is_noise(tok):
+        return None
+    if len(tok) == 1 and tok not in KEEP_SINGLE:
+        return None
+    return tok
+
+
 class Segmenter:
     """A private jieba tokenizer loaded with the domain dictionary and extra place names."""
 
@@ -40,6 +52,7 @@ class Segmenter:
         self._pending = [n for n in place_names if n]
         self._tokenizer = None
         self._lock = threading.Lock()
+        self._memo: dict[str, str | None] = {}
 
     def _ready(self):
         """Return the initialised tokenizer, building it once."""
@@ -73,15 +86,17 @@ class Segmenter:
         text = normalise(text)
         if not text:
             return []
-        stop = stopwords()
+        memo = self._memo
+        if len(memo) > MEMO_SIZE:
+            memo.clear()
         tokens = []
-        for tok in self._ready().cut(text, HMM=True):
-            tok = tok.strip()
-            if not tok or tok in stop or _is_noise(tok):
-                continue
-            if len(tok) == 1 and tok not in KEEP_SINGLE:
-                continue
-            tokens.append(tok)
+        for raw in self._ready().cut(text, HMM=True):
+            try:
+                tok = memo[raw]
+            except KeyError:
+                tok = memo[raw] = _content_word(raw)
+            if tok is not None:
+                tokens.append(tok)
         return tokens
 
 

@@ -28,6 +28,37 @@ def _converter():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> frozenset[str] | None:
+    """Return characters without which t2s conversion is the identity, or None if unknown.
+
+    Every character key of the t2s tables is a trigger. A phrase key none of whose
+    characters is a character key can only change text when it maps to something else;
+    its first character is then a trigger too. A text with no trigger has no dictionary
+    match that changes anything, so converting it would return it unchanged.
+    """
+    try:
+        chain = _converter()._dict_chain_data  # [[(max_len, min_len, table), ...], ...]
+        tables = [table for group in chain for _max, _min, table in group]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    chars = {key for table in tables for key in table if len(key) == 1}
+    triggers = set(chars)
+    for table in tables:
+        for key, value in table.items():
+            if len(key) > 1 and chars.isdisjoint(key) and value.split(" ")[0] != key:
+                triggers.add(key[0])
+    return frozenset(triggers)
+
+
+def to_simplified(text: str) -> str:
+    """Return text converted from traditional to simplified script (OpenCC t2s)."""
+    triggers = _t2s_triggers()
+    if triggers is not None and triggers.isdisjoint(text):
+        return text
+    return _converter().convert(text)
+
+
 def _drop_char(ch: str) -> bool:
     """Tell whether a character is a control or invisible code point to remove."""
     cat = unicodedata.category(ch)
@@ -42,6 +73,7 @@ def normalise(text: str) -> str:
         return ""
     text = _EMOJI.sub(" ", _EMOJI_JOINERS.sub("", text))
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if not _drop_char(ch))
-    text = _converter().convert(text)
+    if not text.isprintable():  # every dropped category is non-printable
+        text = "".join(ch for ch in text if not _drop_char(ch))
+    text = to_simplified(text)
     return _WHITESPACE.sub(" ", text).strip()

@@ -73,6 +73,7 @@ def fresh_database(app) -> None:
                     conn.execute(sa.text(f"DELETE FROM {table}"))
                 conn.execute(sa.text("PRAGMA foreign_keys=ON"))
         db.session.remove()
+    clear_caches()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -86,7 +87,6 @@ def app(db_url, tmp_path):
     """An app on an empty, migrated database with the embedded queue (not started)."""
     app = create_app(app_config(db_url, tmp_path))
     fresh_database(app)
-    clear_caches()
     yield app
     with app.app_context():
         db.session.remove()

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from nlp.keywords import extract, fit_idf
+from nlp.keywords import IdfTable, extract, fit_idf, load_idf, save_idf
 
 
 def test_fit_idf_is_smoothed_and_rare_words_weigh_more():
@@ -36,3 +36,37 @@ def test_extract_with_jieba_default_idf():
 def test_extract_empty():
     assert extract([]) == []
     assert extract(["井盖"], top_k=0) == []
+
+
+def test_idf_round_trips_through_json(tmp_path):
+    idf = fit_idf([["井盖", "缺失"], ["井盖", "积水"], ["燃气泄漏"]])
+    path = tmp_path / "idf.json"
+    save_idf(idf, path)
+    loaded = load_idf(path)
+    assert isinstance(loaded, IdfTable) and loaded == pytest.approx(idf)
+    assert loaded.median == pytest.approx(idf.median)
+    (tmp_path / "bad.json").write_text('["井盖"]', encoding="utf-8")
+    with pytest.raises(ValueError):
+        load_idf(tmp_path / "bad.json")
+
+
+def test_extract_uses_the_platform_idf_over_jieba_default():
+    tokens = ["井盖", "缺失", "井盖"]
+    # A corpus where 井盖 is everywhere and 缺失 is rare turns jieba's ranking around.
+    idf = fit_idf([["井盖"]] * 50 + [["井盖", "缺失"]])
+    assert extract(tokens, top_k=1)[0][0] == "井盖"
+    assert extract(tokens, top_k=1, idf=idf)[0][0] == "缺失"
+    assert extract(tokens, idf=idf) == extract(tokens, idf=dict(idf))
+    assert dict(extract(["陌生词"], idf=idf))["陌生词"] == pytest.approx(idf.median)
+
+
+def test_idf_table_is_read_only():
+    idf = IdfTable({"井盖": 1.0, "缺失": 3.0})
+    assert idf.median == pytest.approx(2.0) and IdfTable().median == 1.0
+    with pytest.raises(TypeError):
+        idf["积水"] = 2.0
+    with pytest.raises(TypeError):
+        idf.update({"积水": 2.0})
+    import pickle
+    again = pickle.loads(pickle.dumps(idf))
+    assert again == idf and again.median == idf.median
