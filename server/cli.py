@@ -1,6 +1,5 @@
 """The ``gridwatch`` command: db, serve, worker, scheduler, sweep, users, demo data."""
 import os
-import sys
 
 import click
 from flask import current_app
@@ -42,7 +41,9 @@ def serve(host: str, port: int, threads: int):
 def worker(queues: str, burst: bool, name: str | None):
     """Run an RQ worker with the app context (needs REDIS_URL)."""
     from .pipeline.worker import run_worker
-    sys.exit(0 if run_worker(current_app._get_current_object(), queues.split(","), burst, name) else 1)
+    worked = run_worker(current_app._get_current_object(), queues.split(","), burst, name)
+    if burst:
+        click.echo("worked off the queues" if worked else "the queues were empty")
 
 
 @cli.command("scheduler")
@@ -54,9 +55,9 @@ def scheduler():
 
 
 @cli.command("sweep")
-@click.option("--grace", default=30, show_default=True, type=int, help="seconds a pending report may wait")
+@click.option("--grace", default=None, type=int, help="seconds a pending report may wait (SWEEP_GRACE_SECONDS)")
 @with_appcontext
-def sweep_command(grace: int):
+def sweep_command(grace: int | None):
     """Re-enqueue accepted reports whose processing never started or stalled."""
     from .pipeline.queue import backend
     from .pipeline.sweeper import sweep

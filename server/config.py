@@ -43,6 +43,11 @@ class Config:
         self.PIPELINE_MAX_ATTEMPTS = _int("PIPELINE_MAX_ATTEMPTS", 4)
         self.PIPELINE_RETRY_INTERVALS = [int(x) for x in env.get("PIPELINE_RETRY_INTERVALS", "5,30,120").split(",")]
         self.SWEEP_INTERVAL_SECONDS = _int("SWEEP_INTERVAL_SECONDS", 60)
+        # How long an accepted report may wait for its first job before the sweeper steps in.
+        self.SWEEP_GRACE_SECONDS = _int("SWEEP_GRACE_SECONDS", 30)
+        # Full hotspot re-clustering and keyword-IDF refit.
+        self.RECLUSTER_INTERVAL_SECONDS = _int("RECLUSTER_INTERVAL_SECONDS", 600)
+        self.HOTSPOT_WINDOW_DAYS = _int("HOTSPOT_WINDOW_DAYS", 14)
         self.WHISPER_MODEL = env.get("WHISPER_MODEL", "small")
         self.WHISPER_MODEL_DIR = env.get("WHISPER_MODEL_DIR", str(Path.home() / ".cache" / "whisper"))
         # CPU threads for Whisper in a worker process (0: torch's default, all cores).

@@ -100,13 +100,18 @@ class EmbeddedBackend:
             self._active.discard(report_id)
 
     def _sweep_loop(self) -> None:
+        """The scheduler's periodic jobs, in this process."""
+        from ..maintenance import recluster_job
         from .sweeper import sweep
-        interval = self.app.config["SWEEP_INTERVAL_SECONDS"]
-        first = True
-        while not self._stopping.wait(0 if first else interval):
+        cfg = self.app.config
+        first, last_recluster = True, time.monotonic()
+        while not self._stopping.wait(0 if first else cfg["SWEEP_INTERVAL_SECONDS"]):
             try:
                 with self.app.app_context():
                     sweep(grace_seconds=0 if first else None)
+                    if time.monotonic() - last_recluster >= cfg["RECLUSTER_INTERVAL_SECONDS"]:
+                        last_recluster = time.monotonic()
+                        recluster_job()
             except Exception:
-                log.exception("sweep failed")
+                log.exception("periodic job failed")
             first = False

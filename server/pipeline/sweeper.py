@@ -2,18 +2,21 @@
 import logging
 from datetime import timedelta
 
+from flask import current_app
+
 from ..extensions import db
 from ..models import PENDING_STAGES, Report, utcnow
 from .queue import backend, queue_for
 
 log = logging.getLogger(__name__)
-GRACE_SECONDS = 30
 BATCH = 500
 
 
 def sweep(grace_seconds: int | None = None) -> int:
     """Enqueue pending reports that have no live job; returns how many were enqueued."""
-    grace = timedelta(seconds=GRACE_SECONDS if grace_seconds is None else grace_seconds)
+    if grace_seconds is None:
+        grace_seconds = current_app.config["SWEEP_GRACE_SECONDS"]
+    grace = timedelta(seconds=grace_seconds)
     cutoff = utcnow() - grace
     queue = backend()
     enqueued, last_id = 0, 0

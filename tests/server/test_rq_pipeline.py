@@ -110,3 +110,30 @@ def test_worker_without_model_still_routes_the_report(redis_app):
     assert result.returncode == 0, result.stderr[-2000:]
     stage, case_id, flags, transcripts = stage_of(redis_app, response.get_json()["id"])
     assert stage == "routed" and case_id and "transcription_unavailable" in flags and transcripts == ["unavailable"]
+
+
+def test_scheduler_enqueues_the_sweeper_which_recovers_a_lost_report(redis_app, tmp_path, pg_url):
+    import time
+    down = create_app(app_config(pg_url, tmp_path, REDIS_URL="redis://127.0.0.1:1/0"))
+    client = down.test_client()
+    resident = login(client, LOGIN["resident"])
+    report_id = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": "路灯杆倾斜快倒了"},
+                            headers=resident).get_json()["id"]
+    cfg = redis_app.config
+    env = {**os.environ, "GRIDWATCH_ENV": "test", "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
+           "REDIS_URL": cfg["REDIS_URL"], "SWEEP_INTERVAL_SECONDS": "1", "SWEEP_GRACE_SECONDS": "0",
+           "RECLUSTER_INTERVAL_SECONDS": "3600"}
+    scheduler = subprocess.Popen([sys.executable, "-m", "server.cli", "scheduler"], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            worker = gridwatch(redis_app, "worker", "--burst", "--queues", "default")
+            assert worker.returncode == 0, worker.stderr[-2000:]
+            if stage_of(redis_app, report_id)[0] == "routed":
+                break
+            time.sleep(1)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=20)
+    assert stage_of(redis_app, report_id)[0] == "routed"

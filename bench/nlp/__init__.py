@@ -1,0 +1,1 @@
+"""Benchmarks for the nlp library: text analysis, transcription, hotspot clustering."""

@@ -1,0 +1,1 @@
+"""Hotspots: clustering related reports, describing, tracking and de-duplicating them."""
