@@ -104,6 +104,19 @@ def user_add(username, role, password, department, grid, phone, display_name):
     click.echo(f"created {user.role} {user.username} (id {user.id})")
 
 
+def _attach_library_commands() -> None:
+    """The pure libraries' command groups: ``gridwatch nlp …`` and ``gridwatch triage …`` (no app needed)."""
+    from nlp.cli import nlp
+    from nlp.cli_tools import register
+    from triage.cli import triage
+    register(nlp)
+    cli.add_command(nlp)
+    cli.add_command(triage)
+
+
+_attach_library_commands()
+
+
 def main():
     """Console-script entry point."""
     os.environ.setdefault("FLASK_APP", "server:create_app")
