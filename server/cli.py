@@ -40,6 +40,8 @@ def serve(host: str, port: int, threads: int):
 @with_appcontext
 def worker(queues: str, burst: bool, name: str | None):
     """Run an RQ worker with the app context (needs REDIS_URL)."""
+    # Idle OpenMP threads must not spin: on a shared host they slow Whisper many times over.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from .pipeline.worker import run_worker
     worked = run_worker(current_app._get_current_object(), queues.split(","), burst, name)
     if burst:
@@ -115,6 +117,10 @@ def _attach_library_commands() -> None:
 
 
 _attach_library_commands()
+
+from .cli_cases import register as _register_case_commands  # noqa: E402  (cases, audit)
+
+_register_case_commands(cli)
 
 
 def main():

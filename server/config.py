@@ -48,6 +48,7 @@ class Config:
         # Full hotspot re-clustering and keyword-IDF refit.
         self.RECLUSTER_INTERVAL_SECONDS = _int("RECLUSTER_INTERVAL_SECONDS", 600)
         self.HOTSPOT_WINDOW_DAYS = _int("HOTSPOT_WINDOW_DAYS", 14)
+        self.CASE_ESCALATION_INTERVAL_SECONDS = _int("CASE_ESCALATION_INTERVAL_SECONDS", 300)
         self.WHISPER_MODEL = env.get("WHISPER_MODEL", "small")
         self.WHISPER_MODEL_DIR = env.get("WHISPER_MODEL_DIR", str(Path.home() / ".cache" / "whisper"))
         # CPU threads for Whisper in a worker process (0: torch's default, all cores).

@@ -35,7 +35,8 @@ def current_idf() -> dict[str, float] | None:
     with _lock:
         if _cache.get("until", 0) < time.monotonic() or _cache.get("engine") != id(db.engine):
             stored = get_setting(KEY)
-            _cache.update(value=stored["idf"] if stored else None, engine=id(db.engine),
+            from nlp.keywords import IdfTable
+            _cache.update(value=IdfTable(stored["idf"]) if stored else None, engine=id(db.engine),
                           until=time.monotonic() + TTL_SECONDS)
         return _cache["value"]
 

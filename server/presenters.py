@@ -11,6 +11,18 @@ def _masked(text: str) -> str:
     return mask(text)
 
 
+def _timeline(report: Report) -> list[dict]:
+    """Receipt, the pipeline's stages, then the case's status changes (case times are whole seconds)."""
+    entries = [{"at": report.created_at, "stage": "received", "note": f"channel {report.channel}"}]
+    entries += [{"at": e.created_at, "stage": e.stage, "note": e.note} for e in report.events]
+    if report.case_id is not None:
+        from .cases.view import case_timeline_for_reporter
+        from .extensions import db
+        from .models import Case
+        entries += case_timeline_for_reporter(db.session.get(Case, report.case_id))
+    return entries
+
+
 def present_media(media) -> dict:
     """A media item with its access-checked URLs."""
     return {
@@ -46,6 +58,5 @@ def present_report(report: Report, viewer: User) -> dict:
         "keywords": [k for k, *_ in (report.keywords or [])], "severity": report.severity,
         "case_id": report.case_id, "hotspot_id": report.hotspot_id,
         "media": [present_media(m) for m in report.media], "transcripts": transcripts,
-        "timeline": [{"at": report.created_at, "stage": "received", "note": f"channel {report.channel}"}]
-        + [{"at": e.created_at, "stage": e.stage, "note": e.note} for e in report.events],
+        "timeline": _timeline(report),
     }

@@ -3,6 +3,7 @@
 
 def register(api) -> None:
     """Register every API blueprint with flask-smorest."""
-    from . import auth, media, reports, taxonomy
+    from . import auth, cases, media, reports, taxonomy
     for module in (auth, reports, media, taxonomy):
         api.register_blueprint(module.blp, url_prefix="/api/v1" + module.PREFIX)
+    cases.register_all(api)  # cases, ratings, metrics, notifications

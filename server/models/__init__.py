@@ -1,7 +1,7 @@
 """The data model."""
 from .accounts import ApiToken, Role, User
 from .areas import Area, AreaLevel
-from .cases import Case, CaseDepartment, CaseEvent, verify_chain
+from .cases import Case, CaseAttachment, CaseDepartment, CaseEvent, CaseRating, Notification, verify_chain
 from .categories import Category
 from .departments import Department, DepartmentType
 from .hotspots import Hotspot
@@ -10,7 +10,8 @@ from .settings import Setting, get_setting, put_setting
 from .types import utcnow
 
 __all__ = [
-    "ApiToken", "Area", "AreaLevel", "Case", "CaseDepartment", "CaseEvent", "Category", "Channel",
-    "Department", "DepartmentType", "Hotspot", "Media", "PENDING_STAGES", "Report", "ReportEvent",
+    "ApiToken", "Area", "AreaLevel", "Case", "CaseAttachment", "CaseDepartment", "CaseEvent", "CaseRating",
+    "Category", "Channel",
+    "Department", "DepartmentType", "Hotspot", "Media", "Notification", "PENDING_STAGES", "Report", "ReportEvent",
     "Role", "Setting", "Stage", "get_setting", "put_setting", "Transcript", "User", "utcnow", "verify_chain",
 ]

@@ -1,6 +1,7 @@
 """Cases, the departments on them, and their hash-chained events."""
 import hashlib
 import json
+import secrets
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
@@ -24,6 +25,17 @@ class Case(db.Model):
     closed_at = db.Column(UTCDateTime)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # Lifecycle bookkeeping (server/cases).
+    dispatched_at = db.Column(UTCDateTime)
+    signed_at = db.Column(UTCDateTime)
+    feedback_at = db.Column(UTCDateTime)
+    pending_resolve_by = db.Column(UTCDateTime)  # asked for in an open extension request
+    sign_escalated_at = db.Column(UTCDateTime)
+    resolve_escalated_at = db.Column(UTCDateTime)
+    verified_at = db.Column(UTCDateTime)
+    verified_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    rating_review = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    reopen_count = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     category = db.relationship("Category")
     departments = db.relationship("CaseDepartment", lazy="selectin", cascade="all, delete-orphan")
@@ -41,6 +53,8 @@ class CaseDepartment(db.Model):
     case_id = db.Column(db.Integer, db.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     department_id = db.Column(db.Integer, db.ForeignKey("departments.id"), primary_key=True)
     role = db.Column(db.String(8), nullable=False)  # lead | assist
+    assigned_at = db.Column(UTCDateTime)
+    signed_at = db.Column(UTCDateTime)
 
     department = db.relationship("Department", lazy="joined")
 
@@ -82,3 +96,53 @@ def verify_chain(events: list[CaseEvent]) -> bool:
             return False
         prev = event.hash
     return True
+
+
+def _attachment_id() -> str:
+    """An identifier nobody can guess (attachment URLs carry it)."""
+    return secrets.token_urlsafe(18)
+
+
+class CaseAttachment(db.Model):
+    """A photo, voice note or video attached to a case event (feedback, verification, …)."""
+
+    __tablename__ = "case_attachments"
+    id = db.Column(db.String(32), primary_key=True, default=_attachment_id)
+    case_id = db.Column(db.Integer, db.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = db.Column(db.String(8), nullable=False)  # photo | audio | video
+    storage_key = db.Column(db.String(80), nullable=False)
+    thumb_key = db.Column(db.String(80))
+    mime = db.Column(db.String(40), nullable=False)
+    size = db.Column(db.Integer, nullable=False)
+    sha256 = db.Column(db.String(64), nullable=False)
+    width = db.Column(db.Integer)
+    height = db.Column(db.Integer)
+    duration = db.Column(db.Float)
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CaseRating(db.Model):
+    """The reporter's rating of how a case was handled (回访评价)."""
+
+    __tablename__ = "case_ratings"
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    report_id = db.Column(db.Integer, db.ForeignKey("reports.id"), nullable=False, unique=True)
+    rater_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    rating = db.Column(db.String(24), nullable=False)  # satisfied | basically_satisfied | dissatisfied
+    comment = db.Column(db.Text)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+class Notification(db.Model):
+    """An in-app notice to one user about a case."""
+
+    __tablename__ = "notifications"
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind = db.Column(db.String(32), nullable=False)
+    message = db.Column(db.Text, nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    read_at = db.Column(UTCDateTime)

@@ -101,10 +101,11 @@ class EmbeddedBackend:
 
     def _sweep_loop(self) -> None:
         """The scheduler's periodic jobs, in this process."""
+        from ..cases.escalation import escalate_overdue
         from ..maintenance import recluster_job
         from .sweeper import sweep
         cfg = self.app.config
-        first, last_recluster = True, time.monotonic()
+        first, last_recluster, last_escalation = True, time.monotonic(), 0.0
         while not self._stopping.wait(0 if first else cfg["SWEEP_INTERVAL_SECONDS"]):
             try:
                 with self.app.app_context():
@@ -112,6 +113,9 @@ class EmbeddedBackend:
                     if time.monotonic() - last_recluster >= cfg["RECLUSTER_INTERVAL_SECONDS"]:
                         last_recluster = time.monotonic()
                         recluster_job()
+                    if time.monotonic() - last_escalation >= cfg["CASE_ESCALATION_INTERVAL_SECONDS"]:
+                        last_escalation = time.monotonic()
+                        escalate_overdue()
             except Exception:
                 log.exception("periodic job failed")
             first = False

@@ -1,10 +1,11 @@
 """Opening a case for a report: classify, grade, route (triage) and record the dispatch."""
-from triage.deadlines import deadlines
 from triage.lifecycle import CaseStatus
 from triage.routing import route as route_rule
 from triage.severity import grade
 
 from ..case_log import append_event
+from ..cases.deadlines import case_deadlines
+from ..cases.notifications import notify_dispatch
 from ..extensions import db
 from ..models import AreaLevel, Case, CaseDepartment, Category, Department, Report, utcnow
 from ..taxonomy_source import current_classifier, current_taxonomy
@@ -39,7 +40,7 @@ def open_case(report: Report, text: str) -> Case:
     report.suggestions = [[c, round(s, 3)] for c, s in suggestions]
     report.severity, report.severity_reasons = level, reasons
     now = utcnow()
-    sign_by, resolve_by = deadlines(taxonomy, level, now)
+    sign_by, resolve_by = case_deadlines(taxonomy, level, now)
     case = Case(origin_report_id=report.id, category_id=report.category_id, severity=level,
                 status=CaseStatus.RECEIVED.value, needs_manual_dispatch=manual, sign_by=sign_by,
                 resolve_by=resolve_by, created_at=now)
@@ -53,7 +54,10 @@ def open_case(report: Report, text: str) -> Case:
         return case
     for dept_code, role in [(lead, "lead"), *((a, "assist") for a in assists if a != lead)]:
         if dept_code in departments:  # an assisting unit missing from the table is skipped
-            case.departments.append(CaseDepartment(department_id=departments[dept_code].id, role=role))
+            case.departments.append(CaseDepartment(department_id=departments[dept_code].id, role=role,
+                                                   assigned_at=now))
+    case.dispatched_at = now
     append_event(case, "dispatch", CaseStatus.DISPATCHED.value, note="automatic dispatch",
                  data={"lead": lead, "assist": [a for a in assists if a != lead]})
+    notify_dispatch(case)
     return case

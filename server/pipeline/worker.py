@@ -34,15 +34,18 @@ def run_worker(app: Flask, queue_names: list[str], burst: bool = False, name: st
 
 
 def run_scheduler(app: Flask) -> None:
-    """Enqueue the sweeper and the hotspot re-clustering at their intervals."""
+    """Enqueue the sweeper, the hotspot re-clustering and the overdue escalation at their intervals."""
     queue_backend = backend(app)
     if queue_backend.name != "rq":
         raise SystemExit("REDIS_URL is not set: the embedded server sweeps on its own.")
     cron = CronScheduler(connection=queue_backend.connection, name="gridwatch-scheduler")
+    from ..cases.escalation import escalate_overdue_job
     from ..maintenance import recluster_job
     from .sweeper import sweep_job
     cron.register(sweep_job, queue_name=DEFAULT_QUEUE,
                   interval=app.config["SWEEP_INTERVAL_SECONDS"], job_timeout=600)
     cron.register(recluster_job, queue_name=DEFAULT_QUEUE,
                   interval=app.config["RECLUSTER_INTERVAL_SECONDS"], job_timeout=1800)
+    cron.register(escalate_overdue_job, queue_name=DEFAULT_QUEUE,
+                  interval=app.config["CASE_ESCALATION_INTERVAL_SECONDS"], job_timeout=600)
     cron.start()

@@ -33,7 +33,9 @@ def test_text_photo_voice_report_reaches_routed_with_a_case(client, app, city):
     assert backend(app).drain(timeout=120)
     seen = client.get(f"/api/v1/reports/{report['id']}", headers=resident).get_json()
     assert seen["stage"] == "routed" and seen["case_id"]
-    assert [e["stage"] for e in seen["timeline"]] == ["received", "transcribed", "analysed", "routed"]
+    stages_seen = [e["stage"] for e in seen["timeline"]]
+    assert stages_seen[:4] == ["received", "transcribed", "analysed", "routed"]
+    assert "case.dispatched" in stages_seen[4:], "the reporter follows the case too"
     assert "transcription_unavailable" in seen["flags"], "no Whisper model in tests → flagged, still routed"
     assert seen["transcripts"][0]["status"] == "unavailable"
     assert seen["grid"]["code"].startswith("D01") and seen["category"]["code"] == "accident.gas_leak"

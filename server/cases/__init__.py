@@ -1,0 +1,1 @@
+"""The case lifecycle on the server: actions, queues, deadlines, notifications, metrics and audit."""

@@ -1,0 +1,103 @@
+"""Finding cases: who sees which, inbox and supervisor queues, filters."""
+from sqlalchemy import and_, false, or_, true
+
+from triage.lifecycle import CaseStatus as S
+
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Case, CaseDepartment, Department, Report, Role, User, utcnow
+
+FULL_VIEW = {Role.SUPERVISOR.value, Role.ADMIN.value}
+OPEN_AT_DEPARTMENT = (S.DISPATCHED.value, S.ACCEPTED.value, S.IN_PROGRESS.value, S.EXTENSION_REQUESTED.value,
+                      S.REOPENED.value, S.ESCALATED.value)
+QUEUES = ("manual_dispatch", "send_back", "extension", "feedback_review", "overdue", "rating_review", "verification")
+
+
+def case_scope(user: User):
+    """A WHERE clause limiting cases to those the user may see."""
+    if user.role in FULL_VIEW:
+        return true()
+    if user.role == Role.DEPT_STAFF.value and user.department_id:
+        return Case.id.in_(db.select(CaseDepartment.case_id).where(CaseDepartment.department_id == user.department_id))
+    if user.role == Role.GRID_WORKER.value and user.grid_id:
+        return Case.origin_report_id.in_(db.select(Report.id).where(Report.grid_id == user.grid_id))
+    return false()
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    """Whether the user may read the case."""
+    if user.role in FULL_VIEW:
+        return True
+    if user.role == Role.DEPT_STAFF.value:
+        return user.department_id is not None and user.department_id in case.department_ids()
+    if user.role == Role.GRID_WORKER.value and user.grid_id:
+        report = db.session.get(Report, case.origin_report_id)
+        return report is not None and report.grid_id == user.grid_id
+    return False
+
+
+def overdue_clause(now=None):
+    """Open at a department and past a deadline (sign-for not met, or resolve-by)."""
+    now = now or utcnow()
+    return and_(Case.status.in_(OPEN_AT_DEPARTMENT),
+                or_(Case.resolve_by < now, and_(Case.signed_at.is_(None), Case.sign_by < now)))
+
+
+def is_overdue(case: Case, now=None) -> bool:
+    """The same test on a loaded case."""
+    now = now or utcnow()
+    if case.status not in OPEN_AT_DEPARTMENT:
+        return False
+    return bool((case.resolve_by and case.resolve_by < now) or
+                (case.signed_at is None and case.sign_by and case.sign_by < now))
+
+
+def queue_clause(queue: str):
+    """The cases waiting in a supervisors' (or grid workers') queue."""
+    if queue == "manual_dispatch":
+        return Case.status.in_((S.RECEIVED.value, S.PROCESSING.value))
+    if queue == "send_back":
+        return Case.status == S.RETURNED.value
+    if queue == "extension":
+        return Case.status == S.EXTENSION_REQUESTED.value
+    if queue == "feedback_review":
+        return Case.status == S.FEEDBACK_SUBMITTED.value
+    if queue == "overdue":
+        return overdue_clause()
+    if queue == "rating_review":
+        return and_(Case.status == S.CLOSED.value, Case.rating_review.is_(True))
+    if queue == "verification":
+        return and_(Case.status == S.FEEDBACK_SUBMITTED.value, Case.verified_at.is_(None),
+                    Case.origin_report_id.in_(db.select(Report.id).where(Report.grid_id.is_not(None))))
+    raise ValueError(queue)
+
+
+def list_cases(user: User, args: dict) -> tuple[list[Case], int]:
+    """A page of the cases the user may see, filtered; (rows, total)."""
+    if user.role == Role.RESIDENT.value:
+        raise ApiError(403, "forbidden", "Residents follow their cases through their reports.")
+    query = db.select(Case).where(case_scope(user))
+    if args.get("status"):
+        query = query.where(Case.status.in_(args["status"]))
+    if args.get("severity"):
+        query = query.where(Case.severity == args["severity"])
+    if "overdue" in args:
+        clause = overdue_clause()
+        query = query.where(clause if args["overdue"] else ~clause)
+    if args.get("queue"):
+        query = query.where(queue_clause(args["queue"]))
+    if args.get("department"):
+        query = query.where(Case.id.in_(db.select(CaseDepartment.case_id).join(Department).where(
+            Department.code == args["department"])))
+    if args.get("since"):
+        query = query.where(Case.created_at >= args["since"])
+    if args.get("until"):
+        query = query.where(Case.created_at < args["until"])
+    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
+    page, per_page = args["page"], args["per_page"]
+    if user.role == Role.DEPT_STAFF.value or args.get("queue") == "overdue":  # an inbox: nearest deadline first
+        order = (Case.resolve_by.asc(), Case.id.asc())
+    else:
+        order = (Case.created_at.desc(), Case.id.desc())
+    rows = list(db.session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).scalars())
+    return rows, total
