@@ -16,8 +16,8 @@ MIN_DICT_FREQ = 100
 
 
 def join_segmented(text: str) -> str:
-    """Return normalised text with the spaces of a word segmentation removed."""
-    return _INNER_SPACE.sub("", normalise(text or ""))
+    """Return normalised text without the spaces of a word segmentation (kept between ASCII words)."""
+    return _INNER_SPACE.sub("", text)
 
 
 def space_free(doc: str) -> str:
@@ -66,7 +66,7 @@ class Tokens(BaseEstimator, TransformerMixin):
         self.max_ratio = max_ratio
 
     def _cut(self, texts) -> list[list[str]]:
-        """Return the nlp tokens of each text after joining any segmentation."""
+        """Return the nlp tokens of each normalised text after joining any segmentation."""
         seg = default_segmenter()
         return [seg.cut(join_segmented(t)) for t in texts]
 
@@ -77,11 +77,11 @@ class Tokens(BaseEstimator, TransformerMixin):
 
     def fit_transform(self, X, y=None):
         """Learn the stop words from the training texts and return their token strings."""
-        texts = [str(t) for t in X]
+        texts = [normalise(str(t)) for t in X]
         token_lists = self._cut(texts)
         observed = Counter(t for tokens in token_lists for t in tokens)
         # Tokens as the training text was segmented also prove a word was kept.
-        observed.update(t for text in texts for t in normalise(text).split())
+        observed.update(t for text in texts for t in text.split())
         n_tokens = sum(len(tokens) for tokens in token_lists)
         self.stopwords_ = learn_stopwords(observed, n_tokens, self.min_expected, self.max_ratio)
         return self._render(token_lists)
@@ -93,4 +93,4 @@ class Tokens(BaseEstimator, TransformerMixin):
 
     def transform(self, X):
         """Return the token string of each text."""
-        return self._render(self._cut([str(t) for t in X]))
+        return self._render(self._cut([normalise(str(t)) for t in X]))

@@ -1,0 +1,1 @@
+"""Benchmarks of the triage library: the learned classifier against a plain baseline."""
