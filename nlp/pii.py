@@ -14,6 +14,9 @@ _MOBILE = re.compile(
 _BANK_CARD = re.compile(
     r"(?<![0-9A-Za-z])(?:[0-9]{16,19}|[0-9]{4}(?:[\s-][0-9]{4}){3}(?:[\s-]?[0-9]{1,3})?)(?![0-9A-Za-z])"
 )
+# Every pattern below needs an ASCII digit or letter after folding full width (or, for the
+# case-insensitive plate pattern, one of the two non-ASCII letters that fold to ASCII: ſ, K).
+_ANY_ALNUM = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u017f\u212a]")
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 # Province, office letter, optional separator, then 5 (ordinary) or 6 (new-energy) characters,
 # or 4 characters and a trailer/learner/police suffix.
@@ -55,7 +58,7 @@ def _mask_plate(m: re.Match) -> str:
 
 def mask(text: str) -> str:
     """Return text with mobile, ID card and bank card numbers and licence plates masked."""
-    if not text:
+    if not text or not _ANY_ALNUM.search(text):
         return text
     text = text.translate(_FOLD)
     text = _ID_CARD.sub(_mask_id, text)

@@ -2,6 +2,7 @@
 
 import math
 import threading
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -39,6 +40,33 @@ def _weighted_mean(values: list[float], weights: list[float]) -> float:
     return sum(v * w for v, w in zip(values, weights)) / total
 
 
+@contextmanager
+def _reuse_encoder_output(model):
+    """Within the block, encoding the same mel again returns the previous audio features.
+
+    whisper runs the encoder again for every fallback temperature of a 30-s window (and for
+    word timestamps), on the same mel segment; the encoder is deterministic, so one pass is enough.
+    """
+    import torch
+
+    encoder = model.encoder
+    last: dict = {}
+
+    def forward(mel):
+        prev = last.get("mel")
+        if prev is not None and prev.shape == mel.shape and prev.dtype == mel.dtype and torch.equal(prev, mel):
+            return last["features"]
+        features = type(encoder).forward(encoder, mel)
+        last.update(mel=mel.detach().clone(), features=features)
+        return features
+
+    encoder.forward = forward
+    try:
+        yield
+    finally:
+        del encoder.forward
+
+
 def transcribe(model, audio, model_name: str, language: str = "zh", **options) -> dict:
     """Transcribe audio (array at 16 kHz, path or bytes); options override the decoding defaults.
 
@@ -56,7 +84,7 @@ def transcribe(model, audio, model_name: str, language: str = "zh", **options) -
     if len(audio) == 0:
         return result
     kwargs = {**DEFAULT_OPTIONS, "language": language, "fp16": model.device.type == "cuda", **options}
-    with _run_lock:
+    with _run_lock, _reuse_encoder_output(model):
         raw = whisper.transcribe(model, audio, verbose=None, **kwargs)
     segments = [
         {"start": float(s["start"]), "end": float(s["end"]), "text": normalise(s["text"]),

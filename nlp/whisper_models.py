@@ -2,7 +2,6 @@
 
 import os
 import threading
-import warnings
 
 _models: dict = {}
 _models_lock = threading.Lock()
@@ -70,19 +69,10 @@ def _set_known_alignment_heads(model, path: str) -> None:
 
 
 def _quantize(model):
-    """Return a copy of model with Linear layers dynamically quantized to int8."""
-    import torch
-    import whisper.model
+    """Return a copy of model with Linear layers and the logits projection dynamically int8."""
+    from nlp.whisper_int8 import quantize
 
-    # whisper uses its own nn.Linear subclass, which quantize_dynamic matches by exact
-    # type and so would skip; on CPU in float32 the plain nn.Linear forward is identical.
-    for module in model.modules():
-        if type(module) is whisper.model.Linear:
-            module.__class__ = torch.nn.Linear
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization is deprecated")
-        warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return quantize(model)
 
 
 def load_model(name_or_path: str, model_dir: str | None = None, device: str | None = None, quantize: bool = False):

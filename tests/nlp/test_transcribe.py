@@ -96,7 +96,7 @@ def test_quantize_makes_linear_layers_dynamic_int8(model_dir):
     assert n_linear > 0
     quantized = tr.load_model("tiny-test", model_dir=str(model_dir), quantize=True)
     dynamic = [m for m in quantized.modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)]
-    assert len(dynamic) == n_linear
+    assert len(dynamic) == n_linear + 1  # and the logits projection
     assert not any(isinstance(m, torch.nn.Linear) for m in quantized.modules())
     assert all(m.weight().dtype == torch.qint8 for m in dynamic)
 
@@ -203,3 +203,23 @@ def test_transcribe_with_default_fallback_quantized(model_dir):
     model = tr.get_model("tiny-test", model_dir=str(model_dir), device="cpu", quantize=True)
     result = tr.transcribe(model, AUDIO[: 16000 * 2], "tiny-test", sample_len=24)
     _check_structure(result, 2.0)
+
+
+def test_fallback_temperatures_share_one_encoder_pass(model_dir):
+    # Random weights babble until sample_len, too repetitive, so all three temperatures run.
+    model = tr.get_model("tiny-test", model_dir=str(model_dir), device="cpu")
+    passes = []
+    hook = model.encoder.conv1.register_forward_hook(lambda *_: passes.append(1))
+    try:
+        torch.manual_seed(0)
+        ours = tr.transcribe(model, AUDIO, "tiny-test", sample_len=24)
+        ours_passes, passes[:] = len(passes), []
+        torch.manual_seed(0)
+        options = {**tr.DEFAULT_OPTIONS, "language": "zh", "fp16": False, "sample_len": 24}
+        plain = whisper.transcribe(model, AUDIO, verbose=None, **options)
+    finally:
+        hook.remove()
+    assert len(passes) == 3 and ours_passes == 1
+    assert ours["text"] == tr.normalise(plain["text"])
+    assert [s["avg_logprob"] for s in ours["segments"]] == pytest.approx([s["avg_logprob"] for s in plain["segments"]])
+    assert "forward" not in vars(model.encoder)  # the shortcut is gone after the call
