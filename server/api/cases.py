@@ -25,11 +25,12 @@ ratings_blp = Blueprint("ratings", __name__, description="Reporters rate the han
 
 def register_all(api) -> None:
     """Register the case, rating, notification and metrics blueprints."""
-    from . import metrics, notifications
+    from . import metrics, notifications, plans
     api.register_blueprint(blp, url_prefix="/api/v1" + PREFIX)
     api.register_blueprint(ratings_blp, url_prefix="/api/v1/reports")
     api.register_blueprint(notifications.blp, url_prefix="/api/v1" + notifications.PREFIX)
     api.register_blueprint(metrics.blp, url_prefix="/api/v1" + metrics.PREFIX)
+    plans.register(api)
 
 
 def _read_body(schema) -> tuple[dict, list[Upload]]:

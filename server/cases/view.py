@@ -5,6 +5,7 @@ from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from ..extensions import db
 from ..models import Case, CaseAttachment, CaseRating, Report, User, verify_chain
+from .plans import present_plan
 from .queries import is_overdue
 from .service import action_zh, allowed_for, has_grid
 
@@ -74,6 +75,7 @@ def present_case(case: Case, viewer: User) -> dict:
                          "verified_by_id": case.verified_by_id},
         "ratings": [{"report_id": r.report_id, "rating": r.rating, "comment": r.comment, "at": r.created_at}
                     for r in ratings],
+        "plan": present_plan(case, viewer),
         "events": events, "audit_ok": verify_chain(case.events),
         "allowed_actions": allowed_for(case, viewer),
     }

@@ -7,6 +7,7 @@ from triage.lifecycle import CaseStatus
 
 from ..models import utcnow
 from .common import PageArgsSchema, PageMetaSchema
+from .plans import CasePlanSchema
 
 STATUSES = [s.value for s in CaseStatus]
 QUEUES = ["manual_dispatch", "send_back", "extension", "feedback_review", "overdue", "rating_review", "verification"]
@@ -247,6 +248,7 @@ class CaseSchema(CaseSummarySchema):
     reports = fields.List(fields.Dict())
     verification = fields.Dict()
     ratings = fields.List(fields.Dict())
+    plan = fields.Nested(CasePlanSchema, allow_none=True)
     events = fields.List(fields.Nested(CaseEventSchema))
     audit_ok = fields.Boolean()
     allowed_actions = fields.List(fields.String())
