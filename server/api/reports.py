@@ -74,7 +74,8 @@ def list_reports(args):
     """Reports the signed-in user may see, newest first, filtered and paginated."""
     user = current_user()
     query = db.select(Report).where(report_scope(user)).options(
-        selectinload(Report.reporter), selectinload(Report.category), selectinload(Report.grid))
+        selectinload(Report.reporter), selectinload(Report.category), selectinload(Report.grid),
+        selectinload(Report.media), selectinload(Report.transcripts), selectinload(Report.events))
     if "stage" in args:
         query = query.where(Report.stage == args["stage"])
     if "category" in args:

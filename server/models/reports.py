@@ -71,16 +71,22 @@ class Report(db.Model):
     reporter = db.relationship("User", foreign_keys=[reporter_id])
     grid = db.relationship("Area", foreign_keys=[grid_id])
     category = db.relationship("Category")
-    media = db.relationship("Media", back_populates="report", order_by="Media.position", lazy="selectin")
-    transcripts = db.relationship("Transcript", back_populates="report", lazy="selectin")
-    events = db.relationship("ReportEvent", order_by="ReportEvent.id", lazy="selectin")
+    # Loaded when touched; listings ask for them up front (selectinload).
+    media = db.relationship("Media", back_populates="report", order_by="Media.position")
+    transcripts = db.relationship("Transcript", back_populates="report")
+    events = db.relationship("ReportEvent", order_by="ReportEvent.id")
 
     def set_stage(self, stage: Stage, reason: str | None = None) -> None:
         """Move to a stage and record it in the report's history."""
         self.stage = stage.value
         self.stage_reason = reason
         self.stage_updated_at = utcnow()
-        self.events.append(ReportEvent(stage=stage.value, note=reason))
+        event = ReportEvent(report_id=self.id, stage=stage.value, note=reason)
+        if "events" in self.__dict__:  # keep a loaded history in step
+            self.events.append(event)
+        else:  # no need to load the history just to add to it
+            from ..extensions import db
+            db.session.add(event)
 
     def add_flag(self, flag: str) -> None:
         """Mark the report for human attention (e.g. ``transcription_unavailable``)."""

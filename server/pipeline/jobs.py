@@ -28,18 +28,18 @@ def process_report(report_id: int) -> str:
 def _run_stages(report_id: int) -> str:
     """Advance stage by stage; each stage commits on its own."""
     while True:
-        report = db.session.get(Report, report_id, populate_existing=True)
-        if report is None:
+        stage = db.session.execute(db.select(Report.stage).where(Report.id == report_id)).scalar_one_or_none()
+        if stage is None:
             log.warning("report %s does not exist", report_id)
             return "missing"
-        step = STEPS.get(report.stage)
+        step = STEPS.get(stage)
         if step is None:
-            return report.stage
+            return stage
         try:
             step(report_id)
         except Exception as exc:
             db.session.rollback()
-            if _record_failure(report_id, report.stage, exc):
+            if _record_failure(report_id, stage, exc):
                 raise
             return Stage.FAILED.value
 

@@ -21,6 +21,15 @@ class AreaIndex:
         self.grids = [(a.id, prep(shape(a.polygon)), (a.min_lon, a.min_lat, a.max_lon, a.max_lat))
                       for a in areas if a.level == AreaLevel.GRID.value and a.polygon]
         codes = {a.id: a.code for a in areas}
+        parents = {a.id: a.parent_id for a in areas}
+        levels = {a.id: a.level for a in areas}
+        self.district_code: dict[int, str] = {}
+        for area in areas:  # each area's district, without walking parents per report
+            node = area.id
+            while node is not None and levels[node] != AreaLevel.DISTRICT.value:
+                node = parents[node]
+            if node is not None:
+                self.district_code[area.id] = codes[node]
         self.resolver = PlaceResolver([
             {"code": a.code, "name": a.name, "level": a.level, "parent": codes.get(a.parent_id),
              "aliases": list(a.aliases or []) + [lm["name"] for lm in (a.landmarks or []) if lm.get("name")]}

@@ -7,7 +7,8 @@ from ..case_log import append_event
 from ..cases.deadlines import case_deadlines
 from ..cases.notifications import notify_dispatch
 from ..extensions import db
-from ..models import AreaLevel, Case, CaseDepartment, Category, Department, Report, utcnow
+from ..models import Case, CaseDepartment, Category, Department, Report, utcnow
+from .places import area_index
 from ..taxonomy_source import current_classifier, current_taxonomy
 
 MANUAL_DISPATCH_BELOW = 0.45
@@ -29,8 +30,8 @@ def open_case(report: Report, text: str) -> Case:
     code, confidence = suggestions[0] if suggestions else (None, 0.0)
     sub = taxonomy.subcategory(code) if code else None
     level, reasons = grade(text, sub, reporters=1)
-    district = report.grid.ancestor(AreaLevel.DISTRICT) if report.grid else None
-    lead, assists = route_rule(taxonomy, code, district.code if district else None)
+    district = area_index().district_code.get(report.grid_id) if report.grid_id else None
+    lead, assists = route_rule(taxonomy, code, district)
     departments = {d.code: d for d in db.session.execute(
         db.select(Department).where(Department.code.in_([lead, *assists]))).scalars()}
     manual = confidence < MANUAL_DISPATCH_BELOW or lead not in departments

@@ -21,9 +21,10 @@ def _locked(report_id: int) -> Report:
 
 def transcribe(report_id: int) -> None:
     """Transcribe each voice recording; without a model the report goes on, flagged."""
-    report = db.session.get(Report, report_id)
+    report = db.session.get(Report, report_id, populate_existing=True)
     todo = [(m.id, m.storage_key) for m in report.media
-            if m.kind == "audio" and not any(t.media_id == m.id for t in report.transcripts)]
+            if m.kind == "audio" and not any(t.media_id == m.id for t in report.transcripts)] \
+        if report.has_audio else []
     db.session.commit()  # no transaction stays open while Whisper runs
     results = {media_id: _transcribe_file(key) for media_id, key in todo}
     report = _locked(report_id)
@@ -72,7 +73,8 @@ def _transcribe_file(key: str) -> dict:
 
 def full_text(report: Report) -> str:
     """The report's words: what was typed and what was said."""
-    heard = [t.corrected_text or t.text for t in report.transcripts if (t.corrected_text or t.text)]
+    heard = [t.corrected_text or t.text for t in report.transcripts if (t.corrected_text or t.text)] \
+        if report.has_audio else []
     return "\n".join(p for p in [report.text, *heard] if p)
 
 

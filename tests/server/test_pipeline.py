@@ -139,7 +139,7 @@ def test_full_text_joins_typed_and_spoken_words():
             self.text, self.corrected_text = text, corrected
 
     class R:
-        text = "打字"
+        text, has_audio = "打字", True
         transcripts = [T("说的话"), T("错", "改正")]
     assert stages.full_text(R()) == "打字\n说的话\n改正"
 
