@@ -49,9 +49,9 @@ _migrated: set[str] = set()
 
 def clear_caches() -> None:
     """Forget what worker processes cache between jobs (taxonomy, areas, IDF)."""
-    from server import keyword_idf, taxonomy_source
+    from server import hotspots, keyword_idf, taxonomy_source
     from server.pipeline import places
-    for module in (keyword_idf, taxonomy_source, places):
+    for module in (hotspots, keyword_idf, taxonomy_source, places):
         module.invalidate()
 
 

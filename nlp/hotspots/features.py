@@ -84,19 +84,23 @@ def project(lat, lon, origin) -> tuple[float, float]:
 
 
 def has_position(doc: dict) -> bool:
-    """Tell whether a doc carries a usable latitude and longitude."""
+    """Tell whether a doc carries a usable (numeric, finite) latitude and longitude."""
     lat, lon = doc.get("lat"), doc.get("lon")
-    return lat is not None and lon is not None and math.isfinite(lat) and math.isfinite(lon)
+    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (lat, lon))
+    return numbers and math.isfinite(lat) and math.isfinite(lon)
 
 
-def prepare(docs: list[dict], places=None, origin=None, segmenter=None) -> Prepared:
-    """Return the clustering inputs of docs; tokens are computed from text when absent."""
+def prepare(docs: list[dict], places=None, origin=None, segmenter=None, soft: list | None = None) -> Prepared:
+    """Return the clustering inputs of docs; tokens are computed from text when absent.
+
+    soft: the docs' soft_text() when already computed (e.g. by parallel workers).
+    """
     located = [(d["lat"], d["lon"]) for d in docs if has_position(d)]
     if origin is None:
         origin = (float(np.mean([p[0] for p in located])), float(np.mean([p[1] for p in located]))) \
             if located else (0.0, 0.0)
     xy = np.full((len(docs), 2), np.nan)
-    tokens, texts, soft = [], [], []
+    given, tokens, texts, soft = soft, [], [], []
     for i, d in enumerate(docs):
         toks = d.get("tokens")
         if toks is None:
@@ -106,7 +110,7 @@ def prepare(docs: list[dict], places=None, origin=None, segmenter=None) -> Prepa
                 segmenter = default_segmenter()
             toks = segmenter.cut(d.get("text") or "")
         tokens.append(list(toks))
-        soft.append(soft_text(d["text"]) if d.get("text") else " ".join(toks))
+        soft.append(given[i] if given is not None else soft_text(d["text"]) if d.get("text") else " ".join(toks))
         texts.append(soft[-1].replace(" ", ""))
         if has_position(d):
             xy[i] = project(d["lat"], d["lon"], origin)

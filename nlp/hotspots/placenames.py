@@ -3,6 +3,9 @@
 import re
 from collections import Counter
 
+import numpy as np
+import scipy.sparse as sp
+
 # Words that end a place name; the two to four characters before one are the name's core.
 SUFFIXES = sorted(
     "小区 社区 花园 家园 新村 新城 公寓 宿舍 华庭 华府 名都 名居 公馆 苑 园 村 湾 "
@@ -13,10 +16,11 @@ SUFFIXES = sorted(
 _SUFFIX_RE = re.compile("|".join(SUFFIXES))
 # Characters that cannot be inside a place name in these texts (function words, verbs, pronouns).
 _BREAK = set("在的了是着到这那个我你他她们就也都还又很好把被给从往向对与跟说有没不几去来要让请吗啊呢吧喂嗯呃"
-             "条段边里外旁前后面门口附近已经送过敢进出往区县市省镇乡")
+             "条段边外旁前后面门口附近已经送过敢进出往区县市省镇乡")
 # Cores that name no particular place.
 GENERIC = frozenset("公交 马路 人行 地下 下穿 小区 社区 隧道 附近 周边 对面 路口 大门 楼下 楼上 整个 城市 农村 乡村 "
-                    "市区 城区 全市 本市 一条 这条 那条 铁路 道路 公路 高速 马 业主 住宅 安置 配套 学校 医院 公园".split())
+                    "市区 城区 全市 本市 一条 这条 那条 铁路 道路 公路 高速 马 业主 住宅 安置 配套 学校 医院 公园 "
+                    "公司 限公司 有限公司".split())
 HEAD = 80  # only the start of a text is searched: that is where reporters name the place
 
 
@@ -37,7 +41,7 @@ def suffixed_names(text: str) -> list[str]:
     out = []
     for m in _SUFFIX_RE.finditer(text):
         core = _core(text, m.start())
-        if len(core) >= 2 and core not in GENERIC and not core.isdigit():
+        if len(core) >= 2 and core not in GENERIC and sum(ch.isdigit() for ch in core) * 2 < len(core):
             out.append(core)
     return out
 
@@ -53,21 +57,88 @@ class Matcher:
     """Find gazetteer names in a text, longest first, without overlaps."""
 
     def __init__(self, names: list[str]):
-        """Compile one alternation of all names (longest first)."""
-        self.names = list(names)
-        self._re = re.compile("|".join(re.escape(n) for n in self.names)) if self.names else None
+        """Index the names by length."""
+        self.names = set(names)
+        self.lengths = sorted({len(n) for n in self.names}, reverse=True)
 
     def find(self, text: str) -> list[str]:
-        """Return the distinct names mentioned near the start of text, in order."""
-        if self._re is None:
-            return []
-        seen = []
-        for m in self._re.finditer(text[:HEAD]):
-            if m.group() not in seen:
-                seen.append(m.group())
-        return seen
+        """Return the distinct names mentioned near the start of text, in order of appearance."""
+        head = text[:HEAD]
+        taken = [False] * len(head)
+        found = []
+        for size in self.lengths:
+            for start in range(len(head) - size + 1):
+                if head[start:start + size] in self.names and not any(taken[start:start + size]):
+                    taken[start:start + size] = [True] * size
+                    found.append((start, head[start:start + size]))
+        out = []
+        for _, name in sorted(found):
+            if name not in out:
+                out.append(name)
+        return out
+
+
+def mentions(matcher: Matcher, text: str) -> list[tuple[str, str]]:
+    """Return (core, name as written with its suffix) for the places named near the start of text."""
+    head = text[:HEAD]
+    out = []
+    for name in matcher.find(head):
+        start = head.find(name)
+        suffix = _SUFFIX_RE.match(head, start + len(name))
+        out.append((name, name + (suffix.group() if suffix else "")))
+    return out
 
 
 def bigrams(names: list[str]) -> list[str]:
     """Return the character bigrams of the names (the unit of place similarity)."""
     return [n[i:i + 2] for n in names for i in range(len(n) - 1)]
+
+
+def _same(tokens):
+    """Return tokens unchanged (picklable analyzer)."""
+    return tokens
+
+
+def _tokens(names: list[str], key) -> list[str]:
+    """Return the place tokens of one report: name bigrams plus its resolved area, if any."""
+    return bigrams(names) + ([f"@{key}"] if key else [])
+
+
+class PlaceModel:
+    """Unit vectors of the places a report names (bigram TF-IDF); zero rows for reports naming none."""
+
+    def __init__(self, soft_texts: list[str], keys: list, extra_names=()):
+        """Learn the gazetteer and the bigram weights from the reports (see fit_rows for their rows)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.matcher = Matcher(gazetteer(soft_texts, extra_names))
+        docs = [_tokens(self.matcher.find(t), k) for t, k in zip(soft_texts, keys)]
+        self.vectorizer = TfidfVectorizer(analyzer=_same, binary=True, dtype=np.float32)
+        self._fitted = self.vectorizer.fit_transform([d or ["\x00"] for d in docs])
+        self._fitted_empty = np.array([not d for d in docs])
+
+    def fit_rows(self):
+        """Return (unit rows, has-place flags) of the reports the model was fitted on (once)."""
+        from sklearn.preprocessing import normalize
+
+        rows = sp.diags((~self._fitted_empty).astype(np.float32)) @ self._fitted
+        self._fitted = None
+        rows = normalize(rows).tocsr()
+        return rows, np.diff(rows.indptr) > 0
+
+    def names(self, soft_text: str) -> list[str]:
+        """Return the known and newly suffixed names a text mentions."""
+        found = self.matcher.find(soft_text)
+        return found + [n for n in suffixed_names(soft_text) if n not in found]
+
+    def display_names(self, soft_text: str) -> list[tuple[str, str]]:
+        """Return (core, name as written) for the places a text names (for labels)."""
+        return mentions(self.matcher, soft_text)
+
+    def transform(self, soft_texts: list[str], keys: list):
+        """Return (unit rows, has-place flags) for the reports."""
+        from sklearn.preprocessing import normalize
+
+        docs = [_tokens(self.names(t), k) for t, k in zip(soft_texts, keys)]
+        rows = normalize(self.vectorizer.transform(docs)).tocsr()
+        return rows, np.diff(rows.indptr) > 0

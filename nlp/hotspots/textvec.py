@@ -1,13 +1,11 @@
-"""Text vectors: TF-IDF over words joined with TF-IDF over character n-grams, L2-normalised."""
+"""Text vectors: TF-IDF over word tokens and over character 1-3-grams, each row of unit length."""
 
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
-# Share of the cosine that comes from word tokens (the rest from character n-grams).
-WORD_WEIGHT = 0.35
-CHAR_NGRAMS = (2, 3)
+CHAR_NGRAMS = (1, 3)
 
 
 def _identity(tokens):
@@ -17,37 +15,49 @@ def _identity(tokens):
 
 @dataclass
 class TextModel:
-    """Fitted vectorizers that turn (tokens, clean text) pairs into unit vectors."""
+    """Fitted word and character vectorizers, with the head length texts are cut to."""
 
     words: object
     chars: object
-    word_weight: float
+    head: int
 
-    def transform(self, tokens: list, texts: list) -> sp.csr_matrix:
-        """Return unit-length rows for the given documents."""
+    def transform(self, tokens: list, texts: list) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Return (word rows, character rows), unit length; empty texts give zero rows."""
         from sklearn.preprocessing import normalize
 
-        w = normalize(self.words.transform(tokens)) * np.sqrt(self.word_weight)
-        c = normalize(self.chars.transform(texts)) * np.sqrt(1.0 - self.word_weight)
-        return normalize(sp.hstack([w, c]).tocsr())
-
-    def vocabulary(self) -> np.ndarray:
-        """Return the word vocabulary (for keywords)."""
-        return self.words.get_feature_names_out()
+        w = self.words.transform([t[: self.head // 2] for t in tokens])
+        c = self.chars.transform([t[: self.head] for t in texts])
+        return normalize(w).tocsr(), normalize(c).tocsr()
 
 
-def fit(tokens: list, texts: list, word_weight: float = WORD_WEIGHT, ngrams=CHAR_NGRAMS,
-        max_features: int | None = None) -> tuple[TextModel, sp.csr_matrix]:
-    """Fit the vectorizers on the documents and return (model, unit-length rows)."""
+def fit(tokens: list, texts: list, head: int = 200) -> tuple[TextModel, sp.csr_matrix, sp.csr_matrix]:
+    """Fit both vectorizers on the heads of the documents; return (model, word rows, character rows)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
 
-    max_df = 0.5 if len(texts) >= 50 else 1.0
-    words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, max_df=max_df, dtype=np.float32)
-    chars = TfidfVectorizer(analyzer="char", ngram_range=ngrams, sublinear_tf=True, max_df=max_df,
-                            min_df=1 if len(texts) < 2000 else 2, max_features=max_features, dtype=np.float32)
-    if not any(tokens):
-        tokens = [["_"] for _ in tokens]
-    words.fit(tokens)
-    chars.fit([t or "_" for t in texts])
-    model = TextModel(words, chars, word_weight)
-    return model, model.transform(tokens, texts)
+    big = len(texts) >= 5000
+    words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32, min_df=2 if big else 1)
+    chars = TfidfVectorizer(analyzer="char", ngram_range=CHAR_NGRAMS, sublinear_tf=True, dtype=np.float32,
+                            min_df=2 if big else 1)
+    word_docs = [t[: head // 2] or ["\x00"] for t in tokens]
+    char_docs = [t[:head] or "\x00" for t in texts]
+    w = _fit_transform(words, word_docs)
+    c = _fit_transform(chars, char_docs)
+    # reports without words or text get zero rows, as transform() gives them
+    w = _zero_rows(w, [not t[: head // 2] for t in tokens])
+    c = _zero_rows(c, [not t for t in texts])
+    return TextModel(words, chars, head), normalize(w).tocsr(), normalize(c).tocsr()
+
+
+def _zero_rows(matrix, empty: list) -> sp.csr_matrix:
+    """Return matrix with the rows flagged empty set to zero."""
+    empty = np.asarray(empty, dtype=bool)
+    return sp.diags((~empty).astype(np.float32)) @ matrix if empty.any() else matrix
+
+
+def _fit_transform(vectorizer, docs):
+    """Fit and transform in one pass; retry without min_df when it prunes every term."""
+    try:
+        return vectorizer.fit_transform(docs)
+    except ValueError:
+        return vectorizer.set_params(min_df=1).fit_transform(docs)

@@ -21,6 +21,7 @@ class AreaIndex:
         self.grids = [(a.id, prep(shape(a.polygon)), (a.min_lon, a.min_lat, a.max_lon, a.max_lat))
                       for a in areas if a.level == AreaLevel.GRID.value and a.polygon]
         codes = {a.id: a.code for a in areas}
+        self.code_of = codes
         parents = {a.id: a.parent_id for a in areas}
         levels = {a.id: a.level for a in areas}
         self.district_code: dict[int, str] = {}

@@ -23,6 +23,24 @@ def classify(report: Report, text: str, taxonomy) -> list[tuple[str, float]]:
     return suggestions[:3]
 
 
+CLOSED_STATES = {CaseStatus.CLOSED.value, CaseStatus.MERGED.value}
+
+
+def join_open_case(report: Report) -> Case | None:
+    """The open case of the report this one duplicates, which it joins instead of opening its own."""
+    if report.duplicate_of_id is None:
+        return None
+    original = db.session.get(Report, report.duplicate_of_id)
+    case = db.session.get(Case, original.case_id) if original is not None and original.case_id else None
+    while case is not None and case.status == CaseStatus.MERGED.value and case.merged_into_id:
+        case = db.session.get(Case, case.merged_into_id)
+    if case is None or case.status in CLOSED_STATES:
+        return None
+    append_event(case, "report_joined", case.status, note=f"report {report.id} reports the same hazard",
+                 data={"report_id": report.id, "duplicate_of": original.id})
+    return case
+
+
 def open_case(report: Report, text: str) -> Case:
     """Create the case for a report with its lead and assisting departments."""
     taxonomy = current_taxonomy()

@@ -8,7 +8,7 @@ from ..media_store import storage
 from ..models import Report, Stage, Transcript
 from ..keyword_idf import current_idf
 from .places import area_index
-from .routing import open_case
+from .routing import join_open_case, open_case
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
@@ -99,7 +99,12 @@ def analyse(report_id: int) -> None:
         report.place_code = place["code"]
         if report.grid_id is None and place["level"] == "grid":
             report.grid_id = index.by_code.get(place["code"])
+    from ..hotspots import assign_report, find_duplicate_of
+    report.duplicate_of_id = find_duplicate_of(report)
+    report.hotspot_id = assign_report(report)
     note = "in grid" if report.grid_id else "no grid found"
+    if report.duplicate_of_id:
+        note += f"; duplicate of report {report.duplicate_of_id}"
     report.set_stage(Stage.ANALYSED, note)
     db.session.commit()
 
@@ -110,7 +115,8 @@ def route(report_id: int) -> None:
     if report.stage != Stage.ANALYSED.value:
         db.session.commit()
         return
-    case = open_case(report, full_text(report))
+    joined = join_open_case(report)
+    case = joined or open_case(report, full_text(report))
     report.case_id = case.id
-    report.set_stage(Stage.ROUTED, f"case {case.number}")
+    report.set_stage(Stage.ROUTED, f"joined case {case.number}" if joined else f"case {case.number}")
     db.session.commit()

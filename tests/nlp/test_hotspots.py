@@ -1,10 +1,11 @@
-"""Tests for nlp.hotspots on a synthetic set of Chinese reports."""
+"""Tests for nlp.hotspots.cluster on small hand-written sets of Chinese reports."""
 
 import datetime as dt
 
 import pytest
 
 from nlp.hotspots import cluster
+from nlp.hotspots.describe import hotspot_id
 from nlp.segment import default_segmenter
 
 GAS = [
@@ -30,7 +31,7 @@ SINGLES = [
 START = dt.datetime(2025, 6, 1, 8, 0)
 
 
-def make_docs(groups, with_geo=True):
+def make_docs(groups, with_geo=True, tokens=True):
     """Return cluster() input for groups of (texts, (lat, lon) or None)."""
     seg = default_segmenter()
     docs = []
@@ -39,8 +40,10 @@ def make_docs(groups, with_geo=True):
             lat = lon = None
             if with_geo and where:
                 lat, lon = where[0] + 0.0004 * i, where[1] - 0.0003 * i
-            docs.append({"id": f"r{len(docs)}", "tokens": seg.cut(text), "lat": lat, "lon": lon,
-                         "created_at": START + dt.timedelta(minutes=7 * len(docs))})
+            doc = {"id": f"r{len(docs)}", "lat": lat, "lon": lon,
+                   "created_at": START + dt.timedelta(minutes=7 * len(docs))}
+            doc.update({"tokens": seg.cut(text)} if tokens else {"text": text})
+            docs.append(doc)
     return docs
 
 
@@ -54,36 +57,69 @@ def ids(start, count):
 @pytest.mark.parametrize("with_geo", [True, False])
 def test_three_incidents_found_and_singletons_left_out(with_geo):
     clusters = cluster(make_docs(GROUPS, with_geo), min_cluster_size=3)
-    assert [c["size"] for c in clusters] == [7, 7, 6]
+    assert sorted(c["size"] for c in clusters) == [6, 7, 7]
     by_members = {frozenset(c["members"]): c for c in clusters}
     gas = by_members[frozenset(ids(0, 7))]
     flood = by_members[frozenset(ids(7, 7))]
     charging = by_members[frozenset(ids(14, 6))]
     assert {"燃气泄漏", "煤气味"} <= set(gas["keywords"])
-    assert {"积水", "内涝", "隧道"} <= set(flood["keywords"])
+    assert {"积水", "内涝"} <= set(flood["keywords"])
     assert {"飞线充电", "电动车"} <= set(charging["keywords"])
     for c in clusters:
-        assert len(c["keywords"]) == 5
-        assert c["label"] == "·".join(c["keywords"][:3])
+        assert 3 <= len(c["keywords"]) <= 5 and c["label"]
         assert c["first_seen"] <= c["last_seen"]
+        assert c["representative"] in c["members"]
+        assert c["id"] == hotspot_id(c["members"])
     assert gas["first_seen"] == START and gas["last_seen"] == START + dt.timedelta(minutes=42)
+    assert [c["heat"] for c in clusters] == sorted((c["heat"] for c in clusters), reverse=True)
     if with_geo:
         assert gas["centroid"] == pytest.approx((28.19 + 0.0012, 112.97 - 0.0009))
+        west, south, east, north = gas["bbox"]
+        assert (south, north) == pytest.approx((28.19, 28.1924)) and west < east
     else:
-        assert gas["centroid"] is None
+        assert gas["centroid"] is None and gas["bbox"] is None
+
+
+def test_raw_text_is_segmented_and_places_name_the_label():
+    clusters = cluster(make_docs(GROUPS, tokens=False))
+    assert sorted(c["size"] for c in clusters) == [6, 7, 7]
+    gas = next(c for c in clusters if "r0" in c["members"])
+    assert gas["places"][0].startswith("幸福")
+    assert gas["label"].startswith("幸福")
 
 
 def test_same_topic_far_apart_is_two_hotspots():
     docs = make_docs([(GAS, (28.19, 112.97)), (GAS, (28.30, 113.10))])
     clusters = cluster(docs, min_cluster_size=3)
     assert sorted(sorted(c["members"]) for c in clusters) == sorted([sorted(ids(0, 7)), sorted(ids(7, 7))])
-    lats = sorted(round(c["centroid"][0], 1) for c in clusters)
-    assert lats == [28.2, 28.3]
+    assert sorted(round(c["centroid"][0], 1) for c in clusters) == [28.2, 28.3]
+
+
+def test_optional_fields_growth_and_heat():
+    docs = make_docs([(GAS, (28.19, 112.97))])
+    for i, doc in enumerate(docs):
+        doc.update(grid="G01" if i < 5 else "G02", category="accident.gas_leak", severity="III" if i else "II",
+                   reporter=f"u{i % 4}", likes=10)
+        doc["created_at"] = START + dt.timedelta(hours=20 * i)  # 0 .. 120 h
+    [found] = cluster(docs, now=START + dt.timedelta(hours=120))
+    assert found["grids"] == ["G01", "G02"]
+    assert found["category"] == "accident.gas_leak" and found["severity"] == "II" and found["severity_level"] == 2
+    assert found["reporters"] == 4 and found["likes"] == 70
+    assert (found["last_24h"], found["previous_24h"], found["growth"]) == (2, 1, 1.5)
+    [calm] = cluster([dict(d, severity=None, likes=0) for d in docs], now=START + dt.timedelta(hours=500))
+    assert found["heat"] > calm["heat"] > 0
+
+
+def test_long_archives_cluster_topics_regardless_of_time():
+    docs = make_docs([(GAS, None), (FLOOD, None), (SINGLES, None)], with_geo=False)
+    for i, doc in enumerate(docs):
+        doc["created_at"] = START + dt.timedelta(days=11 * i)  # months apart
+    clusters = cluster(docs, min_cluster_size=None, mode="auto")
+    assert sorted(sorted(c["members"]) for c in clusters) == [sorted(ids(0, 7)), sorted(ids(7, 7))]
 
 
 def test_too_few_or_empty_documents():
     assert cluster([]) == []
-    docs = make_docs([(GAS[:2], None)])
-    assert cluster(docs, min_cluster_size=3) == []
+    assert cluster(make_docs([(GAS[:2], None)]), min_cluster_size=3) == []
     empty = [{"id": i, "tokens": [], "lat": None, "lon": None, "created_at": START} for i in range(5)]
     assert cluster(empty) == []

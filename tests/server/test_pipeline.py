@@ -164,3 +164,35 @@ def test_keyword_idf_is_fitted_on_the_platforms_own_reports(client, app, city):
         row = db.session.get(Report, report["id"])
         word, weight = row.keywords[0]
         assert word in half and weight == pytest.approx(idf[word] * row.tokens.count(word) / len(row.tokens), abs=1e-3)
+
+
+def test_a_duplicate_joins_the_open_case_and_hotspots_keep_their_ids(client, app, city):
+    from server.hotspots import recluster
+    resident = login(client, LOGIN["resident"])
+    first = _post(client, resident, text="桂花园小区7栋楼道里煤气味很重，怕是漏气了", lat="28.2345", lon="112.9067")
+    backend(app).drain()
+    again = _post(client, login(client, "13800000002"), text="桂花园小区7栋有很重的煤气味，楼道里都是",
+                  lat="28.2346", lon="112.9068")
+    backend(app).drain()
+    with app.app_context():
+        one, two = db.session.get(Report, first["id"]), db.session.get(Report, again["id"])
+        assert two.duplicate_of_id == one.id and two.case_id == one.case_id
+        assert db.session.execute(db.select(db.func.count()).select_from(Case)).scalar_one() == 1
+        case = db.session.get(Case, one.case_id)
+        assert case.events[-1].action == "report_joined" and verify_chain(case.events)
+    texts = ["学府路口井盖不见了，晚上很危险", "学府路那个井盖丢了，差点有人掉下去", "学府路路口井盖缺失好几天了",
+             "学府路井盖没了，赶紧来处理"]
+    for i, text in enumerate(texts):
+        _post(client, login(client, f"1380000000{i + 3}"), text=text, lat=f"{28.2101 + i * 0.0002:.4f}",
+              lon="112.9512")
+    backend(app).drain()
+    with app.app_context():
+        assert recluster() >= 1
+        from server.models import Hotspot
+        keys = {h.key for h in db.session.execute(db.select(Hotspot)).scalars()}
+        assert keys and recluster() >= 1
+        assert {h.key for h in db.session.execute(db.select(Hotspot)).scalars()} == keys, "ids stable across runs"
+    late = _post(client, login(client, "13800000009"), text="学府路井盖还是没人修，太危险了", lat="28.2103", lon="112.9512")
+    backend(app).drain()
+    with app.app_context():
+        assert db.session.get(Report, late["id"]).hotspot_id is not None, "assigned as it was processed"

@@ -72,7 +72,7 @@ def make_set(variant: str, seed: int, scale: int = 1, hours: float | None = None
     """Return the reports of one dev-set variant, oldest first, with the true incident or None."""
     n_inc, n_single, radius, sep, s_radius, window, repeats = VARIANTS[variant]
     n_inc, n_single, window = n_inc * scale, n_single * scale, hours or window
-    rng, hazards, taken, out = random.Random(f"{variant}-{seed}"), bank()["hazards"], set(), []
+    rng, hazards, taken, out, deck = random.Random(f"{variant}-{seed}"), bank()["hazards"], set(), [], []
     kinds = rng.sample(sorted(hazards), n_inc - repeats) if n_inc - repeats <= len(hazards) else \
         [rng.choice(sorted(hazards)) for _ in range(n_inc - repeats)]
     kinds += [rng.choice(kinds) for _ in range(repeats)]
@@ -92,7 +92,7 @@ def make_set(variant: str, seed: int, scale: int = 1, hours: float | None = None
         where = _point(rng, s_radius) if coords else None
         if rng.random() < 0.4:
             place = rng.choice(bank()["communities"]) if rng.random() < 0.5 else ""
-            out.append(_record(rng, render_unrelated(rng, place, len(out)), when, where, None, 0.0, coords))
+            out.append(_record(rng, render_unrelated(rng, place, deck), when, where, None, 0.0, coords))
             continue
         haz = hazards[rng.choice(sorted(hazards))]
         inc = _place(rng, haz["place"], haz, set())

@@ -78,8 +78,9 @@ def render(rng, haz: dict, inc: dict, style: str) -> str:
     return _typo(rng, text, 0.15)
 
 
-def render_unrelated(rng, where: str, index: int) -> str:
-    """Return an unrelated one-off complaint (index picks it, so a set rarely repeats one), maybe with a place."""
-    texts = bank()["unrelated"]
-    text = texts[(index * 7 + rng.randrange(3)) % len(texts)]
+def render_unrelated(rng, where: str, deck: list) -> str:
+    """Return an unrelated one-off complaint drawn from deck (refilled when empty), maybe with a place."""
+    if not deck:
+        deck.extend(rng.sample(bank()["unrelated"], len(bank()["unrelated"])))
+    text = deck.pop()
     return _typo(rng, (where + "，" if where else "") + text, 0.1)
