@@ -3,7 +3,7 @@ import logging
 
 from flask import jsonify
 from marshmallow import ValidationError
-from sqlalchemy.exc import OperationalError, DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,13 @@ def register_error_handlers(app) -> None:
         if exc.code == 413:
             message = "The request body is larger than the upload limit."
         return error_response(exc.code or 500, _http_code(exc), message, errors)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc):
+        log.warning("integrity conflict: %s", exc.orig)
+        from .extensions import db
+        db.session.rollback()
+        return error_response(409, "conflict", "The record was changed at the same time by another request; retry.")
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

@@ -26,14 +26,19 @@ def classify(report: Report, text: str, taxonomy) -> list[tuple[str, float]]:
 CLOSED_STATES = {CaseStatus.CLOSED.value, CaseStatus.MERGED.value}
 
 
+def _locked_case(case_id: int) -> Case:
+    """A case locked until the commit, so that events from concurrent workers chain one after another."""
+    return db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+
+
 def join_open_case(report: Report) -> Case | None:
     """The open case of the report this one duplicates, which it joins instead of opening its own."""
     if report.duplicate_of_id is None:
         return None
     original = db.session.get(Report, report.duplicate_of_id)
-    case = db.session.get(Case, original.case_id) if original is not None and original.case_id else None
+    case = _locked_case(original.case_id) if original is not None and original.case_id else None
     while case is not None and case.status == CaseStatus.MERGED.value and case.merged_into_id:
-        case = db.session.get(Case, case.merged_into_id)
+        case = _locked_case(case.merged_into_id)
     if case is None or case.status in CLOSED_STATES:
         return None
     append_event(case, "report_joined", case.status, note=f"report {report.id} reports the same hazard",
