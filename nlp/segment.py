@@ -83,7 +83,10 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """Return the content words of text, in order."""
-        text = normalise(text)
+        return self.cut_normalised(normalise(text))
+
+    def cut_normalised(self, text: str) -> list[str]:
+        """cut() for text that has already been through nlp.text.normalise (saves a second pass)."""
         if not text:
             return []
         memo = self._memo

@@ -52,7 +52,7 @@ def _contenders(idf):
 
     def full(text):
         """The pipeline's analyse step: normalise, segment, keywords, mask."""
-        tokens = seg.cut(normalise(text))
+        tokens = seg.cut_normalised(normalise(text))
         return tokens, extract(tokens, top_k=8, idf=idf), mask(text)
 
     return [

@@ -89,7 +89,7 @@ def analyse(report_id: int) -> None:
         db.session.commit()
         return
     text = normalise(full_text(report))
-    report.tokens = index.segmenter.cut(text)
+    report.tokens = index.segmenter.cut_normalised(text)
     report.keywords = [[w, round(s, 4)] for w, s in extract(report.tokens, top_k=8, idf=current_idf())]
     report.text_masked = mask(report.text)
     if report.lat is not None and report.lon is not None:

@@ -57,3 +57,11 @@ def test_shipped_data_files():
     assert len({e[0] for e in entries}) == len(entries)
     assert {"燃气泄漏", "消防通道", "飞线充电", "井盖", "危化品", "山体滑坡"} <= {e[0] for e in entries}
     assert {"的", "了", "请"} <= stopwords()
+
+
+def test_cut_normalised_matches_cut_on_normalised_text():
+    from nlp.segment import default_segmenter
+    from nlp.text import normalise
+    seg = default_segmenter()
+    for raw in ["小區門口燃氣洩漏了！！", "楼道里飞线充电　很危险", "井盖丢了😡 138 0000 1234"]:
+        assert seg.cut_normalised(normalise(raw)) == seg.cut(raw)
