@@ -1,5 +1,5 @@
 """The app's media storage, chosen by configuration."""
-from flask import current_app
+from flask import current_app, send_file
 
 from .media import LocalStorage
 
@@ -10,3 +10,11 @@ def storage() -> LocalStorage:
     if store is None:
         store = current_app.extensions["gridwatch_storage"] = LocalStorage(current_app.config["MEDIA_ROOT"])
     return store
+
+
+def send_stored(key: str, mime: str):
+    """Stream a stored file to a viewer already checked; never sniffed, cached only privately."""
+    response = send_file(storage().open(key), mimetype=mime, max_age=0, conditional=False)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -3,76 +3,32 @@ Redis, two RQ workers and PostgreSQL at a fixed arrival rate, beside plain RQ no
 import argparse
 import json
 import os
-import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
 from redis import Redis
 
-from bench.intake.sandbox import PG_URL, REPO, libpq_url
+from bench.intake import sandbox
+from bench.intake.sandbox import PASSWORD, REPO, USERNAME
 from bench.intake.servers import WorkerConfig, gunicorn, top_exception
 
 from . import client
 
 REDIS_URL = os.environ.get("BENCH_DISPATCH_REDIS_URL", "redis://127.0.0.1:6379/12")
-USERNAME, PASSWORD = "benchuser", "bench-pass-2026"
 NOOP_QUEUE = "bench_noop"
 TARGET_P50_MS = 200.0
 
 
-class Box:
-    """A private PostgreSQL schema, Redis database and temp folder for one run."""
-
-    def __init__(self):
-        Redis.from_url(REDIS_URL).flushdb()
-        self.schema = f"bench_{secrets.token_hex(5)}"
-        with psycopg.connect(libpq_url(PG_URL), autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {self.schema}")
-        self.tmpdir = Path(tempfile.mkdtemp(prefix="gridwatch-dispatch-"))
-        self.secret = secrets.token_urlsafe(32)
-        self.database_url = f"{PG_URL}?options=-csearch_path%3D{self.schema}"
-
-    def env(self) -> dict:
-        env = dict(os.environ)
-        env.update({
-            "GRIDWATCH_ENV": "production", "SECRET_KEY": self.secret, "DATABASE_URL": self.database_url,
-            "REDIS_URL": REDIS_URL, "MEDIA_ROOT": str(self.tmpdir / "media"),
-            "GRIDWATCH_INSTANCE": str(self.tmpdir / "instance"), "WHISPER_THREADS": "1",
-            "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8192",
-            "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p),
-        })
-        return env
-
-    def run(self, *args: str) -> None:
-        done = subprocess.run([sys.executable, *args], cwd=REPO, env=self.env(), capture_output=True, text=True)
-        if done.returncode:
-            raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-
-    def prepare(self) -> None:
-        """Migrate, seed the reference data (departments, areas, taxonomy, accounts), add the bench resident."""
-        self.run("-m", "server.cli", "db", "upgrade")
-        self.run("-c", "from server import create_app\nfrom server.demo.seed import seed_reference\n"
-                       "app = create_app()\nwith app.app_context():\n    seed_reference()")
-        self.run("-m", "server.cli", "user", "add", USERNAME, "--role", "resident", "--password", PASSWORD)
-
-    def rows(self, sql: str) -> list:
-        with psycopg.connect(libpq_url(self.database_url)) as conn:
-            return conn.execute(sql).fetchall()
-
-    def destroy(self) -> None:
-        try:
-            with psycopg.connect(libpq_url(PG_URL), autocommit=True) as conn:
-                conn.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
-        finally:
-            Redis.from_url(REDIS_URL).flushdb()
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
+def prepare(box: sandbox.Sandbox) -> None:
+    """Migrate, seed the reference data (departments, areas, taxonomy, accounts), add the bench resident."""
+    box.run("-m", "server.cli", "db", "upgrade")
+    box.run("-c", "from server import create_app\nfrom server.demo.seed import seed_reference\n"
+                  "app = create_app()\nwith app.app_context():\n    seed_reference()")
+    box.run("-m", "server.cli", "user", "add", USERNAME, "--role", "resident", "--password", PASSWORD)
 
 
 @contextmanager
@@ -133,7 +89,7 @@ LEFT JOIN cases c ON c.id = r.case_id
 """
 
 
-def wait_routed(box: Box, expected: int, timeout: float) -> list:
+def wait_routed(box: sandbox.Sandbox, expected: int, timeout: float) -> list:
     """Poll until every accepted report reached a final stage (routed or failed), or the time is up."""
     deadline = time.monotonic() + timeout
     while True:
@@ -165,7 +121,7 @@ FROM reports r JOIN report_events e ON e.report_id = r.id ORDER BY e.id
 """
 
 
-def stage_lines(box: Box, uuids: set) -> list[str]:
+def stage_lines(box: sandbox.Sandbox, uuids: set) -> list[str]:
     """Time from receipt to each pipeline stage (where the time goes)."""
     marks: dict[str, list[float]] = {}
     for uid, stage, seconds in box.rows(STAGES_SQL):
@@ -192,9 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"dispatch bench: {timed} text reports at {args.rate:g}/s (+{warmup} warm-up), open loop; gunicorn "
           f"{args.web_workers} sync, 2 RQ workers; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}",
           flush=True)
-    box = Box()
+    box = sandbox.create(REDIS_URL, WHISPER_THREADS="1")
     try:
-        box.prepare()
+        prepare(box)
         env, tmp = box.env(), box.tmpdir
         gw_cmds = [[sys.executable, "-m", "server.cli", "worker", "--queues", "default", "--name", f"bench-gw-{i}"]
                    for i in (1, 2)]
@@ -261,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = missing_rows == 0 and not_routed == 0 and http_errors == 0 and noop_lost == 0
         return 0 if ok else 1
     finally:
-        box.destroy()
+        sandbox.destroy(box)
 
 
 if __name__ == "__main__":

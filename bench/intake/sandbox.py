@@ -29,16 +29,13 @@ class Sandbox:
     schema: str
     tmpdir: Path
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    redis_url: str = REDIS_URL
+    extra_env: dict = field(default_factory=dict)
 
     @property
     def database_url(self) -> str:
         """DATABASE_URL pinned to the private schema."""
         return f"{PG_URL}?options=-csearch_path%3D{self.schema}"
-
-    @property
-    def redis_url(self) -> str:
-        """REDIS_URL of the private (flushed) Redis database."""
-        return REDIS_URL
 
     def env(self) -> dict:
         """Environment for the servers and the CLI: production mode, everything private."""
@@ -50,6 +47,7 @@ class Sandbox:
             # One account is hashed and verified once; Argon2 cost is irrelevant to the timed phase.
             "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8192",
             "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p),
+            **self.extra_env,
         })
         return env
 
@@ -74,19 +72,25 @@ class Sandbox:
         with psycopg.connect(libpq_url(self.database_url)) as conn:
             return conn.execute(sql).fetchone()
 
+    def rows(self, sql: str) -> list:
+        """Every row of a query in the private schema."""
+        with psycopg.connect(libpq_url(self.database_url)) as conn:
+            return conn.execute(sql).fetchall()
+
     def column(self, sql: str) -> list:
         """The first column of every row of a query in the private schema."""
         with psycopg.connect(libpq_url(self.database_url)) as conn:
             return [row[0] for row in conn.execute(sql)]
 
 
-def create() -> Sandbox:
+def create(redis_url: str = REDIS_URL, **extra_env: str) -> Sandbox:
     """Make the schema, flush the Redis database and make the temp folder."""
-    Redis.from_url(REDIS_URL).flushdb()
+    Redis.from_url(redis_url).flushdb()
     schema = f"bench_{secrets.token_hex(5)}"
     with psycopg.connect(libpq_url(PG_URL), autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    return Sandbox(schema=schema, tmpdir=Path(tempfile.mkdtemp(prefix="gridwatch-bench-")))
+    return Sandbox(schema=schema, tmpdir=Path(tempfile.mkdtemp(prefix="gridwatch-bench-")),
+                   redis_url=redis_url, extra_env=extra_env)
 
 
 def destroy(box: Sandbox) -> None:

@@ -1,7 +1,7 @@
 """Cases: the department inbox, supervisor queues, lifecycle actions, attachments and reporters' ratings."""
 import math
 
-from flask import request, send_file
+from flask import request
 from flask_smorest import Blueprint
 
 from ..access import can_view_report
@@ -12,7 +12,7 @@ from ..cases.service import Context, apply_action, rate_report
 from ..cases.view import present_case, present_case_summary
 from ..errors import ApiError
 from ..extensions import db
-from ..media_store import storage
+from ..media_store import send_stored
 from ..models import Case, CaseAttachment, Report
 from ..schemas.cases import (ACTION_SCHEMAS, CaseListArgsSchema, CasePageSchema, CaseSchema, RatingOutSchema,
                              RatingSchema, VerificationSchema)
@@ -150,13 +150,6 @@ def _attachment_for_viewer(case_id: int, attachment_id: str) -> CaseAttachment:
     return att
 
 
-def _send(key: str, mime: str):
-    response = send_file(storage().open(key), mimetype=mime, max_age=0, conditional=False)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @blp.route("/<int:case_id>/attachments/<attachment_id>", methods=["GET"])
 @blp.doc(security=BEARER, responses={"200": {"description": "The file"}})
 @blp.alt_response(404, schema=ErrorSchema)
@@ -164,7 +157,7 @@ def _send(key: str, mime: str):
 def get_attachment(case_id: int, attachment_id: str):
     """A file attached to a case event."""
     att = _attachment_for_viewer(case_id, attachment_id)
-    return _send(att.storage_key, att.mime)
+    return send_stored(att.storage_key, att.mime)
 
 
 @blp.route("/<int:case_id>/attachments/<attachment_id>/thumb", methods=["GET"])
@@ -176,7 +169,7 @@ def get_attachment_thumb(case_id: int, attachment_id: str):
     att = _attachment_for_viewer(case_id, attachment_id)
     if not att.thumb_key:
         raise ApiError(404, "not_found", "This file has no thumbnail.")
-    return _send(att.thumb_key, "image/jpeg")
+    return send_stored(att.thumb_key, "image/jpeg")
 
 
 @ratings_blp.route("/<int:report_id>/rating", methods=["POST"])

@@ -1,12 +1,12 @@
 """Media files, served only to those who may see their report."""
-from flask import send_file
+
 from flask_smorest import Blueprint
 
 from ..access import can_view_report
 from ..auth import BEARER, auth_required, current_user
 from ..errors import ApiError
 from ..extensions import db
-from ..media_store import storage
+from ..media_store import send_stored
 from ..models import Media
 from ..schemas.common import ErrorSchema
 
@@ -22,14 +22,6 @@ def _media_for_viewer(media_id: str) -> Media:
     return media
 
 
-def _send(key: str, mime: str):
-    """Stream a stored file."""
-    response = send_file(storage().open(key), mimetype=mime, max_age=0, conditional=False)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @blp.route("/<media_id>", methods=["GET"])
 @blp.doc(security=BEARER, responses={"200": {"description": "The file"}})
 @blp.alt_response(404, schema=ErrorSchema)
@@ -37,7 +29,7 @@ def _send(key: str, mime: str):
 def get_media(media_id: str):
     """The stored file (photos without their metadata)."""
     media = _media_for_viewer(media_id)
-    return _send(media.storage_key, media.mime)
+    return send_stored(media.storage_key, media.mime)
 
 
 @blp.route("/<media_id>/thumb", methods=["GET"])
@@ -49,4 +41,4 @@ def get_thumb(media_id: str):
     media = _media_for_viewer(media_id)
     if not media.thumb_key:
         raise ApiError(404, "not_found", "This file has no thumbnail.")
-    return _send(media.thumb_key, "image/jpeg")
+    return send_stored(media.thumb_key, "image/jpeg")

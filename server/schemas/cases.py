@@ -7,6 +7,7 @@ from triage.lifecycle import CaseStatus
 
 from ..models import utcnow
 from .common import PageArgsSchema, PageMetaSchema
+from .reports import MediaSchema
 from .plans import CasePlanSchema
 
 STATUSES = [s.value for s in CaseStatus]
@@ -217,16 +218,10 @@ class CaseSummarySchema(Schema):
     merged_into_id = fields.Integer(allow_none=True)
 
 
-class AttachmentSchema(Schema):
-    id = fields.String()
-    kind = fields.String()
-    mime = fields.String()
-    size = fields.Integer()
-    width = fields.Integer(allow_none=True)
-    height = fields.Integer(allow_none=True)
-    duration = fields.Float(allow_none=True)
-    url = fields.String()
-    thumb_url = fields.String(allow_none=True)
+class AttachmentSchema(MediaSchema):
+    """Evidence on a case event: a report's media fields, and video too."""
+
+    kind = fields.String(metadata={"enum": ["photo", "audio", "video"]})
 
 
 class CaseEventSchema(Schema):
