@@ -25,7 +25,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     from .pipeline.queue import init_queue
     init_queue(app)
+    _register_security(app)
     return app
+
+
+def _register_security(app: Flask) -> None:
+    """Proxy headers, security headers and sign-in throttling (last: it wraps the views registered above)."""
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    from .headers import init_headers
+    from .ratelimit import init_ratelimit
+    init_headers(app)
+    init_ratelimit(app)
 
 
 def _register_extensions(app: Flask) -> None:

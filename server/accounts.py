@@ -19,7 +19,7 @@ def create_user(*, username: str, role: str, password: str, department: str | No
         raise AccountError(f"unknown role {role!r}")
     if not (USERNAME_RE.match(username) or PHONE_RE.match(username)):
         raise AccountError("username: 3–64 letters, digits, '_', '.', '-'")
-    problem = password_problem(password)
+    problem = password_problem(password, username=username, phone=phone)
     if problem:
         raise AccountError(problem)
     if phone is not None and not PHONE_RE.match(phone):

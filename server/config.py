@@ -40,6 +40,13 @@ class Config:
         self.ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
         self.ARGON2_MEMORY_KIB = _int("ARGON2_MEMORY_KIB", 65536)
         self.TOKEN_TTL_HOURS = _int("TOKEN_TTL_HOURS", 24 * 7)
+        # Sign-in throttling (server/ratelimit.py), Flask-Limiter rate strings; counters on Redis when set.
+        self.SIGNIN_RATE_LIMIT = env.get("SIGNIN_RATE_LIMIT", "30 per minute; 300 per hour")
+        self.SIGNIN_FAILURE_LIMIT = env.get("SIGNIN_FAILURE_LIMIT", "10 per 15 minutes; 50 per day")
+        self.REGISTER_RATE_LIMIT = env.get("REGISTER_RATE_LIMIT", "20 per hour")
+        self.RATELIMIT_ENABLED = env.get("RATELIMIT_ENABLED", "1") not in ("0", "false", "no")
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (client address, https, HSTS).
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.PIPELINE_MAX_ATTEMPTS = _int("PIPELINE_MAX_ATTEMPTS", 4)
         self.PIPELINE_RETRY_INTERVALS = [int(x) for x in env.get("PIPELINE_RETRY_INTERVALS", "5,30,120").split(",")]
         self.SWEEP_INTERVAL_SECONDS = _int("SWEEP_INTERVAL_SECONDS", 60)

@@ -37,14 +37,10 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def password_problem(password: str) -> str | None:
-    """Why a password is too weak, or None when it is acceptable."""
-    if len(password) < 8:
-        return "Password must have at least 8 characters."
-    kinds = sum(bool(re.search(p, password)) for p in (r"[A-Za-z]", r"\d", r"[^A-Za-z\d]"))
-    if kinds < 2:
-        return "Password must mix at least two of letters, digits and symbols."
-    return None
+def password_problem(password: str, *, username: str | None = None, phone: str | None = None) -> str | None:
+    """Why a password is too weak, or None when it is acceptable (the policy is in server.passwords)."""
+    from .passwords import password_problem as policy
+    return policy(password, username=username, phone=phone)
 
 
 def _derive(purpose: bytes) -> bytes:

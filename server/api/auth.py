@@ -44,6 +44,7 @@ def find_user(login: str) -> User | None:
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Wrong username or password")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many attempts; wait (Retry-After) and try again")
 def login(args):
     """Sign in with a username (or a resident's phone number) and password."""
     user = find_user(args["username"])
@@ -56,6 +57,7 @@ def login(args):
 @blp.arguments(RegisterSchema)
 @blp.response(201, TokenSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="Phone number already registered")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many sign-ups; wait (Retry-After) and try again")
 def register(args):
     """Register a resident account with a phone number."""
     phone = args["phone"]

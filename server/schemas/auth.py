@@ -1,7 +1,7 @@
 """Sign-in, registration and the user as others see them."""
 import re
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ..security import PHONE_RE, password_problem
 
@@ -25,11 +25,13 @@ class RegisterSchema(Schema):
         if not PHONE_RE.match(value):
             raise ValidationError("A mainland mobile number of 11 digits, starting with 1.")
 
-    @validates("password")
-    def _password(self, value, **kwargs):
-        problem = password_problem(value)
+    @validates_schema(skip_on_field_errors=False)
+    def _password(self, data, **kwargs):
+        if "password" not in data:
+            return
+        problem = password_problem(data["password"], username=data.get("phone"), phone=data.get("phone"))
         if problem:
-            raise ValidationError(problem)
+            raise ValidationError(problem, field_name="password")
 
 
 class UserSchema(Schema):
