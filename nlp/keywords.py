@@ -80,11 +80,13 @@ def extract(
     else:
         table = idf
         default = statistics.median(idf.values()) if idf else 1.0
-    counts = Counter(tokens)
+    counts = Counter(tokens)  # keys in order of first occurrence
     total = len(tokens)
-    first = {}
-    for i, tok in enumerate(tokens):
-        first.setdefault(tok, i)
     scored = [(w, c / total * table.get(w, default)) for w, c in counts.items()]
-    scored.sort(key=lambda p: (-p[1], first[p[0]]))
+    scored.sort(key=_by_weight)  # stable: ties stay in order of first occurrence
     return scored[:top_k]
+
+
+def _by_weight(pair: tuple[str, float]) -> float:
+    """Sort key: highest weight first."""
+    return -pair[1]

@@ -15,6 +15,9 @@ _EMOJI = re.compile(
     "\u2b00-\u2bff"  # arrows and stars (e.g. U+2B50 star)
     "]+"
 )
+_EMOJI_ANY = re.compile(f"{_EMOJI_JOINERS.pattern}|{_EMOJI.pattern}")
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, as NFKC maps them.
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 _WHITESPACE = re.compile(r"\s+")
 # Format, private-use and surrogate code points; control characters other than whitespace.
 _DROP_CATEGORIES = {"Cf", "Co", "Cs", "Cn"}
@@ -51,12 +54,45 @@ def _t2s_triggers() -> frozenset[str] | None:
     return frozenset(triggers)
 
 
+@lru_cache(maxsize=1)
+def _fast_t2s():
+    """Return a converter equal to OpenCC t2s built from its own tables, or None if they look different.
+
+    OpenCC's t2s is one group of dictionaries: phrases (matched longest first at the leftmost
+    position), then single characters. A regular expression over the phrases finds the same
+    matches, and str.translate maps the characters between them, some fifteen times faster
+    than the pure-Python converter (checked equal on thousands of texts in the tests).
+    """
+    try:
+        chain = _converter()._dict_chain_data
+        (group,) = chain
+        phrases, chars = {}, {}
+        for _max, _min, table in group:
+            for key, value in table.items():
+                (chars if len(key) == 1 else phrases)[key] = value.split(" ")[0]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    pattern = re.compile("(" + "|".join(map(re.escape, sorted(phrases, key=len, reverse=True))) + ")")
+    table = str.maketrans(chars)
+
+    def convert(text: str) -> str:
+        parts = pattern.split(text)  # even: plain text, odd: a matched phrase
+        for i in range(0, len(parts), 2):
+            parts[i] = parts[i].translate(table)
+        for i in range(1, len(parts), 2):
+            parts[i] = phrases[parts[i]]
+        return "".join(parts)
+
+    return convert
+
+
 def to_simplified(text: str) -> str:
     """Return text converted from traditional to simplified script (OpenCC t2s)."""
     triggers = _t2s_triggers()
     if triggers is not None and triggers.isdisjoint(text):
         return text
-    return _converter().convert(text)
+    fast = _fast_t2s()
+    return fast(text) if fast is not None else _converter().convert(text)
 
 
 def _drop_char(ch: str) -> bool:
@@ -71,8 +107,13 @@ def normalise(text: str) -> str:
     """Return text in NFKC form, simplified script, without emoji or controls, whitespace collapsed."""
     if not text:
         return ""
-    text = _EMOJI.sub(" ", _EMOJI_JOINERS.sub("", text))
-    text = unicodedata.normalize("NFKC", text)
+    if _EMOJI_ANY.search(text):
+        text = _EMOJI.sub(" ", _EMOJI_JOINERS.sub("", text))
+    # Folding full-width ASCII first lets the quick check pass for most Chinese text,
+    # which then skips the (slower) full NFKC pass; the result is the same.
+    text = text.translate(_FULL_WIDTH)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     if not text.isprintable():  # every dropped category is non-printable
         text = "".join(ch for ch in text if not _drop_char(ch))
     text = to_simplified(text)

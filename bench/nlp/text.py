@@ -104,7 +104,9 @@ def main(quick: bool = False, texts_path: str | None = None) -> None:
     base = best["bare jieba.lcut"]
     for name, rate in best.items():
         print(f"  {name:<24} {rate:9.0f} texts/s  {rate / base:5.2f} x jieba.lcut")
-    ratio = best["ours: Segmenter.cut"] / base
-    print(f"  target: Segmenter.cut >= {TARGET} x jieba.lcut: {'met' if ratio >= TARGET else 'NOT met'} ({ratio:.2f})")
+    for name in ("ours: Segmenter.cut", "ours: full text path"):
+        ratio = best[name] / base
+        print(f"  target: {name.removeprefix('ours: ')} >= {TARGET} x jieba.lcut: "
+              f"{'met' if ratio >= TARGET else 'NOT met'} ({ratio:.2f})")
     print("  (ours = NFKC, traditional->simplified, emoji/control removal, domain and place-name dictionary, "
           "stop words and noise dropped; full adds TF-IDF keywords with the corpus IDF and PII masking)")
