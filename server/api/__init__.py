@@ -7,3 +7,5 @@ def register(api) -> None:
     for module in (auth, reports, media, taxonomy):
         api.register_blueprint(module.blp, url_prefix="/api/v1" + module.PREFIX)
     cases.register_all(api)  # cases, ratings, metrics, notifications
+    from . import patrols  # grid workers' patrols (the phone app)
+    api.register_blueprint(patrols.blp, url_prefix="/api/v1" + patrols.PREFIX)

@@ -40,6 +40,8 @@ def seed_reference() -> None:
     seed_categories()
     _seed_users()
     db.session.commit()
+    from ..patrols.seed import seed_patrols
+    seed_patrols()  # checklists and patrol places for the grid workers
 
 
 def _seed_departments() -> None:

@@ -5,6 +5,7 @@ from .cases import Case, CaseAttachment, CaseDepartment, CaseEvent, CaseRating, 
 from .categories import Category
 from .departments import Department, DepartmentType
 from .hotspots import Hotspot
+from .patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
 from .plans import EmergencyPlan, PlanActivation, PlanTask
 from .reports import PENDING_STAGES, Channel, Media, Report, ReportEvent, Stage, Transcript
 from .settings import Setting, get_setting, put_setting
@@ -14,6 +15,7 @@ __all__ = [
     "ApiToken", "Area", "AreaLevel", "Case", "CaseAttachment", "CaseDepartment", "CaseEvent", "CaseRating",
     "Category", "Channel",
     "Department", "DepartmentType", "EmergencyPlan", "Hotspot", "Media", "Notification", "PENDING_STAGES",
+    "ChecklistTemplate", "ItemResult", "PatrolItemResult", "PatrolPlace", "PatrolTask", "TaskStatus",
     "PlanActivation", "PlanTask", "Report", "ReportEvent",
     "Role", "Setting", "Stage", "get_setting", "put_setting", "Transcript", "User", "utcnow", "verify_chain",
 ]

@@ -1,0 +1,1 @@
+"""Grid patrols: daily tasks per grid worker, checklists per place, item results linked to reports."""
