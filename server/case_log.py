@@ -1,5 +1,6 @@
 """Appending to a case's hash-chained event log."""
 from .extensions import db
+from .interop.webhooks import queue_case_event
 from .models import Case, CaseEvent, utcnow
 
 GENESIS = "0" * 64
@@ -17,4 +18,5 @@ def append_event(case: Case, action: str, to_status: str, *, actor_id: int | Non
     case.events.append(event)
     case.status = to_status
     db.session.add(event)
+    queue_case_event(case, event)  # department webhooks: deliveries sent after the commit
     return event

@@ -5,6 +5,7 @@ from .cases import Case, CaseAttachment, CaseDepartment, CaseEvent, CaseRating, 
 from .categories import Category
 from .departments import Department, DepartmentType
 from .hotspots import Hotspot
+from .interop import ApiKey, DeliveryStatus, Open311Request, ServiceAttribute, Webhook, WebhookDelivery, WebhookEvent
 from .patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
 from .plans import EmergencyPlan, PlanActivation, PlanTask
 from .reports import PENDING_STAGES, Channel, Media, Report, ReportEvent, Stage, Transcript
@@ -12,6 +13,7 @@ from .settings import Setting, get_setting, put_setting
 from .types import utcnow
 
 __all__ = [
+    "ApiKey", "DeliveryStatus", "Open311Request", "ServiceAttribute", "Webhook", "WebhookDelivery", "WebhookEvent",
     "ApiToken", "Area", "AreaLevel", "Case", "CaseAttachment", "CaseDepartment", "CaseEvent", "CaseRating",
     "Category", "Channel",
     "Department", "DepartmentType", "EmergencyPlan", "Hotspot", "Media", "Notification", "PENDING_STAGES",

@@ -1,0 +1,236 @@
+"""Sending webhook deliveries: one attempt per job, retries with exponential backoff, on RQ or in-process.
+
+On RQ (``REDIS_URL`` set) each attempt is a job on the ``default`` queue; a retry is scheduled with
+``enqueue_in`` (the workers run RQ's scheduler). Without Redis, a daemon thread of the server process
+sends them (``EmbeddedDeliveries``), as the embedded pipeline does. Either way the database row is
+the record: ``resume_pending`` hands again to the queue what a restart or an outage left behind.
+
+Settings (app config): ``WEBHOOK_MAX_ATTEMPTS`` (8), ``WEBHOOK_BACKOFF_BASE_SECONDS`` (30, doubling
+per attempt), ``WEBHOOK_BACKOFF_MAX_SECONDS`` (21600), ``WEBHOOK_TIMEOUT_SECONDS`` (10).
+"""
+import logging
+import queue
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from flask import Flask, current_app
+
+from ..extensions import db
+from ..models import DeliveryStatus, WebhookDelivery, utcnow
+from ..pipeline.queue import DEFAULT_QUEUE, backend
+from .webhooks import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, webhook_secret
+
+log = logging.getLogger(__name__)
+
+JOB_FUNC = "server.interop.delivery.deliver_job"
+DEFAULTS = {"WEBHOOK_MAX_ATTEMPTS": 8, "WEBHOOK_BACKOFF_BASE_SECONDS": 30, "WEBHOOK_BACKOFF_MAX_SECONDS": 6 * 3600,
+            "WEBHOOK_TIMEOUT_SECONDS": 10}
+D = DeliveryStatus
+
+
+def setting(name: str, app: Flask | None = None):
+    """A webhook setting from the app config, or its default."""
+    return (app or current_app).config.get(name, DEFAULTS[name])
+
+
+def backoff_seconds(attempt: int, base: float | None = None, cap: float | None = None) -> float:
+    """The wait after failed attempt ``attempt`` (1, 2, …): base, 2·base, 4·base, … up to the cap."""
+    base = setting("WEBHOOK_BACKOFF_BASE_SECONDS") if base is None else base
+    cap = setting("WEBHOOK_BACKOFF_MAX_SECONDS") if cap is None else cap
+    return min(cap, base * 2 ** (attempt - 1))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not something to follow (a POST would turn into a GET)."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int | None, str | None]:
+    """POST the body; (HTTP status, None) on a 2xx, else (status or None, why it failed)."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(300).decode("utf-8", "replace").strip()
+        return exc.code, f"HTTP {exc.code}" + (f": {detail}" if detail else "")
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
+    if 200 <= status < 300:
+        return status, None
+    return status, f"HTTP {status}"
+
+
+def headers_for(row: WebhookDelivery, secret: str, attempt: int) -> dict:
+    """The request headers of one attempt, the signature among them."""
+    return {"Content-Type": "application/json; charset=utf-8", "User-Agent": "GridWatch-Webhooks/1.0",
+            EVENT_HEADER: row.event, DELIVERY_HEADER: row.uuid, "X-GridWatch-Attempt": str(attempt),
+            TIMESTAMP_HEADER: str(int(time.time())), SIGNATURE_HEADER: sign(secret, row.body.encode("utf-8"))}
+
+
+def deliver(delivery_id: int) -> str:
+    """Make one attempt at a delivery and record it; schedules the next attempt after a failure."""
+    row = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+    if row is None or row.status in (D.DELIVERED.value, D.FAILED.value):
+        db.session.commit()
+        return row.status if row is not None else "missing"
+    hook, attempt = row.webhook, row.attempts + 1
+    secret = webhook_secret(hook) if hook.active else None
+    url, body = hook.url, row.body.encode("utf-8")
+    headers = headers_for(row, secret, attempt) if secret else None
+    db.session.commit()  # no transaction stays open while the receiver answers
+    if not hook.active:
+        code, error = None, "the webhook was disabled"
+    elif secret is None:
+        code, error = None, "the webhook's secret cannot be decrypted (data key changed?); rotate it"
+    else:
+        code, error = _post(url, body, headers, setting("WEBHOOK_TIMEOUT_SECONDS"))
+    row = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+    row.attempts, row.last_status_code = attempt, code
+    delay = None
+    if error is None:
+        row.status, row.delivered_at, row.last_error, row.next_attempt_at = D.DELIVERED.value, utcnow(), None, None
+    elif attempt >= setting("WEBHOOK_MAX_ATTEMPTS") or not hook.active or secret is None:
+        row.status, row.last_error, row.next_attempt_at = D.FAILED.value, error[:2000], None
+    else:
+        delay = backoff_seconds(attempt)
+        row.status, row.last_error = D.FAILING.value, error[:2000]
+        row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    status = row.status
+    db.session.commit()
+    if error is not None:
+        log.warning("webhook delivery %s attempt %s to %s failed: %s", delivery_id, attempt, url, error)
+    if delay is not None:
+        schedule(delivery_id, delay, attempt=attempt + 1)
+    return status
+
+
+def deliver_job(delivery_id: int) -> str:
+    """The RQ job (and the embedded worker's unit of work)."""
+    try:
+        return deliver(delivery_id)
+    finally:
+        db.session.remove()
+
+
+def schedule(delivery_id: int, delay: float, attempt: int = 1, app: Flask | None = None) -> bool:
+    """Queue an attempt in ``delay`` seconds; False when the queue is down (``resume_pending`` retries)."""
+    app = app or current_app._get_current_object()
+    queue_backend = backend(app)
+    try:
+        if queue_backend.name == "rq":
+            from rq import Queue
+            rq_queue = Queue(DEFAULT_QUEUE, connection=queue_backend.connection)
+            options = {"job_id": f"webhook-{delivery_id}-{attempt}", "job_timeout": 300, "result_ttl": 3600,
+                       "failure_ttl": 7 * 86400}
+            if delay > 0:
+                rq_queue.enqueue_in(timedelta(seconds=delay), JOB_FUNC, delivery_id, **options)
+            else:
+                rq_queue.enqueue(JOB_FUNC, delivery_id, **options)
+        else:
+            embedded(app).put(delivery_id, delay)
+        return True
+    except Exception as exc:  # the row is safe in the database
+        log.warning("could not queue webhook delivery %s: %s", delivery_id, exc)
+        return False
+
+
+def resume_pending(older_than_seconds: int = 60) -> int:
+    """Queue again the deliveries that are due but were lost (a restart, Redis down); returns how many."""
+    now = utcnow()
+    due = db.session.execute(db.select(WebhookDelivery.id, WebhookDelivery.attempts).where(
+        WebhookDelivery.status.in_([D.PENDING.value, D.FAILING.value]),
+        db.or_(WebhookDelivery.next_attempt_at.is_(None),
+               WebhookDelivery.next_attempt_at <= now - timedelta(seconds=older_than_seconds)),
+        WebhookDelivery.updated_at <= now - timedelta(seconds=older_than_seconds))).all()
+    db.session.commit()
+    return sum(schedule(delivery_id, 0, attempt=attempts + 1) for delivery_id, attempts in due)
+
+
+def redeliver(row: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery again (an admin's retry of a failed or a delivered one), with a fresh retry budget."""
+    row.status, row.attempts, row.next_attempt_at, row.delivered_at = D.PENDING.value, 0, None, None
+    db.session.commit()
+    schedule(row.id, 0)
+    return row
+
+
+class EmbeddedDeliveries:
+    """Deliveries in a thread of the server process when there is no Redis; ``drain`` runs them in the caller."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self._queue: queue.Queue = queue.Queue()
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        # The test environment drains explicitly, as it does the embedded pipeline.
+        self.autostart = app.config.get("WEBHOOK_EMBEDDED_THREAD", app.config["GRIDWATCH_ENV"] != "test")
+
+    def put(self, delivery_id: int, delay: float) -> None:
+        """Run a delivery's attempt now or after ``delay`` seconds."""
+        with self._lock:
+            self._pending += 1
+        if delay > 0:
+            timer = threading.Timer(delay, self._queue.put, args=(delivery_id,))
+            timer.daemon = True
+            timer.start()
+        else:
+            self._queue.put(delivery_id)
+        if self.autostart:
+            self.start()
+
+    def start(self) -> None:
+        """Start the sending thread (once)."""
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._work, name="gridwatch-webhooks", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        with self.app.app_context():
+            try:
+                resume_pending()
+            except Exception:
+                log.exception("could not resume webhook deliveries")
+        while True:
+            self._run(self._queue.get())
+
+    def _run(self, delivery_id: int) -> None:
+        try:
+            with self.app.app_context():
+                deliver_job(delivery_id)
+        except Exception:
+            log.exception("webhook delivery %s failed unexpectedly", delivery_id)
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    def drain(self, timeout: float = 60.0) -> bool:
+        """Run queued attempts (including retries as they fall due) until none is left."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self._run(self._queue.get(timeout=0.05))
+            except queue.Empty:
+                with self._lock:
+                    if self._pending == 0:
+                        return True
+        return False
+
+
+def embedded(app: Flask | None = None) -> EmbeddedDeliveries:
+    """The app's in-process delivery worker."""
+    app = app or current_app._get_current_object()
+    if "gridwatch_webhooks" not in app.extensions:
+        app.extensions["gridwatch_webhooks"] = EmbeddedDeliveries(app)
+    return app.extensions["gridwatch_webhooks"]
