@@ -4,9 +4,9 @@ from flask import url_for
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from ..extensions import db
-from ..models import Case, CaseAttachment, CaseRating, Report, User, verify_chain
+from ..models import Case, CaseAttachment, CaseRating, Report, Role, User, verify_chain
 from .plans import present_plan
-from .queries import is_overdue
+from .queries import FULL_VIEW, is_overdue
 from .service import action_zh, allowed_for, has_grid
 
 
@@ -46,6 +46,15 @@ def present_case_summary(case: Case) -> dict:
     }
 
 
+def _actor(actor: User | None, viewer: User) -> dict | None:
+    """Who took a step; residents (who rate) stay nameless to everyone but supervisors, admins and themselves."""
+    if actor is None:
+        return None
+    if actor.role == Role.RESIDENT.value and viewer.role not in FULL_VIEW and viewer.id != actor.id:
+        return {"id": None, "name": "居民", "role": actor.role}
+    return {"id": actor.id, "name": actor.display_name or actor.username, "role": actor.role}
+
+
 def present_case(case: Case, viewer: User) -> dict:
     """A case with its departments, deadlines, events (and their files), reports and audit state."""
     from ..presenters import present_report
@@ -59,8 +68,7 @@ def present_case(case: Case, viewer: User) -> dict:
         events.append({
             "seq": e.seq, "action": e.action, "action_zh": action_zh(e.action), "from_status": e.from_status,
             "to_status": e.to_status, "note": e.note, "data": e.data or {}, "at": e.created_at,
-            "actor": {"id": actor.id, "name": actor.display_name or actor.username, "role": actor.role}
-            if actor else None,
+            "actor": _actor(actor, viewer),
             "attachments": [present_attachment(attachments[a["id"]]) for a in (e.data or {}).get("attachments", [])
                             if a.get("id") in attachments],
         })
