@@ -122,6 +122,10 @@ from .cli_cases import register as _register_case_commands  # noqa: E402  (cases
 
 _register_case_commands(cli)
 
+from .interop.cli import register as _register_interop_commands  # noqa: E402  (apikey, webhook, open311)
+
+_register_interop_commands(cli)
+
 
 def main():
     """Console-script entry point."""

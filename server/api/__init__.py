@@ -9,3 +9,5 @@ def register(api) -> None:
     cases.register_all(api)  # cases, ratings, metrics, notifications
     from . import patrols  # grid workers' patrols (the phone app)
     api.register_blueprint(patrols.blp, url_prefix="/api/v1" + patrols.PREFIX)
+    from ..interop.api import register as register_interop  # API keys, webhooks, exports, Open311 attributes
+    register_interop(api)

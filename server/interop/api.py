@@ -1,0 +1,260 @@
+"""REST endpoints under /api/v1: API keys and Open311 attributes (admins), webhooks and their deliveries
+(admins; department staff for their own department), exports (supervisors and admins)."""
+import math
+
+from flask import Response, stream_with_context
+from flask_smorest import Blueprint
+
+from .. import exports
+from ..auth import BEARER, auth_required, current_user
+from ..errors import ApiError
+from ..extensions import db
+from ..models import Role, Webhook, WebhookDelivery
+from ..schemas.common import ErrorSchema
+from . import keys as key_service
+from . import webhooks as hooks
+from .delivery import redeliver
+from .schemas import (ApiKeyCreatedSchema, ApiKeyCreateSchema, ApiKeySchema, CaseExportArgsSchema,
+                      DeliveryArgsSchema, DeliveryPageSchema, DeliverySchema, ExportArgsSchema,
+                      HotspotExportArgsSchema, ServiceAttributesSchema, WebhookCreatedSchema, WebhookCreateSchema,
+                      WebhookSchema)
+
+keys_blp = Blueprint("apikeys", __name__, description="API keys of Open311 clients (admins)")
+webhooks_blp = Blueprint("webhooks", __name__, description="Department webhooks and their deliveries")
+exports_blp = Blueprint("exports", __name__, description="Open exports: GeoJSON and CSV, streamed")
+open311_blp = Blueprint("open311_admin", __name__, description="Open311 service attributes (admins)")
+
+
+def register(api) -> None:
+    """Register the interoperability blueprints."""
+    api.register_blueprint(keys_blp, url_prefix="/api/v1/apikeys")
+    api.register_blueprint(webhooks_blp, url_prefix="/api/v1/webhooks")
+    api.register_blueprint(exports_blp, url_prefix="/api/v1/exports")
+    api.register_blueprint(open311_blp, url_prefix="/api/v1/open311")
+
+
+# --- API keys -------------------------------------------------------------------------------------------
+
+@keys_blp.route("", methods=["GET"])
+@keys_blp.doc(security=BEARER)
+@keys_blp.response(200, ApiKeySchema(many=True))
+@keys_blp.alt_response(403, schema=ErrorSchema)
+@auth_required(Role.ADMIN)
+def list_keys():
+    """Every key, newest first (revoked ones too)."""
+    return [key_service.present_key(k) for k in key_service.list_keys()]
+
+
+@keys_blp.route("", methods=["POST"])
+@keys_blp.doc(security=BEARER)
+@keys_blp.arguments(ApiKeyCreateSchema)
+@keys_blp.response(201, ApiKeyCreatedSchema)
+@keys_blp.alt_response(409, schema=ErrorSchema)
+@auth_required(Role.ADMIN)
+def create_key(args):
+    """Issue a key; the response holds the key itself, which is not stored and is shown only this once."""
+    try:
+        row, plaintext = key_service.create_key(args["name"], created_by=current_user())
+    except key_service.ApiKeyError as exc:
+        raise ApiError(409, "conflict", str(exc), {"name": [str(exc)]}) from None
+    return {**key_service.present_key(row), "key": plaintext}
+
+
+@keys_blp.route("/<int:key_id>", methods=["DELETE"])
+@keys_blp.doc(security=BEARER)
+@keys_blp.response(200, ApiKeySchema)
+@keys_blp.alt_response(404, schema=ErrorSchema)
+@auth_required(Role.ADMIN)
+def revoke_key(key_id: int):
+    """Revoke a key: Open311 POSTs with it answer 403 from now on."""
+    if db.session.get(key_service.ApiKey, key_id) is None:
+        raise ApiError(404, "not_found", f"No API key {key_id}.")
+    return key_service.present_key(key_service.revoke_key(key_id))
+
+
+# --- webhooks -------------------------------------------------------------------------------------------
+
+def _present_hook(hook: Webhook, counts: dict) -> dict:
+    """A webhook with its delivery health: failing when its latest deliveries do not get through."""
+    if not hook.active:
+        health = "disabled"
+    elif counts["failing"] or counts["failed"] and not counts["last_delivered_at"]:
+        health = "failing"
+    elif counts["delivered"]:
+        health = "ok"
+    else:
+        health = "idle"
+    return {"id": hook.id, "department": hook.department.code, "url": hook.url, "events": hook.events,
+            "active": hook.active, "created_at": hook.created_at, "disabled_at": hook.disabled_at,
+            "health": health, "deliveries": counts}
+
+
+def _own_hook(hook_id: int) -> Webhook:
+    """A webhook the caller may manage (admins: any; staff: their department's), else 404."""
+    hook = db.session.get(Webhook, hook_id)
+    user = current_user()
+    if hook is None or (user.role != Role.ADMIN.value and hook.department_id != user.department_id):
+        raise ApiError(404, "not_found", f"No webhook {hook_id} that you may manage.")
+    return hook
+
+
+@webhooks_blp.route("", methods=["GET"])
+@webhooks_blp.doc(security=BEARER)
+@webhooks_blp.response(200, WebhookSchema(many=True))
+@auth_required(Role.ADMIN, Role.DEPT_STAFF)
+def list_webhooks():
+    """Webhooks (staff: their department's) with deliveries by status, the last success and the last error."""
+    user = current_user()
+    rows = hooks.list_webhooks(None if user.role == Role.ADMIN.value else user.department_id or -1)
+    counts = hooks.delivery_counts([h.id for h in rows])
+    return [_present_hook(h, counts[h.id]) for h in rows]
+
+
+@webhooks_blp.route("", methods=["POST"])
+@webhooks_blp.doc(security=BEARER)
+@webhooks_blp.arguments(WebhookCreateSchema)
+@webhooks_blp.response(201, WebhookCreatedSchema)
+@webhooks_blp.alt_response(409, schema=ErrorSchema)
+@webhooks_blp.alt_response(422, schema=ErrorSchema)
+@auth_required(Role.ADMIN, Role.DEPT_STAFF)
+def create_webhook(args):
+    """Register a URL for a department's dispatches and case updates; the secret is in this response only."""
+    user = current_user()
+    if user.role == Role.ADMIN.value:
+        if not args["department"]:
+            raise ApiError(422, "validation_error", "The request has invalid fields.",
+                           {"department": ["Give the department code."]})
+        department = args["department"]
+    else:
+        if args["department"] and (user.department is None or args["department"] != user.department.code):
+            raise ApiError(403, "forbidden", "Staff register webhooks for their own department only.")
+        if user.department is None:
+            raise ApiError(403, "forbidden", "Your account has no department.")
+        department = user.department
+    try:
+        hook, secret = hooks.register_webhook(department, args["url"], args["events"], created_by=user)
+    except hooks.WebhookError as exc:
+        status = 409 if "already" in str(exc) else 422
+        field = "department" if "department" in str(exc) else "url" if "url" in str(exc) else "events"
+        raise ApiError(status, "conflict" if status == 409 else "validation_error", str(exc),
+                       {field: [str(exc)]}) from None
+    return {**_present_hook(hook, hooks.delivery_counts([hook.id])[hook.id]), "secret": secret}
+
+
+@webhooks_blp.route("/<int:hook_id>", methods=["DELETE"])
+@webhooks_blp.doc(security=BEARER)
+@webhooks_blp.response(200, WebhookSchema)
+@webhooks_blp.alt_response(404, schema=ErrorSchema)
+@auth_required(Role.ADMIN, Role.DEPT_STAFF)
+def disable_webhook(hook_id: int):
+    """Stop sending to a webhook (its history stays)."""
+    hook = hooks.disable_webhook(_own_hook(hook_id))
+    return _present_hook(hook, hooks.delivery_counts([hook.id])[hook.id])
+
+
+@webhooks_blp.route("/<int:hook_id>/secret", methods=["POST"])
+@webhooks_blp.doc(security=BEARER)
+@webhooks_blp.response(200, WebhookCreatedSchema)
+@webhooks_blp.alt_response(404, schema=ErrorSchema)
+@auth_required(Role.ADMIN, Role.DEPT_STAFF)
+def rotate_secret(hook_id: int):
+    """A new secret for a webhook (shown once); later deliveries are signed with it."""
+    hook = _own_hook(hook_id)
+    secret = hooks.rotate_secret(hook)
+    return {**_present_hook(hook, hooks.delivery_counts([hook.id])[hook.id]), "secret": secret}
+
+
+@webhooks_blp.route("/deliveries", methods=["GET"])
+@webhooks_blp.doc(security=BEARER)
+@webhooks_blp.arguments(DeliveryArgsSchema, location="query")
+@webhooks_blp.response(200, DeliveryPageSchema)
+@auth_required(Role.ADMIN, Role.DEPT_STAFF)
+def list_deliveries(args):
+    """Deliveries, newest first: status (pending, delivered, failing, failed), attempts, last answer or error."""
+    user = current_user()
+    query = db.select(WebhookDelivery).join(Webhook, WebhookDelivery.webhook_id == Webhook.id)
+    if user.role != Role.ADMIN.value:
+        query = query.where(Webhook.department_id == (user.department_id or -1))
+    for name in ("webhook_id", "status", "case_id"):
+        if name in args:
+            query = query.where(getattr(WebhookDelivery, name) == args[name])
+    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
+    page, per_page = args["page"], args["per_page"]
+    rows = db.session.execute(query.order_by(WebhookDelivery.id.desc()).limit(per_page)
+                              .offset((page - 1) * per_page)).scalars().all()
+    return {"items": rows, "meta": {"page": page, "per_page": per_page, "total": total,
+                                    "pages": math.ceil(total / per_page)}}
+
+
+@webhooks_blp.route("/deliveries/<int:delivery_id>/redeliver", methods=["POST"])
+@webhooks_blp.doc(security=BEARER)
+@webhooks_blp.response(202, DeliverySchema)
+@webhooks_blp.alt_response(404, schema=ErrorSchema)
+@auth_required(Role.ADMIN)
+def redeliver_one(delivery_id: int):
+    """Send a delivery again with a fresh retry budget (after fixing the receiver)."""
+    row = db.session.get(WebhookDelivery, delivery_id)
+    if row is None:
+        raise ApiError(404, "not_found", f"No delivery {delivery_id}.")
+    return redeliver(row)
+
+
+# --- exports --------------------------------------------------------------------------------------------
+
+def _stream(chunks, mimetype: str, filename: str) -> Response:
+    """A streamed download."""
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@exports_blp.route("/reports.geojson", methods=["GET"])
+@exports_blp.doc(security=BEARER)
+@exports_blp.arguments(ExportArgsSchema, location="query")
+@exports_blp.response(200, description="A GeoJSON FeatureCollection of reports (texts masked)",
+                      content_type="application/geo+json")
+@auth_required(Role.SUPERVISOR, Role.ADMIN)
+def export_reports(args):
+    """Reports as GeoJSON, oldest first, filtered by created_at window, category and department."""
+    return _stream(exports.reports_geojson(**args), "application/geo+json", "reports.geojson")
+
+
+@exports_blp.route("/hotspots.geojson", methods=["GET"])
+@exports_blp.doc(security=BEARER)
+@exports_blp.arguments(HotspotExportArgsSchema, location="query")
+@exports_blp.response(200, description="A GeoJSON FeatureCollection of hotspot centroids",
+                      content_type="application/geo+json")
+@auth_required(Role.SUPERVISOR, Role.ADMIN)
+def export_hotspots(args):
+    """Hotspots as GeoJSON, hottest first."""
+    args.pop("department", None)
+    return _stream(exports.hotspots_geojson(**args), "application/geo+json", "hotspots.geojson")
+
+
+@exports_blp.route("/cases.csv", methods=["GET"])
+@exports_blp.doc(security=BEARER)
+@exports_blp.arguments(CaseExportArgsSchema, location="query")
+@exports_blp.response(200, description="Cases as CSV (UTF-8)", content_type="text/csv")
+@auth_required(Role.SUPERVISOR, Role.ADMIN)
+def export_cases(args):
+    """Cases as CSV, streamed, filtered by created_at window, category, department and status."""
+    return _stream(exports.cases_csv(**args), "text/csv; charset=utf-8", "cases.csv")
+
+
+# --- Open311 service attributes -------------------------------------------------------------------------
+
+@open311_blp.route("/services/<string:code>/attributes", methods=["PUT"])
+@open311_blp.doc(security=BEARER)
+@open311_blp.arguments(ServiceAttributesSchema)
+@open311_blp.response(200, ServiceAttributesSchema)
+@open311_blp.alt_response(404, schema=ErrorSchema)
+@auth_required(Role.ADMIN)
+def put_attributes(args, code: str):
+    """Replace the extra questions of a service (shown by Open311's service definition)."""
+    from ..open311 import services as svc
+    category = svc.service(code)
+    if category is None:
+        raise ApiError(404, "not_found", f"No active service {code!r}.")
+    svc.set_attributes(category, args["attributes"])
+    return {"attributes": svc.present_definition(category)["attributes"]}
