@@ -1,1 +1,18 @@
-"""GridWatch admin."""
+"""The supervisors' and departments' web pages: a Flask blueprint mounted at /admin."""
+from flask import Blueprint, Flask
+from flask_wtf.csrf import CSRFProtect
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
+               static_folder="static", static_url_path="/static")
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    """Register the admin blueprint; CSRF is checked on every admin form (the bearer-token API is left alone)."""
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    csrf.init_app(app)
+    from . import hooks, views  # noqa: F401  (routes and request hooks attach to bp)
+    app.register_blueprint(bp)

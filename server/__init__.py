@@ -69,6 +69,8 @@ def _register_blueprints(app: Flask) -> None:
     """Mount the API blueprints under /api/v1."""
     from .api import register
     register(extensions.api)
+    import admin
+    admin.init_app(app)
     from .open311 import register as register_open311  # Open311 GeoReport v2 at /open311/v2/
     register_open311(app)
 

@@ -1,5 +1,6 @@
 """The data model."""
 from .accounts import ApiToken, Role, User
+from .admin import AdminAuditLog, HotspotReview, TranscriptCorrection
 from .areas import Area, AreaLevel
 from .cases import Case, CaseAttachment, CaseDepartment, CaseEvent, CaseRating, Notification, verify_chain
 from .categories import Category
@@ -14,6 +15,7 @@ from .types import utcnow
 
 __all__ = [
     "ApiKey", "DeliveryStatus", "Open311Request", "ServiceAttribute", "Webhook", "WebhookDelivery", "WebhookEvent",
+    "AdminAuditLog", "HotspotReview", "TranscriptCorrection",
     "ApiToken", "Area", "AreaLevel", "Case", "CaseAttachment", "CaseDepartment", "CaseEvent", "CaseRating",
     "Category", "Channel",
     "Department", "DepartmentType", "EmergencyPlan", "Hotspot", "Media", "Notification", "PENDING_STAGES",

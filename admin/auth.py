@@ -1,0 +1,80 @@
+"""Session sign-in for the web pages (separate from the API's bearer tokens) and role checks."""
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from server.extensions import db
+from server.models import Role, User
+from server.security import hash_password, verify_password
+
+WEB_ROLES = (Role.SUPERVISOR.value, Role.DEPT_STAFF.value, Role.ADMIN.value)
+SUPERVISOR, DEPT, ADMIN = Role.SUPERVISOR.value, Role.DEPT_STAFF.value, Role.ADMIN.value
+
+
+def _dummy_hash() -> str:
+    """A throwaway hash with the app's cost: checking it for unknown users keeps both failures equally slow."""
+    ext = current_app.extensions
+    if "admin_dummy_hash" not in ext:
+        ext["admin_dummy_hash"] = hash_password("no-such-user-0")
+    return ext["admin_dummy_hash"]
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password, or None."""
+    user = db.session.execute(db.select(User).where(User.username == username.strip())).scalar_one_or_none()
+    if user is None:
+        verify_password(_dummy_hash(), password)
+        return None
+    if not user.active or not verify_password(user.password_hash, password):
+        return None
+    return user
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh session for the user (the old session's contents are dropped)."""
+    lang = session.get("lang")
+    session.clear()
+    session.permanent = True
+    session["admin_uid"] = user.id
+    if lang:
+        session["lang"] = lang
+
+
+def sign_out() -> None:
+    """End the session, keeping only the language choice."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def load_user() -> User | None:
+    """The signed-in web user for this request (None when signed out or no longer allowed)."""
+    uid = session.get("admin_uid")
+    if uid is None:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.role not in WEB_ROLES:
+        session.pop("admin_uid", None)
+        return None
+    return user
+
+
+def current() -> User:
+    """The signed-in web user."""
+    return g.admin_user
+
+
+def login_required(*roles: str):
+    """Send signed-out visitors to the sign-in page; refuse (403) roles not listed."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if g.get("admin_user") is None:
+                return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
+            if roles and g.admin_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

@@ -1,0 +1,2 @@
+"""Simplified Chinese for every English text of the admin pages."""
+ZH = {}

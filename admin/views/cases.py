@@ -1,0 +1,141 @@
+"""Case list, case detail (timeline, evidence, audit chain) and the case actions posted from any page."""
+import math
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from server.access import can_view_report
+from server.cases import plans as plan_service
+from server.cases.audit import audit_events
+from server.cases.queries import can_view_case, case_scope, is_overdue
+from server.cases.view import present_case
+from server.errors import ApiError
+from server.extensions import db
+from server.media_store import send_stored
+from server.models import Case, CaseAttachment, Category, Department, Media
+
+from .. import bp
+from ..actions import error_text, run_case_action
+from ..audit_log import record
+from ..auth import SUPERVISOR, current, login_required
+from ..i18n import gettext
+from .session import _safe_next
+
+PER_PAGE = 30
+
+
+def viewable_case(case_id: int) -> Case:
+    """The case if the signed-in user may see it, else 404."""
+    case = db.session.get(Case, case_id)
+    if case is None or not can_view_case(current(), case):
+        abort(404)
+    return case
+
+
+def departments() -> list[Department]:
+    """Active departments for the dispatch forms."""
+    return db.session.execute(db.select(Department).where(Department.active.is_(True))
+                              .order_by(Department.code)).scalars().all()
+
+
+@bp.get("/cases")
+@login_required()
+def case_list():
+    """The cases the user may see, filtered by status and severity."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = db.select(Case).where(case_scope(current()))
+    status, severity = request.args.get("status"), request.args.get("severity", type=int)
+    if status:
+        query = query.where(Case.status == status)
+    if severity:
+        query = query.where(Case.severity == severity)
+    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(query.order_by(Case.created_at.desc(), Case.id.desc())
+                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars().all()
+    return render_template("admin/cases.html", cases=rows, page=page, pages=max(math.ceil(total / PER_PAGE), 1),
+                           total=total, status=status or "", severity=severity or "", is_overdue=is_overdue)
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required()
+def case_detail(case_id: int):
+    """One case: reports, departments, deadlines, the timeline with its evidence, the audit chain, actions."""
+    case = viewable_case(case_id)
+    view = present_case(case, current())
+    problems = audit_events(case, list(case.events))
+    category = case.category.code if case.category else None
+    plan = plan_service.plan_for(category, case.severity) if current().role == SUPERVISOR else None
+    return render_template("admin/case.html", case=case, view=view, problems=problems, plan=plan,
+                           departments=departments(), categories=_categories(),
+                           suggestions=_suggestions(case))
+
+
+def _categories() -> dict[str, Category]:
+    return {c.code: c for c in db.session.execute(db.select(Category)).scalars()}
+
+
+def _suggestions(case: Case) -> list[dict]:
+    """The classifier's suggestions for the case's origin report, with each category's usual departments."""
+    from server.models import Report
+    report = db.session.get(Report, case.origin_report_id)
+    categories = _categories()
+    result = []
+    for code, score in (report.suggestions or []) if report else []:
+        cat = categories.get(code)
+        result.append({"code": code, "score": score, "category": cat,
+                       "lead": cat.lead_department.code if cat and cat.lead_department else None,
+                       "assist": list(cat.assist_department_codes or []) if cat else []})
+    return result
+
+
+@bp.post("/cases/<int:case_id>/act/<action>")
+@login_required()
+def case_action(case_id: int, action: str):
+    """Apply one lifecycle action (the case service checks role, department and state)."""
+    run_case_action(case_id, action, request.form, request.files)
+    return redirect(_safe_next(request.form.get("next")) if request.form.get("next")
+                    else url_for("admin.case_detail", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/plan")
+@login_required(SUPERVISOR)
+def case_plan(case_id: int):
+    """Activate the case's emergency plan."""
+    case = viewable_case(case_id)
+    level = request.form.get("level", type=int)
+    try:
+        activation = plan_service.activate_plan(case, current(), level, request.form.get("note") or None)
+    except ApiError as exc:
+        db.session.rollback()
+        flash(error_text(exc), "error")
+    else:
+        record("case.activate_plan", case.number, plan=activation.name)
+        flash(gettext("Emergency plan activated: {name}", name=activation.name), "success")
+    return redirect(_safe_next(request.form.get("next")) if request.form.get("next")
+                    else url_for("admin.case_detail", case_id=case_id))
+
+
+@bp.get("/media/<media_id>")
+@bp.get("/media/<media_id>/<variant>")
+@login_required()
+def media(media_id: str, variant: str = "file"):
+    """A report's photo or recording, for those who may see the report."""
+    row = db.session.get(Media, media_id)
+    if row is None or not can_view_report(current(), row.report) or variant not in ("file", "thumb"):
+        abort(404)
+    if variant == "thumb":
+        return send_stored(row.thumb_key, "image/jpeg") if row.thumb_key else abort(404)
+    return send_stored(row.storage_key, row.mime)
+
+
+@bp.get("/cases/<int:case_id>/files/<attachment_id>")
+@bp.get("/cases/<int:case_id>/files/<attachment_id>/<variant>")
+@login_required()
+def attachment(case_id: int, attachment_id: str, variant: str = "file"):
+    """A file attached to a case event (feedback evidence), for those who may see the case."""
+    viewable_case(case_id)
+    row = db.session.get(CaseAttachment, attachment_id)
+    if row is None or row.case_id != case_id or variant not in ("file", "thumb"):
+        abort(404)
+    if variant == "thumb":
+        return send_stored(row.thumb_key, "image/jpeg") if row.thumb_key else abort(404)
+    return send_stored(row.storage_key, row.mime)
