@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from .config import Config
 from . import extensions
@@ -12,11 +13,19 @@ from .extensions import db, migrate
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
+class DatabaseInt(IntegerConverter):
+    """``<int:…>`` within a 32-bit INTEGER column's range, so that a huge id is a 404 rather than a database error."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from environment settings, optionally overridden (tests)."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(Config(test_config).as_dict())
     app.json.ensure_ascii = False
+    app.url_map.converters["int"] = DatabaseInt  # before any route: ids beyond the columns' range are 404s
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _register_extensions(app)

@@ -3,7 +3,7 @@ import logging
 
 from flask import jsonify
 from marshmallow import ValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,15 @@ def register_error_handlers(app) -> None:
         from .extensions import db
         db.session.rollback()
         return error_response(409, "conflict", "The record was changed at the same time by another request; retry.")
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _out_of_range(exc):
+        # A value the database cannot hold (an id beyond INTEGER, a string too long): the request's fault.
+        log.warning("value out of range for the database: %s", exc)
+        from .extensions import db
+        db.session.rollback()
+        return error_response(422, "invalid_value", "A value in the request is out of range.")
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

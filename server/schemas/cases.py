@@ -125,7 +125,7 @@ class EscalateSchema(Schema):
 class MergeSchema(Schema):
     """合并 into another case."""
 
-    into = fields.Integer(required=True)
+    into = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     note = fields.String(**NOTE)
 
 
@@ -195,6 +195,18 @@ class DepartmentOnCaseSchema(Schema):
     signed_at = fields.DateTime(allow_none=True)
 
 
+class SuggestionSchema(Schema):
+    """One of triage's ranked ways to handle a case (shown in the manual dispatch queue)."""
+
+    category = fields.String(allow_none=True, metadata={"description": "subcategory code, or null: department only"})
+    category_name = fields.String(allow_none=True)
+    confidence = fields.Float()
+    lead = fields.String()
+    lead_name = fields.String(allow_none=True)
+    assist = fields.List(fields.String())
+    sources = fields.List(fields.String(), metadata={"description": "hint, keywords, model"})
+
+
 class CaseSummarySchema(Schema):
     """A case in a list."""
 
@@ -216,6 +228,10 @@ class CaseSummarySchema(Schema):
     closed_at = fields.DateTime(allow_none=True)
     origin_report_id = fields.Integer()
     merged_into_id = fields.Integer(allow_none=True)
+    reporters = fields.Integer(metadata={"description": "distinct people reporting the hazard"})
+    severity_reasons = fields.List(fields.String())
+    suggestions = fields.List(fields.Nested(SuggestionSchema))
+    classifier = fields.String(allow_none=True, metadata={"description": "keywords or model+keywords"})
 
 
 class AttachmentSchema(MediaSchema):
@@ -276,13 +292,14 @@ class NotificationPageSchema(Schema):
 class MarkReadSchema(Schema):
     """Which notifications to mark read: ids, or all."""
 
-    ids = fields.List(fields.Integer(), load_default=list)
+    ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), load_default=list,
+                      validate=validate.Length(max=1000))
     all = fields.Boolean(load_default=False)
 
 
 class MetricsArgsSchema(Schema):
-    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
-                                                                      error="Use YYYY-MM."))
+    period = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$",
+                                                                      error="Use YYYY-MM (2000-01 to 2099-12)."))
 
 
 class DepartmentMetricsSchema(Schema):

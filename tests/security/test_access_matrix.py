@@ -9,16 +9,10 @@ from server.extensions import db
 from .. import media_fixtures as mf
 from ..helpers import new_uuid
 from .access_matrix import MATRIX
-from .world import ROLES, build
+from .world import ROLES
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 READ_ONLY = {"GET", "HEAD"}
-
-
-@pytest.fixture(scope="session")
-def world(tmp_path_factory):
-    """The world, built once."""
-    return build(tmp_path_factory.mktemp("world"))
 
 
 @pytest.fixture(scope="module")
