@@ -5,10 +5,11 @@ On RQ (``REDIS_URL`` set) each attempt is a job on the ``default`` queue; a retr
 sends them (``EmbeddedDeliveries``), as the embedded pipeline does. Either way the database row is
 the record: ``resume_pending`` hands again to the queue what a restart or an outage left behind.
 
-Settings (app config): ``WEBHOOK_MAX_ATTEMPTS`` (8), ``WEBHOOK_BACKOFF_BASE_SECONDS`` (30, doubling
+Settings (app config or environment): ``WEBHOOK_MAX_ATTEMPTS`` (8), ``WEBHOOK_BACKOFF_BASE_SECONDS`` (30, doubling
 per attempt), ``WEBHOOK_BACKOFF_MAX_SECONDS`` (21600), ``WEBHOOK_TIMEOUT_SECONDS`` (10).
 """
 import logging
+import os
 import queue
 import threading
 import time
@@ -31,9 +32,10 @@ DEFAULTS = {"WEBHOOK_MAX_ATTEMPTS": 8, "WEBHOOK_BACKOFF_BASE_SECONDS": 30, "WEBH
 D = DeliveryStatus
 
 
-def setting(name: str, app: Flask | None = None):
-    """A webhook setting from the app config, or its default."""
-    return (app or current_app).config.get(name, DEFAULTS[name])
+def setting(name: str, app: Flask | None = None) -> int:
+    """A webhook setting: the app config, else the environment variable of that name, else the default."""
+    value = (app or current_app).config.get(name)
+    return int(value if value is not None else os.environ.get(name, DEFAULTS[name]))
 
 
 def backoff_seconds(attempt: int, base: float | None = None, cap: float | None = None) -> float:
@@ -228,9 +230,13 @@ class EmbeddedDeliveries:
         return False
 
 
+_create_lock = threading.Lock()
+
+
 def embedded(app: Flask | None = None) -> EmbeddedDeliveries:
     """The app's in-process delivery worker."""
     app = app or current_app._get_current_object()
-    if "gridwatch_webhooks" not in app.extensions:
-        app.extensions["gridwatch_webhooks"] = EmbeddedDeliveries(app)
+    with _create_lock:
+        if "gridwatch_webhooks" not in app.extensions:
+            app.extensions["gridwatch_webhooks"] = EmbeddedDeliveries(app)
     return app.extensions["gridwatch_webhooks"]

@@ -1,10 +1,38 @@
 """Marshmallow schemas of the Open311 parameters, and of a service's attribute answers."""
+import re
 from datetime import timezone
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate,
+                         validates_schema)
 
 STATUSES = ("open", "closed")
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+
+
+_BARE_PLUS = re.compile(r" (\d{2}:?\d{2})$")
+
+
+class _DateWindow(Schema):
+    """``start_date`` and ``end_date``, tolerating an offset's ``+`` left unencoded in the query (read as a space)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    start_date = fields.DateTime(load_default=None)
+    end_date = fields.DateTime(load_default=None)
+
+    @pre_load
+    def _plus(self, data, **kwargs):
+        data = dict(data)
+        for key in ("start_date", "end_date"):
+            if isinstance(data.get(key), str):
+                data[key] = _BARE_PLUS.sub(r"+\1", data[key].strip("\"'"))
+        return data
+
+    @post_load
+    def _zones(self, data, **kwargs):
+        data["start_date"], data["end_date"] = _aware(data["start_date"]), _aware(data["end_date"])
+        return data
 
 
 def _aware(value):
@@ -68,37 +96,16 @@ class RequestCreateSchema(Schema):
         return data
 
 
-class RequestListArgsSchema(Schema):
+class RequestListArgsSchema(_DateWindow):
     """GET requests: filters."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     service_request_id = _CommaList(fields.Integer(validate=validate.Range(min=1)), load_default=None)
     service_code = _CommaList(fields.String(validate=validate.Length(max=64)), load_default=None)
-    start_date = fields.DateTime(load_default=None)
-    end_date = fields.DateTime(load_default=None)
     status = _CommaList(fields.String(validate=validate.OneOf(STATUSES)), load_default=None)
 
-    @post_load
-    def _zones(self, data, **kwargs):
-        data["start_date"], data["end_date"] = _aware(data["start_date"]), _aware(data["end_date"])
-        return data
 
-
-class UpdateListArgsSchema(Schema):
+class UpdateListArgsSchema(_DateWindow):
     """GET servicerequestupdates (mySociety's extension): a time window."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    start_date = fields.DateTime(load_default=None)
-    end_date = fields.DateTime(load_default=None)
-
-    @post_load
-    def _zones(self, data, **kwargs):
-        data["start_date"], data["end_date"] = _aware(data["start_date"]), _aware(data["end_date"])
-        return data
 
 
 class AttributeValueSchema(Schema):
