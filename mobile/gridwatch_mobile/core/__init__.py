@@ -1,0 +1,1 @@
+"""The app's logic without Kivy: API client, outbox, sync, local cache, checklists, messages."""

@@ -1,0 +1,1 @@
+"""The Kivy screens: a ScreenManager with one .kv file per screen."""
