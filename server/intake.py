@@ -66,29 +66,33 @@ def _check_request(user: User, fields: dict, photos: list[Upload], audio: Upload
 
 
 def _media_rows(photos: list[Upload], audio: Upload | None) -> list[Media]:
-    """Check every file by its content and store it; 413/422 on the first bad one."""
-    cfg, store, rows = current_app.config, storage(), []
+    """Check every file by its content, then store them all; 413/422 on the first bad one, with nothing stored."""
+    cfg, store = current_app.config, storage()
     try:
+        cleaned = []
         for i, upload in enumerate(photos):
             try:
-                photo = process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"], max_pixels=cfg["MAX_PHOTO_PIXELS"])
+                cleaned.append(process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"],
+                                             max_pixels=cfg["MAX_PHOTO_PIXELS"]))
             except MediaError as exc:
                 exc.field = f"photos[{i}]" if len(photos) > 1 else "photos"
                 raise
-            rows.append(Media(kind="photo", position=i, storage_key=store.put(photo.data, photo.ext),
-                              thumb_key=store.put(photo.thumb, "jpg"), mime=photo.mime, size=len(photo.data),
-                              sha256=photo.sha256, width=photo.width, height=photo.height))
+        info = None
         if audio is not None:
             try:
                 info = probe_audio(audio.data, max_bytes=cfg["MAX_AUDIO_BYTES"], max_seconds=cfg["MAX_AUDIO_SECONDS"])
             except MediaError as exc:
                 exc.field = "audio"
                 raise
-            rows.append(Media(kind="audio", position=len(photos), storage_key=store.put(audio.data, info.ext),
-                              mime=info.mime, size=len(audio.data), sha256=hashlib.sha256(audio.data).hexdigest(),
-                              duration=info.duration))
     except MediaError as exc:
         raise ApiError(exc.status, exc.code, exc.message, {exc.field or "file": [exc.message]}) from exc
+    rows = [Media(kind="photo", position=i, storage_key=store.put(photo.data, photo.ext),
+                  thumb_key=store.put(photo.thumb, "jpg"), mime=photo.mime, size=len(photo.data),
+                  sha256=photo.sha256, width=photo.width, height=photo.height) for i, photo in enumerate(cleaned)]
+    if audio is not None:
+        rows.append(Media(kind="audio", position=len(photos), storage_key=store.put(audio.data, info.ext),
+                          mime=info.mime, size=len(audio.data), sha256=hashlib.sha256(audio.data).hexdigest(),
+                          duration=info.duration))
     return rows
 
 

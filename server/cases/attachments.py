@@ -88,30 +88,38 @@ def store_uploads(case: Case, uploads: list[Upload], user: User | None) -> list[
                            {field: [f"At most {limits[field]} file(s) in '{field}'."]})
     uploader = user.id if user else None
     seen = dict.fromkeys(FIELDS, 0)
+    checked = []  # every file is checked before any is stored: a bad one leaves nothing behind
     for upload in uploads:
         i = seen[upload.field]
         seen[upload.field] += 1
         try:
             if upload.field == "photos":
-                photo = process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"], max_pixels=cfg["MAX_PHOTO_PIXELS"])
-                rows.append(CaseAttachment(case_id=case.id, kind="photo", storage_key=store.put(photo.data, photo.ext),
-                                           thumb_key=store.put(photo.thumb, "jpg"), mime=photo.mime,
-                                           size=len(photo.data), sha256=photo.sha256, width=photo.width,
-                                           height=photo.height, uploaded_by_id=uploader))
+                checked.append((upload, process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"],
+                                                      max_pixels=cfg["MAX_PHOTO_PIXELS"])))
             elif upload.field == "audio":
-                info = probe_audio(upload.data, max_bytes=cfg["MAX_AUDIO_BYTES"], max_seconds=cfg["MAX_AUDIO_SECONDS"])
-                rows.append(CaseAttachment(case_id=case.id, kind="audio", storage_key=store.put(upload.data, info.ext),
-                                           mime=info.mime, size=len(upload.data),
-                                           sha256=hashlib.sha256(upload.data).hexdigest(), duration=info.duration,
-                                           uploaded_by_id=uploader))
+                checked.append((upload, probe_audio(upload.data, max_bytes=cfg["MAX_AUDIO_BYTES"],
+                                                    max_seconds=cfg["MAX_AUDIO_SECONDS"])))
             else:
-                video = probe_video(upload.data, max_bytes=cfg.get("MAX_VIDEO_BYTES", 50 * 1024 * 1024),
-                                    max_seconds=cfg.get("MAX_VIDEO_SECONDS", 180))
-                rows.append(CaseAttachment(case_id=case.id, kind="video", storage_key=store.put(upload.data, "mp4"),
-                                           mime="video/mp4", size=len(upload.data),
-                                           sha256=hashlib.sha256(upload.data).hexdigest(), width=video.width,
-                                           height=video.height, duration=video.duration, uploaded_by_id=uploader))
+                checked.append((upload, probe_video(
+                    upload.data, max_bytes=cfg.get("MAX_VIDEO_BYTES", 50 * 1024 * 1024),
+                    max_seconds=cfg.get("MAX_VIDEO_SECONDS", 180))))
         except MediaError as exc:
             field = upload.field if counts[upload.field] == 1 else f"{upload.field}[{i}]"
             raise ApiError(exc.status, exc.code, exc.message, {field: [exc.message]}) from exc
+    for upload, info in checked:
+        if upload.field == "photos":
+            rows.append(CaseAttachment(case_id=case.id, kind="photo", storage_key=store.put(info.data, info.ext),
+                                       thumb_key=store.put(info.thumb, "jpg"), mime=info.mime, size=len(info.data),
+                                       sha256=info.sha256, width=info.width, height=info.height,
+                                       uploaded_by_id=uploader))
+        elif upload.field == "audio":
+            rows.append(CaseAttachment(case_id=case.id, kind="audio", storage_key=store.put(upload.data, info.ext),
+                                       mime=info.mime, size=len(upload.data),
+                                       sha256=hashlib.sha256(upload.data).hexdigest(), duration=info.duration,
+                                       uploaded_by_id=uploader))
+        else:
+            rows.append(CaseAttachment(case_id=case.id, kind="video", storage_key=store.put(upload.data, "mp4"),
+                                       mime="video/mp4", size=len(upload.data),
+                                       sha256=hashlib.sha256(upload.data).hexdigest(), width=info.width,
+                                       height=info.height, duration=info.duration, uploaded_by_id=uploader))
     return rows

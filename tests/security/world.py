@@ -47,9 +47,9 @@ class World:
         """An app on a private copy of the world's database (files are shared, read-only in practice)."""
         copy = tmp_path / "world.db"
         shutil.copyfile(self.db_file, copy)
-        return create_app(app_config(f"sqlite:///{copy}", tmp_path, MEDIA_ROOT=str(self.media_root),
-                                     SIGNIN_RATE_LIMIT="10000 per minute", SIGNIN_FAILURE_LIMIT="10000 per minute",
-                                     REGISTER_RATE_LIMIT="10000 per minute", **overrides))
+        settings = {"MEDIA_ROOT": str(self.media_root), "SIGNIN_RATE_LIMIT": "10000 per minute",
+                    "SIGNIN_FAILURE_LIMIT": "10000 per minute", "REGISTER_RATE_LIMIT": "10000 per minute", **overrides}
+        return create_app(app_config(f"sqlite:///{copy}", tmp_path, **settings))
 
 
 def _login(client, username: str, password: str) -> str:
