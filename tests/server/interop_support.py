@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree import ElementTree as ET
 
+from werkzeug.datastructures import Headers  # names are case-insensitive
 from werkzeug.serving import make_server
 
 GAS = "桂花园小区7栋楼道里好大一股煤气味，像是哪家漏气了，联系电话13812345678"
@@ -37,7 +38,8 @@ class Receiver:
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver._lock:
-                    receiver.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                    receiver.received.append({"path": self.path, "headers": Headers(list(self.headers.items())),
+                                              "body": body})
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain")
