@@ -20,31 +20,11 @@ def register(cli) -> None:
         numbers = escalate_overdue()
         click.echo(f"escalated {len(numbers)} case(s)" + (": " + ", ".join(numbers) if numbers else ""))
 
-    @cases_group.command("metrics")
-    @click.option("--period", required=True, help="YYYY-MM (China time)")
-    @click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
-    @with_appcontext
-    def metrics_command(period: str, as_json: bool):
-        """Department metrics (三率) for a month, ranked."""
-        from .cases.metrics import department_metrics
-        try:
-            rows = department_metrics(period)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--period")
-        if as_json:
-            click.echo(json.dumps({"period": period, "departments": rows}, ensure_ascii=False, indent=2))
-            return
-        pct = lambda v: "—" if v is None else f"{v * 100:.1f}%"  # noqa: E731
-        hours = lambda v: "—" if v is None else f"{v:.1f}"  # noqa: E731
-        click.echo(f"{'rank':>4} {'dept':<10} {'cases':>5} {'response':>9} {'resolution':>10} {'satisfied':>9} "
-                   f"{'on-time':>8} {'h→sign':>7} {'h→done':>7} {'score':>6}")
-        for r in rows:
-            click.echo(f"{r['rank']:>4} {r['department']:<10} {r['assigned']:>5} {pct(r['response_rate']):>9} "
-                       f"{pct(r['resolution_rate']):>10} {pct(r['satisfaction_rate']):>9} {pct(r['on_time_rate']):>8} "
-                       f"{hours(r['mean_hours_to_sign']):>7} {hours(r['mean_hours_to_resolve']):>7} "
-                       f"{'—' if r['score'] is None else r['score']:>6}")
-        if not rows:
-            click.echo(f"no cases assigned in {period}")
+    cases_group.add_command(metrics_command)
+    # The contract is ``gridwatch triage metrics --period YYYY-MM``; the triage group itself is the pure
+    # library's (no database), so the command that reads the cases joins it here.
+    from triage.cli import triage
+    triage.add_command(metrics_command)
 
     @cli.group("audit")
     def audit_group():
@@ -66,3 +46,24 @@ def register(cli) -> None:
             click.echo(f"{len(problems)} of {total} case(s) fail the audit", err=True)
             raise SystemExit(1)
         click.echo(f"all {total} case(s) pass: every event chain is intact")
+
+
+@click.command("metrics")
+@click.option("--period", required=True, help="YYYY-MM (China time)")
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
+@with_appcontext
+def metrics_command(period: str, as_json: bool):
+    """Department metrics (三率: response, resolution, satisfaction) for a month, ranked."""
+    from triage.metrics import format_table
+
+    from .cases.metrics import department_metrics
+    try:
+        rows = department_metrics(period)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period")
+    if as_json:
+        click.echo(json.dumps({"period": period, "departments": rows}, ensure_ascii=False, indent=2))
+    elif rows:
+        click.echo(format_table(rows))
+    else:
+        click.echo(f"no cases assigned in {period}")

@@ -56,6 +56,13 @@ class Config:
         self.RECLUSTER_INTERVAL_SECONDS = _int("RECLUSTER_INTERVAL_SECONDS", 600)
         self.HOTSPOT_WINDOW_DAYS = _int("HOTSPOT_WINDOW_DAYS", 14)
         self.CASE_ESCALATION_INTERVAL_SECONDS = _int("CASE_ESCALATION_INTERVAL_SECONDS", 300)
+        # Triage: a learned classifier from `gridwatch triage train` (default: instance/triage.model when
+        # present), how much it is trusted over the keyword rules, and the confidence below which a
+        # case waits in the supervisors' manual dispatch queue with its top three suggestions.
+        self.TRIAGE_MODEL = env.get("TRIAGE_MODEL") or (
+            str(instance / "triage.model") if (instance / "triage.model").exists() else None)
+        self.TRIAGE_MODEL_WEIGHT = float(env.get("TRIAGE_MODEL_WEIGHT", 0.7))
+        self.MANUAL_DISPATCH_BELOW = float(env.get("MANUAL_DISPATCH_BELOW", 0.45))
         self.WHISPER_MODEL = env.get("WHISPER_MODEL", "small")
         self.WHISPER_MODEL_DIR = env.get("WHISPER_MODEL_DIR", str(Path.home() / ".cache" / "whisper"))
         # CPU threads for Whisper in a worker process (0: torch's default, all cores).

@@ -1,10 +1,15 @@
 """The taxonomy the pipeline uses: the shipped file as edited by admins in the categories table."""
 import json
+import logging
+import os
 import threading
 import time
 from importlib import resources
 
+from flask import current_app
+
 from triage.classify import KeywordClassifier
+from triage.suggest import Suggester
 from triage.taxonomy import Taxonomy, from_dict
 
 from .extensions import db
@@ -13,6 +18,8 @@ from .models import Category, Department
 TTL_SECONDS = 30
 _lock = threading.Lock()
 _cache: dict = {}
+_models: dict = {}  # path -> (mtime, model or None)
+log = logging.getLogger(__name__)
 
 
 def _shipped() -> dict:
@@ -54,6 +61,45 @@ def current_classifier() -> KeywordClassifier:
     return _current()[1]
 
 
+def current_suggester() -> Suggester:
+    """Keyword rules for the current taxonomy, blended with the configured learned model if it loads."""
+    taxonomy, keywords = _current()
+    model = _model(current_app.config.get("TRIAGE_MODEL"))
+    key = (id(taxonomy), id(model))
+    with _lock:
+        if _cache.get("suggester_key") != key:
+            _cache.update(suggester_key=key, suggester=Suggester(
+                taxonomy, keywords, model, current_app.config.get("TRIAGE_MODEL_WEIGHT", 0.7)))
+            unknown = _cache["suggester"].labels.unknown
+            if unknown:
+                log.warning("triage model labels that are neither a category nor a department: %s",
+                            ", ".join(unknown[:10]))
+        return _cache["suggester"]
+
+
+def _model(path: str | None):
+    """The learned model at path, loaded once per file version; None (logged) when it cannot be used."""
+    if not path:
+        return None
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        mtime = None
+    with _lock:
+        cached = _models.get(path)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        from triage.learn import load
+        from triage.modelfile import ModelError
+        try:
+            model = load(path)
+        except ModelError as exc:
+            log.error("triage model not used, routing on keyword rules: %s", exc)
+            model = None
+        _models[path] = (mtime, model)
+        return model
+
+
 def _current() -> tuple[Taxonomy, KeywordClassifier]:
     with _lock:
         if _cache.get("until", 0) < time.monotonic() or _cache.get("engine") != id(db.engine):
@@ -67,3 +113,4 @@ def invalidate() -> None:
     """Forget the cached taxonomy (after an admin edit, and between tests)."""
     with _lock:
         _cache.clear()
+        _models.clear()

@@ -7,7 +7,7 @@ from triage.lifecycle import ACTION_ZH, ROLES, STATUS_ZH, CaseStatus, Transition
 from ..case_log import append_event
 from ..errors import ApiError
 from ..extensions import db
-from ..models import Case, CaseDepartment, CaseEvent, Department, Report, Role, User, utcnow
+from ..models import Case, CaseDepartment, CaseEvent, Category, Department, Report, Role, User, utcnow
 from ..taxonomy_source import current_taxonomy
 from . import notifications as notes
 from .attachments import Upload, store_uploads
@@ -16,7 +16,8 @@ from .deadlines import add_working_days, case_deadlines
 S = CaseStatus
 # Actions the server adds around triage's state machine (they do not change the status, or rule on a flag).
 EXTRA_ROLES = {"verify": frozenset({Role.GRID_WORKER.value}), "rule_rating": frozenset({Role.SUPERVISOR.value})}
-EXTRA_ZH = {"verify": "核查", "rule_rating": "不满意裁定", "merge_in": "并入案件", "rate": "评价", "create": "受理"}
+EXTRA_ZH = {"verify": "核查", "rule_rating": "不满意裁定", "merge_in": "并入案件", "rate": "评价", "create": "受理",
+            "report_joined": "同一隐患再次上报", "regrade": "调整等级"}
 # Department actions only the lead department (主办) takes; ``sign`` is for every department on the case.
 LEAD_ONLY = {"send_back", "extend_request", "start", "feedback"}
 # Where a department still holds the case (an assisting unit may sign for it then).
@@ -138,6 +139,16 @@ def _row(case: Case, department_id: int) -> CaseDepartment:
     return next(r for r in case.departments if r.department_id == department_id)
 
 
+def _category(code: str) -> Category:
+    """Look up an active subcategory by code; 422 on an unknown one."""
+    found = db.session.execute(db.select(Category).where(Category.code == code, Category.active.is_(True))
+                               ).scalar_one_or_none()
+    if found is None:
+        raise ApiError(422, "validation_error", "The request has invalid fields.",
+                       {"category": [f"Unknown category: {code}"]})
+    return found
+
+
 def _departments(lead: str, assist: list[str]) -> tuple[Department, list[Department]]:
     """Look up department codes; 422 on unknown ones."""
     codes = [lead, *[a for a in assist if a != lead]]
@@ -202,11 +213,14 @@ def _dispatch(case, ctx, now):
     f = ctx.fields
     if f.get("severity"):
         case.severity = f["severity"]
+    if f.get("category"):
+        case.category = _category(f["category"])
     lead, assists = _departments(f["lead"], f.get("assist") or [])
     _assign(case, lead, assists, now)
     case.needs_manual_dispatch = False
     return S.DISPATCHED.value, f.get("note"), {
         "lead": lead.code, "assist": [a.code for a in assists], "severity": case.severity,
+        "category": case.category.code if case.category else None,
         "sign_by": _iso(case.sign_by), "resolve_by": _iso(case.resolve_by)}
 
 

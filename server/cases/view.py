@@ -43,7 +43,21 @@ def present_case_summary(case: Case) -> dict:
         "pending_resolve_by": case.pending_resolve_by, "overdue": is_overdue(case),
         "rating_review": case.rating_review, "created_at": case.created_at, "updated_at": case.updated_at,
         "closed_at": case.closed_at, "origin_report_id": case.origin_report_id, "merged_into_id": case.merged_into_id,
+        "reporters": case.reporters, "severity_reasons": case.severity_reasons or [],
+        "suggestions": present_suggestions(case.suggestions), "classifier": case.classifier,
     }
+
+
+def present_suggestions(suggestions: list[dict] | None) -> list[dict]:
+    """Triage's suggestions with the category's and lead department's names."""
+    from ..taxonomy_source import current_taxonomy
+    taxonomy = current_taxonomy()
+    out = []
+    for s in suggestions or []:
+        sub = taxonomy.subcategory(s["category"]) if s.get("category") else None
+        out.append({**s, "category_name": sub.name_zh if sub else None,
+                    "lead_name": taxonomy.departments.get(s.get("lead"))})
+    return out
 
 
 def _actor(actor: User | None, viewer: User) -> dict | None:

@@ -18,6 +18,12 @@ class Case(db.Model):
     severity = db.Column(db.Integer, nullable=False, default=4)
     status = db.Column(db.String(24), nullable=False, index=True)
     needs_manual_dispatch = db.Column(db.Boolean, nullable=False, default=False)
+    # Triage's ranked ways to handle the case ({category, confidence, lead, assist, sources}), shown in
+    # the manual dispatch queue, and what they came from ("keywords" or "model+keywords").
+    suggestions = db.Column(db.JSON)
+    classifier = db.Column(db.String(32))
+    severity_reasons = db.Column(db.JSON)
+    reporters = db.Column(db.Integer, nullable=False, default=1, server_default="1")  # distinct people reporting it
     hotspot_id = db.Column(db.Integer, db.ForeignKey("hotspots.id", use_alter=True))
     merged_into_id = db.Column(db.Integer, db.ForeignKey("cases.id"))
     sign_by = db.Column(UTCDateTime)

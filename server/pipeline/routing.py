@@ -1,6 +1,7 @@
 """Opening a case for a report: classify, grade, route (triage) and record the dispatch."""
+from flask import current_app
+
 from triage.lifecycle import CaseStatus
-from triage.routing import route as route_rule
 from triage.severity import grade
 
 from ..case_log import append_event
@@ -8,19 +9,16 @@ from ..cases.deadlines import case_deadlines
 from ..cases.notifications import notify_dispatch
 from ..extensions import db
 from ..models import Case, CaseDepartment, Category, Department, Report, utcnow
+from .grading import regrade_on_join, reporters_for_new_case
 from .places import area_index
-from ..taxonomy_source import current_classifier, current_taxonomy
-
-MANUAL_DISPATCH_BELOW = 0.45
+from ..taxonomy_source import current_suggester, current_taxonomy
 
 
-def classify(report: Report, text: str, taxonomy) -> list[tuple[str, float]]:
-    """Category suggestions, best first; a valid hint from the reporter comes first."""
-    suggestions = current_classifier().predict(text)
-    hint = report.category_hint
-    if hint and taxonomy.subcategory(hint) is not None:
-        suggestions = [(hint, 1.0)] + [s for s in suggestions if s[0] != hint]
-    return suggestions[:3]
+def suggest(report: Report, text: str, district: str | None) -> tuple[list[dict], str]:
+    """The top three ways to handle the report (category, confidence, lead, assist), and their source."""
+    suggester = current_suggester()
+    found = suggester.suggest(text, hint=report.category_hint, district=district, k=3)
+    return [s.as_dict() for s in found], suggester.source
 
 
 CLOSED_STATES = {CaseStatus.CLOSED.value, CaseStatus.MERGED.value}
@@ -31,7 +29,7 @@ def _locked_case(case_id: int) -> Case:
     return db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
 
 
-def join_open_case(report: Report) -> Case | None:
+def join_open_case(report: Report, text: str) -> Case | None:
     """The open case of the report this one duplicates, which it joins instead of opening its own."""
     if report.duplicate_of_id is None:
         return None
@@ -43,37 +41,40 @@ def join_open_case(report: Report) -> Case | None:
         return None
     append_event(case, "report_joined", case.status, note=f"report {report.id} reports the same hazard",
                  data={"report_id": report.id, "duplicate_of": original.id})
+    regrade_on_join(case, report, current_taxonomy(), text)
     return case
 
 
 def open_case(report: Report, text: str) -> Case:
-    """Create the case for a report with its lead and assisting departments."""
+    """Create the case for a report with its lead and assisting departments (or for manual dispatch)."""
     taxonomy = current_taxonomy()
-    suggestions = classify(report, text, taxonomy)
-    code, confidence = suggestions[0] if suggestions else (None, 0.0)
-    sub = taxonomy.subcategory(code) if code else None
-    level, reasons = grade(text, sub, reporters=1)
     district = area_index().district_code.get(report.grid_id) if report.grid_id else None
-    lead, assists = route_rule(taxonomy, code, district)
+    suggestions, source = suggest(report, text, district)
+    best = suggestions[0] if suggestions else {"category": None, "confidence": 0.0, "lead": None, "assist": []}
+    code, lead, assists = best["category"], best["lead"], best["assist"]
+    sub = taxonomy.subcategory(code) if code else None
+    reporters = reporters_for_new_case(report)
+    level, reasons = grade(text, sub, reporters=reporters)
     departments = {d.code: d for d in db.session.execute(
-        db.select(Department).where(Department.code.in_([lead, *assists]))).scalars()}
-    manual = confidence < MANUAL_DISPATCH_BELOW or lead not in departments
+        db.select(Department).where(Department.code.in_([c for c in [lead, *assists] if c]))).scalars()}
+    manual = best["confidence"] < current_app.config["MANUAL_DISPATCH_BELOW"] or lead not in departments
     category = db.session.execute(db.select(Category).where(Category.code == code)).scalar_one_or_none() \
         if code else None
     report.category_id = category.id if category else None
-    report.suggestions = [[c, round(s, 3)] for c, s in suggestions]
+    report.suggestions = [[s["category"], s["confidence"]] for s in suggestions]
     report.severity, report.severity_reasons = level, reasons
     now = utcnow()
     sign_by, resolve_by = case_deadlines(taxonomy, level, now)
     case = Case(origin_report_id=report.id, category_id=report.category_id, severity=level,
                 status=CaseStatus.RECEIVED.value, needs_manual_dispatch=manual, sign_by=sign_by,
-                resolve_by=resolve_by, created_at=now)
+                resolve_by=resolve_by, created_at=now, suggestions=suggestions, classifier=source,
+                severity_reasons=reasons, reporters=reporters, hotspot_id=report.hotspot_id)
     db.session.add(case)
     db.session.flush()
     case.number = f"GW{now:%Y%m%d}{case.id:06d}"
     append_event(case, "create", CaseStatus.RECEIVED.value, note=f"from report {report.id}",
-                 data={"report_id": report.id, "suggestions": report.suggestions, "severity": level,
-                       "severity_reasons": reasons})
+                 data={"report_id": report.id, "suggestions": suggestions, "classifier": source,
+                       "severity": level, "severity_reasons": reasons})
     if manual:
         return case
     for dept_code, role in [(lead, "lead"), *((a, "assist") for a in assists if a != lead)]:

@@ -115,8 +115,9 @@ def route(report_id: int) -> None:
     if report.stage != Stage.ANALYSED.value:
         db.session.commit()
         return
-    joined = join_open_case(report)
-    case = joined or open_case(report, full_text(report))
+    text = full_text(report)
+    joined = join_open_case(report, text)
+    case = joined or open_case(report, text)
     report.case_id = case.id
     report.set_stage(Stage.ROUTED, f"joined case {case.number}" if joined else f"case {case.number}")
     db.session.commit()

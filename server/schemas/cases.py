@@ -42,6 +42,8 @@ class DispatchSchema(Schema):
     lead = fields.String(required=True, validate=validate.Length(min=1, max=32))
     assist = CodeList(load_default=list)
     severity = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 4))
+    category = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
+                             metadata={"description": "subcategory code, e.g. from the case's suggestions"})
     note = fields.String(**NOTE)
 
 

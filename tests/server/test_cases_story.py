@@ -94,7 +94,8 @@ def test_report_to_rated_case_counted_in_the_months_metrics(client, app, headers
     assert gas["assigned"] == gas["lead"] == gas["closed"] == gas["resolved"] == 1
     assert gas["response_rate"] == gas["resolution_rate"] == gas["satisfaction_rate"] == gas["on_time_rate"] == 1.0
     assert gas["rank"] == 1 and gas["ratings"]["satisfied"] == 1 and gas["mean_hours_to_sign"] is not None
-    out = _cli(app, "cases", "metrics", "--period", period, "--json")
+    from server.cli import cli
+    out = app.test_cli_runner().invoke(cli, ["triage", "metrics", "--period", period, "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["departments"][0]["department"] == "GAS"
     table = _cli(app, "cases", "metrics", "--period", period)

@@ -1,4 +1,4 @@
-"""triage: classifier suggestions for manual dispatch, severity reasons (reserved for the triage work)
+"""triage: classifier suggestions for manual dispatch, severity reasons and how many people report a case
 
 Revision ID: 0005
 Revises: 0004
@@ -19,8 +19,16 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('suggestions', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('classifier', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('severity_reasons', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('reporters', sa.Integer(), server_default='1', nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_column('reporters')
+        batch_op.drop_column('severity_reasons')
+        batch_op.drop_column('classifier')
+        batch_op.drop_column('suggestions')

@@ -1,0 +1,119 @@
+"""Triage in the pipeline: a learned model blended with the keyword rules, manual dispatch with three
+suggestions, an unusable model falling back to the rules, and severity raised as more people report."""
+import pytest
+
+from server import create_app
+from server.extensions import db
+from server.models import Case, Report
+from server.pipeline.queue import backend
+from triage.learn import train
+from triage.taxonomy import load_default
+
+from ..conftest import app_config, fresh_database
+from ..helpers import LOGIN, login, new_uuid
+
+GAS = "桂花园小区7栋楼道里好大一股煤气味，像是哪家漏气了"
+VAGUE = "这里的情况请尽快处理一下"  # no keyword of any category
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory):
+    """A category model trained on the taxonomy's own examples and keywords."""
+    taxonomy = load_default()
+    texts, labels = [], []
+    for sub in taxonomy.subcategories:
+        for text in (list(sub.examples) + [f"这里{kw}，请尽快处理" for kw in sub.keywords]) * 2:
+            texts.append(text)
+            labels.append(sub.code)
+    path = tmp_path_factory.mktemp("model") / "triage.model"
+    train(texts, labels, calibration_folds=2).save(path)
+    return str(path)
+
+
+def _app(db_url, tmp_path, **config):
+    app = create_app(app_config(db_url, tmp_path, **config))
+    fresh_database(app)
+    from server.demo.seed import seed_reference
+    with app.app_context():
+        seed_reference()
+    return app
+
+
+def _report(app, client, headers, text, **fields):
+    response = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": text, **fields},
+                           headers=headers)
+    assert response.status_code == 201, response.get_json()
+    assert backend(app).drain(timeout=60)
+    seen = client.get(f"/api/v1/reports/{response.get_json()['id']}", headers=headers).get_json()
+    assert seen["stage"] == "routed", seen
+    return seen
+
+
+def test_a_configured_model_joins_the_keyword_rules(db_url, tmp_path, model_path):
+    app = _app(db_url, tmp_path, TRIAGE_MODEL=model_path, MANUAL_DISPATCH_BELOW=0.2)
+    client = app.test_client()
+    report = _report(app, client, login(client, LOGIN["resident"]), GAS)
+    supervisor = login(client, LOGIN["supervisor"])
+    case = client.get(f"/api/v1/cases/{report['case_id']}", headers=supervisor).get_json()
+    assert case["classifier"] == "model+keywords" and case["status"] == "dispatched"
+    top = case["suggestions"][0]
+    assert top["category"] == "accident.gas_leak" and set(top["sources"]) == {"keywords", "model"}
+    assert top["lead"] == "GAS" and top["lead_name"] and top["category_name"]
+    assert [d["code"] for d in case["departments"] if d["role"] == "lead"] == ["GAS"]
+
+
+def test_an_unsure_case_waits_for_manual_dispatch_with_three_suggestions(db_url, tmp_path, model_path):
+    app = _app(db_url, tmp_path, TRIAGE_MODEL=model_path, MANUAL_DISPATCH_BELOW=0.9)
+    client = app.test_client()
+    report = _report(app, client, login(client, LOGIN["resident"]), VAGUE)
+    supervisor = login(client, LOGIN["supervisor"])
+    queue = client.get("/api/v1/cases?queue=manual_dispatch", headers=supervisor).get_json()["items"]
+    case = next(c for c in queue if c["id"] == report["case_id"])
+    assert case["needs_manual_dispatch"] and case["status"] == "received" and not case["departments"]
+    assert len(case["suggestions"]) == 3
+    assert len({s["category"] for s in case["suggestions"]}) == 3
+    assert all(0 <= s["confidence"] < 0.9 for s in case["suggestions"])
+    pick = case["suggestions"][1]
+    done = client.post(f"/api/v1/cases/{case['id']}/actions/dispatch", headers=supervisor,
+                       json={"lead": pick["lead"], "category": pick["category"], "note": "人工派单"})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["status"] == "dispatched"
+    assert [d["code"] for d in done.get_json()["departments"] if d["role"] == "lead"] == [pick["lead"]]
+
+
+def test_an_unusable_model_leaves_routing_on_the_keyword_rules(db_url, tmp_path, caplog):
+    bad = tmp_path / "not-a-model.bin"
+    bad.write_bytes(b"garbage")
+    app = _app(db_url, tmp_path, TRIAGE_MODEL=str(bad))
+    client = app.test_client()
+    report = _report(app, client, login(client, LOGIN["resident"]), GAS)
+    case = client.get(f"/api/v1/cases/{report['case_id']}", headers=login(client, LOGIN["supervisor"])).get_json()
+    assert case["classifier"] == "keywords" and case["status"] == "dispatched"
+    assert any("not a GridWatch triage model" in r.getMessage() for r in caplog.records)
+
+
+def test_severity_rises_as_more_people_report_the_same_hazard(db_url, tmp_path):
+    from server.accounts import create_user
+    app = _app(db_url, tmp_path)
+    client = app.test_client()
+    with app.app_context():
+        for i in range(6):
+            create_user(username=f"neighbour{i}", role="resident", password=f"Neighbour-{i}-pass")
+    where = {"lat": 28.2345, "lon": 112.9067}
+    first = None
+    for i in range(6):
+        token = client.post("/api/v1/auth/login", json={"username": f"neighbour{i}",
+                                                        "password": f"Neighbour-{i}-pass"}).get_json()
+        seen = _report(app, client, {"Authorization": "Bearer " + token["access_token"]},
+                       GAS if i == 0 else f"{GAS}，第{i}次反映", **where)
+        first = first or seen
+        assert seen["case_id"] == first["case_id"], "the same hazard joins the open case"
+    with app.app_context():
+        case = db.session.get(Case, first["case_id"])
+        assert case.reporters == 6
+        regrades = [e for e in case.events if e.action == "regrade"]
+        assert regrades, [e.action for e in case.events]
+        assert case.severity == regrades[-1].data["to"] < regrades[0].data["from"]
+        assert any("多人反映" in r for r in case.severity_reasons)
+        assert db.session.execute(db.select(db.func.count(Report.id)).where(
+            Report.case_id == case.id)).scalar_one() == 6
