@@ -13,7 +13,7 @@ PREFIX = "/reports"
 blp = Blueprint("report_feedback", __name__, description="Reporters see the handling of their reports")
 
 
-class FeedbackFileSchema(Schema):
+class ReportFeedbackFileSchema(Schema):
     id = fields.String()
     kind = fields.String()
     mime = fields.String()
@@ -21,19 +21,19 @@ class FeedbackFileSchema(Schema):
     thumb_url = fields.String(allow_none=True)
 
 
-class FeedbackEntrySchema(Schema):
+class ReportFeedbackEntrySchema(Schema):
     at = fields.DateTime()
     result = fields.String(allow_none=True)
     measures = fields.String(allow_none=True)
-    attachments = fields.List(fields.Nested(FeedbackFileSchema))
+    attachments = fields.List(fields.Nested(ReportFeedbackFileSchema))
 
 
-class FeedbackSchema(Schema):
+class ReportFeedbackSchema(Schema):
     """The case's status, each feedback with its files, and the reporter's rating."""
 
     case_id = fields.Integer(allow_none=True)
     status = fields.String(allow_none=True)
-    items = fields.List(fields.Nested(FeedbackEntrySchema))
+    items = fields.List(fields.Nested(ReportFeedbackEntrySchema))
     rating = fields.String(allow_none=True)
     can_rate = fields.Boolean()
 
@@ -53,7 +53,7 @@ def _file(report: Report, att: CaseAttachment) -> dict:
 
 @blp.route("/<int:report_id>/feedback", methods=["GET"])
 @blp.doc(security=BEARER)
-@blp.response(200, FeedbackSchema)
+@blp.response(200, ReportFeedbackSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @auth_required()
 def get_feedback(report_id: int):

@@ -139,3 +139,15 @@ def test_patrol_migration_downgrades_and_upgrades(tmp_path):
         assert {"checklist_templates", "patrol_places", "patrol_tasks", "patrol_item_results"} <= set(
             db.inspect(db.engine).get_table_names())
         db.engine.dispose()
+
+
+def test_reporters_read_only_their_own_reports_feedback(city):
+    client = city.test_client()
+    resident = login(client, LOGIN["resident"])
+    report = client.post("/api/v1/reports", headers=resident, json={"client_uuid": new_uuid(), "text": "路灯不亮"})
+    report_id = report.get_json()["id"]
+    body = client.get(f"/api/v1/reports/{report_id}/feedback", headers=resident).get_json()
+    assert body == {"case_id": None, "status": None, "items": [], "rating": None, "can_rate": False}
+    other = login(client, "13800000002")
+    assert client.get(f"/api/v1/reports/{report_id}/feedback", headers=other).status_code == 404
+    assert client.get(f"/api/v1/reports/{report_id}/feedback/files/nope", headers=resident).status_code == 404
