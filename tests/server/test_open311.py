@@ -1,6 +1,9 @@
 """Open311 GeoReport v2: an independent client (georeport) over real HTTP, POST through the intake, errors,
 tokens, date and status filters, servicerequestupdates, API keys."""
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from xml.etree import ElementTree as ET
 
@@ -14,7 +17,7 @@ from server.pipeline.queue import backend
 from server.security import decrypt
 
 from ..helpers import LOGIN, login, new_uuid
-from .interop_support import live_server, open311_post, xml_errors
+from .interop_support import live_server, open311_post, redis_app, xml_errors  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
@@ -294,3 +297,26 @@ def test_api_keys_by_admins_over_the_api_and_the_command(app, client, city):
     assert runner.invoke(cli, ["apikey", "revoke", "市热线"]).exit_code == 0
     assert post(plaintext).status_code == 403
     assert runner.invoke(cli, ["apikey", "revoke", "nobody"]).exit_code != 0
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_a_post_with_a_key_reaches_a_case_through_a_real_rq_worker(redis_app):
+    from server.interop.keys import create_key
+    with redis_app.app_context():
+        _, plaintext = create_key("市12345热线")
+    client = redis_app.test_client()
+    response = open311_post(client, plaintext, **{"attribute[indoors]": None})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    request_id = response.get_json()[0]["service_request_id"]
+    assert redis_app.extensions["gridwatch_queue"].counts()["default"] == 1, "enqueued like the app's reports"
+    cfg = redis_app.config
+    env = {**os.environ, "GRIDWATCH_ENV": "test", "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
+           "REDIS_URL": cfg["REDIS_URL"], "MEDIA_ROOT": cfg["MEDIA_ROOT"], "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
+           "WHISPER_MODEL": cfg["WHISPER_MODEL"], "WHISPER_MODEL_DIR": cfg["WHISPER_MODEL_DIR"]}
+    result = subprocess.run([sys.executable, "-m", "server.cli", "worker", "--burst", "--queues", "default"],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    shown = client.get(f"/open311/v2/requests/{request_id}.json").get_json()[0]
+    assert shown["status"] == "open" and shown["status_notes"].startswith("已派发")
+    assert shown["agency_responsible"] == "燃气集团" and shown["service_notice"].startswith("案件编号 GW")

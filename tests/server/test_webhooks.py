@@ -9,18 +9,15 @@ import sys
 from datetime import timedelta
 
 import pytest
-from redis import Redis
 
-from server import create_app
 from server.extensions import db
 from server.interop.delivery import backoff_seconds, deliver, embedded
 from server.interop.webhooks import verify_signature
 from server.models import Report, WebhookDelivery, utcnow
 from server.pipeline.queue import backend
 
-from ..conftest import REDIS_URL, app_config, fresh_database
 from ..helpers import LOGIN, login, new_uuid
-from .interop_support import GAS, Receiver
+from .interop_support import GAS, Receiver, redis_app  # noqa: F401  (a fixture)
 
 
 def _report(client, headers) -> int:
@@ -232,21 +229,6 @@ def test_the_webhook_command_registers_and_lists(fast, client):
 
 
 # --- with Redis: the report's pipeline and the delivery both run in a real RQ worker ------------------------
-
-@pytest.fixture
-def redis_app(pg_url, tmp_path):
-    """An app on PostgreSQL with RQ on the local Redis (a private db, flushed)."""
-    Redis.from_url(REDIS_URL).flushdb()
-    app = create_app(app_config(pg_url, tmp_path, REDIS_URL=REDIS_URL))
-    fresh_database(app)
-    from server.demo.seed import seed_reference
-    with app.app_context():
-        seed_reference()
-    yield app
-    Redis.from_url(REDIS_URL).flushdb()
-    with app.app_context():
-        db.engine.dispose()
-
 
 @pytest.mark.redis
 @pytest.mark.postgres
