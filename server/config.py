@@ -76,6 +76,8 @@ class Config:
         self.OPENAPI_VERSION = "3.0.3"
         self.OPENAPI_URL_PREFIX = "/api/v1"
         self.OPENAPI_JSON_PATH = "openapi.json"
+        # Admin city map: a Leaflet tile URL template; empty: the grid polygons are the (offline) base map.
+        self.ADMIN_TILE_URL = env.get("ADMIN_TILE_URL", "")
         for key, value in (overrides or {}).items():
             setattr(self, key, value)
         if self.GRIDWATCH_ENV not in ENVIRONMENTS:
