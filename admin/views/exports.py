@@ -1,13 +1,12 @@
-"""Exports: cases and reports as CSV and XLSX, reports and hotspots as GeoJSON."""
-import json
+"""Exports: cases and reports as CSV and XLSX, reports and hotspots as GeoJSON (rows from server.exports)."""
 from datetime import datetime
 
 from flask import Response, abort, render_template, request, stream_with_context
 
+from server import exports as data
 from server.cases.deadlines import LOCAL
 
 from .. import bp
-from .. import export_data as data
 from ..audit_log import record
 from ..auth import ADMIN, SUPERVISOR, login_required
 from ..tabular import csv_response, xlsx_response
@@ -24,14 +23,14 @@ def _day(name: str):
         abort(404)
 
 
-def _geojson(filename: str, features) -> Response:
-    def generate():
-        yield '{"type":"FeatureCollection","features":['
-        for i, feature in enumerate(features):
-            yield ("," if i else "") + json.dumps(feature, ensure_ascii=False)
-        yield "]}"
-    return Response(stream_with_context(generate()), mimetype="application/geo+json",
+def _geojson(filename: str, chunks) -> Response:
+    return Response(stream_with_context(chunks), mimetype="application/geo+json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def _table(rows, fields):
+    """server.exports' dict rows as lists in the order of its field names."""
+    return ([row.get(f) for f in fields] for row in rows)
 
 
 @bp.get("/exports")
@@ -50,13 +49,15 @@ def export_file(what: str, fmt: str):
     record("export", f"{what}.{fmt}", since=request.args.get("since"), until=request.args.get("until"))
     stamp = datetime.now(LOCAL).strftime("%Y%m%d")
     if what == "cases" and fmt in ("csv", "xlsx"):
-        rows, header = data.case_rows(since, until), data.CASE_COLUMNS
+        header = list(data.CASE_FIELDS)
+        rows = _table(data.case_rows(since=since, until=until), header)
     elif what == "reports" and fmt in ("csv", "xlsx"):
-        rows, header = data.report_rows(since, until), data.REPORT_COLUMNS
+        header = [*data.REPORT_FIELDS, "lat", "lon"]
+        rows = _table(data.report_rows(since=since, until=until), header)
     elif what == "reports" and fmt == "geojson":
-        return _geojson(f"reports-{stamp}.geojson", data.report_features(since, until))
+        return _geojson(f"reports-{stamp}.geojson", data.reports_geojson(since=since, until=until))
     elif what == "hotspots" and fmt == "geojson":
-        return _geojson(f"hotspots-{stamp}.geojson", data.hotspot_features())
+        return _geojson(f"hotspots-{stamp}.geojson", data.hotspots_geojson(since=since, until=until))
     else:
         abort(404)
     name = f"{what}-{stamp}.{fmt}"
