@@ -1,4 +1,6 @@
 """The supervisors' and departments' web pages: a Flask blueprint mounted at /admin."""
+from datetime import timedelta
+
 from flask import Blueprint, Flask
 from flask_wtf.csrf import CSRFProtect
 
@@ -13,6 +15,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # Only these pages use the cookie session: a working day (not Flask's 31 days), ADMIN_SESSION_HOURS to change.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config.get("ADMIN_SESSION_HOURS", 12)))
     csrf.init_app(app)
     from . import hooks, views  # noqa: F401  (routes and request hooks attach to bp)
     app.register_blueprint(bp)
