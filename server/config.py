@@ -50,6 +50,8 @@ class Config:
         self.PIPELINE_MAX_ATTEMPTS = _int("PIPELINE_MAX_ATTEMPTS", 4)
         self.PIPELINE_RETRY_INTERVALS = [int(x) for x in env.get("PIPELINE_RETRY_INTERVALS", "5,30,120").split(",")]
         self.SWEEP_INTERVAL_SECONDS = _int("SWEEP_INTERVAL_SECONDS", 60)
+        # RQ worker heartbeat during a job; a killed worker's job is retried after about three of them.
+        self.WORKER_HEARTBEAT_SECONDS = _int("WORKER_HEARTBEAT_SECONDS", 15)
         # How long an accepted report may wait for its first job before the sweeper steps in.
         self.SWEEP_GRACE_SECONDS = _int("SWEEP_GRACE_SECONDS", 30)
         # Full hotspot re-clustering and keyword-IDF refit.
