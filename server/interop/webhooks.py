@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from ..extensions import db
-from ..models import (Case, CaseEvent, Category, Department, Report, User, Webhook, WebhookDelivery, WebhookEvent, utcnow)
+from ..models import (Case, CaseEvent, Category, Department, Report, User, Webhook, WebhookDelivery, WebhookEvent,
+                      utcnow)
 from ..security import decrypt, encrypt
 
 log = logging.getLogger(__name__)

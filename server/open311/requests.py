@@ -116,8 +116,8 @@ def list_requests(args: dict) -> list[dict]:
     query = query.where(Report.created_at >= start, Report.created_at <= end)
     if args.get("service_code"):
         ids = db.select(Category.id).where(Category.code.in_(args["service_code"]))
-        query = query.where(db.or_(Report.category_id.in_(ids),
-                                   db.and_(Report.category_id.is_(None), Report.category_hint.in_(args["service_code"]))))
+        hinted = db.and_(Report.category_id.is_(None), Report.category_hint.in_(args["service_code"]))
+        query = query.where(db.or_(Report.category_id.in_(ids), hinted))
     statuses = set(args.get("status") or [])
     if statuses == {"open"} or statuses == {"closed"}:
         closed = db.select(Case.id).where(Case.status.in_(CLOSED))

@@ -240,7 +240,8 @@ def test_a_real_rq_worker_processes_the_report_and_retries_the_delivery(redis_ap
         hook = _register(client, admin, gas.url, department="GAS", events=["case.dispatched"])
         report_id = _report(client, login(client, LOGIN["resident"]))
         env = {**os.environ, "GRIDWATCH_ENV": "test", "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
-               "REDIS_URL": cfg["REDIS_URL"], "MEDIA_ROOT": cfg["MEDIA_ROOT"], "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
+               "REDIS_URL": cfg["REDIS_URL"], "MEDIA_ROOT": cfg["MEDIA_ROOT"],
+               "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
                "WHISPER_MODEL": cfg["WHISPER_MODEL"], "WHISPER_MODEL_DIR": cfg["WHISPER_MODEL_DIR"],
                "PIPELINE_RETRY_INTERVALS": "0,1,1", "WEBHOOK_BACKOFF_BASE_SECONDS": "0"}
         result = subprocess.run([sys.executable, "-m", "server.cli", "worker", "--burst", "--queues", "default"],
