@@ -32,16 +32,20 @@ class LoadResult:
         return sum(self.statuses.values()) - self.ok
 
 
-async def _phase(session, url: str, headers: dict, bodies: list[bytes], concurrency: int) -> tuple[list, float]:
-    """Send every body with ``concurrency`` requests in flight; (status, ms, error text) each."""
+async def _phase(session, url: str, headers: dict, bodies: list, concurrency: int) -> tuple[list, float]:
+    """Send every body with ``concurrency`` requests in flight; (status, ms, error text) each. A body is bytes, or
+    (bytes, content type) to override the Content-Type header for that request."""
     results: list = [None] * len(bodies)
     indexes = iter(range(len(bodies)))
 
     async def lane():
         for i in indexes:
+            body, own_headers = bodies[i], headers
+            if isinstance(body, tuple):
+                body, own_headers = body[0], {**headers, "Content-Type": body[1]}
             start = time.perf_counter()
             try:
-                async with session.post(url, data=bodies[i], headers=headers) as resp:
+                async with session.post(url, data=body, headers=own_headers) as resp:
                     payload = await resp.read()
                     status = resp.status
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
