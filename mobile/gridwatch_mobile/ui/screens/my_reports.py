@@ -81,7 +81,8 @@ class ReportDetailScreen(Screen):
             line = Factory.TimelineRow()
             line.ids.stage.text = app.status_text(step["stage"])
             line.ids.when.text = _when(step.get("at"))
-            line.ids.note.text = step.get("note") or ""
+            # Case steps carry notes written for reporters; the pipeline's notes are internal.
+            line.ids.note.text = (step.get("note") or "") if step["stage"].startswith("case.") else ""
             timeline.add_widget(line)
         self._show_rating(entry.get("local", {}).get("rating"), current_status(entry) == "case.closed")
         cached = app.core.db.get_cached(f"feedback:{entry.get('id')}") if entry.get("id") else None

@@ -1,0 +1,55 @@
+"""Headless UI tests: the Kivy app under Xvfb, one subprocess per session, against the real server.
+
+Each session drives every screen (typing, tapping, recording with the test double, submitting), asserts the
+widgets' state and saves one screenshot per screen in test-artifacts/mobile/.
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "mobile"
+
+pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (make test installs it)")
+
+
+@pytest.fixture(scope="module")
+def display():
+    """A private virtual screen large enough for a 1080×2400 phone."""
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1200x2500x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    xvfb.terminate()
+    xvfb.wait(10)
+
+
+def drive(scenario, size, density, live, display, tmp_path):
+    env = {**os.environ, "KIVY_METRICS_DENSITY": str(density), "DISPLAY": display, "KIVY_NO_ARGS": "1", "KIVY_WINDOW": "sdl2",
+           "KIVY_HOME": str(tmp_path / "kivy-home"), "KIVY_NO_CONSOLELOG": "1", "SDL_AUDIODRIVER": "dummy"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.mobile.ui_driver", scenario, live.url, str(tmp_path / "phone"), str(ARTIFACTS),
+         size], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return sorted(p.name for p in ARTIFACTS.glob(f"{scenario}-*.png"))
+
+
+def test_resident_on_a_small_phone(live, display, tmp_path):
+    shots = drive("resident", "360x640", 1, live, display, tmp_path)
+    assert set(shots) == {f"resident-{n}.png" for n in (
+        "login", "register", "home", "new_report", "outbox", "my_reports", "report_detail", "settings",
+        "settings-en")}
+
+
+def test_grid_worker_on_a_large_high_density_phone(live, display, tmp_path):
+    shots = drive("grid_worker", "1080x2400", 2.625, live, display, tmp_path)
+    assert set(shots) == {f"grid_worker-{n}.png" for n in (
+        "home", "patrol", "checklist", "new_report-patrol", "verification")}
