@@ -352,6 +352,7 @@ def grid_worker():
     yield lambda: verification.ids.error.text == "核查需要至少一张现场照片"
     tap(verification.ids.take_photo)
     yield lambda: len(verification.photos) == 1
+    assert verification.ids.error.text == ""
     yield 0.25  # let the frame draw
     shot("verification")
     tap(verification.ids.submit)

@@ -74,6 +74,8 @@ class VerificationScreen(Screen):
 
     def _add(self, paths):
         self.photos = [*self.photos, *paths][:6]
+        if self.photos:
+            self.ids.error.text = ""
 
     def on_photos(self, _instance, photos):
         box = self.ids.form_thumbs
