@@ -1,5 +1,6 @@
 """Hotspots in the database: full re-clustering with stable ids, and incremental assignment."""
 import threading
+import time
 from datetime import timedelta
 
 from .extensions import db
@@ -9,6 +10,8 @@ WINDOW_DAYS = 14
 SUGGESTED = "suggested"
 _lock = threading.Lock()
 _state_cache: dict = {}
+# How often a worker asks whether the hotspots changed (re-clustering runs every few minutes).
+RECHECK_SECONDS = 5.0
 
 
 def report_doc(report: Report, grid_code: str | None = None, category: str | None = None) -> dict:
@@ -93,8 +96,13 @@ def assign_report(report: Report) -> int | None:
 def _state():
     """The incremental-assignment state for the current hotspots, rebuilt when they change."""
     from nlp.hotspots import build_state
+    now = time.monotonic()
+    with _lock:
+        if _state_cache.get("engine") == id(db.engine) and now - _state_cache.get("checked", -1e9) < RECHECK_SECONDS:
+            return _state_cache["value"]
     version = tuple(db.session.execute(db.select(db.func.count(Hotspot.id), db.func.max(Hotspot.updated_at))).one())
     with _lock:
+        _state_cache["checked"] = now
         if _state_cache.get("version") != version or _state_cache.get("engine") != id(db.engine):
             hotspots = db.session.execute(db.select(Hotspot).where(Hotspot.key.is_not(None))).scalars().all()
             members = db.session.execute(db.select(Report).where(
@@ -106,12 +114,14 @@ def _state():
         return _state_cache["value"]
 
 
-def find_duplicate_of(report: Report, hours: int = 48) -> int | None:
+def find_duplicate_of(report: Report, hours: int = 48, limit: int = 100) -> int | None:
     """An earlier report of the same hazard near the same place within the last hours."""
     from nlp.hotspots import find_duplicate
     since = report.created_at - timedelta(hours=hours)
-    query = db.select(Report).where(Report.id != report.id, Report.created_at >= since,
-                                    Report.created_at <= report.created_at, Report.tokens.is_not(None))
+    columns = (Report.id, Report.text_masked, Report.text, Report.tokens, Report.lat, Report.lon, Report.created_at,
+               Report.place_code, Report.reporter_id, Report.severity)
+    query = db.select(*columns).where(Report.id != report.id, Report.created_at >= since,
+                                      Report.created_at <= report.created_at, Report.tokens.is_not(None))
     if report.lat is not None:  # about 0.3 km around the point
         query = query.where(Report.lat.between(report.lat - 0.004, report.lat + 0.004),
                             Report.lon.between(report.lon - 0.005, report.lon + 0.005))
@@ -119,9 +129,12 @@ def find_duplicate_of(report: Report, hours: int = 48) -> int | None:
         query = query.where(Report.place_code == report.place_code)
     else:
         return None
-    recent = db.session.execute(query.order_by(Report.id.desc()).limit(200)).scalars().all()
-    return find_duplicate(report_doc(report), [report_doc(r) for r in recent], max_hours=hours) if recent else None
-
+    # Plain rows, not ORM objects: the candidates are only read.
+    recent = [{"id": r.id, "text": r.text_masked or r.text or "", "tokens": r.tokens or [], "lat": r.lat,
+               "lon": r.lon, "created_at": r.created_at, "place": r.place_code, "reporter": r.reporter_id,
+               "grid": None, "category": None, "severity": r.severity}
+              for r in db.session.execute(query.order_by(Report.id.desc()).limit(limit))]
+    return find_duplicate(report_doc(report), recent, max_hours=hours) if recent else None
 
 def invalidate() -> None:
     """Forget the assignment state (after a re-clustering, and between tests)."""

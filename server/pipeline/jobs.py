@@ -28,11 +28,12 @@ def process_report(report_id: int) -> str:
 def _run_stages(report_id: int) -> str:
     """Advance stage by stage; each stage commits on its own."""
     while True:
-        stage = db.session.execute(db.select(Report.stage).where(Report.id == report_id)).scalar_one_or_none()
-        if stage is None:
+        row = db.session.execute(db.select(Report.stage, Report.has_audio).where(Report.id == report_id)).first()
+        if row is None:
             log.warning("report %s does not exist", report_id)
             return "missing"
-        step = STEPS.get(stage)
+        stage = row.stage
+        step = stages.text_only if stage == Stage.RECEIVED.value and not row.has_audio else STEPS.get(stage)
         if step is None:
             return stage
         try:

@@ -1,5 +1,6 @@
 """The city's areas as the pipeline needs them: point-in-grid and place names in text."""
 import threading
+import time
 
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
@@ -9,6 +10,8 @@ from ..models import Area, AreaLevel
 
 _lock = threading.Lock()
 _cache: dict = {}
+# How often a worker asks whether the area table changed (admins edit it rarely; invalidate() is immediate).
+RECHECK_SECONDS = 5.0
 
 
 class AreaIndex:
@@ -47,12 +50,17 @@ class AreaIndex:
 
 
 def area_index() -> AreaIndex:
-    """The index for the current area table, rebuilt when the table changes."""
+    """The index for the current area table, rebuilt when the table changes (checked every few seconds)."""
+    now = time.monotonic()
+    with _lock:
+        if _cache.get("engine") == id(db.engine) and now - _cache.get("checked", -1e9) < RECHECK_SECONDS:
+            return _cache["index"]
     version = tuple(db.session.execute(db.select(db.func.count(Area.id), db.func.max(Area.id))).one())
     with _lock:
-        if _cache.get("version") != version:
+        if _cache.get("version") != version or _cache.get("engine") != id(db.engine):
             areas = db.session.execute(db.select(Area)).scalars().all()
-            _cache.update(version=version, index=AreaIndex(areas))
+            _cache.update(version=version, index=AreaIndex(areas), engine=id(db.engine))
+        _cache["checked"] = now
         return _cache["index"]
 
 

@@ -68,7 +68,8 @@ def open_case(report: Report, text: str) -> Case:
     case = Case(origin_report_id=report.id, category_id=report.category_id, severity=level,
                 status=CaseStatus.RECEIVED.value, needs_manual_dispatch=manual, sign_by=sign_by,
                 resolve_by=resolve_by, created_at=now, suggestions=suggestions, classifier=source,
-                severity_reasons=reasons, reporters=reporters, hotspot_id=report.hotspot_id)
+                severity_reasons=reasons, reporters=reporters, hotspot_id=report.hotspot_id,
+                events=[], departments=[])  # new: nothing to load
     db.session.add(case)
     db.session.flush()
     case.number = f"GW{now:%Y%m%d}{case.id:06d}"

@@ -80,14 +80,18 @@ def full_text(report: Report) -> str:
 
 def analyse(report_id: int) -> None:
     """Normalise, segment, extract keywords, mask personal data, place the report in a grid."""
+    report = _locked(report_id)
+    if report.stage == Stage.TRANSCRIBED.value:
+        _analyse(report)
+    db.session.commit()
+
+
+def _analyse(report: Report) -> None:
+    """analyse() on a locked report, without committing."""
     from nlp.keywords import extract
     from nlp.pii import mask
     from nlp.text import normalise
     index = area_index()
-    report = _locked(report_id)
-    if report.stage != Stage.TRANSCRIBED.value:
-        db.session.commit()
-        return
     text = normalise(full_text(report))
     report.tokens = index.segmenter.cut_normalised(text)
     report.keywords = [[w, round(s, 4)] for w, s in extract(report.tokens, top_k=8, idf=current_idf())]
@@ -106,18 +110,31 @@ def analyse(report_id: int) -> None:
     if report.duplicate_of_id:
         note += f"; duplicate of report {report.duplicate_of_id}"
     report.set_stage(Stage.ANALYSED, note)
-    db.session.commit()
 
 
 def route(report_id: int) -> None:
     """Classify, grade and route the report into a case."""
     report = _locked(report_id)
-    if report.stage != Stage.ANALYSED.value:
-        db.session.commit()
-        return
+    if report.stage == Stage.ANALYSED.value:
+        _route(report)
+    db.session.commit()
+
+
+def _route(report: Report) -> None:
+    """route() on a locked report, without committing."""
     text = full_text(report)
     joined = join_open_case(report, text)
     case = joined or open_case(report, text)
     report.case_id = case.id
     report.set_stage(Stage.ROUTED, f"joined case {case.number}" if joined else f"case {case.number}")
+
+
+def text_only(report_id: int) -> None:
+    """All three stages of a report without a recording, in one transaction (one commit, not three)."""
+    report = _locked(report_id)
+    if report.stage == Stage.RECEIVED.value and not report.has_audio:
+        with db.session.no_autoflush:  # the report's changes go out together, not before every query
+            report.set_stage(Stage.TRANSCRIBED, "no voice recording")
+            _analyse(report)
+            _route(report)
     db.session.commit()

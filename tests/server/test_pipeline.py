@@ -72,18 +72,18 @@ def test_place_named_in_text_gives_a_grid_without_coordinates(client, app, city)
 def test_a_failing_stage_retries_then_records_failed_with_reason(client, app, city, monkeypatch):
     calls = []
 
-    def broken(report_id):
-        calls.append(report_id)
+    def broken(report):
+        calls.append(report.id)
         raise RuntimeError("routing table unreachable")
 
-    monkeypatch.setattr("server.pipeline.jobs.STEPS", {**__import__("server.pipeline.jobs").pipeline.jobs.STEPS,
-                                                       "analysed": broken})
+    monkeypatch.setattr("server.pipeline.stages._route", broken)
     report = _post(client, login(client, LOGIN["resident"]))
     backend(app).drain(timeout=30)
     with app.app_context():
         row = db.session.get(Report, report["id"])
         assert row.stage == "failed" and "routing table unreachable" in row.stage_reason
         assert row.attempts == app.config["PIPELINE_MAX_ATTEMPTS"] == len(calls)
+        assert row.tokens is None, "a text-only report's stages commit together, so the failure undid the analysis"
         assert db.session.execute(db.select(db.func.count()).select_from(Case)).scalar_one() == 0
 
 
