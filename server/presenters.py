@@ -2,6 +2,7 @@
 from flask import url_for
 
 from .access import sees_original
+from .security import mask_name
 from .models import Report, User
 
 
@@ -41,9 +42,13 @@ def present_report(report: Report, viewer: User) -> dict:
     reporter = None
     if report.reporter is not None and (original or not report.anonymous):
         reporter = report.reporter.display_name or "—"
+        if not original:  # departments and grid workers see a surname, not the person
+            reporter = mask_name(reporter)
     transcripts = [{
         "media_id": t.media_id, "status": t.status, "language": t.language, "avg_logprob": t.avg_logprob,
-        "no_speech_prob": t.no_speech_prob, "duration": t.duration, "model": t.model, "segments": t.segments,
+        "no_speech_prob": t.no_speech_prob, "duration": t.duration, "model": t.model,
+        "segments": t.segments if original else [{**seg, "text": _masked(seg.get("text") or "")}
+                                                 for seg in (t.segments or [])],
         "text": t.text if original else _masked(t.text),
         "corrected_text": t.corrected_text if original or not t.corrected_text else _masked(t.corrected_text),
     } for t in report.transcripts]

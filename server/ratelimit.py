@@ -11,10 +11,13 @@ form can use it too); :func:`init_ratelimit` runs last in the app factory and pu
 A breach answers 429 in the one error shape with ``Retry-After``. When Redis is unreachable the counters fall back
 to memory (sign-in keeps working).
 """
+import logging
+
 from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+log = logging.getLogger(__name__)
 MARK = "_gridwatch_signin"
 # The API's own sign-in views (endpoint names); views elsewhere use the decorator.
 API_SIGNIN_ENDPOINTS = {"auth.login": False, "auth.register": True, "admin.login": False}
@@ -47,6 +50,12 @@ def _failed(response) -> bool:
     return response.status_code >= 400 or (response.status_code == 200 and not request.is_json)
 
 
+def _breach(limit) -> None:
+    """Log every refusal: a burst of them is an attack worth seeing."""
+    log.warning("sign-in throttled: %s %s for %s (%s)", request.method, request.path, limit.key,
+                limit.limit)
+
+
 def _storage_uri(app: Flask) -> str:
     """Redis when the app has one, else memory."""
     return app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "memory://"
@@ -70,13 +79,14 @@ def init_ratelimit(app: Flask) -> Limiter:
         if mark is None:
             continue
         limited = view
+        common = {"methods": ["POST"], "on_breach": _breach}
         if mark["register"]:
-            limited = limiter.limit(lambda: app.config["REGISTER_RATE_LIMIT"], scope="register", methods=["POST"],
+            limited = limiter.limit(lambda: app.config["REGISTER_RATE_LIMIT"], scope="register", **common,
                                     error_message="Too many sign-ups from this address; try again later.")(limited)
-        limited = limiter.limit(lambda: app.config["SIGNIN_FAILURE_LIMIT"], key_func=_login_name, scope="signin-fail", methods=["POST"],
-                                deduct_when=_failed,
+        limited = limiter.limit(lambda: app.config["SIGNIN_FAILURE_LIMIT"], key_func=_login_name,
+                                scope="signin-fail", deduct_when=_failed, **common,
                                 error_message="Too many failed sign-ins for this account; wait and try again.")(limited)
-        limited = limiter.limit(lambda: app.config["SIGNIN_RATE_LIMIT"], scope="signin", methods=["POST"],
+        limited = limiter.limit(lambda: app.config["SIGNIN_RATE_LIMIT"], scope="signin", **common,
                                 error_message="Too many sign-in attempts from this address; wait and try again.")(
             limited)
         app.view_functions[endpoint] = limited

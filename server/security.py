@@ -81,6 +81,13 @@ def mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
+def mask_name(name: str | None) -> str | None:
+    """张女士 → 张**: the first character only."""
+    if not name or name == "—":
+        return name
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
 def new_token() -> tuple[str, str]:
     """A fresh bearer token and the hash stored for it."""
     token = secrets.token_urlsafe(32)

@@ -2,6 +2,7 @@
 complete their tasks."""
 from flask_smorest import Blueprint
 
+from ..audit_log import record_api_action
 from ..auth import BEARER, auth_required, current_user
 from ..cases.plans import activate_plan, all_plans, complete_task, replace_plans
 from ..cases.view import present_case
@@ -39,6 +40,8 @@ def get_plans():
 @auth_required(Role.ADMIN)
 def put_plans(args):
     """Replace the whole set of plans (admins). Plans already activated on cases keep what they were."""
+    record_api_action("plans.replace", f"{len(args['plans'])} plans", current_user(),
+                      categories=sorted({p["category"] for p in args["plans"]}))  # committed with the plans
     return {"plans": replace_plans(args["plans"], current_user()), "source": "edited"}
 
 
