@@ -99,4 +99,33 @@ MATRIX = [
         {"note": "已关阀"}),
     # metrics
     row("GET", "/api/v1/metrics/departments?period=2026-11", (401, 403, 403, 403, 403, 200, 200, 200, 200)),
+    # the reporter's view of the handling
+    row("GET", "/api/v1/reports/{report_closed}/feedback", (401, 200, 404, 404, 404, 404, 404, 404, 404)),
+    row("GET", "/api/v1/reports/{report_closed}/feedback/files/{attachment}",
+        (401, 200, 404, 404, 404, 404, 404, 404, 404)),
+    row("GET", "/api/v1/reports/{report_closed}/feedback/files/{attachment}/thumb",
+        (401, 200, 404, 404, 404, 404, 404, 404, 404)),
+    row("GET", "/api/v1/reports/{report}/feedback/files/{attachment}", (401, 404, 404, 404, 404, 404, 404, 404, 404),
+        note="a file of another case through the owner's report"),
+    # grid patrols
+    row("GET", "/api/v1/patrols/tasks", (401, 403, 403, 200, 200, 403, 403, 403, 403)),
+    row("GET", "/api/v1/patrols/tasks/{patrol_task}", (401, 403, 403, 200, 404, 403, 403, 403, 403)),
+    row("POST", "/api/v1/patrols/tasks/{patrol_task}/results", (401, 403, 403, 200, 404, 403, 403, 403, 403),
+        {"results": [{"item_code": "{patrol_task_item}", "result": "ok"}]}),
+    # interoperability: API keys, webhooks, exports, Open311 service attributes
+    row("GET", "/api/v1/apikeys", (401, 403, 403, 403, 403, 403, 403, 403, 200)),
+    row("POST", "/api/v1/apikeys", (401, 403, 403, 403, 403, 403, 403, 403, 201), {"name": "partner-x"}),
+    row("DELETE", "/api/v1/apikeys/{apikey}", (401, 403, 403, 403, 403, 403, 403, 403, 200)),
+    row("GET", "/api/v1/webhooks", (401, 403, 403, 403, 403, 200, 200, 403, 200)),
+    row("POST", "/api/v1/webhooks", (401, 403, 403, 403, 403, 201, 201, 403, 422),
+        {"url": "https://new.example.org/hook"}, "staff for their own department; admins must name one"),
+    row("DELETE", "/api/v1/webhooks/{webhook}", (401, 403, 403, 403, 403, 200, 404, 403, 200)),
+    row("POST", "/api/v1/webhooks/{webhook}/secret", (401, 403, 403, 403, 403, 200, 404, 403, 200)),
+    row("GET", "/api/v1/webhooks/deliveries", (401, 403, 403, 403, 403, 200, 200, 403, 200)),
+    row("POST", "/api/v1/webhooks/deliveries/999999/redeliver", (401, 403, 403, 403, 403, 403, 403, 403, 404)),
+    row("GET", "/api/v1/exports/reports.geojson", (401, 403, 403, 403, 403, 403, 403, 200, 200)),
+    row("GET", "/api/v1/exports/hotspots.geojson", (401, 403, 403, 403, 403, 403, 403, 200, 200)),
+    row("GET", "/api/v1/exports/cases.csv", (401, 403, 403, 403, 403, 403, 403, 200, 200)),
+    row("PUT", "/api/v1/open311/services/accident.gas_leak/attributes", (401, 403, 403, 403, 403, 403, 403, 403, 200),
+        {"attributes": []}),
 ]

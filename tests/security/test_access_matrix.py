@@ -36,8 +36,8 @@ def _resolve(value, ids: dict):
         return PLACEHOLDER.sub(lambda m: str(ids[m.group(1)]), value)
     if isinstance(value, dict):
         return {k: _resolve(v, ids) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return tuple(_resolve(v, ids) for v in value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_resolve(v, ids) for v in value)
     return value
 
 

@@ -90,6 +90,26 @@ def _case_for(report_id: int, status: str, category: str | None = None) -> int:
     return case.id
 
 
+def _interop_and_patrols(ids: dict) -> None:
+    """An API key, a GAS webhook, and today's patrol tasks of both grid workers."""
+    from server.interop import keys, webhooks
+    from server.models import User
+    from server.patrols.seed import seed_patrols
+    from server.patrols.service import ensure_tasks, today
+    admin = db.session.execute(db.select(User).where(User.username == "admin")).scalar_one()
+    ids["apikey"] = keys.create_key("world-key", created_by=admin)[0].id
+    ids["webhook"] = webhooks.register_webhook("GAS", "https://gas.example.org/hook", created_by=admin)[0].id
+    seed_patrols()
+    db.session.commit()
+    for key, name in (("patrol_task", "grid01"), ("patrol_task_other", "grid02")):
+        worker = db.session.execute(db.select(User).where(User.username == name)).scalar_one()
+        tasks = ensure_tasks(worker, today())
+        db.session.commit()
+        assert tasks, f"no patrol places in {name}'s grid"
+        ids[key] = tasks[0].id
+        ids[key + "_item"] = tasks[0].items[0]["code"]
+
+
 def build(root: Path) -> World:
     """Seed the city, file reports, open cases in several states, and sign everyone in."""
     from server.accounts import create_user
@@ -140,6 +160,7 @@ def build(root: Path) -> World:
         ids["attachment"] = att.id
         ids["attachment_case"] = ids["case_closed"]
         ids["missing_case"] = 999999
+        _interop_and_patrols(ids)
         # The resident rates the anonymous report's case later in the anonymity test; nothing to do here.
         db.session.remove()
         with db.engine.connect() as conn:
