@@ -8,15 +8,27 @@ GENESIS = "0" * 64
 
 def append_event(case: Case, action: str, to_status: str, *, actor_id: int | None = None,
                  note: str | None = None, data: dict | None = None) -> CaseEvent:
-    """Record a transition on the case and move it to the new status (the caller commits)."""
-    last = case.events[-1] if case.events else None
+    """Record a transition on the case and move it to the new status (the caller commits).
+
+    A case locked without its history (a report joining a long-running case) reads only its last event.
+    """
+    loaded = "events" in case.__dict__
+    last = (case.events[-1] if case.events else None) if loaded else _last_event(case.id)
     event = CaseEvent(case_id=case.id, seq=(last.seq + 1) if last else 1, action=action,
                       from_status=case.status if last else None, to_status=to_status, actor_id=actor_id,
                       note=note, data=data or {}, created_at=utcnow().replace(microsecond=0),
                       prev_hash=last.hash if last else GENESIS)
     event.hash = event.compute_hash()
-    case.events.append(event)
+    if loaded:
+        case.events.append(event)
     case.status = to_status
     db.session.add(event)
     queue_case_event(case, event)  # department webhooks: deliveries sent after the commit
     return event
+
+
+def _last_event(case_id: int) -> CaseEvent | None:
+    """The newest event of a case in this transaction (pending ones flushed first)."""
+    db.session.flush()
+    return db.session.execute(db.select(CaseEvent).where(CaseEvent.case_id == case_id)
+                              .order_by(CaseEvent.seq.desc()).limit(1)).scalar_one_or_none()

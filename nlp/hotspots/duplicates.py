@@ -2,10 +2,11 @@
 
 import math
 import re
+from collections import Counter
 
 import numpy as np
 
-from nlp.hotspots.features import clean_text, has_position, place_key, project, soft_text, to_hours
+from nlp.hotspots.features import has_position, place_key, project, soft_text, to_hours
 from nlp.hotspots.placenames import bigrams, suffixed_names
 
 MIN_SIMILARITY = 0.3  # character n-gram cosine (TF-IDF fitted on the candidates)
@@ -14,8 +15,42 @@ _BUILDING = re.compile(r"(\d+)\s*(?:栋|幢|号楼|单元)")
 
 
 def _soft(doc: dict) -> str:
-    """Return the doc's soft text (from its text, else its tokens)."""
-    return soft_text(doc.get("text") or " ".join(doc.get("tokens") or []))
+    """Return the doc's soft text (from its text, else its tokens), computed once per doc."""
+    try:
+        return doc["_soft"]
+    except KeyError:
+        doc["_soft"] = soft_text(doc.get("text") or " ".join(doc.get("tokens") or []))
+        return doc["_soft"]
+
+
+def _grams(text: str) -> Counter:
+    """Character 1-3-grams of a text, counted (as sklearn's char analyzer makes them)."""
+    counts = Counter(text)
+    counts.update(text[i:i + 2] for i in range(len(text) - 1))
+    counts.update(text[i:i + 3] for i in range(len(text) - 2))
+    return counts
+
+
+def char_similarities(text: str, others: list[str]) -> list[float]:
+    """Cosines of text with each other text: char 1-3-gram TF-IDF fitted on all of them, sublinear tf.
+
+    The same numbers as sklearn's TfidfVectorizer(analyzer="char", ngram_range=(1, 3),
+    sublinear_tf=True) (smoothed idf, l2 norm), without its fixed cost on a handful of short texts.
+    """
+    grams = [_grams(t.lower()) for t in [text, *others]]
+    n = len(grams)
+    df = Counter(g for counts in grams for g in counts)
+    idf = {g: math.log((1 + n) / (1 + d)) + 1.0 for g, d in df.items()}
+    vectors = []
+    for counts in grams:
+        weights = {g: (1.0 + math.log(c)) * idf[g] for g, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        vectors.append((weights, norm))
+    (mine, my_norm), out = vectors[0], []
+    for weights, norm in vectors[1:]:
+        small, large = (weights, mine) if len(weights) < len(mine) else (mine, weights)
+        out.append(sum(w * large.get(g, 0.0) for g, w in small.items()) / (norm * my_norm))
+    return out
 
 
 def _near(doc: dict, other: dict, max_km: float) -> bool:
@@ -41,7 +76,7 @@ def _near(doc: dict, other: dict, max_km: float) -> bool:
 
 def _text(doc: dict) -> str:
     """Return the text compared (the clean text, or the joined tokens)."""
-    return clean_text(doc["text"]) if doc.get("text") else "".join(doc.get("tokens") or [])
+    return _soft(doc).replace(" ", "") if doc.get("text") else "".join(doc.get("tokens") or [])
 
 
 def find_duplicate(doc: dict, recent_docs: list[dict], max_km: float = 0.3, max_hours: float = 48,
@@ -51,8 +86,6 @@ def find_duplicate(doc: dict, recent_docs: list[dict], max_km: float = 0.3, max_
     Candidates are within max_km (or name the same place when a position is missing) and within
     max_hours; the text cosine over character 1-3-grams must reach min_similarity.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     when = to_hours(doc.get("created_at"))
     pool = []
     for other in recent_docs:
@@ -66,8 +99,7 @@ def find_duplicate(doc: dict, recent_docs: list[dict], max_km: float = 0.3, max_
     texts = [_text(doc)] + [_text(o) for o in pool]
     if not pool or not texts[0]:
         return None
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit_transform(texts)
-    sims = (vec[1:] @ vec[0].T).toarray().ravel()
+    sims = np.array(char_similarities(texts[0], texts[1:]))
     short = np.array([min(len(texts[0]), len(t)) < SHORT for t in texts[1:]])
     sims = np.where(short, sims - SHORT_EXTRA, sims)
     best = int(np.argmax(sims))

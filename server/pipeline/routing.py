@@ -1,5 +1,6 @@
 """Opening a case for a report: classify, grade, route (triage) and record the dispatch."""
 from flask import current_app
+from sqlalchemy.orm import lazyload
 
 from triage.lifecycle import CaseStatus
 from triage.severity import grade
@@ -24,9 +25,15 @@ def suggest(report: Report, text: str, district: str | None) -> tuple[list[dict]
 CLOSED_STATES = {CaseStatus.CLOSED.value, CaseStatus.MERGED.value}
 
 
-def _locked_case(case_id: int) -> Case:
-    """A case locked until the commit, so that events from concurrent workers chain one after another."""
-    return db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+def _locked_case(case_id: int) -> Case | None:
+    """A case locked until the commit, so that events from concurrent workers chain one after another.
+
+    Its history is not loaded: a case many people report collects many events, and joining needs the last.
+    """
+    return db.session.execute(
+        db.select(Case).where(Case.id == case_id).with_for_update()
+        .options(lazyload(Case.events), lazyload(Case.departments))
+        .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def join_open_case(report: Report, text: str) -> Case | None:

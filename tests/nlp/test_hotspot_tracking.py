@@ -110,3 +110,22 @@ def test_find_duplicate():
     assert find_duplicate(no_position, recent) in (1, 3)
     assert find_duplicate(report(9, "丹桂苑小区7栋楼道里煤气味好重，像是漏气了", 3, None, None), recent) is None
     assert find_duplicate(again, []) is None
+
+
+def test_duplicate_text_similarity_equals_sklearn_tfidf():
+    """The hand-rolled char 1-3-gram TF-IDF cosine gives sklearn's numbers."""
+    import random
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bench.nlp.textgen import report_texts
+    from nlp.hotspots.duplicates import char_similarities
+
+    texts = [t.replace(" ", "") for t in report_texts(200)] + ["AbC井盖", "abc井盖缺失"]
+    rng = random.Random(5)
+    for _ in range(30):
+        pool = rng.sample(texts, rng.randint(2, 25))
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit_transform(pool)
+        expected = (vec[1:] @ vec[0].T).toarray().ravel()
+        assert np.allclose(char_similarities(pool[0], pool[1:]), expected, atol=1e-12)
