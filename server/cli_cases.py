@@ -25,6 +25,7 @@ def register(cli) -> None:
     # library's (no database), so the command that reads the cases joins it here.
     from triage.cli import triage
     triage.add_command(metrics_command)
+    triage.add_command(export_training_command)
 
     @cli.group("audit")
     def audit_group():
@@ -67,3 +68,43 @@ def metrics_command(period: str, as_json: bool):
         click.echo(format_table(rows))
     else:
         click.echo(f"no cases assigned in {period}")
+
+
+@click.command("export-training")
+@click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False),
+              help="CSV to write (columns: id, text, category, department, closed_at)")
+@click.option("--since", default=None, help="only cases closed on or after this date (YYYY-MM-DD)")
+@with_appcontext
+def export_training_command(output: str, since: str | None):
+    """Write the platform's closed cases as labelled training data for `gridwatch triage train`.
+
+    Each row is a case's first report text (masked) with the category and lead department it was
+    finally handled under, so a model can learn either: --label-col category or department.
+    """
+    import csv
+    from datetime import datetime, timezone
+
+    from triage.lifecycle import CaseStatus
+
+    from .extensions import db
+    from .models import Case, CaseDepartment, Category, Department, Report
+    query = (db.select(Case.id, Report.text_masked, Report.text, Category.code, Department.code, Case.closed_at)
+             .join(Report, Report.id == Case.origin_report_id)
+             .join(Category, Category.id == Case.category_id)
+             .join(CaseDepartment, (CaseDepartment.case_id == Case.id) & (CaseDepartment.role == "lead"))
+             .join(Department, Department.id == CaseDepartment.department_id)
+             .where(Case.status == CaseStatus.CLOSED.value).order_by(Case.id))
+    if since:
+        try:
+            start = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--since")
+        query = query.where(Case.closed_at >= start)
+    count = 0
+    with open(output, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "text", "category", "department", "closed_at"])
+        for case_id, masked, text, category, department, closed_at in db.session.execute(query):
+            writer.writerow([case_id, masked or text, category, department, closed_at.isoformat() if closed_at else ""])
+            count += 1
+    click.echo(f"wrote {count} closed case(s) to {output}")

@@ -40,7 +40,7 @@ def _act(client, headers, case_id, action, body=None, **kwargs):
     return response.get_json()
 
 
-def test_report_to_rated_case_counted_in_the_months_metrics(client, app, headers):
+def test_report_to_rated_case_counted_in_the_months_metrics(client, app, headers, tmp_path):
     h = headers
     report = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": TEXT}, headers=h["resident"])
     assert report.status_code == 201
@@ -100,6 +100,13 @@ def test_report_to_rated_case_counted_in_the_months_metrics(client, app, headers
     assert json.loads(out.output)["departments"][0]["department"] == "GAS"
     table = _cli(app, "cases", "metrics", "--period", period)
     assert "GAS" in table.output and "100.0%" in table.output
+    export = tmp_path / "training.csv"
+    out = app.test_cli_runner().invoke(cli, ["triage", "export-training", "-o", str(export)])
+    assert out.exit_code == 0 and "wrote 1 closed case" in out.output, out.output
+    import csv
+    rows = list(csv.DictReader(export.open(encoding="utf-8")))
+    assert [(r["id"], r["category"], r["department"]) for r in rows] == [(str(case_id), "accident.gas_leak", "GAS")]
+    assert "煤气味" in rows[0]["text"]
     assert client.get("/api/v1/metrics/departments?period=2026-13", headers=h["supervisor"]).status_code == 422
 
 
