@@ -31,6 +31,15 @@ def _token_response(user: User) -> dict:
     return {"access_token": token, "token_type": "Bearer", "expires_at": row.expires_at, "user": present_user(user)}
 
 
+def _dummy_hash() -> str:
+    """A hash with the app's Argon2 cost, checked for unknown users."""
+    from flask import current_app
+    ext = current_app.extensions
+    if "gridwatch_dummy_hash" not in ext:
+        ext["gridwatch_dummy_hash"] = hash_password("no-such-user-0")
+    return ext["gridwatch_dummy_hash"]
+
+
 def find_user(login: str) -> User | None:
     """A user by username, or a resident by phone number."""
     user = db.session.execute(db.select(User).where(User.username == login)).scalar_one_or_none()
@@ -48,7 +57,9 @@ def find_user(login: str) -> User | None:
 def login(args):
     """Sign in with a username (or a resident's phone number) and password."""
     user = find_user(args["username"])
-    if user is None or not user.active or not verify_password(user.password_hash, args["password"]):
+    # An unknown name costs the same Argon2 check as a wrong password: timing tells nobody who has an account.
+    stored = user.password_hash if user is not None else _dummy_hash()
+    if not verify_password(stored, args["password"]) or user is None or not user.active:
         raise ApiError(401, "invalid_credentials", "Wrong username or password.")
     return _token_response(user)
 

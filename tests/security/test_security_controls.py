@@ -315,3 +315,15 @@ def test_new_report_by_resident_is_not_visible_to_another(app, world):
                           headers=world.headers("other_resident"))
     assert created.status_code == 201
     assert client.get(f"/api/v1/reports/{created.get_json()['id']}", headers=world.headers("owner")).status_code == 404
+
+
+def test_unknown_accounts_cost_the_same_password_check(app, monkeypatch):
+    """No timing oracle for who has an account (phone numbers are personal data)."""
+    from server import security
+    calls = []
+    original = security.verify_password
+    monkeypatch.setattr("server.api.auth.verify_password", lambda h, p: calls.append(h) or original(h, p))
+    client = app.test_client()
+    assert _login(client, "13999999999", "wrong-pass-1").status_code == 401
+    assert _login(client, "gas01", "wrong-pass-1").status_code == 401
+    assert len(calls) == 2 and all(h.startswith("$argon2id$") for h in calls)
