@@ -46,7 +46,9 @@ def _register_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     from .headers import init_headers
     from .ratelimit import init_ratelimit
+    from .request_limits import init_request_limits
     init_headers(app)
+    init_request_limits(app)
     init_ratelimit(app)
 
 

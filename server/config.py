@@ -37,6 +37,8 @@ class Config:
         self.MAX_PHOTO_PIXELS = _int("MAX_PHOTO_PIXELS", 40_000_000)
         self.MAX_CONTENT_LENGTH = _int(
             "MAX_REQUEST_BYTES", self.MAX_PHOTOS * self.MAX_PHOTO_BYTES + self.MAX_AUDIO_BYTES + 1024 * 1024)
+        # Bodies without files (JSON, forms) are refused above this size.
+        self.MAX_BODY_BYTES = _int("MAX_BODY_BYTES", 1024 * 1024)
         self.ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
         self.ARGON2_MEMORY_KIB = _int("ARGON2_MEMORY_KIB", 65536)
         self.TOKEN_TTL_HOURS = _int("TOKEN_TTL_HOURS", 24 * 7)

@@ -207,3 +207,17 @@ def test_real_server_refuses_bodies_far_over_the_limit_and_stays_up(served, worl
     assert _files(tmp_path / "media") == []
     text = log.read_text(errors="replace")
     assert "WORKER TIMEOUT" not in text and "Worker exited" not in text and "Traceback" not in text, text[-2000:]
+
+
+def test_bodies_without_files_have_a_small_limit(media_app, world):
+    """Only uploads may approach the multipart limit: a 2 MB JSON report is refused before it is parsed."""
+    client = media_app.test_client()
+    big = client.post("/api/v1/reports", headers=world.headers("owner"),
+                      json={"client_uuid": new_uuid(), "text": "险" * (2 * 1024 * 1024 // 3 + 10)})
+    assert big.status_code == 413 and big.get_json()["code"] == "request_entity_too_large"
+    login = client.post("/api/v1/auth/login", data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                        content_type="application/json")
+    assert login.status_code == 413
+    fine = client.post("/api/v1/reports", headers=world.headers("owner"),
+                       json={"client_uuid": new_uuid(), "text": "井盖丢了"})
+    assert fine.status_code == 201
