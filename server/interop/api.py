@@ -6,6 +6,7 @@ from flask import Response, stream_with_context
 from flask_smorest import Blueprint
 
 from .. import exports
+from ..audit_log import record_api_action
 from ..auth import BEARER, auth_required, current_user
 from ..errors import ApiError
 from ..extensions import db
@@ -53,6 +54,7 @@ def list_keys():
 @auth_required(Role.ADMIN)
 def create_key(args):
     """Issue a key; the response holds the key itself, which is not stored and is shown only this once."""
+    record_api_action("apikey.create", args["name"], current_user())  # committed with the key
     try:
         row, plaintext = key_service.create_key(args["name"], created_by=current_user())
     except key_service.ApiKeyError as exc:
@@ -69,6 +71,7 @@ def revoke_key(key_id: int):
     """Revoke a key: Open311 POSTs with it answer 403 from now on."""
     if db.session.get(key_service.ApiKey, key_id) is None:
         raise ApiError(404, "not_found", f"No API key {key_id}.")
+    record_api_action("apikey.revoke", str(key_id), current_user())
     return key_service.present_key(key_service.revoke_key(key_id))
 
 
@@ -131,6 +134,7 @@ def create_webhook(args):
         if user.department is None:
             raise ApiError(403, "forbidden", "Your account has no department.")
         department = user.department
+    record_api_action("webhook.create", getattr(department, "code", department), user, url=args["url"])
     try:
         hook, secret = hooks.register_webhook(department, args["url"], args["events"], created_by=user)
     except hooks.WebhookError as exc:
@@ -148,6 +152,7 @@ def create_webhook(args):
 @auth_required(Role.ADMIN, Role.DEPT_STAFF)
 def disable_webhook(hook_id: int):
     """Stop sending to a webhook (its history stays)."""
+    record_api_action("webhook.disable", str(hook_id), current_user())
     hook = hooks.disable_webhook(_own_hook(hook_id))
     return _present_hook(hook, hooks.delivery_counts([hook.id])[hook.id])
 
@@ -160,6 +165,7 @@ def disable_webhook(hook_id: int):
 def rotate_secret(hook_id: int):
     """A new secret for a webhook (shown once); later deliveries are signed with it."""
     hook = _own_hook(hook_id)
+    record_api_action("webhook.rotate_secret", str(hook_id), current_user())
     secret = hooks.rotate_secret(hook)
     return {**_present_hook(hook, hooks.delivery_counts([hook.id])[hook.id]), "secret": secret}
 
@@ -256,5 +262,6 @@ def put_attributes(args, code: str):
     category = svc.service(code)
     if category is None:
         raise ApiError(404, "not_found", f"No active service {code!r}.")
+    record_api_action("open311.attributes", code, current_user(), count=len(args["attributes"]))
     svc.set_attributes(category, args["attributes"])
     return {"attributes": svc.present_definition(category)["attributes"]}

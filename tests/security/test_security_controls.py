@@ -327,3 +327,24 @@ def test_unknown_accounts_cost_the_same_password_check(app, monkeypatch):
     assert _login(client, "13999999999", "wrong-pass-1").status_code == 401
     assert _login(client, "gas01", "wrong-pass-1").status_code == 401
     assert len(calls) == 2 and all(h.startswith("$argon2id$") for h in calls)
+
+
+def test_interop_administration_through_the_api_is_audited(app, world):
+    client = app.test_client()
+    admin, staff = world.headers("admin"), world.headers("dept_routed")
+    key = client.post("/api/v1/apikeys", json={"name": "partner-audit"}, headers=admin)
+    assert key.status_code == 201
+    assert client.delete(f"/api/v1/apikeys/{key.get_json()['id']}", headers=admin).status_code == 200
+    hook = client.post("/api/v1/webhooks", json={"url": "https://gas.example.org/other"}, headers=staff)
+    assert hook.status_code == 201
+    assert client.post(f"/api/v1/webhooks/{hook.get_json()['id']}/secret", headers=staff).status_code == 200
+    assert client.delete(f"/api/v1/webhooks/{hook.get_json()['id']}", headers=staff).status_code == 200
+    assert client.put("/api/v1/open311/services/accident.gas_leak/attributes", json={"attributes": []},
+                      headers=admin).status_code == 200
+    assert client.delete("/api/v1/webhooks/999999", headers=staff).status_code == 404
+    with app.app_context():
+        rows = db.session.execute(db.select(AdminAuditLog).order_by(AdminAuditLog.id)).scalars().all()
+        actions = [(r.action, r.user.username if r.user else None) for r in rows if r.data.get("via") == "api"]
+    assert actions == [("apikey.create", "admin"), ("apikey.revoke", "admin"), ("webhook.create", "gas01"),
+                       ("webhook.rotate_secret", "gas01"), ("webhook.disable", "gas01"),
+                       ("open311.attributes", "admin")]
