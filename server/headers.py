@@ -31,8 +31,7 @@ def admin_csp(tile_url: str | None) -> str:
 
 
 def _tile_url() -> str | None:
-    cfg = current_app.config
-    return cfg.get("ADMIN_TILE_URL") or cfg.get("MAP_TILE_URL")
+    return current_app.config.get("ADMIN_TILE_URL")
 
 
 def set_security_headers(response):

@@ -19,7 +19,7 @@ from flask_limiter.util import get_remote_address
 
 log = logging.getLogger(__name__)
 MARK = "_gridwatch_signin"
-# The API's own sign-in views (endpoint names); views elsewhere use the decorator.
+# Sign-in views known by endpoint name (the API's, and the admin web's form); others use the decorator.
 API_SIGNIN_ENDPOINTS = {"auth.login": False, "auth.register": True, "admin.login": False}
 LOGIN_FIELDS = ("username", "phone", "login")
 
@@ -37,9 +37,9 @@ def signin_throttled(view=None, *, register: bool = False):
 def _login_name() -> str:
     """The account name tried, from a JSON body or a form (lower-cased), else the client address."""
     data = request.get_json(silent=True) if request.is_json else request.form
-    if isinstance(data, dict) or hasattr(data, "get"):
+    if hasattr(data, "get"):  # a JSON object or a form
         for name in LOGIN_FIELDS:
-            value = data.get(name) if data is not None else None
+            value = data.get(name)
             if isinstance(value, str) and value.strip():
                 return "account:" + value.strip().lower()[:64]
     return "address:" + (get_remote_address() or "unknown")

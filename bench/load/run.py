@@ -81,7 +81,7 @@ class Outcome:
             f"photo reports {self.photo_reports}/{self.expected_photo_reports}, jobs left {self.queued_left}",
             f"lost: {self.lost}   duplicated: {self.duplicated} (rows {self.loss.rows - self.loss.distinct_uuids}, "
             f"routings {self.duplicate_routes}, cases {self.duplicate_cases}, case events {self.duplicate_events})",
-            *(f"first error: {res.first_error}" for _ in [0] if res.first_error),
+            *([f"first error: {res.first_error}"] if res.first_error else []),
             *self.problems,
             "result: " + ("OK — zero lost, zero duplicated, every report processed" if self.ok else "FAILED"),
         ]
