@@ -12,10 +12,13 @@ def recluster_job() -> dict:
 
     from .hotspots import recluster
     from .keyword_idf import refresh_idf
+    from .pipeline.grading import regrade_hotspot_cases
     try:
         idf_docs = refresh_idf()
         hotspots = recluster(window_days=current_app.config["HOTSPOT_WINDOW_DAYS"])
+        raised = regrade_hotspot_cases()
     finally:
         db.session.remove()
-    log.info("re-clustered: %s hotspots; IDF from %s reports", hotspots, idf_docs)
-    return {"hotspots": hotspots, "idf_docs": idf_docs}
+    log.info("re-clustered: %s hotspots, %s case(s) raised by their reporters; IDF from %s reports",
+             hotspots, raised, idf_docs)
+    return {"hotspots": hotspots, "idf_docs": idf_docs, "raised": raised}

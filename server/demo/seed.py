@@ -23,8 +23,11 @@ def seed(with_reports: bool = True) -> list[str]:
         created = seed_reports()
         processed = process_pending()
         from ..hotspots import recluster
+        from ..pipeline.grading import regrade_hotspot_cases
         hotspots = recluster()
-        lines.append(f"demo reports: {created} new, {processed} processed, {hotspots} hotspots")
+        raised = regrade_hotspot_cases()
+        lines.append(f"demo reports: {created} new, {processed} processed, {hotspots} hotspots"
+                     + (f", {raised} case(s) raised by how many people report them" if raised else ""))
     lines.append("demo logins (one per role):")
     users = load("users")
     for role in ROLE_ORDER:

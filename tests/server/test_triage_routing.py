@@ -117,3 +117,40 @@ def test_severity_rises_as_more_people_report_the_same_hazard(db_url, tmp_path):
         assert any("多人反映" in r for r in case.severity_reasons)
         assert db.session.execute(db.select(db.func.count(Report.id)).where(
             Report.case_id == case.id)).scalar_one() == 6
+
+
+def test_a_hotspot_many_people_report_raises_its_open_cases(db_url, tmp_path):
+    from server.accounts import create_user
+    from server.models import Hotspot
+    from server.pipeline.grading import regrade_hotspot_cases
+    app = _app(db_url, tmp_path)
+    client = app.test_client()
+    seen = []
+    places = [(28.2345 + 0.01 * i, 112.9067) for i in range(6)]  # far apart: no duplicates, six cases
+    with app.app_context():
+        for i in range(6):
+            create_user(username=f"walker{i}", role="resident", password=f"Walker-{i}-pass")
+    for i, (lat, lon) in enumerate(places):
+        token = client.post("/api/v1/auth/login", json={"username": f"walker{i}",
+                                                        "password": f"Walker-{i}-pass"}).get_json()
+        seen.append(_report(app, client, {"Authorization": "Bearer " + token["access_token"]},
+                            "井盖缺失，路面有个大坑", lat=lat, lon=lon))
+    assert len({s["case_id"] for s in seen}) == 6
+    with app.app_context():
+        hotspot = Hotspot(key="hs-test", label="井盖缺失", keywords=["井盖"], size=6)
+        db.session.add(hotspot)
+        db.session.flush()
+        for s in seen:
+            db.session.get(Report, s["id"]).hotspot_id = hotspot.id
+        closed = db.session.get(Case, seen[0]["case_id"])
+        closed.status = "closed"
+        db.session.commit()
+        before = {c.id: c.severity for c in db.session.execute(db.select(Case)).scalars()}
+        assert regrade_hotspot_cases() == 5, "every open case of the hotspot, not the closed one"
+        assert regrade_hotspot_cases() == 0, "nothing more to raise on a second run"
+        for case in db.session.execute(db.select(Case)).scalars():
+            if case.id == seen[0]["case_id"]:
+                assert case.severity == before[case.id] and case.reporters == 1
+                continue
+            assert case.reporters == 6 and case.hotspot_id == hotspot.id
+            assert case.severity < before[case.id] and case.events[-1].action == "regrade"
