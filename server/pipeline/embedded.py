@@ -103,13 +103,14 @@ class EmbeddedBackend:
         """The scheduler's periodic jobs, in this process."""
         from ..cases.escalation import escalate_overdue
         from ..maintenance import recluster_job
-        from .sweeper import sweep
+        from .sweeper import resume_deliveries, sweep
         cfg = self.app.config
         first, last_recluster, last_escalation = True, time.monotonic(), 0.0
         while not self._stopping.wait(0 if first else cfg["SWEEP_INTERVAL_SECONDS"]):
             try:
                 with self.app.app_context():
                     sweep(grace_seconds=0 if first else None)
+                    resume_deliveries()
                     if time.monotonic() - last_recluster >= cfg["RECLUSTER_INTERVAL_SECONDS"]:
                         last_recluster = time.monotonic()
                         recluster_job()

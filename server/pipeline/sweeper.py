@@ -40,6 +40,20 @@ def sweep(grace_seconds: int | None = None) -> int:
 
 
 def sweep_job() -> int:
-    """The scheduled form of the sweep (runs inside a worker with the app context)."""
-    return sweep()
+    """The scheduled sweep (in a worker with the app context): lost reports, then lost webhook deliveries."""
+    enqueued = sweep()
+    resume_deliveries()
+    return enqueued
+
+
+def resume_deliveries() -> int:
+    """Queue again the webhook deliveries that are due but were lost (a restart, Redis down)."""
+    from ..interop.delivery import resume_pending
+    try:
+        resumed = resume_pending()
+    finally:
+        db.session.remove()
+    if resumed:
+        log.info("sweeper re-queued %s webhook deliveries", resumed)
+    return resumed
 

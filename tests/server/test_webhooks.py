@@ -255,3 +255,28 @@ def test_a_real_rq_worker_processes_the_report_and_retries_the_delivery(redis_ap
         assert db.session.get(Report, report_id).stage == "routed"
         row = db.session.execute(db.select(WebhookDelivery)).scalar_one()
         assert row.status == "delivered" and row.attempts == 2
+
+
+def test_the_sweeper_sends_a_delivery_whose_job_was_lost(fast, client):
+    """A delivery row committed but never queued (the process died first) goes out at the next sweep."""
+    from server.pipeline.sweeper import sweep_job
+    admin = login(client, LOGIN["admin"])
+    with Receiver() as gas:
+        _register(client, admin, gas.url, department="GAS", events=["case.dispatched"])
+        _report(client, login(client, LOGIN["resident"]))
+        assert backend(fast).drain(timeout=120) and embedded(fast).drain(timeout=60)
+        assert len(gas.received) == 1
+        with fast.app_context():
+            sent = db.session.execute(db.select(WebhookDelivery)).scalar_one()
+            lost = WebhookDelivery(webhook_id=sent.webhook_id, event=sent.event, case_id=sent.case_id,
+                                   case_event_id=sent.case_event_id, body=sent.body.replace(sent.uuid, "lost"),
+                                   created_at=utcnow() - timedelta(minutes=5),
+                                   updated_at=utcnow() - timedelta(minutes=5))
+            db.session.add(lost)
+            db.session.commit()
+            lost_id = lost.id
+            sweep_job()
+        assert embedded(fast).drain(timeout=60)
+        assert len(gas.received) == 2 and b'"lost"' in gas.received[1]["body"]
+        with fast.app_context():
+            assert db.session.get(WebhookDelivery, lost_id).status == "delivered"
