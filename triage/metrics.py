@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import mean
-from zoneinfo import ZoneInfo
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+from triage.deadlines import LOCAL
+
 DEFAULT_WEIGHTS = {"response": 0.1, "resolution": 0.45, "satisfaction": 0.45}
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")

@@ -1,68 +1,32 @@
-"""Deadlines in working days on China's calendar (public holidays and make-up working days).
+"""Case deadlines on the configured calendar (``CASE_DEADLINE_CALENDAR``: china, weekdays or calendar).
 
-Sign-for deadlines are hours on the clock (an emergency does not wait for Monday); resolve-by
-deadlines are working days counted on the ``chinesecalendar`` package's official calendar, falling
-back to Monday–Friday for years it does not cover yet. ``CASE_DEADLINE_CALENDAR`` = ``china``
-(default), ``weekdays`` or ``calendar`` (plain days).
+The calendar arithmetic is triage's (``triage.deadlines``); this module only reads the setting.
 """
-import logging
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import current_app, has_app_context
 
+from triage import deadlines as calendar_rules
+from triage.deadlines import CALENDARS, LOCAL, is_working_day
 from triage.taxonomy import Taxonomy
 
-log = logging.getLogger(__name__)
-LOCAL = ZoneInfo("Asia/Shanghai")
-CALENDARS = ("china", "weekdays", "calendar")
+__all__ = ["CALENDARS", "LOCAL", "add_working_days", "case_deadlines", "is_working_day"]
 
 
 def _calendar_name() -> str:
-    """The configured calendar."""
+    """The configured calendar (china unless set)."""
     name = current_app.config.get("CASE_DEADLINE_CALENDAR", "china") if has_app_context() else "china"
-    if name not in CALENDARS:
-        raise ValueError(f"CASE_DEADLINE_CALENDAR must be one of {CALENDARS}, not {name!r}")
-    return name
-
-
-def is_working_day(day: date, calendar: str = "china") -> bool:
-    """Whether offices work on that day."""
-    if calendar == "calendar":
-        return True
-    if calendar == "china":
-        try:
-            import chinese_calendar
-            return chinese_calendar.is_workday(day)
-        except (ImportError, NotImplementedError):  # not installed, or a year not published yet
-            pass
-    return day.weekday() < 5
+    try:
+        return calendar_rules.check_calendar(name)
+    except ValueError:
+        raise ValueError(f"CASE_DEADLINE_CALENDAR must be one of {CALENDARS}, not {name!r}") from None
 
 
 def add_working_days(start: datetime, days: float, calendar: str | None = None) -> datetime:
-    """start plus days working days (whole days skip non-working ones; a fraction is clock time)."""
-    calendar = calendar or _calendar_name()
-    local = start.astimezone(LOCAL)
-    whole = int(days)
-    rest = timedelta(days=days - whole)
-    if calendar == "calendar":
-        return (local + timedelta(days=whole) + rest).astimezone(start.tzinfo)
-    current = local
-    while whole > 0:
-        current += timedelta(days=1)
-        if is_working_day(current.date(), calendar):
-            whole -= 1
-    current += rest
-    while not is_working_day(current.date(), calendar):  # a fraction must not end on a holiday
-        current += timedelta(days=1)
-    return current.astimezone(start.tzinfo)
+    """start plus days working days on the configured calendar (or the one given)."""
+    return calendar_rules.add_working_days(start, days, calendar or _calendar_name())
 
 
 def case_deadlines(taxonomy: Taxonomy, severity: int, start: datetime) -> tuple[datetime, datetime]:
     """(sign_by, resolve_by) for a case dispatched at start: sign in clock hours, resolve in working days."""
-    try:
-        hours = taxonomy.deadlines["sign_hours"][int(severity)]
-        days = taxonomy.deadlines["resolve_days"][int(severity)]
-    except (KeyError, TypeError, ValueError):
-        raise ValueError(f"severity must be 1..4, not {severity!r}") from None
-    return start + timedelta(hours=hours), add_working_days(start, days)
+    return calendar_rules.deadlines(taxonomy, severity, start, _calendar_name())

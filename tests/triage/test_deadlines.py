@@ -22,3 +22,17 @@ def test_deadlines_by_level(level, hours, days):
 def test_invalid_severity(bad):
     with pytest.raises(ValueError):
         deadlines(load_default(), bad, START)
+
+
+def test_resolve_by_in_working_days_skips_china_public_holidays():
+    """1 October 2025 starts the National Day week; 11 October is a make-up working day (Saturday)."""
+    start = datetime(2025, 9, 30, 10, 0, tzinfo=timezone.utc)
+    _, resolve_by = deadlines(load_default(), 2, start, calendar="china")  # 3 working days
+    assert resolve_by.date().isoformat() == "2025-10-11" and resolve_by.tzinfo is timezone.utc
+    _, plain = deadlines(load_default(), 2, start, calendar="weekdays")
+    assert plain.date().isoformat() == "2025-10-03"
+
+
+def test_unknown_calendar_is_refused():
+    with pytest.raises(ValueError):
+        deadlines(load_default(), 2, START, calendar="lunar")
