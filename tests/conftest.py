@@ -106,3 +106,19 @@ def city(app):
     with app.app_context():
         seed_reference()
     return app
+
+
+@pytest.fixture
+def redis_app(pg_url, tmp_path):
+    """An app on PostgreSQL with RQ on the local Redis (a private db, flushed) and the demo city's reference data."""
+    from redis import Redis
+    Redis.from_url(REDIS_URL).flushdb()
+    app = create_app(app_config(pg_url, tmp_path, REDIS_URL=REDIS_URL))
+    fresh_database(app)
+    from server.demo.seed import seed_reference
+    with app.app_context():
+        seed_reference()
+    yield app
+    Redis.from_url(REDIS_URL).flushdb()
+    with app.app_context():
+        db.engine.dispose()

@@ -1,30 +1,12 @@
 """Helpers for the browser tests: the real app served from a thread, Debian's Chromium driven by Playwright."""
 import os
-import threading
 from pathlib import Path
 
-from werkzeug.serving import make_server
+from ..helpers import LiveServer  # noqa: F401  (the browser tests take it from here)
 
 # Debian's package; Playwright's own browser download is not used.
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin"
-
-
-class LiveServer:
-    """The app on 127.0.0.1 and a free port, in a daemon thread."""
-
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(5)
 
 
 def shot(page, name: str) -> None:

@@ -5,15 +5,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree import ElementTree as ET
 
-import pytest
-from redis import Redis
 from werkzeug.datastructures import Headers  # names are case-insensitive
-from werkzeug.serving import make_server
 
-from server import create_app
-from server.extensions import db
-
-from ..conftest import REDIS_URL, app_config, fresh_database
+from ..helpers import LiveServer
 
 GAS = "桂花园小区7栋楼道里好大一股煤气味，像是哪家漏气了，联系电话13812345678"
 GAS_AT = {"lat": "28.2345", "long": "112.9067"}
@@ -22,14 +16,8 @@ GAS_AT = {"lat": "28.2345", "long": "112.9067"}
 @contextmanager
 def live_server(app):
     """The app served over real HTTP on a free port; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with LiveServer(app) as server:
+        yield server.url
 
 
 class Receiver:
@@ -88,18 +76,3 @@ def open311_post(client, key, fmt="json", **fields):
     if key is not None:
         data["api_key"] = key
     return client.post(f"/open311/v2/requests.{fmt}", data={k: v for k, v in data.items() if v is not None})
-
-
-@pytest.fixture
-def redis_app(pg_url, tmp_path):
-    """An app on PostgreSQL with RQ on the local Redis (a private db, flushed)."""
-    Redis.from_url(REDIS_URL).flushdb()
-    app = create_app(app_config(pg_url, tmp_path, REDIS_URL=REDIS_URL))
-    fresh_database(app)
-    from server.demo.seed import seed_reference
-    with app.app_context():
-        seed_reference()
-    yield app
-    Redis.from_url(REDIS_URL).flushdb()
-    with app.app_context():
-        db.engine.dispose()

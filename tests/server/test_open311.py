@@ -17,7 +17,7 @@ from server.pipeline.queue import backend
 from server.security import decrypt
 
 from ..helpers import LOGIN, login, new_uuid
-from .interop_support import live_server, open311_post, redis_app, xml_errors  # noqa: F401  (a fixture)
+from .interop_support import live_server, open311_post, xml_errors
 
 
 @pytest.fixture

@@ -5,32 +5,16 @@ import subprocess
 import sys
 
 import pytest
-from redis import Redis
 
 from server import create_app
 from server.extensions import db
 from server.models import Report
 
 from .. import media_fixtures as mf
-from ..conftest import REDIS_URL, fresh_database, app_config
+from ..conftest import app_config
 from ..helpers import LOGIN, login, new_uuid
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
-
-
-@pytest.fixture
-def redis_app(pg_url, tmp_path):
-    """An app on PostgreSQL with RQ on the local Redis (a private db, flushed)."""
-    Redis.from_url(REDIS_URL).flushdb()
-    app = create_app(app_config(pg_url, tmp_path, REDIS_URL=REDIS_URL))
-    fresh_database(app)
-    from server.demo.seed import seed_reference
-    with app.app_context():
-        seed_reference()
-    yield app
-    Redis.from_url(REDIS_URL).flushdb()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def gridwatch(app, *args, timeout=180, **env):

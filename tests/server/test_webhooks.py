@@ -17,7 +17,7 @@ from server.models import Report, WebhookDelivery, utcnow
 from server.pipeline.queue import backend
 
 from ..helpers import LOGIN, login, new_uuid
-from .interop_support import GAS, Receiver, redis_app  # noqa: F401  (a fixture)
+from .interop_support import GAS, Receiver
 
 
 def _report(client, headers) -> int:
