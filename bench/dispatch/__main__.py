@@ -3,18 +3,16 @@ Redis, two RQ workers and PostgreSQL at a fixed arrival rate, beside plain RQ no
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 from redis import Redis
 
 from bench.intake import sandbox
 from bench.intake.sandbox import PASSWORD, REPO, USERNAME
-from bench.intake.servers import WorkerConfig, gunicorn, top_exception
+from bench.intake.servers import WorkerConfig, gunicorn, rq_workers, top_exception
 
 from . import client
 
@@ -31,33 +29,9 @@ def prepare(box: sandbox.Sandbox) -> None:
     box.run("-m", "server.cli", "user", "add", USERNAME, "--role", "resident", "--password", PASSWORD)
 
 
-@contextmanager
 def workers(cmds: list[list[str]], env: dict, logs: list[Path], queue: str, timeout: float = 60):
     """Start worker processes and wait until each listens on the queue; stop them afterwards."""
-    from rq import Worker
-    procs = []
-    try:
-        for cmd, log in zip(cmds, logs):
-            with open(log, "wb") as out:
-                procs.append(subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT))
-        connection, deadline = Redis.from_url(REDIS_URL), time.monotonic() + timeout
-        while sum(queue in w.queue_names() for w in Worker.all(connection=connection)) < len(cmds):
-            for proc, log in zip(procs, logs):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"a worker exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the workers did not start within {timeout}s")
-            time.sleep(0.2)
-        yield procs
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    return rq_workers(cmds, env, REPO, logs, Redis.from_url(REDIS_URL), queue, timeout)
 
 
 def login(base: str) -> str:

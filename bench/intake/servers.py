@@ -93,3 +93,33 @@ def gunicorn(app_spec: str, env: dict, cwd: Path, config: WorkerConfig, probe: s
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextmanager
+def rq_workers(cmds: list[list[str]], env: dict, cwd: Path, logs: list[Path], connection, queue: str,
+               timeout: float = 60):
+    """Start worker processes, wait until each listens on queue, and stop them afterwards."""
+    from rq import Worker
+    procs = []
+    try:
+        for cmd, log in zip(cmds, logs):
+            with open(log, "wb") as out:
+                procs.append(subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT))
+        deadline = time.monotonic() + timeout
+        while sum(queue in w.queue_names() for w in Worker.all(connection=connection)) < len(cmds):
+            for proc, log in zip(procs, logs):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"a worker exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the workers did not start within {timeout}s")
+            time.sleep(0.2)
+        yield procs
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

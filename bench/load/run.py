@@ -1,14 +1,12 @@
 """One load run: sandbox, gunicorn, two RQ workers, the client, the drain, the checks."""
 import json
-import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.intake import checks, sandbox
+from bench.intake import checks, sandbox, servers
 from bench.intake.servers import WorkerConfig, gunicorn, top_exception
 from bench.intake.table import percentile
 
@@ -95,36 +93,11 @@ def prepare(box: sandbox.Sandbox) -> None:
     box.run("-m", "server.cli", "user", "add", sandbox.USERNAME, "--role", "resident", "--password", sandbox.PASSWORD)
 
 
-@contextmanager
 def rq_workers(box: sandbox.Sandbox, count: int, logs: list[Path], timeout: float = 60):
     """Start RQ workers on both queues and wait until they listen; stop them afterwards."""
-    from rq import Worker
-    procs = []
-    try:
-        for i, log in enumerate(logs[:count]):
-            with open(log, "wb") as out:
-                procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "server.cli", "worker", "--queues", "transcribe,default",
-                     "--name", f"load-{box.schema}-{i}"], cwd=sandbox.REPO, env=box.env(), stdout=out,
-                    stderr=subprocess.STDOUT))
-        deadline = time.monotonic() + timeout
-        while len(Worker.all(connection=box.redis())) < count:
-            for proc, log in zip(procs, logs):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"a worker exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the workers did not start within {timeout}s")
-            time.sleep(0.2)
-        yield procs
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    cmds = [[sys.executable, "-m", "server.cli", "worker", "--queues", "transcribe,default",
+             "--name", f"load-{box.schema}-{i}"] for i in range(count)]
+    return servers.rq_workers(cmds, box.env(), sandbox.REPO, logs[:count], box.redis(), "default", timeout)
 
 
 def login(base: str) -> str:
