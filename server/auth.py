@@ -21,6 +21,16 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return token, row
 
 
+def revoke_user_tokens(user_id: int) -> int:
+    """Revoke every live bearer token of a user (after a password, role or access change); the caller commits."""
+    now = utcnow()
+    tokens = db.session.execute(db.select(ApiToken).where(
+        ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)).scalars().all()
+    for token in tokens:
+        token.revoked_at = now
+    return len(tokens)
+
+
 def _user_from_request() -> User:
     """The signed-in user for this request, or a 401."""
     header = request.headers.get("Authorization", "")

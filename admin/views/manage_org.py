@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from server.accounts import AccountError, create_user
 from server.extensions import db
 from server.models import Area, AreaLevel, Department, DepartmentType, Role, User
+from server.auth import revoke_user_tokens
 from server.security import hash_password, password_problem
 
 from .. import bp
@@ -102,13 +103,17 @@ def manage_users_update(user_id: int):
         flash(gettext("Department staff need a department; grid workers need a grid."), "error")
         return redirect(url_for("admin.manage_users"))
     password = form.get("password") or ""
-    if password and password_problem(password):
-        flash(password_problem(password), "error")
+    problem = password_problem(password, username=user.username) if password else None
+    if problem:
+        flash(problem, "error")
         return redirect(url_for("admin.manage_users"))
+    access_changed = (role, department, grid) != (user.role, user.department, user.grid)
     user.role, user.department, user.grid = role, department, grid
     user.active = form.get("active") == "1"
     if password:
         user.password_hash = hash_password(password)
+    if password or access_changed or not user.active:  # sessions of the old access end here
+        revoke_user_tokens(user.id)
     record("user.update", user.username, role=role, active=user.active, password_changed=bool(password) or None,
            commit=False)
     db.session.commit()

@@ -207,6 +207,16 @@ def test_admin_edits_taxonomy_departments_and_users(admin_app, as_user):
         row = db.session.get(Category, category.id)
         assert row.lead_department.code == "FIRE" and row.assist_department_codes == ["GAS"]
         assert row.default_severity == 2 and user.department.code == "WATER2"
+    api = admin_app.test_client()
+    token = api.post("/api/v1/auth/login", json={"username": "water01", "password": "water-pass-2026"}).get_json()
+    bearer = {"Authorization": "Bearer " + token["access_token"]}
+    assert api.get("/api/v1/auth/me", headers=bearer).status_code == 200
+    post(client, f"/admin/manage/users/{user.id}", {"role": "dept_staff", "department": "WATER2", "active": "1",
+                                                    "password": "water01-new"})
+    assert api.get("/api/v1/auth/me", headers=bearer).status_code == 200, "a password built on the name is refused"
+    post(client, f"/admin/manage/users/{user.id}", {"role": "dept_staff", "department": "WATER2", "active": "1",
+                                                    "password": "Fresh-pass-2027"})
+    assert api.get("/api/v1/auth/me", headers=bearer).status_code == 401, "a new password ends the old sessions"
     post(client, f"/admin/manage/users/{user.id}", {"role": "supervisor", "active": "0"})
     with admin_app.app_context():
         user = db.session.get(User, user.id)
