@@ -14,8 +14,8 @@ _state_cache: dict = {}
 RECHECK_SECONDS = 5.0
 
 
-def report_doc(report: Report, grid_code: str | None = None, category: str | None = None) -> dict:
-    """A report as nlp's hotspot functions take it."""
+def report_doc(report, grid_code: str | None = None, category: str | None = None) -> dict:
+    """A report (or a row of its columns) as nlp's hotspot functions take it."""
     return {"id": report.id, "text": report.text_masked or report.text or "", "tokens": report.tokens or [],
             "lat": report.lat, "lon": report.lon, "created_at": report.created_at, "place": report.place_code,
             "reporter": report.reporter_id, "grid": grid_code, "category": category, "severity": report.severity}
@@ -129,11 +129,8 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int = 100) -> int 
         query = query.where(Report.place_code == report.place_code)
     else:
         return None
-    # Plain rows, not ORM objects: the candidates are only read.
-    recent = [{"id": r.id, "text": r.text_masked or r.text or "", "tokens": r.tokens or [], "lat": r.lat,
-               "lon": r.lon, "created_at": r.created_at, "place": r.place_code, "reporter": r.reporter_id,
-               "grid": None, "category": None, "severity": r.severity}
-              for r in db.session.execute(query.order_by(Report.id.desc()).limit(limit))]
+    # Plain rows, not ORM objects: the candidates are only read (report_doc reads a row's columns alike).
+    recent = [report_doc(r) for r in db.session.execute(query.order_by(Report.id.desc()).limit(limit))]
     return find_duplicate(report_doc(report), recent, max_hours=hours) if recent else None
 
 def invalidate() -> None:

@@ -3,6 +3,7 @@
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -14,13 +15,19 @@ SHORT, SHORT_EXTRA = 10, 0.2  # texts shorter than SHORT characters must be this
 _BUILDING = re.compile(r"(\d+)\s*(?:栋|幢|号楼|单元)")
 
 
-def _soft(doc: dict) -> str:
-    """Return the doc's soft text (from its text, else its tokens), computed once per doc."""
-    try:
-        return doc["_soft"]
-    except KeyError:
-        doc["_soft"] = soft_text(doc.get("text") or " ".join(doc.get("tokens") or []))
-        return doc["_soft"]
+@dataclass(frozen=True)
+class _Clues:
+    """What a report's text says about where it is: its soft text, building numbers, place-name bigrams."""
+
+    soft: str
+    blocks: frozenset
+    names: frozenset
+
+
+def _clues(doc: dict) -> _Clues:
+    """Read a doc's clues once (from its text, else its tokens)."""
+    soft = soft_text(doc.get("text") or " ".join(doc.get("tokens") or []))
+    return _Clues(soft, frozenset(_BUILDING.findall(soft)), frozenset(bigrams(suffixed_names(soft))))
 
 
 def _grams(text: str) -> Counter:
@@ -53,7 +60,7 @@ def char_similarities(text: str, others: list[str]) -> list[float]:
     return out
 
 
-def _near(doc: dict, other: dict, max_km: float) -> bool:
+def _near(doc: dict, mine: _Clues, other: dict, theirs: _Clues, max_km: float) -> bool:
     """Tell whether two reports are close: by position when both have one, else by named place.
 
     Reports naming places that share no two characters in a row, or different building numbers,
@@ -62,21 +69,19 @@ def _near(doc: dict, other: dict, max_km: float) -> bool:
     a, b = place_key(doc), place_key(other)
     if a and b and a != b:
         return False
-    blocks, other_blocks = set(_BUILDING.findall(_soft(doc))), set(_BUILDING.findall(_soft(other)))
-    if blocks and other_blocks and not blocks & other_blocks:
+    if mine.blocks and theirs.blocks and not mine.blocks & theirs.blocks:
         return False
-    mine, theirs = set(bigrams(suffixed_names(_soft(doc)))), set(bigrams(suffixed_names(_soft(other))))
-    if mine and theirs and not mine & theirs:
+    if mine.names and theirs.names and not mine.names & theirs.names:
         return False
     if has_position(doc) and has_position(other):
         x, y = project(other["lat"], other["lon"], (doc["lat"], doc["lon"]))
         return math.hypot(x, y) <= max_km
-    return bool((a and b) or mine & theirs)
+    return bool((a and b) or mine.names & theirs.names)
 
 
-def _text(doc: dict) -> str:
+def _text(doc: dict, clues: _Clues) -> str:
     """Return the text compared (the clean text, or the joined tokens)."""
-    return _soft(doc).replace(" ", "") if doc.get("text") else "".join(doc.get("tokens") or [])
+    return clues.soft.replace(" ", "") if doc.get("text") else "".join(doc.get("tokens") or [])
 
 
 def find_duplicate(doc: dict, recent_docs: list[dict], max_km: float = 0.3, max_hours: float = 48,
@@ -86,7 +91,7 @@ def find_duplicate(doc: dict, recent_docs: list[dict], max_km: float = 0.3, max_
     Candidates are within max_km (or name the same place when a position is missing) and within
     max_hours; the text cosine over character 1-3-grams must reach min_similarity.
     """
-    when = to_hours(doc.get("created_at"))
+    when, mine = to_hours(doc.get("created_at")), _clues(doc)
     pool = []
     for other in recent_docs:
         if other.get("id") == doc.get("id"):
@@ -94,13 +99,14 @@ def find_duplicate(doc: dict, recent_docs: list[dict], max_km: float = 0.3, max_
         then = to_hours(other.get("created_at"))
         if math.isfinite(when) and math.isfinite(then) and abs(when - then) > max_hours:
             continue
-        if _near(doc, other, max_km):
-            pool.append(other)
-    texts = [_text(doc)] + [_text(o) for o in pool]
+        theirs = _clues(other)
+        if _near(doc, mine, other, theirs, max_km):
+            pool.append((other, theirs))
+    texts = [_text(doc, mine)] + [_text(o, c) for o, c in pool]
     if not pool or not texts[0]:
         return None
     sims = np.array(char_similarities(texts[0], texts[1:]))
     short = np.array([min(len(texts[0]), len(t)) < SHORT for t in texts[1:]])
     sims = np.where(short, sims - SHORT_EXTRA, sims)
     best = int(np.argmax(sims))
-    return pool[best].get("id") if sims[best] >= min_similarity else None
+    return pool[best][0].get("id") if sims[best] >= min_similarity else None
