@@ -10,6 +10,7 @@ from triage.learn import train
 from triage.taxonomy import load_default
 
 from ..conftest import app_config, fresh_database
+from ..data.taxonomy_training import taxonomy_training_set
 from ..helpers import LOGIN, login, new_uuid
 
 GAS = "桂花园小区7栋楼道里好大一股煤气味，像是哪家漏气了"
@@ -19,14 +20,8 @@ VAGUE = "这里的情况请尽快处理一下"  # no keyword of any category
 @pytest.fixture(scope="module")
 def model_path(tmp_path_factory):
     """A category model trained on the taxonomy's own examples and keywords."""
-    taxonomy = load_default()
-    texts, labels = [], []
-    for sub in taxonomy.subcategories:
-        for text in (list(sub.examples) + [f"这里{kw}，请尽快处理" for kw in sub.keywords]) * 2:
-            texts.append(text)
-            labels.append(sub.code)
     path = tmp_path_factory.mktemp("model") / "triage.model"
-    train(texts, labels, calibration_folds=2).save(path)
+    train(*taxonomy_training_set(load_default(), lambda sub: sub.code), calibration_folds=2).save(path)
     return str(path)
 
 

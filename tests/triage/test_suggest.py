@@ -5,29 +5,20 @@ from triage.learn import train
 from triage.suggest import Suggester, map_labels
 from triage.taxonomy import load_default
 
+from ..data.taxonomy_training import taxonomy_training_set
+
 TAXONOMY = load_default()
 GAS = "楼道里一股煤气味，燃气可能泄漏了"
 
 
-def _examples(label_of):
-    """Training texts from the taxonomy's own examples and keywords, labelled by label_of(subcategory)."""
-    texts, labels = [], []
-    for sub in TAXONOMY.subcategories:
-        phrases = list(sub.examples) + [f"这里{kw}，请尽快处理" for kw in sub.keywords]
-        for text in phrases * 2:
-            texts.append(text)
-            labels.append(label_of(sub))
-    return texts, labels
-
-
 @pytest.fixture(scope="module")
 def category_model():
-    return train(*_examples(lambda sub: sub.code), calibration_folds=2)
+    return train(*taxonomy_training_set(TAXONOMY, lambda sub: sub.code), calibration_folds=2)
 
 
 @pytest.fixture(scope="module")
 def department_model():
-    return train(*_examples(lambda sub: TAXONOMY.departments[sub.lead]), calibration_folds=2)
+    return train(*taxonomy_training_set(TAXONOMY, lambda sub: TAXONOMY.departments[sub.lead]), calibration_folds=2)
 
 
 def test_keyword_rules_alone_rank_categories_with_their_routes():
