@@ -1,10 +1,7 @@
 """Text-only reports that the keyword rules classify confidently (so they are dispatched, not queued for 人工派单):
 Chinese hazard texts at landmarks of the demo city, each with a fresh uuid4."""
-import json
-import random
-import uuid
 
-from bench.intake.payloads import LANDMARKS
+from bench.intake import payloads
 
 SPOTS = ["", "门口", "东门旁边", "后面那条巷子", "停车场入口", "公交站对面", "3栋楼下", "12号楼2单元"]
 # One clear hazard each; the category the keyword rules give it is in the comment.
@@ -24,17 +21,6 @@ OPENERS = ["", "你好，", "紧急！", "麻烦管一下，", "报告一下，"
 CLOSERS = ["，请尽快派人处理", "，太危险了！", "。", "，谢谢"]
 
 
-def report(rng: random.Random) -> tuple[str, bytes]:
-    """One report: its client_uuid and its JSON body (text only, near a landmark)."""
-    name, lat, lon = rng.choice(LANDMARKS)
-    body_text = f"{rng.choice(OPENERS)}{name}{rng.choice(SPOTS)}{rng.choice(HAZARDS)}{rng.choice(CLOSERS)}"
-    client_uuid = str(uuid.uuid4())
-    body = {"client_uuid": client_uuid, "text": body_text,
-            "lat": round(lat + rng.uniform(-0.002, 0.002), 6), "lon": round(lon + rng.uniform(-0.002, 0.002), 6)}
-    return client_uuid, json.dumps(body, ensure_ascii=False).encode()
-
-
 def reports(count: int, seed: int = 2026) -> list[tuple[str, bytes]]:
-    """``count`` reports; the texts repeat across runs, the UUIDs never do."""
-    rng = random.Random(seed)
-    return [report(rng) for _ in range(count)]
+    """``count`` reports (client_uuid, JSON body); the texts repeat across runs, the UUIDs never do."""
+    return payloads.reports(count, seed, hazards=HAZARDS, spots=SPOTS, openers=OPENERS, closers=CLOSERS)

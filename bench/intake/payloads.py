@@ -21,17 +21,19 @@ OPENERS = ["", "你好，", "紧急！", "麻烦管一下，", "喂 我是附近
 CLOSERS = ["，请尽快派人处理", "，已经好几天了都没人管", "，太危险了！", "，拍了照片但是传不上来", "。", "，谢谢"]
 
 
-def report(rng: random.Random) -> tuple[str, bytes]:
-    """One report: its client_uuid and its JSON body."""
+def report(rng: random.Random, hazards=HAZARDS, spots=SPOTS, openers=OPENERS,
+           closers=CLOSERS) -> tuple[str, bytes]:
+    """One report: its client_uuid and its JSON body (opener, landmark, spot, hazard, closer, near the landmark)."""
     name, lat, lon = rng.choice(LANDMARKS)
-    text = f"{rng.choice(OPENERS)}{name}{rng.choice(SPOTS)}{rng.choice(HAZARDS)}{rng.choice(CLOSERS)}"
+    text = f"{rng.choice(openers)}{name}{rng.choice(spots)}{rng.choice(hazards)}{rng.choice(closers)}"
     client_uuid = str(uuid.uuid4())
     body = {"client_uuid": client_uuid, "text": text,
             "lat": round(lat + rng.uniform(-0.002, 0.002), 6), "lon": round(lon + rng.uniform(-0.002, 0.002), 6)}
     return client_uuid, json.dumps(body, ensure_ascii=False).encode()
 
 
-def reports(count: int, seed: int = 2026) -> list[tuple[str, bytes]]:
-    """``count`` reports; the texts repeat across runs, the UUIDs never do."""
+def reports(count: int, seed: int = 2026, **words) -> list[tuple[str, bytes]]:
+    """``count`` reports (``words``: other hazards, spots, openers, closers); the texts repeat across runs,
+    the UUIDs never do."""
     rng = random.Random(seed)
-    return [report(rng) for _ in range(count)]
+    return [report(rng, **words) for _ in range(count)]
