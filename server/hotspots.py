@@ -1,17 +1,12 @@
 """Hotspots in the database: full re-clustering with stable ids, and incremental assignment."""
-import threading
-import time
 from datetime import timedelta
 
 from .extensions import db
 from .models import Category, Hotspot, Report, utcnow
+from .table_cache import TableCache
 
 WINDOW_DAYS = 14
 SUGGESTED = "suggested"
-_lock = threading.Lock()
-_state_cache: dict = {}
-# How often a worker asks whether the hotspots changed (re-clustering runs every few minutes).
-RECHECK_SECONDS = 5.0
 
 
 def report_doc(report, grid_code: str | None = None, category: str | None = None) -> dict:
@@ -93,25 +88,27 @@ def assign_report(report: Report) -> int | None:
     return ids.get(key)
 
 
+def _build_state():
+    """The incremental-assignment state of the current hotspots, and their ids by key."""
+    from nlp.hotspots import build_state
+    hotspots = db.session.execute(db.select(Hotspot).where(Hotspot.key.is_not(None))).scalars().all()
+    members = db.session.execute(db.select(Report).where(
+        Report.hotspot_id.in_([h.id for h in hotspots]), Report.tokens.is_not(None))).scalars().all()
+    docs = [report_doc(r) for r in members]
+    clusters = [{"id": h.key, "members": [r.id for r in members if r.hotspot_id == h.id]} for h in hotspots]
+    state = build_state(docs, [c for c in clusters if c["members"]]) if docs else None
+    return state, {h.key: h.id for h in hotspots}
+
+
+# Re-clustering runs every few minutes: workers ask whether the hotspots changed every few seconds.
+_states = TableCache(
+    lambda: db.session.execute(db.select(db.func.count(Hotspot.id), db.func.max(Hotspot.updated_at))).one(),
+    _build_state)
+
+
 def _state():
     """The incremental-assignment state for the current hotspots, rebuilt when they change."""
-    from nlp.hotspots import build_state
-    now = time.monotonic()
-    with _lock:
-        if _state_cache.get("engine") == id(db.engine) and now - _state_cache.get("checked", -1e9) < RECHECK_SECONDS:
-            return _state_cache["value"]
-    version = tuple(db.session.execute(db.select(db.func.count(Hotspot.id), db.func.max(Hotspot.updated_at))).one())
-    with _lock:
-        _state_cache["checked"] = now
-        if _state_cache.get("version") != version or _state_cache.get("engine") != id(db.engine):
-            hotspots = db.session.execute(db.select(Hotspot).where(Hotspot.key.is_not(None))).scalars().all()
-            members = db.session.execute(db.select(Report).where(
-                Report.hotspot_id.in_([h.id for h in hotspots]), Report.tokens.is_not(None))).scalars().all()
-            docs = [report_doc(r) for r in members]
-            clusters = [{"id": h.key, "members": [r.id for r in members if r.hotspot_id == h.id]} for h in hotspots]
-            state = build_state(docs, [c for c in clusters if c["members"]]) if docs else None
-            _state_cache.update(version=version, engine=id(db.engine), value=(state, {h.key: h.id for h in hotspots}))
-        return _state_cache["value"]
+    return _states.get()
 
 
 def find_duplicate_of(report: Report, hours: int = 48, limit: int = 100) -> int | None:
@@ -133,7 +130,7 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int = 100) -> int 
     recent = [report_doc(r) for r in db.session.execute(query.order_by(Report.id.desc()).limit(limit))]
     return find_duplicate(report_doc(report), recent, max_hours=hours) if recent else None
 
+
 def invalidate() -> None:
     """Forget the assignment state (after a re-clustering, and between tests)."""
-    with _lock:
-        _state_cache.clear()
+    _states.invalidate()

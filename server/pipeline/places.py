@@ -1,17 +1,11 @@
 """The city's areas as the pipeline needs them: point-in-grid and place names in text."""
-import threading
-import time
-
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
 from ..extensions import db
 from ..models import Area, AreaLevel
+from ..table_cache import TableCache
 
-_lock = threading.Lock()
-_cache: dict = {}
-# How often a worker asks whether the area table changed (admins edit it rarely; invalidate() is immediate).
-RECHECK_SECONDS = 5.0
 
 
 class AreaIndex:
@@ -49,22 +43,20 @@ class AreaIndex:
         return None
 
 
+def _area_version() -> tuple:
+    return db.session.execute(db.select(db.func.count(Area.id), db.func.max(Area.id))).one()
+
+
+# Admins edit areas rarely: workers ask whether the table changed every few seconds.
+_index: TableCache[AreaIndex] = TableCache(
+    _area_version, lambda: AreaIndex(db.session.execute(db.select(Area)).scalars().all()))
+
+
 def area_index() -> AreaIndex:
     """The index for the current area table, rebuilt when the table changes (checked every few seconds)."""
-    now = time.monotonic()
-    with _lock:
-        if _cache.get("engine") == id(db.engine) and now - _cache.get("checked", -1e9) < RECHECK_SECONDS:
-            return _cache["index"]
-    version = tuple(db.session.execute(db.select(db.func.count(Area.id), db.func.max(Area.id))).one())
-    with _lock:
-        if _cache.get("version") != version or _cache.get("engine") != id(db.engine):
-            areas = db.session.execute(db.select(Area)).scalars().all()
-            _cache.update(version=version, index=AreaIndex(areas), engine=id(db.engine))
-        _cache["checked"] = now
-        return _cache["index"]
+    return _index.get()
 
 
 def invalidate() -> None:
     """Forget the cached index (after an admin edits areas, and between tests)."""
-    with _lock:
-        _cache.clear()
+    _index.invalidate()
