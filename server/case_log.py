@@ -1,9 +1,22 @@
 """Appending to a case's hash-chained event log."""
+from sqlalchemy.orm import lazyload
+
 from .extensions import db
 from .interop.webhooks import queue_case_event
 from .models import Case, CaseEvent, utcnow
 
 GENESIS = "0" * 64
+
+
+def lock_case(case_id: int) -> Case | None:
+    """A case locked until the commit, so that events from concurrent workers chain one after another.
+
+    Its history is not loaded: a case many people report collects many events, and appending needs the last.
+    """
+    return db.session.execute(
+        db.select(Case).where(Case.id == case_id).with_for_update()
+        .options(lazyload(Case.events), lazyload(Case.departments))
+        .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def append_event(case: Case, action: str, to_status: str, *, actor_id: int | None = None,

@@ -27,6 +27,8 @@ STATUS_ZH = {
     S.FEEDBACK_SUBMITTED: "已反馈", S.CLOSED: "已办结", S.REOPENED: "已重启", S.ESCALATED: "督办中",
     S.MERGED: "已合并",
 }
+# Cases whose handling is over: nothing joins them, nothing raises them.
+FINISHED = frozenset({S.CLOSED, S.MERGED})
 # Cases a department still holds, which may be escalated when overdue.
 _OPEN_AT_DEPARTMENT = {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.EXTENSION_REQUESTED, S.REOPENED}
 

@@ -5,7 +5,7 @@ records the returned status, note and data as the hash-chained event.
 """
 from datetime import datetime, timedelta
 
-from triage.lifecycle import STATUS_ZH, CaseStatus
+from triage.lifecycle import FINISHED, STATUS_ZH, CaseStatus
 
 from ..errors import ApiError
 from ..case_log import append_event
@@ -210,7 +210,7 @@ def _merge(case, ctx, now):
     target = db.session.get(Case, ctx.fields["into"])
     if target is None or target.id == case.id:
         raise ApiError(422, "validation_error", "The request has invalid fields.", {"into": ["No such other case."]})
-    if target.status in (S.MERGED.value, S.CLOSED.value):
+    if target.status in FINISHED:
         raise invalid_transition(f"cannot merge into a case that is {target.status}",
                                  f"目标案件状态为“{STATUS_ZH[S(target.status)]}”，不能并入")
     moved = list(db.session.execute(db.select(Report).where(Report.case_id == case.id)).scalars())

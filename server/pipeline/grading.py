@@ -1,13 +1,11 @@
 """Severity from how many people report a hazard: counting reporters, and raising a case's level as they come."""
-from triage.lifecycle import CaseStatus
+from triage.lifecycle import FINISHED
 from triage.severity import grade
 
-from ..case_log import append_event
+from ..case_log import append_event, lock_case
 from ..cases.deadlines import case_deadlines
 from ..extensions import db
 from ..models import Case, Report
-
-FINISHED = {CaseStatus.CLOSED.value, CaseStatus.MERGED.value}
 
 
 def count_reporters(*conditions) -> int:
@@ -73,8 +71,7 @@ def regrade_hotspot_cases() -> int:
     for hotspot_id, group in members.items():
         people = _people(group)
         for case_id in sorted({r.case_id for r in group if r.case_id}):
-            case = db.session.execute(db.select(Case).where(Case.id == case_id).with_for_update()
-                                      .execution_options(populate_existing=True)).scalar_one_or_none()
+            case = lock_case(case_id)
             if case is None or case.status in FINISHED or (case.reporters or 1) >= people:
                 db.session.commit()
                 continue

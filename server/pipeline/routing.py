@@ -1,11 +1,10 @@
 """Opening a case for a report: classify, grade, route (triage) and record the dispatch."""
 from flask import current_app
-from sqlalchemy.orm import lazyload
 
-from triage.lifecycle import CaseStatus
+from triage.lifecycle import FINISHED, CaseStatus
 from triage.severity import grade
 
-from ..case_log import append_event
+from ..case_log import append_event, lock_case
 from ..cases.deadlines import case_deadlines
 from ..cases.notifications import notify_dispatch
 from ..extensions import db
@@ -22,29 +21,15 @@ def suggest(report: Report, text: str, district: str | None) -> tuple[list[dict]
     return [s.as_dict() for s in found], suggester.source
 
 
-CLOSED_STATES = {CaseStatus.CLOSED.value, CaseStatus.MERGED.value}
-
-
-def _locked_case(case_id: int) -> Case | None:
-    """A case locked until the commit, so that events from concurrent workers chain one after another.
-
-    Its history is not loaded: a case many people report collects many events, and joining needs the last.
-    """
-    return db.session.execute(
-        db.select(Case).where(Case.id == case_id).with_for_update()
-        .options(lazyload(Case.events), lazyload(Case.departments))
-        .execution_options(populate_existing=True)).scalar_one_or_none()
-
-
 def join_open_case(report: Report, text: str) -> Case | None:
     """The open case of the report this one duplicates, which it joins instead of opening its own."""
     if report.duplicate_of_id is None:
         return None
     original = db.session.get(Report, report.duplicate_of_id)
-    case = _locked_case(original.case_id) if original is not None and original.case_id else None
+    case = lock_case(original.case_id) if original is not None and original.case_id else None
     while case is not None and case.status == CaseStatus.MERGED.value and case.merged_into_id:
-        case = _locked_case(case.merged_into_id)
-    if case is None or case.status in CLOSED_STATES:
+        case = lock_case(case.merged_into_id)
+    if case is None or case.status in FINISHED:
         return None
     append_event(case, "report_joined", case.status, note=f"report {report.id} reports the same hazard",
                  data={"report_id": report.id, "duplicate_of": original.id})
