@@ -34,12 +34,14 @@ def serve(host: str, port: int, threads: int):
 
 
 @cli.command("worker")
-@click.option("--queues", default="transcribe,default", show_default=True, help="comma-separated, in priority order")
+@click.option("--queues", default="reports,transcribe,maintenance,webhooks", show_default=True,
+              help="comma-separated, in priority order: reports, transcribe, maintenance, webhooks "
+                   "(report workers also take jobs left on the old 'default' queue)")
 @click.option("--burst", is_flag=True, help="stop when the queues are empty")
 @click.option("--name", default=None)
 @with_appcontext
 def worker(queues: str, burst: bool, name: str | None):
-    """Run an RQ worker with the app context (needs REDIS_URL)."""
+    """Run an RQ worker with the app context (needs REDIS_URL); it reconnects after a Redis outage."""
     # Idle OpenMP threads must not spin: on a shared host they slow Whisper many times over.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from .pipeline.worker import run_worker
@@ -51,7 +53,7 @@ def worker(queues: str, burst: bool, name: str | None):
 @cli.command("scheduler")
 @with_appcontext
 def scheduler():
-    """Run the periodic jobs (the sweeper) on RQ's cron scheduler (needs REDIS_URL)."""
+    """Enqueue the periodic jobs (sweeps, re-clustering, escalation) on the maintenance queue (needs REDIS_URL)."""
     from .pipeline.worker import run_scheduler
     run_scheduler(current_app._get_current_object())
 

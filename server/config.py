@@ -54,6 +54,11 @@ class Config:
         self.SWEEP_INTERVAL_SECONDS = _int("SWEEP_INTERVAL_SECONDS", 60)
         # RQ worker heartbeat during a job; a killed worker's job is retried after about three of them.
         self.WORKER_HEARTBEAT_SECONDS = _int("WORKER_HEARTBEAT_SECONDS", 15)
+        # Workers and the scheduler outlive a Redis outage: the longest wait between reconnection attempts.
+        self.WORKER_RECONNECT_MAX_SECONDS = _int("WORKER_RECONNECT_MAX_SECONDS", 30)
+        # A worker's scheduler (delayed retries) holds a lock per queue for this long unless renewed each second:
+        # the lock of a killed worker expires and another worker's scheduler takes over within this time.
+        self.SCHEDULER_LOCK_SECONDS = _int("SCHEDULER_LOCK_SECONDS", 15)
         # How long an accepted report may wait for its first job before the sweeper steps in.
         self.SWEEP_GRACE_SECONDS = _int("SWEEP_GRACE_SECONDS", 30)
         # Full hotspot re-clustering and keyword-IDF refit.

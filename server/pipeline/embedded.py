@@ -100,23 +100,23 @@ class EmbeddedBackend:
             self._active.discard(report_id)
 
     def _sweep_loop(self) -> None:
-        """The scheduler's periodic jobs, in this process."""
-        from ..cases.escalation import escalate_overdue
-        from ..maintenance import recluster_job
-        from .sweeper import resume_deliveries, sweep
-        cfg = self.app.config
-        first, last_recluster, last_escalation = True, time.monotonic(), 0.0
-        while not self._stopping.wait(0 if first else cfg["SWEEP_INTERVAL_SECONDS"]):
-            try:
-                with self.app.app_context():
-                    sweep(grace_seconds=0 if first else None)
-                    resume_deliveries()
-                    if time.monotonic() - last_recluster >= cfg["RECLUSTER_INTERVAL_SECONDS"]:
-                        last_recluster = time.monotonic()
-                        recluster_job()
-                    if time.monotonic() - last_escalation >= cfg["CASE_ESCALATION_INTERVAL_SECONDS"]:
-                        last_escalation = time.monotonic()
-                        escalate_overdue()
-            except Exception:
-                log.exception("periodic job failed")
-            first = False
+        """The periodic jobs of ``schedule.PERIODIC``, in this process (after a first sweep of what waited)."""
+        from .schedule import PERIODIC
+        from .sweeper import sweep
+        try:
+            with self.app.app_context():
+                sweep(grace_seconds=0)  # what was pending when this server (and its in-memory queue) started
+        except Exception:
+            log.exception("first sweep failed")
+        now = time.monotonic()
+        due = {job: now if job.at_start else now + job.interval(self.app.config) for job in PERIODIC}
+        while not self._stopping.wait(max(0.0, min(due.values()) - time.monotonic())):
+            for job in PERIODIC:
+                if due[job] > time.monotonic():
+                    continue
+                due[job] = time.monotonic() + job.interval(self.app.config)
+                try:
+                    with self.app.app_context():
+                        job.load()()
+                except Exception:
+                    log.exception("periodic job %s failed", job.name)

@@ -5,9 +5,13 @@ from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
-DEFAULT_QUEUE = "default"
-TRANSCRIBE_QUEUE = "transcribe"
-QUEUES = (TRANSCRIBE_QUEUE, DEFAULT_QUEUE)
+# Queues by urgency: nothing slow shares a queue (or a worker) with reports.
+REPORTS_QUEUE = "reports"          # text reports: every stage after intake
+TRANSCRIBE_QUEUE = "transcribe"    # voice reports: Whisper first, then the same stages
+MAINTENANCE_QUEUE = "maintenance"  # periodic jobs (schedule.py): sweeps, re-clustering, escalation, retention
+WEBHOOK_QUEUE = "webhooks"         # department webhook deliveries
+DEFAULT_QUEUE = "default"          # before queues by urgency: jobs still queued there are worked by report workers
+QUEUES = (REPORTS_QUEUE, TRANSCRIBE_QUEUE, MAINTENANCE_QUEUE, WEBHOOK_QUEUE, DEFAULT_QUEUE)
 JOB_FUNC = "server.pipeline.jobs.process_report"
 
 
@@ -17,8 +21,8 @@ def job_id(report_id: int) -> str:
 
 
 def queue_for(has_audio: bool) -> str:
-    """Reports with voice go to the transcription workers."""
-    return TRANSCRIBE_QUEUE if has_audio else DEFAULT_QUEUE
+    """Reports with voice go to the transcription workers, the others to the report workers."""
+    return TRANSCRIBE_QUEUE if has_audio else REPORTS_QUEUE
 
 
 def init_queue(app: Flask) -> None:

@@ -309,12 +309,12 @@ def test_a_post_with_a_key_reaches_a_case_through_a_real_rq_worker(redis_app):
     response = open311_post(client, plaintext, **{"attribute[indoors]": None})
     assert response.status_code == 201, response.get_data(as_text=True)
     request_id = response.get_json()[0]["service_request_id"]
-    assert redis_app.extensions["gridwatch_queue"].counts()["default"] == 1, "enqueued like the app's reports"
+    assert redis_app.extensions["gridwatch_queue"].counts()["reports"] == 1, "enqueued like the app's reports"
     cfg = redis_app.config
     env = {**os.environ, "GRIDWATCH_ENV": "test", "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
            "REDIS_URL": cfg["REDIS_URL"], "MEDIA_ROOT": cfg["MEDIA_ROOT"], "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
            "WHISPER_MODEL": cfg["WHISPER_MODEL"], "WHISPER_MODEL_DIR": cfg["WHISPER_MODEL_DIR"]}
-    result = subprocess.run([sys.executable, "-m", "server.cli", "worker", "--burst", "--queues", "default"],
+    result = subprocess.run([sys.executable, "-m", "server.cli", "worker", "--burst", "--queues", "reports"],
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     shown = client.get(f"/open311/v2/requests/{request_id}.json").get_json()[0]

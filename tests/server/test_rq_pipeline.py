@@ -1,8 +1,11 @@
 """With Redis: real RQ workers (separate processes) on PostgreSQL process reports end to end."""
 import io
 import os
+import shlex
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -55,7 +58,7 @@ def test_report_with_voice_goes_through_the_transcribe_queue_and_a_real_worker(r
     for _ in range(20):
         assert send().status_code == 200
     queues = redis_app.extensions["gridwatch_queue"].counts()
-    assert queues == {"transcribe": 1, "default": 0}, "one job, on the transcription queue"
+    assert queues["transcribe"] == 1 and sum(queues.values()) == 1, "one job, on the transcription queue"
     result = gridwatch(redis_app, "worker", "--burst", "--queues", "transcribe")
     assert result.returncode == 0, result.stderr[-2000:]
     stage, case_id, flags, transcripts = stage_of(redis_app, first.get_json()["id"])
@@ -112,7 +115,7 @@ def test_scheduler_enqueues_the_sweeper_which_recovers_a_lost_report(redis_app, 
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            worker = gridwatch(redis_app, "worker", "--burst", "--queues", "default")
+            worker = gridwatch(redis_app, "worker", "--burst", "--queues", "maintenance,reports")
             assert worker.returncode == 0, worker.stderr[-2000:]
             if stage_of(redis_app, report_id)[0] == "routed":
                 break
@@ -121,3 +124,106 @@ def test_scheduler_enqueues_the_sweeper_which_recovers_a_lost_report(redis_app, 
         scheduler.terminate()
         scheduler.wait(timeout=20)
     assert stage_of(redis_app, report_id)[0] == "routed"
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def procfile() -> dict[str, list[str]]:
+    """The Procfile's process kinds and their commands."""
+    kinds = {}
+    for line in (REPO / "Procfile").read_text().splitlines():
+        if ":" in line:
+            kind, command = line.split(":", 1)
+            kinds[kind.strip()] = shlex.split(command)
+    return kinds
+
+
+def worker_queues(command: list[str]) -> list[str]:
+    return command[command.index("--queues") + 1].split(",") if "--queues" in command else []
+
+
+def test_every_periodic_job_runs_on_the_maintenance_queue_which_no_report_worker_takes():
+    from server.pipeline.queue import MAINTENANCE_QUEUE, REPORTS_QUEUE, TRANSCRIBE_QUEUE, WEBHOOK_QUEUE
+    from server.pipeline.schedule import PERIODIC
+    assert {job.queue for job in PERIODIC} == {MAINTENANCE_QUEUE}
+    assert all(callable(job.load()) for job in PERIODIC)
+    workers = {kind: worker_queues(cmd) for kind, cmd in procfile().items() if cmd[:2] == ["gridwatch", "worker"]}
+    for queue in (REPORTS_QUEUE, TRANSCRIBE_QUEUE, MAINTENANCE_QUEUE, WEBHOOK_QUEUE):
+        assert any(queue in queues for queues in workers.values()), f"no Procfile process works {queue}"
+    for queues in workers.values():
+        assert not ({REPORTS_QUEUE, TRANSCRIBE_QUEUE} & set(queues) and MAINTENANCE_QUEUE in queues), workers
+
+
+def _start(app, kind: str, log: Path) -> subprocess.Popen:
+    """Run a Procfile process kind against the app's database and Redis."""
+    command = procfile()[kind]
+    assert command[0] == "gridwatch"
+    cfg = app.config
+    env = {**os.environ, "GRIDWATCH_ENV": "test", "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
+           "REDIS_URL": cfg["REDIS_URL"], "MEDIA_ROOT": cfg["MEDIA_ROOT"], "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
+           "WHISPER_MODEL": cfg["WHISPER_MODEL"], "WHISPER_MODEL_DIR": cfg["WHISPER_MODEL_DIR"],
+           "WHISPER_THREADS": "1"}
+    with open(log, "wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "server.cli", *command[1:]], env=env, cwd=REPO,
+                                stdout=out, stderr=subprocess.STDOUT)
+
+
+def _stop(procs):
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_long_maintenance_job_does_not_delay_a_report(redis_app, tmp_path):
+    """The Procfile's report and maintenance workers on the real Redis: a report is routed while a
+    maintenance job (standing in for a long re-clustering) still holds its worker."""
+    from rq import Queue, Worker
+    from rq.job import Job
+
+    from server.pipeline.queue import MAINTENANCE_QUEUE, REPORTS_QUEUE
+    connection = redis_app.extensions["gridwatch_queue"].connection
+    procs = [_start(redis_app, kind, tmp_path / f"{kind}.log") for kind in ("worker", "maintenance")]
+    started, release = tmp_path / "started", tmp_path / "release"
+    try:
+        for _ in range(600):  # both workers listen
+            names = {q for w in Worker.all(connection=connection) for q in w.queue_names()}
+            if {REPORTS_QUEUE, MAINTENANCE_QUEUE} <= names:
+                break
+            assert all(p.poll() is None for p in procs), [(tmp_path / f"{k}.log").read_text()[-2000:]
+                                                          for k in ("worker", "maintenance")]
+            time.sleep(0.1)
+        long_job = Queue(MAINTENANCE_QUEUE, connection=connection).enqueue(
+            "tests.server.blocking_job.block_until", str(started), str(release), job_timeout=600)
+        for _ in range(600):
+            if started.exists():
+                break
+            time.sleep(0.1)
+        assert started.exists(), "the maintenance worker took the long job"
+        client = redis_app.test_client()
+        resident = login(client, LOGIN["resident"])
+        response = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": "桂花园小区7栋有煤气味"},
+                               headers=resident)
+        assert response.status_code == 201
+        report_id = response.get_json()["id"]
+        for _ in range(1200):
+            if stage_of(redis_app, report_id)[0] == "routed":
+                break
+            time.sleep(0.1)
+        assert stage_of(redis_app, report_id)[0] == "routed", (tmp_path / "worker.log").read_text()[-3000:]
+        assert Job.fetch(long_job.id, connection=connection).get_status() == "started", \
+            "the report was routed while the long maintenance job still ran"
+        release.write_text("go")
+        for _ in range(600):
+            if Job.fetch(long_job.id, connection=connection).get_status() == "finished":
+                break
+            time.sleep(0.1)
+        assert Job.fetch(long_job.id, connection=connection).return_value() == "released"
+    finally:
+        release.write_text("go")
+        _stop(procs)

@@ -244,8 +244,8 @@ def test_a_real_rq_worker_processes_the_report_and_retries_the_delivery(redis_ap
                "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
                "WHISPER_MODEL": cfg["WHISPER_MODEL"], "WHISPER_MODEL_DIR": cfg["WHISPER_MODEL_DIR"],
                "PIPELINE_RETRY_INTERVALS": "0,1,1", "WEBHOOK_BACKOFF_BASE_SECONDS": "0"}
-        result = subprocess.run([sys.executable, "-m", "server.cli", "worker", "--burst", "--queues", "default"],
-                                env=env, capture_output=True, text=True, timeout=300)
+        result = subprocess.run([sys.executable, "-m", "server.cli", "worker", "--burst",
+                                 "--queues", "reports,webhooks"], env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
         assert len(gas.received) == 2, "failed once, retried by the worker, delivered"
         body = gas.received[-1]["body"]
