@@ -45,10 +45,12 @@ def _register_security(app: Flask) -> None:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     from .headers import init_headers
+    from .input_checks import init_input_checks
     from .ratelimit import init_ratelimit
     from .request_limits import init_request_limits
     init_headers(app)
     init_request_limits(app)
+    init_input_checks(app)  # after the body limit: it reads bodies
     init_ratelimit(app)
 
 

@@ -11,18 +11,20 @@ from flask import Blueprint, current_app, g, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from ..errors import describe
 from ..extensions import db
 from ..intake import Upload
 from ..interop.keys import check_key
 from . import requests as reqs
 from . import services as svc
 from .formats import FORMATS, Open311Error, error_response, respond, split_format
-from .schemas import RequestCreateSchema, RequestListArgsSchema, UpdateListArgsSchema
+from .schemas import MAX_ID, RequestCreateSchema, RequestListArgsSchema, UpdateListArgsSchema
 
 log = logging.getLogger(__name__)
 bp = Blueprint("open311", __name__, url_prefix="/open311")
 CHANGESET = "2026-11-21T00:00:00+08:00"
 SPEC = "http://wiki.open311.org/GeoReport_v2"
+ID_RE = re.compile(r"[0-9]{1,10}")
 ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 REQUEST_ITEMS = {"service_requests": "request"}
 
@@ -36,6 +38,11 @@ def register(app) -> None:
 def _format_from_path():
     """The format the answer (and any error) is written in, from the path's extension."""
     g.open311_format = split_format(request.path.rstrip("/"))[1]
+
+
+def _answer_format() -> str:
+    """The format of an error: the path's, also when a check before the blueprint's own hooks refused the request."""
+    return g.get("open311_format") or split_format(request.path.rstrip("/"))[1]
 
 
 def _fmt(fmt: str | None) -> str:
@@ -60,19 +67,25 @@ def _errors(exc: ValidationError, status: int = 400) -> Open311Error:
 
 @bp.errorhandler(Open311Error)
 def _open311_error(exc: Open311Error):
-    return error_response(g.get("open311_format", "xml"), exc)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
-    return error_response(g.get("open311_format", "xml"), Open311Error(exc.code or 500, exc.description or exc.name))
+    return error_response(_answer_format(), exc)
 
 
 @bp.errorhandler(Exception)
-def _unexpected(exc: Exception):
-    log.exception("open311: unhandled error")
-    db.session.rollback()
-    return error_response(g.get("open311_format", "xml"), Open311Error(500, "Internal error; it has been logged."))
+def _any_error(exc: Exception):
+    """Every other failure answered as the API would (errors.describe), in the spec's error list: a field the
+    client got wrong is a 400, the database down a 503."""
+    answer = describe(exc)
+    if answer is None:
+        log.exception("open311: unhandled error")
+        db.session.rollback()
+        return error_response(_answer_format(), Open311Error(500, "Internal error; it has been logged."))
+    status = 400 if answer.status == 422 else answer.status
+    items = [f"{name}: {msg}" for name, msgs in answer.errors.items()
+             for msg in (msgs if isinstance(msgs, list) else [msgs])] if isinstance(answer.errors, dict) else []
+    response = error_response(_answer_format(), Open311Error(status, items or [answer.message]))
+    if isinstance(exc, HTTPException) and status in (405, 429, 503):
+        response.headers.extend([(k, v) for k, v in exc.get_headers() if k.lower() in ("allow", "retry-after")])
+    return response
 
 
 # --- discovery and services ---------------------------------------------------------------------------
@@ -181,8 +194,8 @@ def request_list(fmt):
 def request_one(name):
     """One request, as a list of one."""
     raw_id, fmt = split_format(name)
-    if not raw_id.isdigit():
-        raise Open311Error(404, f"service_request_id {raw_id!r} was not found.")
+    if not ID_RE.fullmatch(raw_id) or int(raw_id) > MAX_ID:  # ids are INTEGER: a longer one names nothing
+        raise Open311Error(404, f"service_request_id {raw_id[:40]!r} was not found.")
     return respond(fmt, "service_requests", "request", [reqs.get_request(int(raw_id))])
 
 

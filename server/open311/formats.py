@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, json
 
+from ..xmltext import utf8_text, xml_text
+
 FORMATS = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
@@ -42,12 +44,12 @@ def _text(value) -> str | None:
         return "true" if value else "false"
     if isinstance(value, datetime):
         return timestamp(value)
-    return str(value)
+    return xml_text(str(value))
 
 
 def _build(parent: ET.Element, tag: str, value, item_tags: dict) -> None:
     """Append ``value`` under ``parent`` as element ``tag``; lists repeat their item tag inside it."""
-    element = ET.SubElement(parent, tag)
+    element = ET.SubElement(parent, xml_text(tag))
     if isinstance(value, dict):
         for key, inner in value.items():
             _build(element, key, inner, item_tags)
@@ -74,9 +76,11 @@ def to_xml(root_tag: str, item_tag: str | None, data, item_tags: dict | None = N
 
 
 def _jsonable(value):
-    """Datetimes as Open311 timestamps, recursively."""
+    """Datetimes as Open311 timestamps, text without lone surrogates, recursively."""
     if isinstance(value, datetime):
         return timestamp(value)
+    if isinstance(value, str):
+        return utf8_text(value)
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -1,11 +1,12 @@
 """Marshmallow schemas of the Open311 parameters, and of a service's attribute answers."""
 import re
-from datetime import timezone
-
 from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate,
                          validates_schema)
 
+from ..schemas.common import BoundedDateTime
+
 STATUSES = ("open", "closed")
+MAX_ID = 2**31 - 1  # report ids are INTEGER columns
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 
 
@@ -18,8 +19,8 @@ class _DateWindow(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    start_date = fields.DateTime(load_default=None)
-    end_date = fields.DateTime(load_default=None)
+    start_date = BoundedDateTime(load_default=None)
+    end_date = BoundedDateTime(load_default=None)
 
     @pre_load
     def _plus(self, data, **kwargs):
@@ -28,16 +29,6 @@ class _DateWindow(Schema):
             if isinstance(data.get(key), str):
                 data[key] = _BARE_PLUS.sub(r"+\1", data[key].strip("\"'"))
         return data
-
-    @post_load
-    def _zones(self, data, **kwargs):
-        data["start_date"], data["end_date"] = _aware(data["start_date"]), _aware(data["end_date"])
-        return data
-
-
-def _aware(value):
-    """Naive datetimes are UTC."""
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
 
 
 class _CommaList(fields.String):
@@ -99,7 +90,8 @@ class RequestCreateSchema(Schema):
 class RequestListArgsSchema(_DateWindow):
     """GET requests: filters."""
 
-    service_request_id = _CommaList(fields.Integer(validate=validate.Range(min=1)), load_default=None)
+    service_request_id = _CommaList(fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_ID,
+                                                        error="Not a known service_request_id.")), load_default=None)
     service_code = _CommaList(fields.String(validate=validate.Length(max=64)), load_default=None)
     status = _CommaList(fields.String(validate=validate.OneOf(STATUSES)), load_default=None)
 
@@ -144,7 +136,7 @@ def answers_schema(definitions) -> Schema:
         if d.datatype == "number":
             field = fields.Float(required=d.required)
         elif d.datatype == "datetime":
-            field = fields.DateTime(required=d.required)
+            field = BoundedDateTime(required=d.required)
         elif d.datatype == "singlevaluelist":
             field = fields.String(required=d.required, validate=validate.OneOf(keys))
         elif d.datatype == "multivaluelist":

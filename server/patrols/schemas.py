@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, post_load, validate
 
 from ..models.patrols import ItemResult, TaskStatus
+from ..schemas.common import BoundedDate
 
 RESULTS = [r.value for r in ItemResult]
 
@@ -9,7 +10,7 @@ RESULTS = [r.value for r in ItemResult]
 class TaskListArgsSchema(Schema):
     """Query of GET /patrols/tasks."""
 
-    date = fields.Date(metadata={"description": "YYYY-MM-DD; today in the city when absent"})
+    date = BoundedDate(metadata={"description": "YYYY-MM-DD; today in the city when absent"})
 
 
 class ItemAnswerSchema(Schema):

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from triage.lifecycle import CaseStatus
 
 from ..models import utcnow
-from .common import PageArgsSchema, PageMetaSchema
+from .common import BoundedDateTime, PageArgsSchema, PageMetaSchema
 from .reports import MediaSchema
 from .plans import CasePlanSchema
 
@@ -77,7 +77,7 @@ class RuleSendBackSchema(Schema):
 class ExtendRequestSchema(Schema):
     """延期申请: a new resolve-by time, or working days to add, with the reason."""
 
-    resolve_by = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=timezone.utc)
+    resolve_by = BoundedDateTime(load_default=None, allow_none=True)
     days = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0.5, max=60))
     reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
     note = fields.String(**NOTE)
@@ -102,7 +102,7 @@ class FeedbackSchema(Schema):
     equipment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
     measures = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     result = fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    completed_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=timezone.utc)
+    completed_at = BoundedDateTime(load_default=None, allow_none=True)
     note = fields.String(**NOTE)
 
     @validates_schema
@@ -179,8 +179,8 @@ class CaseListArgsSchema(PageArgsSchema):
     overdue = fields.Boolean()
     queue = fields.String(validate=validate.OneOf(QUEUES))
     department = fields.String(validate=validate.Length(max=32))
-    since = fields.AwareDateTime(default_timezone=timezone.utc)
-    until = fields.AwareDateTime(default_timezone=timezone.utc)
+    since = BoundedDateTime()
+    until = BoundedDateTime()
 
     @validates_schema
     def _statuses(self, data, **kwargs):

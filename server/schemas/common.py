@@ -1,5 +1,48 @@
-"""Schemas shared by several endpoints."""
+"""Schemas and fields shared by several endpoints."""
+from datetime import date, datetime, timezone
+
 from marshmallow import Schema, fields, validate
+
+# Dates a request may carry. Beyond these, converting between time zones or adding a period overflows Python's
+# datetime (year 1 to 9999) and the databases' ranges; nothing the platform handles lies outside them.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2199, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+
+
+class BoundedDateTime(fields.AwareDateTime):
+    """An ISO 8601 date-time between 1970-01-01 and 2199-12-31 (UTC); one without an offset is read as UTC.
+
+    Every date-time a client sends goes through this field (report times, list filters, deadlines, Open311
+    windows), so that a far date is a 422 with a message instead of an overflow deeper down.
+    """
+
+    default_error_messages = {"range": "Must be between 1970-01-01 and 2199-12-31 (UTC)."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("default_timezone", timezone.utc)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            in_utc = parsed.astimezone(timezone.utc)
+        except OverflowError:
+            raise self.make_error("range") from None
+        if not EARLIEST <= in_utc <= LATEST:
+            raise self.make_error("range")
+        return parsed
+
+
+class BoundedDate(fields.Date):
+    """A calendar date (YYYY-MM-DD) between 1970-01-01 and 2199-12-31."""
+
+    default_error_messages = {"range": "Must be between 1970-01-01 and 2199-12-31."}
+
+    def _deserialize(self, value, attr, data, **kwargs) -> date:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST.date() <= parsed <= LATEST.date():
+            raise self.make_error("range")
+        return parsed
 
 
 class ErrorSchema(Schema):

@@ -4,7 +4,7 @@ from datetime import timedelta, timezone
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..models import Channel, Stage, utcnow
-from .common import PageArgsSchema, PageMetaSchema
+from .common import BoundedDateTime, PageArgsSchema, PageMetaSchema
 
 CHANNELS = [c.value for c in Channel]
 STAGES = [s.value for s in Stage]
@@ -19,7 +19,7 @@ class ReportCreateSchema(Schema):
     lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
     address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
-    occurred_at = fields.DateTime(load_default=None, allow_none=True)
+    occurred_at = BoundedDateTime(load_default=None, allow_none=True)
     anonymous = fields.Boolean(load_default=False)
     channel = fields.String(load_default=Channel.APP.value, validate=validate.OneOf(CHANNELS))
 
@@ -134,8 +134,8 @@ class ReportListArgsSchema(PageArgsSchema):
 
     stage = fields.String(validate=validate.OneOf(STAGES))
     category = fields.String(validate=validate.Length(max=64))
-    since = fields.DateTime()
-    until = fields.DateTime()
+    since = BoundedDateTime()
+    until = BoundedDateTime()
     bbox = fields.String(metadata={"description": "min_lon,min_lat,max_lon,max_lat"})
 
     @validates_schema
