@@ -1,32 +1,56 @@
-"""``python -m tests.security.stall_worker worker …``: the gridwatch command with a stall in routing.
+"""``python -m tests.security.stall_worker worker …``: the gridwatch command with faults put into the pipeline.
 
-Once a case and its first event are written (flushed, not committed), the process writes its pid to the file named
-by ``GW_STALL_MARKER`` and sleeps, so that a test can SIGKILL the worker in the middle of the job."""
+- ``GW_STALL_MARKER``: once a case and its first event are written (flushed, not committed), the process writes its
+  pid to that file and waits, so that a test can SIGKILL the worker (or stop Redis) in the middle of the job. It waits
+  until the file named by ``GW_STALL_RELEASE`` exists (at most 600 s); without it, 600 s.
+- ``GW_FAIL_TEXT`` and ``GW_FAIL_ONCE``: the first report whose text contains ``GW_FAIL_TEXT`` fails once in analysis
+  (the file ``GW_FAIL_ONCE`` records that it did), so the queue's delayed retry must bring it back."""
 import os
 import sys
 import time
 from pathlib import Path
 
 
-def install(marker: str) -> None:
+def install(marker: str, release: str | None) -> None:
     """Wrap routing's event writer with the stall."""
     from server.pipeline import routing
     original = routing.append_event
 
     def stalled(case, action, *args, **kwargs):
         event = original(case, action, *args, **kwargs)
-        if action == "create":
+        if action == "create" and not (release and Path(release).exists()):
             from server.extensions import db
             db.session.flush()
             Path(marker).write_text(str(os.getpid()))
-            time.sleep(600)
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline and not (release and Path(release).exists()):
+                time.sleep(0.05)
         return event
 
     routing.append_event = stalled
 
 
+def install_failure(text: str, flag: str) -> None:
+    """Make the first text-only analysis of a report containing ``text`` fail once."""
+    from server.pipeline import stages
+    original = stages.text_only
+
+    def failing(report_id, *args, **kwargs):
+        from server.extensions import db
+        from server.models import Report
+        if not Path(flag).exists() and text in (db.session.get(Report, report_id).text or ""):
+            Path(flag).write_text(str(report_id))
+            raise RuntimeError("injected failure: the retry must bring this report back")
+        return original(report_id, *args, **kwargs)
+
+    stages.text_only = failing
+
+
 if __name__ == "__main__":
-    install(os.environ["GW_STALL_MARKER"])
+    if os.environ.get("GW_STALL_MARKER"):
+        install(os.environ["GW_STALL_MARKER"], os.environ.get("GW_STALL_RELEASE"))
+    if os.environ.get("GW_FAIL_TEXT"):
+        install_failure(os.environ["GW_FAIL_TEXT"], os.environ["GW_FAIL_ONCE"])
     from server.cli import main
     sys.argv = ["gridwatch", *sys.argv[1:]]
     main()

@@ -5,6 +5,9 @@ restarted (the machine's shared servers are never touched).
 - An RQ worker SIGKILLed in the middle of a job: after a restart the job runs again, with no duplicate case or event.
 - PostgreSQL restarted: requests during the outage get a 503 JSON error, and the app recovers on its own.
 - No Whisper model: voice reports flow on their text.
+- Redis restarted while a worker runs a job: the same worker process carries on (new reports, delayed retries).
+- A worker SIGKILLed: another worker's scheduler takes its scheduler locks over within a bounded number of polls.
+- Redis restarted under ``gridwatch scheduler``: it carries on enqueueing the periodic jobs.
 """
 import io
 import json
@@ -131,7 +134,7 @@ def test_worker_killed_mid_job_runs_again_without_duplicates(fault_app, tmp_path
     report_id = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": TEXTS[0]},
                             headers=resident).get_json()["id"]
     marker = tmp_path / "stalled"
-    worker = subprocess.Popen([sys.executable, "-m", "tests.security.stall_worker", "worker", "--queues", "default"],
+    worker = subprocess.Popen([sys.executable, "-m", "tests.security.stall_worker", "worker", "--queues", "reports"],
                               env=_env(fault_app, GW_STALL_MARKER=str(marker)), cwd=REPO,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -202,7 +205,130 @@ def test_without_a_whisper_model_voice_reports_flow_on_their_text(fault_app):
     data = {"client_uuid": new_uuid(), "text": TEXTS[0], "audio": (io.BytesIO(mf.audio_bytes("ogg")), "v.ogg")}
     response = client.post("/api/v1/reports", data=data, headers=resident, content_type="multipart/form-data")
     assert response.status_code == 201
-    gridwatch(fault_app, "worker", "--burst", "--queues", "transcribe,default")
+    gridwatch(fault_app, "worker", "--burst", "--queues", "transcribe,reports")
     state = _report_state(fault_app, response.get_json()["id"])
     assert state["stage"] == "routed" and state["case_id"], state
     assert "transcription_unavailable" in state["flags"] and state["category"] == "accident.gas_leak", state
+
+
+def _until(condition, polls: int = 1200, every: float = 0.1, why: str = "") -> int:
+    """Poll ``condition`` up to ``polls`` times; returns how many polls it took (fails when it never held)."""
+    for count in range(1, polls + 1):
+        if condition():
+            return count
+        time.sleep(every)
+    raise AssertionError(f"not within {polls} polls: {why}")
+
+
+def _post(app, text: str) -> int:
+    client = app.test_client()
+    response = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": text},
+                           headers=login(client, LOGIN["resident"]))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def _spawn(app, tmp_path, name: str, *args: str, **env) -> subprocess.Popen:
+    with open(tmp_path / f"{name}.log", "wb") as log:
+        return subprocess.Popen([sys.executable, "-m", "tests.security.stall_worker", *args], env=_env(app, **env),
+                                cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _halt(*procs: subprocess.Popen) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_worker_rides_out_a_redis_restart_in_the_middle_of_a_job(fault_app, private_redis, tmp_path):
+    from rq import Worker
+    marker, release, failed = tmp_path / "stalled", tmp_path / "release", tmp_path / "failed-once"
+    fault_app.extensions["gridwatch_queue"].intervals = [2]  # a failed job waits in RQ's scheduled registry
+    worker = _spawn(fault_app, tmp_path, "rider", "worker", "--queues", "reports", "--name", "rider",
+                    GW_STALL_MARKER=str(marker), GW_STALL_RELEASE=str(release), GW_FAIL_TEXT="请重试",
+                    GW_FAIL_ONCE=str(failed), WORKER_RECONNECT_MAX_SECONDS="1")
+    log = tmp_path / "rider.log"
+    try:
+        first = _post(fault_app, TEXTS[0])
+        _until(lambda: marker.exists() or worker.poll() is not None, why="the worker reaches the stall")
+        assert worker.poll() is None, log.read_text()[-3000:]
+        private_redis.stop()  # in the middle of the job
+        release.write_text("go")
+        _until(lambda: _report_state(fault_app, first)["stage"] == "routed", why="the job ends without Redis")
+        private_redis.start()  # empty: everything queued is gone, as after a crash without persistence
+        second = _post(fault_app, TEXTS[1])
+        _until(lambda: _report_state(fault_app, second)["stage"] == "routed" or worker.poll() is not None,
+               why="a report sent after the restart is processed")
+        assert worker.poll() is None, "the worker did not exit: " + log.read_text()[-3000:]
+        assert _report_state(fault_app, second)["stage"] == "routed"
+        connection = fault_app.extensions["gridwatch_queue"].connection
+        assert [w.pid for w in Worker.all(connection=connection)] == [worker.pid], "the same process, reconnected"
+        third = _post(fault_app, TEXTS[2] + "，请重试")  # fails once; RQ's retry waits 2 s in the scheduled registry
+        _until(lambda: _report_state(fault_app, third)["stage"] == "routed", why="the delayed retry runs")
+        assert failed.read_text() == str(third), "the first attempt failed, the scheduled retry routed it"
+        for report_id in (first, second, third):
+            state = _report_state(fault_app, report_id)
+            assert state["cases"] == 1 and state["events"].count("create") == 1, state
+    finally:
+        release.write_text("go")
+        _halt(worker)
+
+
+def test_a_killed_workers_scheduler_locks_pass_to_another_worker(fault_app, tmp_path):
+    from datetime import timedelta
+
+    from rq import Queue
+
+    from server.pipeline.queue import REPORTS_QUEUE
+    connection = fault_app.extensions["gridwatch_queue"].connection
+    lock = f"rq:scheduler-lock:{REPORTS_QUEUE}"
+    first = _spawn(fault_app, tmp_path, "first", "worker", "--queues", "reports", "--name", "first",
+                   SCHEDULER_LOCK_SECONDS="3")
+    second = None
+    try:
+        _until(lambda: connection.get(lock) == b"first" or first.poll() is not None, why="the first worker's lock")
+        assert first.poll() is None, (tmp_path / "first.log").read_text()[-3000:]
+        second = _spawn(fault_app, tmp_path, "second", "worker", "--queues", "reports", "--name", "second",
+                        SCHEDULER_LOCK_SECONDS="3")
+        _until(lambda: connection.exists("rq:scheduler:second") or second.poll() is not None,
+               why="the second worker's scheduler runs")
+        assert second.poll() is None, (tmp_path / "second.log").read_text()[-3000:]
+        assert connection.get(lock) == b"first", "one scheduler per queue"
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        _until(lambda: connection.get(lock) == b"second", polls=100,  # 10 s: lock 3 s, one poll a second
+               why="the second worker's scheduler takes the lock of the killed one")
+        started, release = tmp_path / "job-started", tmp_path / "job-release"
+        release.write_text("go")
+        Queue(REPORTS_QUEUE, connection=connection).enqueue_in(
+            timedelta(seconds=1), "tests.server.blocking_job.block_until", str(started), str(release))
+        _until(started.exists, why="a delayed job is moved to its queue by the new lock holder and runs")
+    finally:
+        _halt(first, *([second] if second else []))
+
+
+def test_the_scheduler_rides_out_a_redis_restart(fault_app, private_redis, tmp_path):
+    from rq import Queue
+
+    from server.pipeline.queue import MAINTENANCE_QUEUE
+    connection = fault_app.extensions["gridwatch_queue"].connection
+    scheduler = _spawn(fault_app, tmp_path, "scheduler", "scheduler", SWEEP_INTERVAL_SECONDS="1",
+                       WORKER_RECONNECT_MAX_SECONDS="1", RECLUSTER_INTERVAL_SECONDS="3600")
+    maintenance = Queue(MAINTENANCE_QUEUE, connection=connection)
+    try:
+        _until(lambda: maintenance.count > 0 or scheduler.poll() is not None, why="the periodic jobs are enqueued")
+        private_redis.stop()
+        _until(lambda: "Redis unavailable" in (tmp_path / "scheduler.log").read_text(errors="replace")
+               or scheduler.poll() is not None, why="the scheduler notices the outage")
+        private_redis.start()
+        _until(lambda: maintenance.count > 0 or scheduler.poll() is not None, why="enqueueing resumes")
+        assert scheduler.poll() is None, (tmp_path / "scheduler.log").read_text()[-3000:]
+        assert maintenance.count > 0
+    finally:
+        _halt(scheduler)
