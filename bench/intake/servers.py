@@ -24,10 +24,9 @@ class WorkerConfig:
     threads: int
 
     def args(self) -> list[str]:
-        """gunicorn command-line options for this configuration."""
-        if self.threads > 1:
-            return ["-k", "gthread", "-w", str(self.workers), "--threads", str(self.threads)]
-        return ["-k", "sync", "-w", str(self.workers)]
+        """gunicorn command-line options for this configuration (the product's gunicorn settings, whose worker
+        class is sync or threaded by ``--threads``)."""
+        return ["-c", "python:server.gunicorn_conf", "-w", str(self.workers), "--threads", str(self.threads)]
 
     def label(self) -> str:
         """A short description, e.g. '4 sync' or '2 gthread x 4'."""
