@@ -157,10 +157,12 @@ def _feedback(case, ctx, now):
     completed = f.get("completed_at") or now
     case.feedback_at = now
     case.verified_at = case.verified_by_id = None  # a new feedback needs a new verification
-    return S.FEEDBACK_SUBMITTED.value, f.get("note"), {
-        "personnel": f.get("personnel"), "equipment": f.get("equipment"), "measures": f["measures"],
-        "result": f["result"], "completed_at": _iso(completed),
-        "on_time": case.resolve_by is None or now <= case.resolve_by}
+    data = {"personnel": f.get("personnel"), "equipment": f.get("equipment"), "measures": f["measures"],
+            "result": f["result"], "completed_at": _iso(completed),
+            "on_time": case.resolve_by is None or now <= case.resolve_by}
+    if (f.get("public_reply") or "").strip():  # written for the public: the event shows it (case_log.public_reply)
+        data["public_reply"] = f["public_reply"].strip()
+    return S.FEEDBACK_SUBMITTED.value, f.get("note"), data
 
 
 def _verify(case, ctx, now):

@@ -3,6 +3,7 @@ from flask import url_for
 
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
+from ..case_log import public_reply
 from ..extensions import db
 from ..models import Case, CaseAttachment, CaseRating, Report, Role, User, verify_chain
 from .plans import present_plan
@@ -81,7 +82,7 @@ def present_case(case: Case, viewer: User) -> dict:
         actor = users.get(e.actor_id)
         events.append({
             "seq": e.seq, "action": e.action, "action_zh": action_zh(e.action), "from_status": e.from_status,
-            "to_status": e.to_status, "note": e.note, "data": e.data or {}, "at": e.created_at,
+            "to_status": e.to_status, "note": e.note, "data": e.data or {}, "public": e.public, "at": e.created_at,
             "actor": _actor(actor, viewer),
             "attachments": [present_attachment(attachments[a["id"]]) for a in (e.data or {}).get("attachments", [])
                             if a.get("id") in attachments],
@@ -116,13 +117,16 @@ def case_timeline_for_reporter(case: Case) -> list[dict]:
     """Status changes of the case as the reporter's report timeline shows them (stage ``case.<status>``)."""
     entries = []
     for e in case.events:
-        if e.action not in _REPORTER_NOTE or (e.action == "sign" and (e.data or {}).get("role") == "assist"):
+        if not e.public or e.action not in _REPORTER_NOTE or (e.action == "sign"
+                                                             and (e.data or {}).get("role") == "assist"):
             continue
         if e.action == "extend_decide" and not (e.data or {}).get("approve"):
             continue
         note = _REPORTER_NOTE[e.action]
         if e.action == "feedback" and (e.data or {}).get("result"):
             note += f"：{e.data['result']}"
+        if public_reply(e):
+            note += f"（{public_reply(e)}）"
         entries.append({"at": e.created_at, "stage": f"case.{e.to_status}", "status": e.to_status,
                         "status_zh": _status_zh(e.to_status), "note": note})
     return entries

@@ -65,6 +65,24 @@ class CaseDepartment(db.Model):
     department = db.relationship("Department", lazy="joined")
 
 
+def default_public(action: str, from_status: str | None, to_status: str, data: dict | None) -> bool:
+    """Whether the public may see a case event: THE rule of what leaves staff pages.
+
+    The public (the reporter's timeline, Open311, anything shown without signing in) sees the steps that move a case
+    from one status to another (受理, 派发, 签收, 退单, 处置中, 已反馈, 办结, 重启, 督办, 合并, ...) and any event
+    carrying a reply written for the public (``data["public_reply"]``, e.g. with 处置反馈). It never sees what
+    stays within a status: internal notes, an assisting unit's sign-off, ratings and their comments (rate),
+    verification, regrading, joined reports, plans, a supervisor's upheld ruling. Of a public event it sees the
+    action, the status, the time and the public reply: never ``note`` nor the other fields of ``data`` (send-back
+    and extension reasons, feedback measures, arbitration), which are written for staff.
+
+    ``append_event(..., public=...)`` may decide otherwise for one event. Migration 0009 set the flag of earlier
+    events with this rule, and the event hash leaves the flag out when it equals this rule's answer (see
+    ``CaseEvent.compute_hash``): keep the rule as it is, and change the default for new events in ``case_log``.
+    """
+    return from_status != to_status or bool((data or {}).get("public_reply"))
+
+
 class CaseEvent(db.Model):
     """One transition of a case; each event's hash covers the previous one (留痕)."""
 
@@ -77,20 +95,31 @@ class CaseEvent(db.Model):
     from_status = db.Column(db.String(24))
     to_status = db.Column(db.String(24), nullable=False)
     actor_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    note = db.Column(db.Text)
+    note = db.Column(db.Text)  # for staff only
     data = db.Column(db.JSON, nullable=False, default=dict)
+    # Whether the public may see the event (its action, status, time and data["public_reply"]): default_public.
+    public = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     prev_hash = db.Column(db.String(64), nullable=False)
     hash = db.Column(db.String(64), nullable=False)
 
     def compute_hash(self) -> str:
-        """SHA-256 over the previous hash and this event's content."""
-        body = json.dumps({
+        """SHA-256 over the previous hash and this event's content.
+
+        The content includes ``public`` whenever it differs from ``default_public`` of the rest of the content (which
+        the hash covers): the flag cannot be changed without breaking the chain, and events written before the flag
+        existed (set by migration 0009 to the same rule) keep their hashes.
+        """
+        content = {
             "case_id": self.case_id, "seq": self.seq, "action": self.action,
             "from": self.from_status, "to": self.to_status, "actor": self.actor_id,
             "note": self.note, "data": self.data or {},
             "at": self.created_at.isoformat(),
-        }, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        }
+        public = bool(self.public)
+        if public != default_public(self.action, self.from_status, self.to_status, self.data):
+            content["public"] = public
+        body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256((self.prev_hash + body).encode()).hexdigest()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from nlp.pii import mask
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
+from ..case_log import public_reply
 from ..cases.service import action_zh
 from ..errors import ApiError
 from ..extensions import db
@@ -55,13 +56,27 @@ def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, dat
     return start, end
 
 
-def _status_notes(report: Report, case: Case | None) -> str:
-    """Chinese first, then the lifecycle status code."""
+def _status_notes(report: Report, case: Case | None, latest: CaseEvent | None = None) -> str:
+    """Chinese first, then the lifecycle status code; then the reply for the public of the case's latest public
+    event, if it has one (never a staff note)."""
     if case is None:
         return PENDING_NOTES.get(report.stage, report.stage)
     if case.status == CaseStatus.RECEIVED.value and case.needs_manual_dispatch:
         return "已受理，待人工派发 received, awaiting dispatch"
-    return f"{STATUS_ZH.get(CaseStatus(case.status), case.status)} {case.status}"
+    notes = f"{STATUS_ZH.get(CaseStatus(case.status), case.status)} {case.status}"
+    reply = public_reply(latest) if latest is not None else None
+    return notes + (f"：{mask(reply)}" if reply else "")
+
+
+def _latest_public_events(case_ids: set[int]) -> dict[int, CaseEvent]:
+    """Each case's newest public event."""
+    if not case_ids:
+        return {}
+    newest = db.select(CaseEvent.case_id, db.func.max(CaseEvent.seq).label("seq")).where(
+        CaseEvent.case_id.in_(case_ids), CaseEvent.public.is_(True)).group_by(CaseEvent.case_id).subquery()
+    events = db.session.execute(db.select(CaseEvent).join(newest, db.and_(
+        CaseEvent.case_id == newest.c.case_id, CaseEvent.seq == newest.c.seq))).scalars()
+    return {e.case_id: e for e in events}
 
 
 def _rows(query) -> list[dict]:
@@ -75,6 +90,7 @@ def _rows(query) -> list[dict]:
         CaseDepartment.case_id.in_(case_ids), CaseDepartment.role == "lead")).all()) if case_ids else {}
     extras = {o.report_id: o for o in db.session.execute(db.select(Open311Request).where(
         Open311Request.report_id.in_([r.id for r in reports]))).scalars()} if reports else {}
+    latest = _latest_public_events(case_ids)
     categories = {c.id: c for c in db.session.execute(db.select(Category)).scalars()}
     by_code = {c.code: c for c in categories.values()}
     out = []
@@ -87,7 +103,7 @@ def _rows(query) -> list[dict]:
         out.append({
             "service_request_id": report.id,
             "status": "open" if is_open else "closed",
-            "status_notes": _status_notes(report, case),
+            "status_notes": _status_notes(report, case, latest.get(report.case_id)),
             "service_name": category.name if category else None,
             "service_code": category.code if category else None,
             "description": report.text_masked if report.text_masked is not None else mask(report.text),
@@ -144,20 +160,30 @@ def token_lookup(token: str) -> dict:
     return {"service_request_id": row.report_id, "token": row.token}
 
 
+def _public_description(event: CaseEvent) -> str:
+    """What the public reads of an event: the step, and the reply written for the public if any (never the note)."""
+    reply = public_reply(event)
+    return action_zh(event.action) + (f"：{mask(reply)}" if reply else "")
+
+
 def list_updates(args: dict) -> list[dict]:
-    """GET servicerequestupdates: every case event in the window, once per report of the case, oldest first."""
+    """GET servicerequestupdates: every public case event in the window, once per report of the case, oldest first.
+
+    Internal events (notes, ratings, verification, ...) are left out; of a public one, the step, its status and a
+    reply written for the public are shown, never the staff's note.
+    """
     start, end = _window(args.get("start_date"), args.get("end_date"))
     limit = current_app.config.get("OPEN311_MAX_RESULTS", 1000)
     rows = db.session.execute(
         db.select(CaseEvent, Report.id).join(Report, Report.case_id == CaseEvent.case_id)
-        .where(CaseEvent.created_at >= start, CaseEvent.created_at <= end)
+        .where(CaseEvent.public.is_(True), CaseEvent.created_at >= start, CaseEvent.created_at <= end)
         .order_by(CaseEvent.created_at, CaseEvent.id, Report.id).limit(limit)).all()
     out = []
     for event, report_id in rows:
-        note = f"{action_zh(event.action)}" + (f"：{mask(event.note)}" if event.note else "")
         out.append({"update_id": f"{event.id}-{report_id}", "service_request_id": report_id,
                     "status": UPDATE_STATUS.get(event.to_status, "open"), "updated_datetime": event.created_at,
-                    "description": note, "media_url": None, "external_status_code": event.to_status})
+                    "description": _public_description(event), "media_url": None,
+                    "external_status_code": event.to_status})
     return out
 
 

@@ -104,6 +104,9 @@ class FeedbackSchema(Schema):
     result = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     completed_at = BoundedDateTime(load_default=None, allow_none=True)
     note = fields.String(**NOTE)
+    public_reply = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000), metadata={
+        "description": "a reply written for the public (the reporter, Open311); the note and the other fields "
+                       "stay with staff"})
 
     @validates_schema
     def _not_future(self, data, **kwargs):
@@ -250,6 +253,7 @@ class CaseEventSchema(Schema):
     to_status = fields.String()
     note = fields.String(allow_none=True)
     data = fields.Dict()
+    public = fields.Boolean(metadata={"description": "whether the public may see the step (and data.public_reply)"})
     at = fields.DateTime()
     actor = fields.Dict(allow_none=True)
     attachments = fields.List(fields.Nested(AttachmentSchema))
