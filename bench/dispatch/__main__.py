@@ -126,11 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         prepare(box)
         env, tmp = box.env(), box.tmpdir
-        gw_cmds = [[sys.executable, "-m", "server.cli", "worker", "--queues", "default", "--name", f"bench-gw-{i}"]
+        gw_cmds = [[sys.executable, "-m", "server.cli", "worker", "--queues", "reports", "--name", f"bench-gw-{i}"]
                    for i in (1, 2)]
         with gunicorn("server:create_app()", env, REPO, WorkerConfig(args.web_workers, 1), "/api/v1/openapi.json",
                       tmp / "gunicorn.log") as base, \
-                workers(gw_cmds, env, [tmp / "gw-1.log", tmp / "gw-2.log"], "default"):
+                workers(gw_cmds, env, [tmp / "gw-1.log", tmp / "gw-2.log"], "reports"):
             token = login(base)
             print("  gridwatch pipeline ...", flush=True)
             sent = client.post_reports(base + "/api/v1/reports", token, count, args.rate, warmup)

@@ -56,9 +56,9 @@ def _stored(box: Sandbox, table: str, result: LoadResult) -> dict:
 
 
 def gridwatch(box: Sandbox, result: LoadResult) -> LossCheck:
-    """Compare the 201s with ``reports`` and with the jobs waiting in the ``default`` queue."""
+    """Compare the 201s with ``reports`` and with the jobs waiting in the ``reports`` queue."""
     counts = _stored(box, "reports", result)
-    queue = Queue("default", connection=box.redis())
+    queue = Queue("reports", connection=box.redis())
     job_ids = Counter(queue.get_job_ids())
     expected = {f"report-{rid}" for rid in box.column("SELECT id FROM reports")}
     return LossCheck(**counts, jobs=queue.count, distinct_jobs=len(job_ids),

@@ -59,7 +59,7 @@ def loss_lines(gw: LossCheck, base: LossCheck) -> list[str]:
     return [
         "loss check (warm-up included):",
         f"  gridwatch: 201s {gw.acknowledged}, rows in reports {gw.rows} (distinct client_uuid {gw.distinct_uuids}), "
-        f"jobs in 'default' {gw.jobs} (distinct {gw.distinct_jobs})",
+        f"jobs in 'reports' {gw.jobs} (distinct {gw.distinct_jobs})",
         f"    rows == 201s: {yes[gw.rows == gw.acknowledged]}; jobs == rows: {yes[gw.jobs == gw.rows]}; "
         f"acknowledged but not stored: {gw.missing_rows}; stored but not acknowledged: {gw.unacknowledged_rows}; "
         f"rows without a job: {gw.rows_without_job}; jobs without a row: {gw.jobs_without_row}",

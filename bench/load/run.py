@@ -95,9 +95,9 @@ def prepare(box: sandbox.Sandbox) -> None:
 
 def rq_workers(box: sandbox.Sandbox, count: int, logs: list[Path], timeout: float = 60):
     """Start RQ workers on both queues and wait until they listen; stop them afterwards."""
-    cmds = [[sys.executable, "-m", "server.cli", "worker", "--queues", "transcribe,default",
+    cmds = [[sys.executable, "-m", "server.cli", "worker", "--queues", "reports,transcribe",
              "--name", f"load-{box.schema}-{i}"] for i in range(count)]
-    return servers.rq_workers(cmds, box.env(), sandbox.REPO, logs[:count], box.redis(), "default", timeout)
+    return servers.rq_workers(cmds, box.env(), sandbox.REPO, logs[:count], box.redis(), "reports", timeout)
 
 
 def login(base: str) -> str:
@@ -111,7 +111,7 @@ def _queued(box: sandbox.Sandbox) -> int:
     from rq import Queue
     from rq.registry import ScheduledJobRegistry, StartedJobRegistry
     connection, total = box.redis(), 0
-    for name in ("default", "transcribe"):
+    for name in ("reports", "transcribe", "default"):
         queue = Queue(name, connection=connection)
         total += queue.count + len(StartedJobRegistry(queue=queue)) + len(ScheduledJobRegistry(queue=queue))
     return total
