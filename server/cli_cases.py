@@ -81,7 +81,6 @@ def export_training_command(output: str, since: str | None):
     Each row is a case's first report text (masked) with the category and lead department it was
     finally handled under, so a model can learn either: --label-col category or department.
     """
-    import csv
     from datetime import datetime, timezone
 
     from triage.lifecycle import CaseStatus
@@ -100,11 +99,9 @@ def export_training_command(output: str, since: str | None):
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--since")
         query = query.where(Case.closed_at >= start)
-    count = 0
+    from .tabular import write_csv
+    rows = ([case_id, masked or text, category, department, closed_at.isoformat() if closed_at else ""]
+            for case_id, masked, text, category, department, closed_at in db.session.execute(query))
     with open(output, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["id", "text", "category", "department", "closed_at"])
-        for case_id, masked, text, category, department, closed_at in db.session.execute(query):
-            writer.writerow([case_id, masked or text, category, department, closed_at.isoformat() if closed_at else ""])
-            count += 1
+        count = write_csv(f, ["id", "text", "category", "department", "closed_at"], rows)
     click.echo(f"wrote {count} closed case(s) to {output}")

@@ -6,12 +6,16 @@ and a text generator for the HTTP response (``reports_geojson``, ``hotspots_geoj
 Rows are read from the database in batches (``yield_per``), so large ranges never sit in memory.
 Call them inside an app context (``flask.stream_with_context`` for a response).
 
+Failures: each function tries its query when it is called, before anything is streamed, so that a query the
+database refuses is an ordinary error answer, not a 200 cut short. A failure later, mid-stream, is logged and
+raised on: the server then drops the connection without the end of the chunked body, so the client sees an
+incomplete transfer (and a GeoJSON document is never closed after an error); it never looks complete.
+
 Filters (all optional): ``since`` / ``until`` (datetimes, on ``created_at``), ``category`` (a code;
 a risk class includes its subcategories), ``department`` (a department code on the case).
 """
-import csv
-import io
 import json
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -19,6 +23,9 @@ from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from .extensions import db
 from .models import Area, Case, CaseDepartment, Category, Department, Hotspot, Report
+from .tabular import csv_lines
+
+log = logging.getLogger(__name__)
 
 BATCH = 500
 REPORT_FIELDS = ("id", "created_at", "channel", "stage", "category", "category_name", "severity", "grid",
@@ -26,9 +33,9 @@ REPORT_FIELDS = ("id", "created_at", "channel", "stage", "category", "category_n
 HOTSPOT_FIELDS = ("id", "key", "label", "status", "size", "heat", "growth", "keywords", "dominant_category",
                   "highest_severity", "grids", "first_seen", "last_seen", "case_id", "bbox")
 CASE_FIELDS = ("number", "id", "status", "status_zh", "severity", "category", "category_name", "lead_department",
-               "assist_departments", "needs_manual_dispatch", "created_at", "dispatched_at", "sign_by", "signed_at",
-               "resolve_by", "feedback_at", "closed_at", "reopen_count", "origin_report_id", "lat", "lon",
-               "address", "merged_into_id")
+                "assist_departments", "needs_manual_dispatch", "created_at", "dispatched_at", "sign_by", "signed_at",
+                "resolve_by", "feedback_at", "closed_at", "reopen_count", "origin_report_id", "lat", "lon",
+                "address", "merged_into_id")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -47,9 +54,30 @@ def _case_ids_of(department: str):
         .where(Department.code == department)
 
 
-def _stream(query) -> Iterator:
-    """Rows of a query, fetched in batches."""
-    yield from db.session.execute(query.execution_options(yield_per=BATCH))
+def _run(query) -> Iterator:
+    """A query's rows, fetched in batches as they are read. The database is asked for the first row now (before
+    the caller starts a response), so that a query it refuses, or a database that is down, is an error answer."""
+    db.session.execute(query.limit(1)).first()
+
+    def rows():  # runs while the response streams (Flask then has a fresh session for it)
+        yield from db.session.execute(query.execution_options(yield_per=BATCH))
+    return rows()
+
+
+def _guarded(items: Iterator, name: str) -> Iterator:
+    """Rows or chunks being turned into a download: an error is logged (once) and raised (see the module's notes)."""
+    count = 0
+    try:
+        for item in items:
+            yield item
+            count += 1
+    except GeneratorExit:
+        raise
+    except Exception as exc:
+        if not getattr(exc, "export_logged", False):
+            log.exception("export %s failed after %d item(s); the download is cut off", name, count)
+            exc.export_logged = True
+        raise
 
 
 def _lookups() -> tuple[dict, dict, dict]:
@@ -79,14 +107,16 @@ def report_rows(since: datetime | None = None, until: datetime | None = None, ca
         query = query.where(Report.category_id.in_(_category_ids(category)))
     if department:
         query = query.where(Report.case_id.in_(_case_ids_of(department)))
-    for r in _stream(query):
+
+    def row(r) -> dict:
         cat = categories.get(r.category_id)
-        yield {"id": r.id, "created_at": _iso(r.created_at), "channel": r.channel, "stage": r.stage,
-               "category": cat.code if cat else None, "category_name": cat.name if cat else None,
-               "severity": r.severity, "grid": grids.get(r.grid_id), "address": r.address,
-               "text": r.text_masked if r.text_masked is not None else mask(r.text), "case_id": r.case_id,
-               "case_number": r.number, "case_status": r.status, "hotspot_id": r.hotspot_id,
-               "duplicate_of_id": r.duplicate_of_id, "lat": r.lat, "lon": r.lon}
+        return {"id": r.id, "created_at": _iso(r.created_at), "channel": r.channel, "stage": r.stage,
+                "category": cat.code if cat else None, "category_name": cat.name if cat else None,
+                "severity": r.severity, "grid": grids.get(r.grid_id), "address": r.address,
+                "text": r.text_masked if r.text_masked is not None else mask(r.text), "case_id": r.case_id,
+                "case_number": r.number, "case_status": r.status, "hotspot_id": r.hotspot_id,
+                "duplicate_of_id": r.duplicate_of_id, "lat": r.lat, "lon": r.lon}
+    return _guarded(map(row, _run(query)), "reports")
 
 
 def _feature_collection(features: Iterator[dict]) -> Iterator[str]:
@@ -106,11 +136,10 @@ def _point(lat, lon) -> dict | None:
 
 def reports_geojson(**filters) -> Iterator[str]:
     """Reports as a GeoJSON FeatureCollection (id = report id; reports without a location have null geometry)."""
-    def features():
-        for row in report_rows(**filters):
-            lat, lon = row.pop("lat"), row.pop("lon")
-            yield {"type": "Feature", "id": row["id"], "geometry": _point(lat, lon), "properties": row}
-    return _feature_collection(features())
+    def feature(row: dict) -> dict:
+        lat, lon = row.pop("lat"), row.pop("lon")
+        return {"type": "Feature", "id": row["id"], "geometry": _point(lat, lon), "properties": row}
+    return _guarded(_feature_collection(map(feature, report_rows(**filters))), "reports.geojson")
 
 
 # --- hotspots -------------------------------------------------------------------------------------------
@@ -129,25 +158,27 @@ def hotspot_rows(since: datetime | None = None, until: datetime | None = None, c
                                    Hotspot.dominant_category.startswith(category + ".")))
     if status:
         query = query.where(Hotspot.status == status)
-    for (h,) in _stream(query):
+
+    def row(found) -> dict:
+        h = found[0]
         bbox = [h.min_lon, h.min_lat, h.max_lon, h.max_lat] if h.min_lon is not None else None
-        yield {"id": h.id, "key": h.key, "label": h.label, "status": h.status, "size": h.size, "heat": h.heat,
-               "growth": h.growth, "keywords": list(h.keywords or []), "dominant_category": h.dominant_category,
-               "highest_severity": h.highest_severity, "grids": list(h.grids or []),
-               "first_seen": _iso(h.first_seen), "last_seen": _iso(h.last_seen), "case_id": h.case_id,
-               "bbox": bbox, "lat": h.centroid_lat, "lon": h.centroid_lon}
+        return {"id": h.id, "key": h.key, "label": h.label, "status": h.status, "size": h.size, "heat": h.heat,
+                "growth": h.growth, "keywords": list(h.keywords or []), "dominant_category": h.dominant_category,
+                "highest_severity": h.highest_severity, "grids": list(h.grids or []),
+                "first_seen": _iso(h.first_seen), "last_seen": _iso(h.last_seen), "case_id": h.case_id,
+                "bbox": bbox, "lat": h.centroid_lat, "lon": h.centroid_lon}
+    return _guarded(map(row, _run(query)), "hotspots")
 
 
 def hotspots_geojson(**filters) -> Iterator[str]:
     """Hotspots as a GeoJSON FeatureCollection of centroid points (the bounding box in ``bbox``)."""
-    def features():
-        for row in hotspot_rows(**filters):
-            lat, lon = row.pop("lat"), row.pop("lon")
-            feature = {"type": "Feature", "id": row["id"], "geometry": _point(lat, lon), "properties": row}
-            if row["bbox"]:
-                feature["bbox"] = row["bbox"]
-            yield feature
-    return _feature_collection(features())
+    def feature(row: dict) -> dict:
+        lat, lon = row.pop("lat"), row.pop("lon")
+        found = {"type": "Feature", "id": row["id"], "geometry": _point(lat, lon), "properties": row}
+        if row["bbox"]:
+            found["bbox"] = row["bbox"]
+        return found
+    return _guarded(_feature_collection(map(feature, hotspot_rows(**filters))), "hotspots.geojson")
 
 
 # --- cases ----------------------------------------------------------------------------------------------
@@ -168,35 +199,28 @@ def case_rows(since: datetime | None = None, until: datetime | None = None, cate
         query = query.where(Case.id.in_(_case_ids_of(department)))
     if status:
         query = query.where(Case.status == status)
-    for case, lat, lon, address in _stream(query):
+
+    def row(found) -> dict:
+        case, lat, lon, address = found
         cat = categories.get(case.category_id)
         lead = [departments.get(d.department_id) for d in case.departments if d.role == "lead"]
         assist = sorted(departments.get(d.department_id) or "" for d in case.departments if d.role == "assist")
         status_zh = STATUS_ZH.get(CaseStatus(case.status)) if case.status in CaseStatus._value2member_map_ else None
-        yield {"number": case.number, "id": case.id, "status": case.status, "status_zh": status_zh,
-               "severity": case.severity, "category": cat.code if cat else None,
-               "category_name": cat.name if cat else None, "lead_department": lead[0] if lead else None,
-               "assist_departments": " ".join(assist), "needs_manual_dispatch": case.needs_manual_dispatch,
-               "created_at": _iso(case.created_at), "dispatched_at": _iso(case.dispatched_at),
-               "sign_by": _iso(case.sign_by), "signed_at": _iso(case.signed_at), "resolve_by": _iso(case.resolve_by),
-               "feedback_at": _iso(case.feedback_at), "closed_at": _iso(case.closed_at),
-               "reopen_count": case.reopen_count, "origin_report_id": case.origin_report_id, "lat": lat, "lon": lon,
-               "address": address, "merged_into_id": case.merged_into_id}
+        return {"number": case.number, "id": case.id, "status": case.status, "status_zh": status_zh,
+                "severity": case.severity, "category": cat.code if cat else None,
+                "category_name": cat.name if cat else None, "lead_department": lead[0] if lead else None,
+                "assist_departments": " ".join(assist), "needs_manual_dispatch": case.needs_manual_dispatch,
+                "created_at": _iso(case.created_at), "dispatched_at": _iso(case.dispatched_at),
+                "sign_by": _iso(case.sign_by), "signed_at": _iso(case.signed_at), "resolve_by": _iso(case.resolve_by),
+                "feedback_at": _iso(case.feedback_at), "closed_at": _iso(case.closed_at),
+                "reopen_count": case.reopen_count, "origin_report_id": case.origin_report_id, "lat": lat, "lon": lon,
+                "address": address, "merged_into_id": case.merged_into_id}
+    return _guarded(map(row, _run(query)), "cases")
 
 
 def cases_csv(bom: bool = True, **filters) -> Iterator[str]:
-    """Cases as CSV (header ``CASE_FIELDS``), one line at a time; a UTF-8 BOM first so that Excel reads Chinese."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CASE_FIELDS, lineterminator="\r\n")
-
-    def take() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writeheader()
-    yield ("\ufeff" if bom else "") + take()
-    for row in case_rows(**filters):
-        writer.writerow({k: ("true" if v is True else "false" if v is False else v) for k, v in row.items()})
-        yield take()
+    """Cases as CSV (header ``CASE_FIELDS``), one line at a time, written by ``server.tabular`` (no cell can run as
+    a formula); a UTF-8 BOM first so that Excel reads Chinese."""
+    def values(row: dict) -> list:
+        return [("true" if v is True else "false" if v is False else v) for v in (row[f] for f in CASE_FIELDS)]
+    return _guarded(csv_lines(CASE_FIELDS, map(values, case_rows(**filters)), bom=bom), "cases.csv")

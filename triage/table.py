@@ -1,11 +1,30 @@
-"""CSV files for the classifier's command line: read columns, join text columns, write results."""
+"""CSV files for the classifier's command line: read columns, join text columns, write results; and the one rule
+for every cell GridWatch writes into a table (``safe_cell``: nothing a spreadsheet would run as a formula)."""
 
 import csv
 import os
+from datetime import date, datetime
+from numbers import Number
 
 
 class TableError(Exception):
     """A CSV file or column that cannot be used, with a message naming it."""
+
+
+# A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and Google Sheets (OWASP
+# "CSV injection"): such text gets a leading apostrophe, which spreadsheets show as text and do not evaluate.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A value as a table cell: numbers stay numbers (a negative number is not a formula), dates become ISO 8601
+    text, and text a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a ``'``."""
+    if value is None or isinstance(value, (bool, Number)):
+        return value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    text = value if isinstance(value, str) else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 # Tried in order: UTF-8 (with or without a byte-order mark), then the Chinese national encoding.
@@ -60,7 +79,7 @@ def write_rows(path, header: list[str], rows: list[dict]) -> None:
     try:
         with open(path, "w", encoding="utf-8", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
+            writer.writerow({name: safe_cell(name) for name in header})
+            writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
     except OSError as exc:
         raise TableError(f"cannot write {path}: {exc}") from None

@@ -5,6 +5,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 
 from server import exports as data
 from server.cases.deadlines import LOCAL
+from server.interop.schemas import EXPORT_EARLIEST, EXPORT_LATEST
 
 from .. import bp
 from ..audit_log import record
@@ -18,9 +19,12 @@ def _day(name: str):
     if not value:
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=LOCAL)
+        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=LOCAL)
     except ValueError:
         abort(404)
+    if not EXPORT_EARLIEST.year <= day.year < EXPORT_LATEST.year:  # checked before anything is streamed
+        abort(404)
+    return day
 
 
 def _geojson(filename: str, chunks) -> Response:

@@ -245,7 +245,7 @@ def export_hotspots(args):
 @auth_required(Role.SUPERVISOR, Role.ADMIN)
 def export_cases(args):
     """Cases as CSV, streamed, filtered by created_at window, category, department and status."""
-    return _stream(exports.cases_csv(**args), "text/csv; charset=utf-8", "cases.csv")
+    return _stream(exports.cases_csv(**args), "text/csv", "cases.csv")  # Flask adds "; charset=utf-8"
 
 
 # --- Open311 service attributes -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Schemas of the interoperability API: API keys, webhooks and deliveries, exports, Open311 attributes."""
-from datetime import timezone
+from datetime import datetime, timezone
 
 from marshmallow import Schema, fields, post_load, validate, validates_schema, ValidationError
 
@@ -122,13 +122,26 @@ def _aware(value):
     return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
 
 
+# Export windows: every value is checked before a download starts streaming (a 200 cannot turn into an error).
+EXPORT_EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+EXPORT_LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+_WINDOW = validate.Range(min=EXPORT_EARLIEST, max=EXPORT_LATEST,
+                         error="Must be between 2000-01-01 and 2100-01-01 (ISO 8601).")
+_CODE = r"^[A-Za-z0-9_.-]+$"
+
+
+def _code(max_length: int):
+    return [validate.Length(min=1, max=max_length),
+            validate.Regexp(_CODE, error="Letters, digits, '_', '.' and '-' only.")]
+
+
 class ExportArgsSchema(Schema):
     """Export filters: a created_at window, a category (a class includes its subcategories), a department."""
 
-    since = fields.DateTime(load_default=None)
-    until = fields.DateTime(load_default=None)
-    category = fields.String(load_default=None, validate=validate.Length(max=64))
-    department = fields.String(load_default=None, validate=validate.Length(max=32))
+    since = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc, validate=_WINDOW)
+    until = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc, validate=_WINDOW)
+    category = fields.String(load_default=None, validate=_code(64))
+    department = fields.String(load_default=None, validate=_code(32))
 
     @validates_schema
     def _range(self, data, **kwargs):
@@ -152,7 +165,7 @@ class CaseExportArgsSchema(ExportArgsSchema):
 class HotspotExportArgsSchema(ExportArgsSchema):
     """Hotspot export filters (the window selects hotspots seen in it)."""
 
-    status = fields.String(load_default=None, validate=validate.Length(max=16))
+    status = fields.String(load_default=None, validate=validate.Regexp(r"^[a-z_]{1,16}$"))
 
 
 class ServiceAttributesSchema(Schema):

@@ -2,8 +2,10 @@
 import csv
 import io
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
+import pytest
 import sqlalchemy as sa
 
 from server import exports
@@ -11,7 +13,7 @@ from server.extensions import db
 from server.models import Case, Category, Hotspot, Report
 from server.pipeline.queue import backend
 
-from ..helpers import LOGIN, login, new_uuid
+from ..helpers import LOGIN, PASSWORDS, login, new_uuid
 from .interop_support import GAS
 
 FLOOD = "人民路下穿通道内涝严重，积水没过膝盖"
@@ -159,3 +161,127 @@ def test_hotspots_as_geojson_hottest_first(app, client, city):
     assert [f["properties"]["key"] for f in recent] == ["h-gas"]
     assert [f["properties"]["key"] for f in _geojson(
         client, "/api/v1/exports/hotspots.geojson?category=natural_disaster", supervisor)] == ["h-flood"]
+
+
+# --- every table is written by one writer: no cell can run as a spreadsheet formula -----------------------
+
+FORMULAS = ('=HYPERLINK("http://x","y")', "@SUM(1)", "+1+cmd|' /C calc'!A0", "-2+3", "\t=1", "\r=1")
+
+
+def _formula_cells(rows) -> list:
+    """Text cells a spreadsheet would evaluate (a plain negative number in CSV is a number, not a formula)."""
+    return [v for row in rows for v in row if isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r"))
+            and not re.fullmatch(r"-\d+(\.\d+)?", v)]
+
+
+def _csv_rows(text: str) -> list[list]:
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"], "no formula cells"
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def _hostile_case(app) -> tuple[int, int]:
+    """A closed case whose report's text, address and a department's name are formulas; the report lies at a
+    negative latitude and longitude (numbers, not formulas)."""
+    from server.models import Department
+    from .test_cases_support import case_in
+    with app.app_context():
+        case_id = case_in("closed")
+        case = db.session.get(Case, case_id)
+        report = db.session.get(Report, case.origin_report_id)
+        report.text = report.text_masked = FORMULAS[0]
+        report.address, report.lat, report.lon = FORMULAS[1], -12.5, -77.25
+        case.category_id = db.session.execute(sa.select(Category.id).where(Category.code == "accident.gas_leak")
+                                              ).scalar_one()
+        db.session.execute(sa.update(Department).where(Department.code == "GAS").values(name=FORMULAS[2]))
+        db.session.commit()
+        return case_id, report.id
+
+
+def test_every_csv_and_xlsx_output_neutralises_formulas(app, client, city, tmp_path):
+    from server.cli_cases import export_training_command
+    from triage.table import write_rows
+
+    from ..admin.conftest import sign_in
+    _hostile_case(app)
+    found = {}
+    api = client.get("/api/v1/exports/cases.csv", headers=login(client, LOGIN["admin"]))
+    found["api cases.csv"] = _csv_rows(api.get_data(as_text=True))
+    assert "'@SUM(1)" in api.get_data(as_text=True), "the quoted text is kept, not dropped"
+    web = app.test_client()
+    assert sign_in(web, LOGIN["supervisor"]).status_code == 302
+    for path in ("exports/cases.csv", "exports/reports.csv", "metrics/export.csv"):
+        found["admin " + path] = _csv_rows(web.get("/admin/" + path).get_data(as_text=True))
+    for path in ("exports/cases.xlsx", "exports/reports.xlsx", "metrics/export.xlsx"):
+        found["admin " + path] = _xlsx_rows(web.get("/admin/" + path).data)
+    out = tmp_path / "training.csv"
+    result = app.test_cli_runner().invoke(export_training_command, ["-o", str(out)])
+    assert result.exit_code == 0, result.output
+    found["export-training"] = _csv_rows(out.read_text(encoding="utf-8"))
+    write_rows(tmp_path / "predicted.csv", ["text", "predicted"], [{"text": f, "predicted": "x"} for f in FORMULAS])
+    found["triage predict"] = _csv_rows((tmp_path / "predicted.csv").read_text(encoding="utf-8"))
+    for name, rows in found.items():
+        assert len(rows) > 1, name
+        assert _formula_cells(rows) == [], name
+    texts = {v for rows in found.values() for row in rows for v in row}
+    assert "'" + FORMULAS[0] in texts and "'" + FORMULAS[2] in texts and "'\t=1" in texts
+    reports = found["admin exports/reports.xlsx"]
+    lat = reports[0].index("lat")
+    assert -12.5 in [row[lat] for row in reports[1:]], "a negative number stays a number in XLSX"
+    reports_csv = found["admin exports/reports.csv"]
+    assert "-12.5" in [row[lat] for row in reports_csv[1:]], "and plain in CSV"
+
+
+# --- exports check their filters before streaming; a failure mid-stream is never a complete download --------
+
+def test_bad_filters_are_refused_before_anything_streams(app, client, city):
+    admin = login(client, LOGIN["admin"])
+    for path in ("cases.csv", "reports.geojson", "hotspots.geojson"):
+        for query in ("since=0001-01-01T00:00:00Z", "until=9999-12-31T23:59:59Z", "since=0001-01-01T00:00:00%2B14:00",
+                      "category=%00", "department=GAS%00", "category=" + "a" * 65):
+            response = client.get(f"/api/v1/exports/{path}?{query}", headers=admin)
+            assert response.status_code == 422, (path, query, response.status_code)
+            body = response.get_json()
+            assert body["errors"] and body["message"], (path, query)
+    assert client.get("/api/v1/exports/hotspots.geojson?status=%00", headers=admin).status_code == 422
+    response = client.get("/api/v1/exports/cases.csv", headers=admin)
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_a_failure_mid_stream_cuts_the_download_off_visibly(app, city, monkeypatch, caplog):
+    import requests
+
+    from .interop_support import live_server
+    with app.app_context():
+        for status in ("dispatched", "accepted", "in_progress"):
+            from .test_cases_support import case_in
+            case_in(status)
+        broken = db.session.execute(sa.select(Case.id).order_by(Case.id.desc())).scalars().first()
+    real = exports.STATUS_ZH
+
+    class Broken(dict):  # the last case's row fails while it is written (e.g. a bad value in the database)
+        def get(self, key, default=None):
+            if key == "in_progress":
+                raise RuntimeError(f"case {broken} cannot be written")
+            return real.get(key, default)
+
+    monkeypatch.setattr(exports, "STATUS_ZH", Broken(real))
+    with live_server(app) as url:
+        token = requests.post(url + "/api/v1/auth/login", timeout=30, json={
+            "username": LOGIN["admin"], "password": PASSWORDS[LOGIN["admin"]]}).json()["access_token"]
+        auth = {"Authorization": "Bearer " + token}
+        for path in ("cases.csv", "reports.geojson"):
+            if path == "reports.geojson":
+                monkeypatch.setattr(exports, "_point", lambda lat, lon: 1 / 0)
+            with requests.get(f"{url}/api/v1/exports/{path}", headers=auth, timeout=30, stream=True) as response:
+                assert response.status_code == 200
+                assert response.headers.get("Transfer-Encoding") == "chunked"
+                with pytest.raises(requests.exceptions.ChunkedEncodingError):
+                    b"".join(response.iter_content(None))  # the chunked body never ends properly
+    failures = [r for r in caplog.records if r.name == "server.exports" and "cut off" in r.getMessage()]
+    assert len(failures) == 2 and failures[0].exc_info is not None
