@@ -320,3 +320,29 @@ def test_a_post_with_a_key_reaches_a_case_through_a_real_rq_worker(redis_app):
     shown = client.get(f"/open311/v2/requests/{request_id}.json").get_json()[0]
     assert shown["status"] == "open" and shown["status_notes"].startswith("已派发")
     assert shown["agency_responsible"] == "燃气集团" and shown["service_notice"].startswith("案件编号 GW")
+
+
+def test_characters_xml_forbids_never_reach_the_xml(app, client, key):
+    """A vertical tab and a control in a report's text and a backspace in its address (from the app and from
+    Open311) are dropped from XML, which strict parsers then read; JSON keeps them escaped."""
+    resident = login(client, LOGIN["resident"])
+    posted = client.post("/api/v1/reports", headers=resident, json={
+        "client_uuid": new_uuid(), "text": "桂花园小区煤气味\x0b\x01很重\ufffe", "address": "人民路\x08 12号\uffff",
+        "lat": 28.2345, "lon": 112.9067})
+    assert posted.status_code == 201, posted.get_json()
+    from_open311 = _routed(app, client, key, description="楼道积水\x0b\x1f严重", address_string="解放路\x08 3号")
+    assert backend(app).drain(timeout=120)
+    ids = [posted.get_json()["id"], from_open311]
+    for path in ["/open311/v2/requests.xml", "/open311/v2/servicerequestupdates.xml"] + [
+            f"/open311/v2/requests/{i}.xml" for i in ids]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        root = ET.fromstring(response.data)  # expat: strict XML 1.0, refuses any forbidden character
+        assert root.tag in ("service_requests", "service_request_updates")
+    listed = {int(r.findtext("service_request_id")): r for r in ET.fromstring(client.get(
+        "/open311/v2/requests.xml").data).findall("request")}
+    assert listed[ids[0]].findtext("description") == "桂花园小区煤气味很重"
+    assert listed[ids[0]].findtext("address") == "人民路 12号"
+    assert listed[from_open311].findtext("address") == "解放路 3号"
+    shown = client.get(f"/open311/v2/requests/{ids[0]}.json").get_json()[0]
+    assert shown["description"] == "桂花园小区煤气味\x0b\x01很重\ufffe", "JSON carries them escaped"
