@@ -65,6 +65,18 @@ class Config:
         self.RECLUSTER_INTERVAL_SECONDS = _int("RECLUSTER_INTERVAL_SECONDS", 600)
         self.HOTSPOT_WINDOW_DAYS = _int("HOTSPOT_WINDOW_DAYS", 14)
         self.CASE_ESCALATION_INTERVAL_SECONDS = _int("CASE_ESCALATION_INTERVAL_SECONDS", 300)
+        # Department webhooks (server/interop): private ranges deliveries may reach (comma-separated CIDRs; empty:
+        # public addresses only), plain http (unset: allowed outside production), timeouts, attempts, hooks per
+        # department.
+        self.WEBHOOK_ALLOWED_CIDRS = env.get("WEBHOOK_ALLOWED_CIDRS", "")
+        self.WEBHOOK_ALLOW_HTTP = (env["WEBHOOK_ALLOW_HTTP"] in ("1", "true", "yes")
+                                   if env.get("WEBHOOK_ALLOW_HTTP") else None)
+        self.WEBHOOK_CONNECT_TIMEOUT = float(env.get("WEBHOOK_CONNECT_TIMEOUT", 3))
+        self.WEBHOOK_READ_TIMEOUT = float(env.get("WEBHOOK_READ_TIMEOUT", 5))
+        self.WEBHOOK_MAX_ATTEMPTS = _int("WEBHOOK_MAX_ATTEMPTS", 6)
+        self.WEBHOOK_BACKOFF_BASE_SECONDS = _int("WEBHOOK_BACKOFF_BASE_SECONDS", 30)
+        self.WEBHOOK_BACKOFF_MAX_SECONDS = _int("WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
+        self.WEBHOOK_MAX_PER_DEPARTMENT = _int("WEBHOOK_MAX_PER_DEPARTMENT", 5)
         # Triage: a learned classifier from `gridwatch triage train` (default: instance/triage.model when
         # present), how much it is trusted over the keyword rules, and the confidence below which a
         # case waits in the supervisors' manual dispatch queue with its top three suggestions.
@@ -89,6 +101,7 @@ class Config:
         self.ADMIN_TILE_URL = env.get("ADMIN_TILE_URL", "")
         for key, value in (overrides or {}).items():
             setattr(self, key, value)
+        _check_cidrs("WEBHOOK_ALLOWED_CIDRS", self.WEBHOOK_ALLOWED_CIDRS)
         if self.GRIDWATCH_ENV not in ENVIRONMENTS:
             raise RuntimeError(f"GRIDWATCH_ENV must be one of {ENVIRONMENTS}, not {self.GRIDWATCH_ENV!r}")
         if not self.SECRET_KEY:
@@ -99,6 +112,18 @@ class Config:
     def as_dict(self) -> dict:
         """The settings as a mapping for app.config."""
         return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+def _check_cidrs(name: str, value) -> None:
+    """A comma-separated list of CIDR ranges (or a list of them), else a clear start-up error."""
+    import ipaddress
+    parts = value.split(",") if isinstance(value, str) else list(value or ())
+    for part in parts:
+        try:
+            if str(part).strip():
+                ipaddress.ip_network(str(part).strip(), strict=False)
+        except ValueError:
+            raise RuntimeError(f"{name}: {str(part).strip()!r} is not a CIDR range such as 10.20.0.0/16") from None
 
 
 def _normalise_db_url(url: str) -> str:

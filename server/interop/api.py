@@ -14,7 +14,8 @@ from ..models import Role, Webhook, WebhookDelivery
 from ..schemas.common import ErrorSchema
 from . import keys as key_service
 from . import webhooks as hooks
-from .delivery import redeliver
+from .transport import reason_of
+from .delivery import present_delivery, redeliver
 from .schemas import (ApiKeyCreatedSchema, ApiKeyCreateSchema, ApiKeySchema, CaseExportArgsSchema,
                       DeliveryArgsSchema, DeliveryPageSchema, DeliverySchema, ExportArgsSchema,
                       HotspotExportArgsSchema, ServiceAttributesSchema, WebhookCreatedSchema, WebhookCreateSchema,
@@ -77,8 +78,17 @@ def revoke_key(key_id: int):
 
 # --- webhooks -------------------------------------------------------------------------------------------
 
+def _is_admin() -> bool:
+    return current_user().role == Role.ADMIN.value
+
+
 def _present_hook(hook: Webhook, counts: dict) -> dict:
-    """A webhook with its delivery health: failing when its latest deliveries do not get through."""
+    """A webhook with its delivery health: failing when its latest deliveries do not get through.
+
+    Department staff see why the last delivery failed as a reason word only (no answer body, no network error)."""
+    counts = {**counts, "last_reason": reason_of(counts["last_error"])}
+    if not _is_admin():
+        counts["last_error"] = counts["last_reason"]
     if not hook.active:
         health = "disabled"
     elif counts["failing"] or counts["failed"] and not counts["last_delivered_at"]:
@@ -138,10 +148,8 @@ def create_webhook(args):
     try:
         hook, secret = hooks.register_webhook(department, args["url"], args["events"], created_by=user)
     except hooks.WebhookError as exc:
-        status = 409 if "already" in str(exc) else 422
-        field = "department" if "department" in str(exc) else "url" if "url" in str(exc) else "events"
-        raise ApiError(status, "conflict" if status == 409 else "validation_error", str(exc),
-                       {field: [str(exc)]}) from None
+        raise ApiError(exc.status, "conflict" if exc.status == 409 else "validation_error", str(exc),
+                       {exc.field: [str(exc)]}) from None
     return {**_present_hook(hook, hooks.delivery_counts([hook.id])[hook.id]), "secret": secret}
 
 
@@ -176,7 +184,8 @@ def rotate_secret(hook_id: int):
 @webhooks_blp.response(200, DeliveryPageSchema)
 @auth_required(Role.ADMIN, Role.DEPT_STAFF)
 def list_deliveries(args):
-    """Deliveries, newest first: status (pending, delivered, failing, failed), attempts, last answer or error."""
+    """Deliveries, newest first: status (pending, delivered, failing, failed), attempts, the last HTTP status and
+    why the last attempt failed (``reason``; admins also see ``last_error``, with the start of the answer)."""
     user = current_user()
     query = db.select(WebhookDelivery).join(Webhook, WebhookDelivery.webhook_id == Webhook.id)
     if user.role != Role.ADMIN.value:
@@ -188,8 +197,9 @@ def list_deliveries(args):
     page, per_page = args["page"], args["per_page"]
     rows = db.session.execute(query.order_by(WebhookDelivery.id.desc()).limit(per_page)
                               .offset((page - 1) * per_page)).scalars().all()
-    return {"items": rows, "meta": {"page": page, "per_page": per_page, "total": total,
-                                    "pages": math.ceil(total / per_page)}}
+    admin = _is_admin()
+    return {"items": [present_delivery(r, admin) for r in rows],
+            "meta": {"page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page)}}
 
 
 @webhooks_blp.route("/deliveries/<int:delivery_id>/redeliver", methods=["POST"])
@@ -202,7 +212,7 @@ def redeliver_one(delivery_id: int):
     row = db.session.get(WebhookDelivery, delivery_id)
     if row is None:
         raise ApiError(404, "not_found", f"No delivery {delivery_id}.")
-    return redeliver(row)
+    return present_delivery(redeliver(row), admin=True)
 
 
 # --- exports --------------------------------------------------------------------------------------------

@@ -1,41 +1,44 @@
 """Sending webhook deliveries: one attempt per job, retries with exponential backoff, on RQ or in-process.
 
-On RQ (``REDIS_URL`` set) each attempt is a job on the ``default`` queue; a retry is scheduled with
-``enqueue_in`` (the workers run RQ's scheduler). Without Redis, a daemon thread of the server process
-sends them (``EmbeddedDeliveries``), as the embedded pipeline does. Either way the database row is
-the record: ``resume_pending`` hands again to the queue what a restart or an outage left behind.
+On RQ (``REDIS_URL`` set) each attempt is a job on its own queue, ``webhooks`` (``WEBHOOK_QUEUE``), worked by its own
+workers, so that nothing a receiver does (answering slowly, or never) delays a report; a retry is scheduled with
+``enqueue_in`` (the workers run RQ's scheduler). Without Redis, a daemon thread of the server process sends them
+(``EmbeddedDeliveries``), as the embedded pipeline does. Either way the database row is the record:
+``resume_pending`` hands again to the queue what a restart or an outage left behind.
 
-Settings (app config or environment): ``WEBHOOK_MAX_ATTEMPTS`` (8), ``WEBHOOK_BACKOFF_BASE_SECONDS`` (30, doubling
-per attempt), ``WEBHOOK_BACKOFF_MAX_SECONDS`` (21600), ``WEBHOOK_TIMEOUT_SECONDS`` (10).
+Every attempt goes through the network policy (``server.interop.netpolicy``, ``server.interop.transport``).
+
+Settings (``Config``): ``WEBHOOK_MAX_ATTEMPTS`` (6), ``WEBHOOK_BACKOFF_BASE_SECONDS`` (30, doubling per attempt),
+``WEBHOOK_BACKOFF_MAX_SECONDS`` (3600), ``WEBHOOK_CONNECT_TIMEOUT`` (3 s), ``WEBHOOK_READ_TIMEOUT`` (5 s),
+``WEBHOOK_ALLOWED_CIDRS``.
 """
 import logging
-import os
 import queue
 import threading
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 from flask import Flask, current_app
 
 from ..extensions import db
 from ..models import DeliveryStatus, WebhookDelivery, utcnow
-from ..pipeline.queue import DEFAULT_QUEUE, backend
-from .webhooks import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, webhook_secret
+from ..pipeline.queue import WEBHOOK_QUEUE, backend
+from . import transport
+from .netpolicy import BLOCKED, BlockedTarget, allowed_networks
+from .transport import Outcome, reason_of
+from .webhooks import (DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, check_target, sign,
+                       webhook_secret)
 
 log = logging.getLogger(__name__)
 
 JOB_FUNC = "server.interop.delivery.deliver_job"
-DEFAULTS = {"WEBHOOK_MAX_ATTEMPTS": 8, "WEBHOOK_BACKOFF_BASE_SECONDS": 30, "WEBHOOK_BACKOFF_MAX_SECONDS": 6 * 3600,
-            "WEBHOOK_TIMEOUT_SECONDS": 10}
 D = DeliveryStatus
+FINAL = {BLOCKED, transport.DISABLED, transport.SECRET_UNAVAILABLE}  # no point in trying again
 
 
-def setting(name: str, app: Flask | None = None) -> int:
-    """A webhook setting: the app config, else the environment variable of that name, else the default."""
-    value = (app or current_app).config.get(name)
-    return int(value if value is not None else os.environ.get(name, DEFAULTS[name]))
+def setting(name: str, app: Flask | None = None):
+    """A webhook setting from the app config (``Config`` reads each from the environment)."""
+    return (app or current_app).config[name]
 
 
 def backoff_seconds(attempt: int, base: float | None = None, cap: float | None = None) -> float:
@@ -45,30 +48,9 @@ def backoff_seconds(attempt: int, base: float | None = None, cap: float | None =
     return min(cap, base * 2 ** (attempt - 1))
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not something to follow (a POST would turn into a GET)."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def _post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int | None, str | None]:
-    """POST the body; (HTTP status, None) on a 2xx, else (status or None, why it failed)."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(300).decode("utf-8", "replace").strip()
-        return exc.code, f"HTTP {exc.code}" + (f": {detail}" if detail else "")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
-    if 200 <= status < 300:
-        return status, None
-    return status, f"HTTP {status}"
+def job_timeout(app: Flask | None = None) -> int:
+    """How long RQ lets one attempt run before killing it (a receiver dripping its answer byte by byte)."""
+    return int(2 * (setting("WEBHOOK_CONNECT_TIMEOUT", app) + setting("WEBHOOK_READ_TIMEOUT", app))) + 20
 
 
 def headers_for(row: WebhookDelivery, secret: str, attempt: int) -> dict:
@@ -78,29 +60,47 @@ def headers_for(row: WebhookDelivery, secret: str, attempt: int) -> dict:
             TIMESTAMP_HEADER: str(int(time.time())), SIGNATURE_HEADER: sign(secret, row.body.encode("utf-8"))}
 
 
+def _send(url: str, body: bytes, headers: dict) -> Outcome:
+    """One POST under the network policy (checked again now: the URL may predate it, the name may resolve anew)."""
+    allowed = allowed_networks(setting("WEBHOOK_ALLOWED_CIDRS"))
+    try:
+        target = check_target(url)
+    except BlockedTarget as exc:
+        return Outcome(None, BLOCKED, str(exc).removeprefix("url: "))
+    return transport.post(target, body, headers, setting("WEBHOOK_CONNECT_TIMEOUT"),
+                          setting("WEBHOOK_READ_TIMEOUT"), allowed)
+
+
 def deliver(delivery_id: int) -> str:
     """Make one attempt at a delivery and record it; schedules the next attempt after a failure."""
     row = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
     if row is None or row.status in (D.DELIVERED.value, D.FAILED.value):
         db.session.commit()
         return row.status if row is not None else "missing"
-    hook, attempt = row.webhook, row.attempts + 1
+    hook, attempt, most = row.webhook, row.attempts + 1, setting("WEBHOOK_MAX_ATTEMPTS")
+    if attempt > most:  # the last attempt was cut off (its job killed) before it could record how it went
+        row.status, row.next_attempt_at = D.FAILED.value, None
+        row.last_error = row.last_error or f"{transport.TIMEOUT}: the attempt did not finish"
+        db.session.commit()
+        return row.status
     secret = webhook_secret(hook) if hook.active else None
     url, body = hook.url, row.body.encode("utf-8")
     headers = headers_for(row, secret, attempt) if secret else None
+    row.attempts = attempt  # counted before sending: an attempt whose job is killed still counts
     db.session.commit()  # no transaction stays open while the receiver answers
     if not hook.active:
-        code, error = None, "the webhook was disabled"
+        outcome = Outcome(None, transport.DISABLED, "the webhook was disabled")
     elif secret is None:
-        code, error = None, "the webhook's secret cannot be decrypted (data key changed?); rotate it"
+        outcome = Outcome(None, transport.SECRET_UNAVAILABLE,
+                          "the webhook's secret cannot be decrypted (data key changed?); rotate it")
     else:
-        code, error = _post(url, body, headers, setting("WEBHOOK_TIMEOUT_SECONDS"))
+        outcome = _send(url, body, headers)
     row = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
-    row.attempts, row.last_status_code = attempt, code
-    delay = None
-    if error is None:
+    row.last_status_code = outcome.status
+    delay, error = None, outcome.record()
+    if outcome.ok:
         row.status, row.delivered_at, row.last_error, row.next_attempt_at = D.DELIVERED.value, utcnow(), None, None
-    elif attempt >= setting("WEBHOOK_MAX_ATTEMPTS") or not hook.active or secret is None:
+    elif attempt >= most or outcome.reason in FINAL:
         row.status, row.last_error, row.next_attempt_at = D.FAILED.value, error[:2000], None
     else:
         delay = backoff_seconds(attempt)
@@ -123,15 +123,20 @@ def deliver_job(delivery_id: int) -> str:
         db.session.remove()
 
 
+def _job_id(delivery_id: int, attempt: int) -> str:
+    return f"webhook-{delivery_id}-{attempt}"
+
+
 def schedule(delivery_id: int, delay: float, attempt: int = 1, app: Flask | None = None) -> bool:
-    """Queue an attempt in ``delay`` seconds; False when the queue is down (``resume_pending`` retries)."""
+    """Queue an attempt in ``delay`` seconds on the webhook queue; False when the queue is down (``resume_pending``
+    retries)."""
     app = app or current_app._get_current_object()
     queue_backend = backend(app)
     try:
         if queue_backend.name == "rq":
             from rq import Queue
-            rq_queue = Queue(DEFAULT_QUEUE, connection=queue_backend.connection)
-            options = {"job_id": f"webhook-{delivery_id}-{attempt}", "job_timeout": 300, "result_ttl": 3600,
+            rq_queue = Queue(WEBHOOK_QUEUE, connection=queue_backend.connection)
+            options = {"job_id": _job_id(delivery_id, attempt), "job_timeout": job_timeout(app), "result_ttl": 3600,
                        "failure_ttl": 7 * 86400}
             if delay > 0:
                 rq_queue.enqueue_in(timedelta(seconds=delay), JOB_FUNC, delivery_id, **options)
@@ -145,6 +150,21 @@ def schedule(delivery_id: int, delay: float, attempt: int = 1, app: Flask | None
         return False
 
 
+def _active_on_rq(due: list[tuple[int, int]]) -> set[int]:
+    """Deliveries whose job is still queued, running or scheduled on RQ (a long queue is not a lost job)."""
+    queue_backend = backend()
+    if queue_backend.name != "rq" or not due:
+        return set()
+    from rq.job import Job, JobStatus
+    from rq.registry import StartedJobRegistry
+    active = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+    from rq import Queue
+    StartedJobRegistry(queue=Queue(WEBHOOK_QUEUE, connection=queue_backend.connection)).cleanup()
+    ids = [_job_id(i, n) for i, attempts in due for n in (attempts, attempts + 1)]
+    jobs = Job.fetch_many(ids, connection=queue_backend.connection)
+    return {int(job.id.split("-")[1]) for job in jobs if job is not None and job.get_status() in active}
+
+
 def resume_pending(older_than_seconds: int = 60) -> int:
     """Queue again the deliveries that are due but were lost (a restart, Redis down); returns how many."""
     now = utcnow()
@@ -154,7 +174,25 @@ def resume_pending(older_than_seconds: int = 60) -> int:
                WebhookDelivery.next_attempt_at <= now - timedelta(seconds=older_than_seconds)),
         WebhookDelivery.updated_at <= now - timedelta(seconds=older_than_seconds))).all()
     db.session.commit()
-    return sum(schedule(delivery_id, 0, attempt=attempts + 1) for delivery_id, attempts in due)
+    try:
+        active = _active_on_rq([tuple(r) for r in due])
+    except Exception as exc:  # Redis down: schedule() fails too and the next sweep tries again
+        log.warning("could not look up webhook jobs: %s", exc)
+        active = set()
+    return sum(schedule(delivery_id, 0, attempt=attempts + 1) for delivery_id, attempts in due
+               if delivery_id not in active)
+
+
+def present_delivery(row: WebhookDelivery, admin: bool) -> dict:
+    """A delivery as the API shows it: department staff get the status code and a reason word, never the answer's
+    body or a network error's text (which would make deliveries a way to probe networks)."""
+    reason = reason_of(row.last_error)
+    return {"id": row.id, "delivery_id": row.uuid, "webhook_id": row.webhook_id,
+            "department": row.webhook.department.code, "url": row.webhook.url, "event": row.event,
+            "case_id": row.case_id, "status": row.status, "attempts": row.attempts,
+            "last_status_code": row.last_status_code, "reason": reason,
+            "last_error": row.last_error if admin else reason, "next_attempt_at": row.next_attempt_at,
+            "delivered_at": row.delivered_at, "created_at": row.created_at, "updated_at": row.updated_at}
 
 
 def redeliver(row: WebhookDelivery) -> WebhookDelivery:

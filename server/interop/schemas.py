@@ -8,6 +8,7 @@ from triage.lifecycle import CaseStatus
 from ..models import DeliveryStatus, WebhookEvent
 from ..open311.schemas import AttributeDefinitionSchema
 from ..schemas.common import PageArgsSchema, PageMetaSchema
+from .transport import REASONS
 
 EVENTS = [e.value for e in WebhookEvent]
 
@@ -54,7 +55,9 @@ class DeliveryCountsSchema(Schema):
     failing = fields.Integer()
     failed = fields.Integer()
     last_delivered_at = fields.DateTime(allow_none=True)
-    last_error = fields.String(allow_none=True)
+    last_reason = fields.String(allow_none=True, metadata={"enum": list(REASONS)})
+    last_error = fields.String(allow_none=True, metadata={
+        "description": "admins: what went wrong, with the start of the answer; department staff: the reason only"})
 
 
 class WebhookSchema(Schema):
@@ -86,29 +89,26 @@ class DeliveryArgsSchema(PageArgsSchema):
 
 
 class DeliverySchema(Schema):
-    """One delivery and how its attempts went."""
+    """One delivery and how its attempts went (see ``server.interop.delivery.present_delivery``)."""
 
     id = fields.Integer()
-    delivery_id = fields.String(attribute="uuid")
+    delivery_id = fields.String()
     webhook_id = fields.Integer()
-    department = fields.Method("_department")
-    url = fields.Method("_url")
+    department = fields.String()
+    url = fields.String()
     event = fields.String()
     case_id = fields.Integer(allow_none=True)
     status = fields.String()
     attempts = fields.Integer()
     last_status_code = fields.Integer(allow_none=True)
-    last_error = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True, metadata={
+        "enum": list(REASONS), "description": "why the last attempt failed, from a fixed vocabulary"})
+    last_error = fields.String(allow_none=True, metadata={
+        "description": "admins: what went wrong, with the start of the answer; department staff: the reason only"})
     next_attempt_at = fields.DateTime(allow_none=True)
     delivered_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
-
-    def _department(self, row) -> str:
-        return row.webhook.department.code
-
-    def _url(self, row) -> str:
-        return row.webhook.url
 
 
 class DeliveryPageSchema(Schema):

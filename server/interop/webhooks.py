@@ -13,7 +13,6 @@ import json
 import logging
 import secrets
 import uuid
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import event as sa_event
@@ -25,6 +24,7 @@ from ..extensions import db
 from ..models import (Case, CaseEvent, Category, Department, Report, User, Webhook, WebhookDelivery, WebhookEvent,
                       utcnow)
 from ..security import decrypt, encrypt
+from .netpolicy import BlockedTarget, Target, allowed_networks, check_url, resolve_checked
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,11 @@ _PENDING = "gridwatch_webhook_deliveries"
 
 
 class WebhookError(ValueError):
-    """A webhook that cannot be registered as asked."""
+    """A webhook that cannot be registered as asked: the field at fault and the HTTP answer it calls for."""
+
+    def __init__(self, message: str, field: str = "url", status: int = 422):
+        super().__init__(message)
+        self.field, self.status = field, status
 
 
 # --- signing ------------------------------------------------------------------------------------------
@@ -60,14 +64,27 @@ def webhook_secret(hook: Webhook) -> str | None:
 
 # --- registration -------------------------------------------------------------------------------------
 
+def allow_http(app=None) -> bool:
+    """Whether plain http URLs are accepted: ``WEBHOOK_ALLOW_HTTP``, by default everywhere but production."""
+    config = (app or current_app).config
+    value = config.get("WEBHOOK_ALLOW_HTTP")
+    return config["GRIDWATCH_ENV"] != "production" if value is None else bool(value)
+
+
+def check_target(url: str, app=None) -> Target:
+    """The URL parsed and checked against the network policy, without DNS (BlockedTarget says why not)."""
+    schemes = {"https", "http"} if allow_http(app) else {"https"}
+    return check_url(url, schemes, allowed_networks((app or current_app).config.get("WEBHOOK_ALLOWED_CIDRS")))
+
+
 def _check_url(url: str) -> str:
-    """An absolute http(s) URL; https unless plain http is allowed (not in production by default)."""
+    """An absolute http(s) URL (https unless plain http is allowed) whose host and every address it resolves to
+    are allowed by the network policy (``server.interop.netpolicy``)."""
     url = (url or "").strip()
-    parts = urlsplit(url)
-    allow_http = current_app.config.get("WEBHOOK_ALLOW_HTTP", current_app.config["GRIDWATCH_ENV"] != "production")
-    schemes = {"https", "http"} if allow_http else {"https"}
-    if parts.scheme not in schemes or not parts.netloc or len(url) > 500:
-        raise WebhookError(f"url: an absolute {' or '.join(sorted(schemes))} URL of at most 500 characters")
+    try:
+        resolve_checked(check_target(url), allowed_networks(current_app.config.get("WEBHOOK_ALLOWED_CIDRS")))
+    except BlockedTarget as exc:
+        raise WebhookError(str(exc)) from None
     return url
 
 
@@ -78,16 +95,24 @@ def register_webhook(department: Department | str, url: str, events: list[str] |
         code = department
         department = db.session.execute(db.select(Department).where(Department.code == code)).scalar_one_or_none()
         if department is None:
-            raise WebhookError(f"no department {code!r}")
-    url = _check_url(url)
+            raise WebhookError(f"no department {code!r}", "department")
     known = [e.value for e in WebhookEvent]
     events = list(dict.fromkeys(events or known))
     if any(e not in known for e in events):
-        raise WebhookError(f"events: choose from {', '.join(known)}")
+        raise WebhookError(f"events: choose from {', '.join(known)}", "events")
+    url = _check_url(url)
+    # One registration at a time per department (PostgreSQL), so that the cap holds.
+    db.session.execute(db.select(Department.id).where(Department.id == department.id).with_for_update())
     existing = db.session.execute(db.select(Webhook).where(
         Webhook.department_id == department.id, Webhook.url == url)).scalar_one_or_none()
     if existing is not None and existing.active:
-        raise WebhookError("this department already has a webhook with that URL")
+        raise WebhookError("this department already has a webhook with that URL", status=409)
+    cap = current_app.config["WEBHOOK_MAX_PER_DEPARTMENT"]
+    active = db.session.execute(db.select(db.func.count(Webhook.id)).where(
+        Webhook.department_id == department.id, Webhook.active.is_(True))).scalar_one()
+    if active >= cap:
+        raise WebhookError(f"department {department.code} already has {active} active webhooks, the most allowed "
+                           f"(WEBHOOK_MAX_PER_DEPARTMENT); disable one first", "department", 409)
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     hook = existing or Webhook(department_id=department.id, url=url)
     hook.department = department

@@ -27,6 +27,8 @@ ACCOUNTS = {"owner": "13800000001", "other_resident": "13800000002", "grid_same"
             "dept_routed": "gas01", "dept_other": "water01", "supervisor": "command01", "admin": "admin"}
 EXTRA_PASSWORD = "world-pass-2026"
 TEXT = "桂花园小区7栋楼道里有很重的煤气味，我的电话13912345678"
+# Webhooks of the world point at a closed loopback port (nothing is ever sent anywhere else).
+WEBHOOK_CIDRS = "127.0.0.0/8"
 
 
 @dataclass
@@ -48,7 +50,8 @@ class World:
         copy = tmp_path / "world.db"
         shutil.copyfile(self.db_file, copy)
         settings = {"MEDIA_ROOT": str(self.media_root), "SIGNIN_RATE_LIMIT": "10000 per minute",
-                    "SIGNIN_FAILURE_LIMIT": "10000 per minute", "REGISTER_RATE_LIMIT": "10000 per minute", **overrides}
+                    "SIGNIN_FAILURE_LIMIT": "10000 per minute", "REGISTER_RATE_LIMIT": "10000 per minute",
+                    "WEBHOOK_ALLOWED_CIDRS": WEBHOOK_CIDRS, **overrides}
         return create_app(app_config(f"sqlite:///{copy}", tmp_path, **settings))
 
 
@@ -98,7 +101,7 @@ def _interop_and_patrols(ids: dict) -> None:
     from server.patrols.service import ensure_tasks, today
     admin = db.session.execute(db.select(User).where(User.username == "admin")).scalar_one()
     ids["apikey"] = keys.create_key("world-key", created_by=admin)[0].id
-    ids["webhook"] = webhooks.register_webhook("GAS", "https://gas.example.org/hook", created_by=admin)[0].id
+    ids["webhook"] = webhooks.register_webhook("GAS", "https://127.0.0.1:9/gas-hook", created_by=admin)[0].id
     seed_patrols()
     db.session.commit()
     for key, name in (("patrol_task", "grid01"), ("patrol_task_other", "grid02")):
@@ -120,7 +123,7 @@ def build(root: Path) -> World:
     root.mkdir(parents=True, exist_ok=True)
     world = World(db_file=root / "world.db", media_root=root / "media")
     app = create_app(app_config(f"sqlite:///{world.db_file}", root, MEDIA_ROOT=str(world.media_root),
-                                SIGNIN_RATE_LIMIT="10000 per minute"))
+                                SIGNIN_RATE_LIMIT="10000 per minute", WEBHOOK_ALLOWED_CIDRS=WEBHOOK_CIDRS))
     fresh_database(app)
     client = app.test_client()
     with app.app_context():

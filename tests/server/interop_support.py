@@ -1,5 +1,6 @@
 """Helpers of the interoperability tests: a live server, a webhook receiver, Open311 posts."""
 import json
+import socket
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,10 +21,21 @@ def live_server(app):
         yield server.url
 
 
-class Receiver:
-    """A department's HTTP endpoint: records each POST and answers the scripted statuses (then 200)."""
+class _CountingServer(ThreadingHTTPServer):
+    """Counts the connections it accepts (a refused target must never get one)."""
 
-    def __init__(self, statuses=()):
+    connections = 0
+
+    def process_request(self, request, client_address):
+        self.connections += 1
+        super().process_request(request, client_address)
+
+
+class Receiver:
+    """A department's HTTP endpoint: records each POST and answers the scripted statuses (then 200), with
+    ``body`` (and ``location`` for a redirect)."""
+
+    def __init__(self, statuses=(), body: bytes | None = None, location: str | None = None):
         self.statuses = list(statuses)
         self.received: list[dict] = []
         self._lock = threading.Lock()
@@ -38,13 +50,15 @@ class Receiver:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain")
+                if location and 300 <= status < 400:
+                    self.send_header("Location", location)
                 self.end_headers()
-                self.wfile.write(b"ok" if status < 300 else b"receiver is down")
+                self.wfile.write(body if body is not None else b"ok" if status < 300 else b"receiver is down")
 
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _CountingServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/gridwatch-hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -56,9 +70,59 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
 
+    @property
+    def connections(self) -> int:
+        """How many connections it accepted."""
+        return self.server.connections
+
     def events(self) -> list[dict]:
         """The JSON bodies received."""
         return [json.loads(r["body"]) for r in self.received]
+
+
+class Blackhole:
+    """A receiver that accepts connections on loopback and never answers (holding them until closed)."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.accepted = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def url(self, path: str = "/hook") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # closed
+                return
+            self.held.append(conn)
+            self.accepted.set()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+        except OSError:
+            pass
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def xml_errors(response) -> list[tuple[str, str]]:

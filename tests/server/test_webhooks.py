@@ -14,10 +14,14 @@ from server.extensions import db
 from server.interop.delivery import backoff_seconds, deliver, embedded
 from server.interop.webhooks import verify_signature
 from server.models import Report, WebhookDelivery, utcnow
-from server.pipeline.queue import backend
+from server.pipeline.queue import WEBHOOK_QUEUE, backend, queue_for
 
 from ..helpers import LOGIN, login, new_uuid
 from .interop_support import GAS, Receiver
+
+LOOPBACK = "127.0.0.0/8"
+# Registered but never sent to: a closed port on loopback (allowed by WEBHOOK_ALLOWED_CIDRS in these tests).
+GAS_URL, X_URL, F_URL = "https://127.0.0.1:9/gas", "https://127.0.0.1:9/x", "https://127.0.0.1:9/f"
 
 
 def _report(client, headers) -> int:
@@ -35,8 +39,8 @@ def _register(client, headers, url, **fields) -> dict:
 
 @pytest.fixture
 def fast(app, city):
-    """Retries at once (no waiting in tests), at most three attempts."""
-    app.config.update(WEBHOOK_BACKOFF_BASE_SECONDS=0, WEBHOOK_MAX_ATTEMPTS=3)
+    """Retries at once (no waiting in tests), at most three attempts; the receivers listen on loopback."""
+    app.config.update(WEBHOOK_BACKOFF_BASE_SECONDS=0, WEBHOOK_MAX_ATTEMPTS=3, WEBHOOK_ALLOWED_CIDRS=LOOPBACK)
     return app
 
 
@@ -122,7 +126,7 @@ def test_retries_with_exponential_backoff_until_delivered(fast, client):
 
 
 def test_backoff_schedules_the_next_attempt_from_the_configured_base(app, city, client):
-    app.config.update(WEBHOOK_BACKOFF_BASE_SECONDS=30, WEBHOOK_MAX_ATTEMPTS=5)
+    app.config.update(WEBHOOK_BACKOFF_BASE_SECONDS=30, WEBHOOK_MAX_ATTEMPTS=5, WEBHOOK_ALLOWED_CIDRS=LOOPBACK)
     admin = login(client, LOGIN["admin"])
     with Receiver(statuses=[502, 502]) as gas:
         _register(client, admin, gas.url, department="GAS", events=["case.dispatched"])
@@ -136,7 +140,7 @@ def test_backoff_schedules_the_next_attempt_from_the_configured_base(app, city, 
                 row = db.session.get(WebhookDelivery, row.id, populate_existing=True)
                 assert row.attempts == attempt and row.last_status_code == 502
                 assert before + timedelta(seconds=wait) <= row.next_attempt_at <= utcnow() + timedelta(seconds=wait)
-            assert "HTTP 502" in row.last_error
+            assert row.last_error.startswith("http_error: HTTP 502")
 
 
 def test_failures_are_shown_to_admins_and_a_redelivery_gets_through(fast, client):
@@ -191,16 +195,16 @@ def test_registration_rules_secret_rotation_and_disabling(fast, client):
     admin, staff = login(client, LOGIN["admin"]), login(client, LOGIN["dept_staff"])
     bad = client.post("/api/v1/webhooks", json={"url": "ftp://example.org/x", "department": "GAS"}, headers=admin)
     assert bad.status_code == 422 and "url" in bad.get_json()["errors"]
-    assert client.post("/api/v1/webhooks", json={"url": "https://gas.example/hook"}, headers=admin).status_code == 422
-    unknown = client.post("/api/v1/webhooks", json={"url": "https://x.example/h", "department": "NOPE"}, headers=admin)
+    assert client.post("/api/v1/webhooks", json={"url": GAS_URL}, headers=admin).status_code == 422
+    unknown = client.post("/api/v1/webhooks", json={"url": X_URL, "department": "NOPE"}, headers=admin)
     assert unknown.status_code == 422 and "department" in unknown.get_json()["errors"]
-    events = client.post("/api/v1/webhooks", json={"url": "https://x.example/h", "department": "GAS",
+    events = client.post("/api/v1/webhooks", json={"url": X_URL, "department": "GAS",
                                                    "events": ["case.deleted"]}, headers=admin)
     assert events.status_code == 422
-    own = _register(client, staff, "https://gas.example/hook")
+    own = _register(client, staff, GAS_URL)
     assert own["department"] == "GAS", "staff register for their own department"
-    assert client.post("/api/v1/webhooks", json={"url": "https://gas.example/hook"}, headers=staff).status_code == 409
-    other = client.post("/api/v1/webhooks", json={"url": "https://f.example/h", "department": "FIRE"}, headers=staff)
+    assert client.post("/api/v1/webhooks", json={"url": GAS_URL}, headers=staff).status_code == 409
+    other = client.post("/api/v1/webhooks", json={"url": F_URL, "department": "FIRE"}, headers=staff)
     assert other.status_code == 403
     rotated = client.post(f"/api/v1/webhooks/{own['id']}/secret", headers=staff).get_json()
     assert rotated["secret"] != own["secret"] and rotated["secret"].startswith("whsec_")
@@ -225,7 +229,7 @@ def test_the_webhook_command_registers_and_lists(fast, client):
         assert verify_signature(secret, gas.received[0]["body"], gas.received[0]["headers"]["X-GridWatch-Signature"])
     listing = runner.invoke(cli, ["webhook", "list"]).output
     assert "GAS" in listing and "delivered 1" in listing
-    assert runner.invoke(cli, ["webhook", "add", "NOPE", "https://x.example/h"]).exit_code != 0
+    assert runner.invoke(cli, ["webhook", "add", "NOPE", X_URL]).exit_code != 0
 
 
 # --- with Redis: the report's pipeline and the delivery both run in a real RQ worker ------------------------
@@ -233,6 +237,7 @@ def test_the_webhook_command_registers_and_lists(fast, client):
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_a_real_rq_worker_processes_the_report_and_retries_the_delivery(redis_app):
+    redis_app.config.update(WEBHOOK_ALLOWED_CIDRS=LOOPBACK)
     client = redis_app.test_client()
     admin = login(client, LOGIN["admin"])
     cfg = redis_app.config
@@ -243,9 +248,11 @@ def test_a_real_rq_worker_processes_the_report_and_retries_the_delivery(redis_ap
                "REDIS_URL": cfg["REDIS_URL"], "MEDIA_ROOT": cfg["MEDIA_ROOT"],
                "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
                "WHISPER_MODEL": cfg["WHISPER_MODEL"], "WHISPER_MODEL_DIR": cfg["WHISPER_MODEL_DIR"],
-               "PIPELINE_RETRY_INTERVALS": "0,1,1", "WEBHOOK_BACKOFF_BASE_SECONDS": "0"}
+               "PIPELINE_RETRY_INTERVALS": "0,1,1", "WEBHOOK_BACKOFF_BASE_SECONDS": "0",
+               "WEBHOOK_ALLOWED_CIDRS": LOOPBACK}
         result = subprocess.run([sys.executable, "-m", "server.cli", "worker", "--burst",
-                                 "--queues", "reports,webhooks"], env=env, capture_output=True, text=True, timeout=300)
+                                 "--queues", f"{queue_for(False)},{WEBHOOK_QUEUE}"], env=env, capture_output=True,
+                                text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
         assert len(gas.received) == 2, "failed once, retried by the worker, delivered"
         body = gas.received[-1]["body"]
