@@ -41,6 +41,14 @@ class KeywordClassifier:
         # The alternation is ordered longest first, so "煤气味" wins over a shorter "气味".
         return self._pattern.findall(text)
 
+    def evidence(self, tokens_or_text) -> dict[str, list[str]]:
+        """Return, per subcategory code, the keywords found in the text that point to it (first seen first)."""
+        found: dict[str, list[str]] = {}
+        for kw in dict.fromkeys(self.hits(tokens_or_text)):
+            for code in self._owners[kw]:
+                found.setdefault(code, []).append(kw)
+        return found
+
     def predict(self, tokens_or_text) -> list[tuple[str, float]]:
         """Return (subcategory code, score) best first; scores are in [0, 1] and sum to less than 1."""
         raw: dict[str, float] = {}

@@ -70,6 +70,11 @@ class Tokens(BaseEstimator, TransformerMixin):
         seg = default_segmenter()
         return [seg.cut(join_segmented(t)) for t in texts]
 
+    def _prepare(self, X) -> tuple[list[str], list[list[str]]]:
+        """Return the normalised texts and their tokens."""
+        texts = [normalise(str(t)) for t in X]
+        return texts, self._cut(texts)
+
     def _render(self, token_lists) -> list[str]:
         """Return the kept tokens of each text as a space-separated string."""
         stop = self.stopwords_
@@ -77,8 +82,7 @@ class Tokens(BaseEstimator, TransformerMixin):
 
     def fit_transform(self, X, y=None):
         """Learn the stop words from the training texts and return their token strings."""
-        texts = [normalise(str(t)) for t in X]
-        token_lists = self._cut(texts)
+        texts, token_lists = self._prepare(X)
         observed = Counter(t for tokens in token_lists for t in tokens)
         # Tokens as the training text was segmented also prove a word was kept.
         observed.update(t for text in texts for t in text.split())
@@ -93,4 +97,4 @@ class Tokens(BaseEstimator, TransformerMixin):
 
     def transform(self, X):
         """Return the token string of each text."""
-        return self._render(self._cut([normalise(str(t)) for t in X]))
+        return self._render(self._prepare(X)[1])

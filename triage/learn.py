@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
@@ -17,18 +20,55 @@ from triage.modelfile import FORMAT_VERSION, ModelError, read_header
 __all__ = ["FORMAT_VERSION", "Model", "ModelError", "build_pipeline", "load", "read_header", "train"]
 
 
-def build_pipeline(C: float = 1.0, char_ngrams: tuple[int, int] = (1, 3), char_min_df: int = 3,
+# The vectorisers a pipeline may combine, by name (input: the space-separated tokens of triage.features.Tokens).
+def make_vectoriser(name: str) -> TfidfVectorizer:
+    """Return an unfitted TF-IDF vectoriser: words, word 1-2-grams or character n-grams."""
+    if name == "words":
+        return TfidfVectorizer(analyzer=split_tokens, sublinear_tf=True, lowercase=False)
+    if name == "words12":
+        return TfidfVectorizer(tokenizer=split_tokens, token_pattern=None, ngram_range=(1, 2), min_df=2,
+                               sublinear_tf=True, lowercase=False)
+    if name == "chars":
+        return TfidfVectorizer(analyzer="char", preprocessor=space_free, ngram_range=(1, 3), min_df=3,
+                               sublinear_tf=True, lowercase=False)
+    if name == "chars24":
+        return TfidfVectorizer(analyzer="char", preprocessor=space_free, ngram_range=(2, 4), min_df=3,
+                               sublinear_tf=True, lowercase=False)
+    if name == "chars_wb":
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=3, sublinear_tf=True, lowercase=False)
+    raise ValueError(f"unknown feature set: {name}")
+
+
+def make_classifier(name: str, C: float = 1.0, calibration_folds: int = 5):
+    """Return an unfitted classifier by name (linear models, optionally calibrated, or complement NB)."""
+    if name == "svm":
+        return LinearSVC(C=C)
+    if name == "svm_c05":
+        return LinearSVC(C=0.5 * C)
+    if name == "svm_bal":
+        return LinearSVC(C=C, class_weight="balanced")
+    if name in ("cal_svm", "cal_svm_bal"):
+        # One SVM fitted on all rows; the folds only fit the sigmoids that turn scores into probabilities.
+        svm = LinearSVC(C=C, class_weight="balanced" if name.endswith("_bal") else None)
+        return CalibratedClassifierCV(svm, method="sigmoid", cv=calibration_folds, ensemble=False)
+    if name == "logreg_bal":
+        return OneVsRestClassifier(LogisticRegression(C=10 * C, class_weight="balanced", solver="liblinear"))
+    if name == "sgd_bal":
+        return SGDClassifier(loss="modified_huber", alpha=1e-4, class_weight="balanced", max_iter=50, tol=1e-4,
+                             random_state=0)
+    if name == "cnb":
+        return ComplementNB(alpha=0.3)
+    raise ValueError(f"unknown classifier: {name}")
+
+
+def build_pipeline(C: float = 1.0, features: tuple[str, ...] = ("words", "chars"), classifier: str = "cal_svm",
                    calibration_folds: int = 5) -> Pipeline:
-    """Return the unfitted pipeline: tokens, word and character TF-IDF, calibrated linear SVM."""
-    words = TfidfVectorizer(analyzer=split_tokens, sublinear_tf=True, lowercase=False)
-    chars = TfidfVectorizer(analyzer="char", preprocessor=space_free, ngram_range=tuple(char_ngrams),
-                            min_df=char_min_df, sublinear_tf=True, lowercase=False)
-    # One SVM fitted on all rows; the folds only fit the sigmoids that turn scores into probabilities.
-    clf = CalibratedClassifierCV(LinearSVC(C=C), method="sigmoid", cv=calibration_folds, ensemble=False)
+    """Return the unfitted pipeline: tokens, the union of the named TF-IDF features, the classifier."""
+    union = FeatureUnion([(name, make_vectoriser(name)) for name in features])
     return Pipeline([
         ("tokens", Tokens()),
-        ("features", FeatureUnion([("words", words), ("chars", chars)])),
-        ("clf", clf),
+        ("features", union),
+        ("clf", make_classifier(classifier, C=C, calibration_folds=calibration_folds)),
     ])
 
 
@@ -64,9 +104,85 @@ class Model:
         order = np.argsort(-probs, axis=1, kind="stable")[:, :k]
         return [[(labels[j], float(row[j])) for j in idx] for row, idx in zip(probs, order)]
 
+    def explain(self, text: str, label: str | None = None, k: int = 6) -> list[tuple[str, float]]:
+        """Return the words and character n-grams of text that most raised label's score (default: the best).
+
+        Each term is a word or a run of characters found in the (normalised) text, with its contribution to
+        the linear model's score for the label: TF-IDF value x weight. Only positive contributions count; a
+        term contained in a stronger one is folded into it. Empty when the classifier is not linear.
+        """
+        weights = linear_weights(self.pipeline.named_steps["clf"])
+        text = _text(text)
+        if weights is None or not text.strip():
+            return []
+        coef, classes = weights
+        label = self.predict([text])[0][0] if label is None else str(label)
+        if label not in classes:
+            raise ValueError(f"unknown label: {label}")
+        docs = self.pipeline.named_steps["tokens"].transform([text])
+        x = self.pipeline.named_steps["features"].transform(docs).tocsr()
+        row = coef[classes.index(label)]
+        names = self._feature_names()
+        words = docs[0].split()
+        totals: dict[str, float] = {}
+        for j, value in zip(x.indices, x.data):
+            contribution = float(value * row[j])
+            term = _readable(names[j].split("__", 1)[-1].strip(), words)
+            if contribution > 0 and term:
+                totals[term] = totals.get(term, 0.0) + contribution
+        chosen: dict[str, float] = {}
+        for term, weight in sorted(totals.items(), key=lambda p: (-p[1], -len(p[0]), p[0])):
+            owner = next((c for c in chosen if term in c or c in term), None)
+            if owner is None:
+                chosen[term] = weight
+            else:
+                chosen[owner] += weight
+        ranked = sorted(chosen.items(), key=lambda p: (-p[1], p[0]))[:k]
+        return [(term, round(weight, 4)) for term, weight in ranked]
+
+    def _feature_names(self) -> list[str]:
+        """Return the names of the union's features (cached)."""
+        if getattr(self, "_names", None) is None:
+            self._names = list(self.pipeline.named_steps["features"].get_feature_names_out())
+        return self._names
+
     def save(self, path) -> None:
         """Write the model to path (see triage.modelfile for the layout)."""
         modelfile.write(path, self.pipeline, self.meta)
+
+
+def _readable(term: str, words: list[str]) -> str | None:
+    """Return the word of the text a feature stands for: itself, or the word holding a character n-gram.
+
+    Character n-grams that span two words, and single characters, have no readable word and give None.
+    """
+    if term in words:
+        return term if len(term) > 1 else None
+    if len(term) < 2:
+        return None
+    return next((w for w in words if term in w), None)
+
+
+def linear_weights(clf) -> tuple[np.ndarray, list[str]] | None:
+    """Return (one row of weights per class, the classes) of a fitted linear classifier, or None."""
+    classes = [str(c) for c in clf.classes_]
+    if isinstance(clf, CalibratedClassifierCV):
+        parts = [linear_weights(c.estimator) for c in clf.calibrated_classifiers_]
+        if any(p is None for p in parts):
+            return None
+        return np.mean([p[0] for p in parts], axis=0), classes
+    if isinstance(clf, OneVsRestClassifier):
+        if len(classes) == 2:
+            return linear_weights(clf.estimators_[0])[0], classes
+        rows = [linear_weights(e) for e in clf.estimators_]
+        return (None if any(r is None for r in rows) else np.vstack([r[0][-1] for r in rows])), classes
+    coef = getattr(clf, "coef_", None)
+    if coef is None:
+        return None
+    coef = coef.toarray() if hasattr(coef, "toarray") else np.asarray(coef)
+    if coef.shape[0] == 1 and len(classes) == 2:  # a binary model scores the second class
+        coef = np.vstack([-coef[0], coef[0]])
+    return coef, classes
 
 
 def _text(value) -> str:
