@@ -2,6 +2,7 @@
 import hashlib
 import json
 import logging
+import uuid
 from dataclasses import dataclass
 
 from flask import current_app
@@ -41,9 +42,13 @@ def payload_hash(fields: dict, photos: list[Upload], audio: Upload | None) -> st
     return hashlib.sha256(json.dumps(canon, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _existing(client_uuid: str, digest: str) -> Report | None:
-    """The report already stored under this UUID; 409 when its payload differs."""
-    report = db.session.execute(db.select(Report).where(Report.client_uuid == client_uuid)).scalar_one_or_none()
+def _existing(user: User, client_uuid: str, digest: str) -> Report | None:
+    """This reporter's report already stored under this UUID; 409 when its payload differs.
+
+    Only the same account's reports are looked at: another person's UUID never answers with their report.
+    """
+    report = db.session.execute(db.select(Report).where(
+        Report.reporter_id == user.id, Report.client_uuid == client_uuid)).scalar_one_or_none()
     if report is not None and report.payload_hash != digest:
         raise ApiError(409, "client_uuid_conflict",
                        "A different report was already sent with this client_uuid; make a new UUID for a new report.",
@@ -54,6 +59,11 @@ def _existing(client_uuid: str, digest: str) -> Report | None:
 def _check_request(user: User, fields: dict, photos: list[Upload], audio: Upload | None, check_channel: bool) -> None:
     """Rules that need more than one field."""
     cfg = current_app.config
+    if fields.get("client_uuid") is None:
+        if user.role == Role.RESIDENT.value:  # the app always sends one: its outbox re-sends depend on it
+            raise ApiError(422, "validation_error", "The request has invalid fields.",
+                           {"client_uuid": ["Missing data for required field."]})
+        fields["client_uuid"] = str(uuid.uuid4())  # staff without an outbox: every request is a new report
     if check_channel and fields["channel"] not in CHANNELS_BY_ROLE.get(user.role, set()):
         raise ApiError(422, "validation_error", "The request has invalid fields.",
                        {"channel": [f"A {user.role} cannot report through channel '{fields['channel']}'."]})
@@ -102,10 +112,10 @@ def accept_report(user: User, fields: dict, photos: list[Upload], audio: Upload 
     _check_request(user, fields, photos, audio, check_channel)
     digest = payload_hash(fields, photos, audio)
     if photos or audio is not None:  # look first, so that a re-send stores no file twice
-        existing = _existing(fields["client_uuid"], digest)
+        existing = _existing(user, fields["client_uuid"], digest)
         if existing is not None:
             return existing, False
-    # Text only: insert straight away; the unique client_uuid catches a re-send.
+    # Text only: insert straight away; the unique (reporter, client_uuid) catches a re-send.
     report = Report(**fields, payload_hash=digest, reporter_id=user.id, has_audio=audio is not None,
                     media=_media_rows(photos, audio), transcripts=[], events=[])
     db.session.add(report)
@@ -113,7 +123,7 @@ def accept_report(user: User, fields: dict, photos: list[Upload], audio: Upload 
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        existing = _existing(fields["client_uuid"], digest)
+        existing = _existing(user, fields["client_uuid"], digest)
         if existing is None:
             raise
         return existing, False

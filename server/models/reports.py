@@ -30,11 +30,14 @@ class Channel(str, enum.Enum):
 
 
 class Report(db.Model):
-    """One accepted hazard report; never deleted, never duplicated (``client_uuid``)."""
+    """One accepted hazard report; never deleted, never duplicated (``client_uuid``, unique per reporter)."""
 
     __tablename__ = "reports"
+    # A phone's UUID identifies a report only together with its reporter: another account re-using it is
+    # another report, never a re-send of someone else's (migration 0011).
+    __table_args__ = (db.UniqueConstraint("reporter_id", "client_uuid", name="uq_reports_reporter_id_client_uuid"),)
     id = db.Column(db.Integer, primary_key=True)
-    client_uuid = db.Column(db.String(36), unique=True, nullable=False)
+    client_uuid = db.Column(db.String(36), nullable=False)
     payload_hash = db.Column(db.String(64), nullable=False)
     reporter_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
     channel = db.Column(db.String(16), nullable=False, default=Channel.APP.value)

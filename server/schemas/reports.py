@@ -13,7 +13,9 @@ STAGES = [s.value for s in Stage]
 class ReportCreateSchema(Schema):
     """Fields of POST /reports, as JSON or multipart form fields (files: ``photos``, ``audio``)."""
 
-    client_uuid = fields.UUID(required=True, metadata={"description": "made on the phone; re-sends reuse it"})
+    client_uuid = fields.UUID(load_default=None, metadata={
+        "description": "made on the phone; re-sends by the same account reuse it. Required from residents; "
+                       "staff and grid workers may leave it out (each request is then a new report)."})
     text = fields.String(load_default="", validate=validate.Length(max=5000))
     category_hint = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     lat = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
@@ -36,7 +38,8 @@ class ReportCreateSchema(Schema):
 
     @post_load
     def _clean(self, data, **kwargs):
-        data["client_uuid"] = str(data["client_uuid"])
+        if data["client_uuid"] is not None:
+            data["client_uuid"] = str(data["client_uuid"])
         data["text"] = data["text"].strip()
         if data.get("occurred_at") is not None and data["occurred_at"].tzinfo is None:
             data["occurred_at"] = data["occurred_at"].replace(tzinfo=timezone.utc)

@@ -156,3 +156,81 @@ def test_wrong_content_type_and_non_object_json(client, resident):
 def test_reporting_needs_sign_in(client, city):
     response = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": "x"})
     assert response.status_code == 401 and response.get_json()["code"] == "unauthorized"
+
+
+# --- idempotency is per reporter (issue 12, item 7) -------------------------------------------------------------
+
+def test_another_accounts_uuid_never_answers_with_their_report(client, app, resident):
+    """Resident B re-using resident A's UUID gets a report of their own, never A's address, place or timeline."""
+    other = login(client, "13800000002")
+    uid = new_uuid()
+    body = {"client_uuid": uid, "text": "楼道堆放杂物", "anonymous": True, "address": "芙蓉路18号3栋",
+            "lat": 28.2011, "lon": 112.9733}
+    first = client.post("/api/v1/reports", json=body, headers=resident)
+    assert first.status_code == 201
+    same = client.post("/api/v1/reports", json=body, headers=other)
+    assert same.status_code == 201, same.get_json()
+    assert same.get_json()["id"] != first.get_json()["id"]
+    different = client.post("/api/v1/reports", json={"client_uuid": uid, "text": "路灯不亮"}, headers=other)
+    assert different.status_code == 409  # B's own UUID now stands for B's first report
+    assert "芙蓉路" not in different.get_data(as_text=True)
+    with app.app_context():
+        rows = db.session.execute(db.select(Report.reporter_id).where(Report.client_uuid == uid)).scalars().all()
+    assert len(rows) == 2 and len(set(rows)) == 2
+    # Each account's re-send still finds its own report.
+    assert client.post("/api/v1/reports", json=body, headers=resident).get_json()["id"] == first.get_json()["id"]
+    assert client.post("/api/v1/reports", json=body, headers=other).get_json()["id"] == same.get_json()["id"]
+
+
+def test_another_accounts_uuid_with_photos_makes_their_own_report(client, app, resident):
+    other = login(client, "13800000003")
+    fields = {"client_uuid": new_uuid(), "text": "井盖破损", "anonymous": "true"}
+    first = post_multipart(client, resident, fields, photos=[mf.png_bytes()])
+    second = post_multipart(client, other, fields, photos=[mf.png_bytes()])
+    assert first.status_code == 201 and second.status_code == 201
+    assert first.get_json()["id"] != second.get_json()["id"]
+    assert count(app, Report) == 2
+
+
+@pytest.mark.parametrize("role, channel", [("dept_staff", "hotline"), ("grid_worker", "patrol"),
+                                           ("supervisor", "web")])
+def test_staff_may_leave_out_client_uuid(client, app, city, role, channel):
+    headers = login(client, LOGIN[role])
+    body = {"text": "热线来电：某小区消防通道被占", "channel": channel}
+    first = client.post("/api/v1/reports", json=body, headers=headers)
+    again = client.post("/api/v1/reports", json=body, headers=headers)
+    assert first.status_code == 201 and again.status_code == 201, first.get_json()
+    assert first.get_json()["client_uuid"] and first.get_json()["id"] != again.get_json()["id"]
+    assert count(app, Report) == 2
+
+
+def test_residents_must_send_client_uuid(client, app, resident):
+    response = client.post("/api/v1/reports", json={"text": "燃气味"}, headers=resident)
+    assert response.status_code == 422 and "client_uuid" in response.get_json()["errors"]
+    assert count(app, Report) == 0
+
+
+@pytest.mark.parametrize("with_photo", [False, True])
+def test_concurrent_resends_by_one_account_leave_one_report(app, resident, with_photo):
+    """Eight simultaneous posts of one report by the same account: one 201, the rest 200 with the same id."""
+    import threading
+    fields = {"client_uuid": new_uuid(), "text": "变压器冒烟"}
+    barrier, results = threading.Barrier(8), []
+
+    def send():
+        own = app.test_client()
+        barrier.wait()
+        if with_photo:
+            response = post_multipart(own, resident, fields, photos=[mf.png_bytes()])
+        else:
+            response = own.post("/api/v1/reports", json=fields, headers=resident)
+        results.append((response.status_code, response.get_json()["id"]))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(s for s, _ in results) == [200] * 7 + [201]
+    assert len({i for _, i in results}) == 1
+    assert count(app, Report) == 1
