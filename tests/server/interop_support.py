@@ -37,6 +37,7 @@ class Receiver:
 
     def __init__(self, statuses=(), body: bytes | None = None, location: str | None = None):
         self.statuses = list(statuses)
+        self.answer, self.location = body, location
         self.received: list[dict] = []
         self._lock = threading.Lock()
         receiver = self
@@ -50,10 +51,11 @@ class Receiver:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain")
-                if location and 300 <= status < 400:
-                    self.send_header("Location", location)
+                if receiver.location and 300 <= status < 400:
+                    self.send_header("Location", receiver.location)
                 self.end_headers()
-                self.wfile.write(body if body is not None else b"ok" if status < 300 else b"receiver is down")
+                answer = receiver.answer
+                self.wfile.write(answer if answer is not None else b"ok" if status < 300 else b"receiver is down")
 
             def log_message(self, *args):
                 pass
