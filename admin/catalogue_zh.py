@@ -135,4 +135,6 @@ ZH = {
     "Could not create the key: {error}": "无法创建密钥：{error}", "Key {name} revoked.": "密钥 {name} 已吊销。",
     "Action": "操作", "Target": "对象", "Nothing recorded yet.": "暂无记录。",
     "三率": "三率",
+    "Why routed to me": "为什么派给我", "Why this routing": "派单依据",
+    "Machine suggestions (why)": "系统建议及依据",
 }

@@ -26,6 +26,18 @@ def department_name(taxonomy: Taxonomy, code: str | None) -> str:
     return taxonomy.departments.get(code, code) if code else "—"
 
 
+def label_name(taxonomy: Taxonomy, label: str | None, lang: str = "zh") -> str:
+    """Return a learned model's label in words: a category's or department's name, else the label itself."""
+    if not label:
+        return "—"
+    if taxonomy.subcategory(label) is not None:
+        return category_name(taxonomy, label, lang)
+    for sub in taxonomy.subcategories:
+        if label == sub.short_code:
+            return category_name(taxonomy, sub.code, lang)
+    return taxonomy.departments.get(label, label)
+
+
 def _quoted(words, lang: str) -> str:
     """Return words quoted and joined in the language's style."""
     return "、".join(f"“{w}”" for w in words) if lang == "zh" else ", ".join(f'"{w}"' for w in words)
@@ -46,7 +58,7 @@ def lines(reason: dict, taxonomy: Taxonomy, lang: str = "zh", district_name: str
     if model:
         terms = [t for t, _ in model.get("terms") or []]
         pct = f"{100 * float(model.get('probability', 0)):.0f}%"
-        label = model.get("label")
+        label = label_name(taxonomy, model.get("label"), lang)
         if terms:
             out.append(f"学习模型判为「{label}」（概率 {pct}），主要依据词语{_quoted(terms, lang)}。" if zh else
                        f"The learned model chose “{label}” (probability {pct}), mainly from {_quoted(terms, lang)}.")

@@ -7,6 +7,7 @@ from server.access import can_view_report
 from server.cases import plans as plan_service
 from server.cases.audit import audit_events
 from server.cases.queries import can_view_case, case_scope, is_overdue
+from server.cases.reasons import routing_reason
 from server.cases.view import present_case
 from server.errors import ApiError
 from server.extensions import db
@@ -17,7 +18,7 @@ from .. import bp
 from ..actions import error_text, run_case_action
 from ..audit_log import record
 from ..auth import SUPERVISOR, current, login_required
-from ..i18n import gettext
+from ..i18n import gettext, lang
 from .session import _safe_next
 
 PER_PAGE = 30
@@ -66,7 +67,7 @@ def case_detail(case_id: int):
     plan = plan_service.plan_for(category, case.severity) if current().role == SUPERVISOR else None
     return render_template("admin/case.html", case=case, view=view, problems=problems, plan=plan,
                            departments=departments(), categories=_categories(),
-                           suggestions=_suggestions(case))
+                           suggestions=_suggestions(case), reason=routing_reason(case, current(), lang()))
 
 
 def _categories() -> dict[str, Category]:
@@ -74,16 +75,31 @@ def _categories() -> dict[str, Category]:
 
 
 def _suggestions(case: Case) -> list[dict]:
-    """The classifier's suggestions for the case's origin report, with each category's usual departments."""
+    """The classifier's top suggestions for the case: category and departments named, the reason in sentences."""
+    from server.cases.reasons import suggestion_words
     from server.models import Report
-    report = db.session.get(Report, case.origin_report_id)
+    from server.taxonomy_source import current_taxonomy
     categories = _categories()
+    stored = case.suggestions
+    if stored is None:  # cases opened before suggestions were kept on the case: the report's (code, score)
+        report = db.session.get(Report, case.origin_report_id)
+        stored = []
+        for code, score in (report.suggestions or []) if report else []:
+            cat = categories.get(code)
+            stored.append({"category": code, "confidence": score,
+                           "lead": cat.lead_department.code if cat and cat.lead_department else None,
+                           "assist": list(cat.assist_department_codes or []) if cat else []})
+    units = {d.code: d for d in db.session.execute(db.select(Department)).scalars()}
+    taxonomy = current_taxonomy()
     result = []
-    for code, score in (report.suggestions or []) if report else []:
-        cat = categories.get(code)
-        result.append({"code": code, "score": score, "category": cat,
-                       "lead": cat.lead_department.code if cat and cat.lead_department else None,
-                       "assist": list(cat.assist_department_codes or []) if cat else []})
+    for s in stored:
+        words = suggestion_words(s, taxonomy, lang())
+        result.append({"code": s.get("category"), "score": s.get("confidence") or 0.0,
+                       "category": categories.get(s.get("category")), "category_name": words["category_name"],
+                       "lead": s.get("lead"), "assist": list(s.get("assist") or []),
+                       "lead_unit": units.get(s.get("lead")), "lead_name": words["lead_name"],
+                       "assist_units": [units.get(a) for a in s.get("assist") or []],
+                       "assist_names": words["assist_names"], "reason": words["reason_lines"]})
     return result
 
 

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models import Case, CaseAttachment, CaseRating, Report, Role, User, verify_chain
 from .plans import present_plan
 from .queries import FULL_VIEW, is_overdue
+from .reasons import routing_reason, suggestion_words
 from .service import action_zh, allowed_for, has_grid
 
 
@@ -50,14 +51,16 @@ def present_case_summary(case: Case) -> dict:
 
 
 def present_suggestions(suggestions: list[dict] | None) -> list[dict]:
-    """Triage's suggestions with the category's and lead department's names."""
+    """Triage's suggestions with the category's and departments' names and the reason in sentences."""
     from ..taxonomy_source import current_taxonomy
     taxonomy = current_taxonomy()
     out = []
     for s in suggestions or []:
         sub = taxonomy.subcategory(s["category"]) if s.get("category") else None
+        words = suggestion_words(s, taxonomy)
         out.append({**s, "category_name": sub.name_zh if sub else None,
-                    "lead_name": taxonomy.departments.get(s.get("lead"))})
+                    "lead_name": taxonomy.departments.get(s.get("lead")), "assist_names": words["assist_names"],
+                    "reason": words["reason_lines"]})
     return out
 
 
@@ -101,6 +104,7 @@ def present_case(case: Case, viewer: User) -> dict:
         "plan": present_plan(case, viewer),
         "events": events, "audit_ok": verify_chain(case.events),
         "allowed_actions": allowed_for(case, viewer),
+        "routing_reason": routing_reason(case, viewer),
     }
 
 

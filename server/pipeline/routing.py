@@ -8,17 +8,28 @@ from ..case_log import append_event, lock_case
 from ..cases.deadlines import case_deadlines
 from ..cases.notifications import notify_dispatch
 from ..extensions import db
-from ..models import Case, CaseDepartment, Category, Department, Report, utcnow
+from ..models import Area, Case, CaseDepartment, Category, Department, Report, utcnow
 from .grading import regrade_on_join, reporters_for_new_case
 from .places import area_index
 from ..taxonomy_source import current_suggester, current_taxonomy
 
 
 def suggest(report: Report, text: str, district: str | None) -> tuple[list[dict], str]:
-    """The top three ways to handle the report (category, confidence, lead, assist), and their source."""
+    """The top three ways to handle the report (category, confidence, lead, assist, reason), and their source.
+
+    Each reason (why this category, which routing rule, the confidence) is kept with its suggestion, with
+    the district's name and the manual dispatch threshold of the moment.
+    """
     suggester = current_suggester()
-    found = suggester.suggest(text, hint=report.category_hint, district=district, k=3)
-    return [s.as_dict() for s in found], suggester.source
+    found = [s.as_dict() for s in suggester.suggest(text, hint=report.category_hint, district=district, k=3)]
+    district_name = None
+    if district and any(s["reason"].get("rule", {}).get("district") for s in found):
+        district_name = db.session.execute(db.select(Area.name).where(Area.code == district)).scalar()
+    for s in found:
+        s["reason"]["manual_dispatch_below"] = current_app.config["MANUAL_DISPATCH_BELOW"]
+        if district_name and s["reason"].get("rule", {}).get("district"):
+            s["reason"]["rule"]["district_name"] = district_name
+    return found, suggester.source
 
 
 def join_open_case(report: Report, text: str) -> Case | None:

@@ -26,7 +26,8 @@ class CodeList(fields.List):
         if isinstance(value, str):
             value = [value]
         if isinstance(value, (list, tuple)):
-            value = [v.strip() for item in value for v in (item.split(",") if isinstance(item, str) else [item])
+            value = [v.strip() if isinstance(v, str) else v
+                     for item in value for v in (item.split(",") if isinstance(item, str) else [item])
                      if not isinstance(v, str) or v.strip()]
         return super()._deserialize(value, attr, data, **kwargs)
 
@@ -210,6 +211,9 @@ class SuggestionSchema(Schema):
     lead_name = fields.String(allow_none=True)
     assist = fields.List(fields.String())
     sources = fields.List(fields.String(), metadata={"description": "hint, keywords, model"})
+    assist_names = fields.List(fields.String())
+    reason = fields.List(fields.String(), metadata={
+        "description": "why: the keywords or words that drove the category, the routing rule, the confidence"})
 
 
 class CaseSummarySchema(Schema):
@@ -269,6 +273,10 @@ class CaseSchema(CaseSummarySchema):
     events = fields.List(fields.Nested(CaseEventSchema))
     audit_ok = fields.Boolean()
     allowed_actions = fields.List(fields.String())
+    routing_reason = fields.Dict(metadata={"description": (
+        "why the case went where it went (为什么派给我): mode (automatic, manual, waiting, none), your_role "
+        "(lead or assist when the caller's department is on the case), lines and text in Chinese, the "
+        "confidence, and the top suggestions with names and their reasons")})
 
 
 class CasePageSchema(Schema):

@@ -149,3 +149,59 @@ def test_a_hotspot_many_people_report_raises_its_open_cases(db_url, tmp_path):
                 continue
             assert case.reporters == 6 and case.hotspot_id == hotspot.id
             assert case.severity < before[case.id] and case.events[-1].action == "regrade"
+
+
+def _admin_page(client, username: str, url: str) -> str:
+    """Sign in to the admin pages through the form and return a page's text."""
+    import re
+
+    from ..helpers import PASSWORDS
+    page = client.get("/admin/login", follow_redirects=True).get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    client.post("/admin/login", data={"username": username, "password": PASSWORDS[username], "csrf_token": token})
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_routed_case_keeps_why_it_went_there(db_url, tmp_path, model_path):
+    app = _app(db_url, tmp_path, TRIAGE_MODEL=model_path, MANUAL_DISPATCH_BELOW=0.2)
+    client = app.test_client()
+    report = _report(app, client, login(client, LOGIN["resident"]), GAS)
+    with app.app_context():
+        reason = db.session.get(Case, report["case_id"]).suggestions[0]["reason"]
+        assert "煤气味" in reason["keywords"]
+        assert reason["rule"]["rule"] == "category" and reason["rule"]["lead"] == "GAS"
+        assert reason["model"]["label"] == "accident.gas_leak" and reason["model"]["terms"]
+        assert all(term in GAS for term, weight in reason["model"]["terms"] if weight > 0)
+        assert reason["confidence"] > 0.2
+    staff = login(client, LOGIN["dept_staff"])  # a gas company engineer: the lead unit
+    why = client.get(f"/api/v1/cases/{report['case_id']}", headers=staff).get_json()["routing_reason"]
+    assert why["mode"] == "automatic" and why["your_role"] == "lead"
+    assert "主办单位" in why["text"] and "“煤气味”" in why["text"] and "燃气泄漏" in why["text"]
+    assert "GAS" not in why["text"] and "accident." not in why["text"]
+    page = _admin_page(app.test_client(), LOGIN["dept_staff"], f"/admin/cases/{report['case_id']}")
+    panel = page[page.index('id="routing-reason"'):]
+    assert "为什么派给我" in panel and "“煤气味”" in panel and "燃气泄漏" in panel
+
+
+def test_the_manual_dispatch_queue_names_each_suggestion_and_its_reason(db_url, tmp_path, model_path):
+    app = _app(db_url, tmp_path, TRIAGE_MODEL=model_path, MANUAL_DISPATCH_BELOW=0.9)
+    client = app.test_client()
+    report = _report(app, client, login(client, LOGIN["resident"]), VAGUE)
+    supervisor = login(client, LOGIN["supervisor"])
+    case = client.get(f"/api/v1/cases/{report['case_id']}", headers=supervisor).get_json()
+    why = case["routing_reason"]
+    assert why["mode"] == "waiting" and "低于人工派单阈值 90%" in why["text"]
+    assert len(why["suggestions"]) == 3
+    for s in case["suggestions"]:
+        assert s["lead_name"] and s["category_name"] and any("派单规则" in line for line in s["reason"])
+    queued = next(c for c in client.get("/api/v1/cases?queue=manual_dispatch", headers=supervisor)
+                  .get_json()["items"] if c["id"] == report["case_id"])
+    assert [s["reason"] for s in queued["suggestions"]] == [s["reason"] for s in case["suggestions"]]
+    page = _admin_page(app.test_client(), LOGIN["supervisor"], "/admin/queues/manual_dispatch")
+    card = page[page.index(f'data-case="{report["case_id"]}"'):]
+    for s in case["suggestions"]:
+        assert f"→ {s['lead_name']}" in card and s["category_name"] in card
+        assert f"→ {s['lead']}" not in card
+    assert "派单规则" in card
