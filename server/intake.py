@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .errors import ApiError
 from .extensions import db
-from .media import MediaError, probe_audio, process_photo
+from .media import MediaError, probe_audio, process_photo, strip_audio
 from .media_store import storage
 from .models import Channel, Media, Report, Role, User
 
@@ -87,10 +87,11 @@ def _media_rows(photos: list[Upload], audio: Upload | None) -> list[Media]:
             except MediaError as exc:
                 exc.field = f"photos[{i}]" if len(photos) > 1 else "photos"
                 raise
-        info = None
+        info = clean = None
         if audio is not None:
             try:
                 info = probe_audio(audio.data, max_bytes=cfg["MAX_AUDIO_BYTES"], max_seconds=cfg["MAX_AUDIO_SECONDS"])
+                clean = strip_audio(audio.data, info.container, info.mime, info.ext)  # no tags, cover art, chapters
             except MediaError as exc:
                 exc.field = "audio"
                 raise
@@ -100,8 +101,8 @@ def _media_rows(photos: list[Upload], audio: Upload | None) -> list[Media]:
                   thumb_key=store.put(photo.thumb, "jpg"), mime=photo.mime, size=len(photo.data),
                   sha256=photo.sha256, width=photo.width, height=photo.height) for i, photo in enumerate(cleaned)]
     if audio is not None:
-        rows.append(Media(kind="audio", position=len(photos), storage_key=store.put(audio.data, info.ext),
-                          mime=info.mime, size=len(audio.data), sha256=hashlib.sha256(audio.data).hexdigest(),
+        rows.append(Media(kind="audio", position=len(photos), storage_key=store.put(clean.data, clean.ext),
+                          mime=clean.mime, size=len(clean.data), sha256=hashlib.sha256(clean.data).hexdigest(),
                           duration=info.duration))
     return rows
 

@@ -1,4 +1,5 @@
-"""Files attached to case events: photos and voice notes (the intake checks) and short MP4 videos."""
+"""Files attached to case events: photos and voice notes (the intake checks) and short MP4 videos, all stored
+without metadata."""
 import hashlib
 import io
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ import av
 from flask import current_app
 
 from ..errors import ApiError
-from ..media import MediaError, probe_audio, process_photo
+from ..media import MediaError, probe_audio, process_photo, strip_audio, strip_video
 from ..media_store import storage
 from ..models import Case, CaseAttachment, User
 
@@ -94,32 +95,33 @@ def store_uploads(case: Case, uploads: list[Upload], user: User | None) -> list[
         seen[upload.field] += 1
         try:
             if upload.field == "photos":
-                checked.append((upload, process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"],
-                                                      max_pixels=cfg["MAX_PHOTO_PIXELS"])))
+                checked.append((upload.field, process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"],
+                                                            max_pixels=cfg["MAX_PHOTO_PIXELS"]), None))
             elif upload.field == "audio":
-                checked.append((upload, probe_audio(upload.data, max_bytes=cfg["MAX_AUDIO_BYTES"],
-                                                    max_seconds=cfg["MAX_AUDIO_SECONDS"])))
+                info = probe_audio(upload.data, max_bytes=cfg["MAX_AUDIO_BYTES"], max_seconds=cfg["MAX_AUDIO_SECONDS"])
+                # Stored without tags, chapters or cover art, as photos are without EXIF.
+                checked.append((upload.field, info, strip_audio(upload.data, info.container, info.mime, info.ext)))
             else:
-                checked.append((upload, probe_video(
-                    upload.data, max_bytes=cfg.get("MAX_VIDEO_BYTES", 50 * 1024 * 1024),
-                    max_seconds=cfg.get("MAX_VIDEO_SECONDS", 180))))
+                info = probe_video(upload.data, max_bytes=cfg.get("MAX_VIDEO_BYTES", 50 * 1024 * 1024),
+                                   max_seconds=cfg.get("MAX_VIDEO_SECONDS", 180))
+                checked.append((upload.field, info, strip_video(upload.data)))
         except MediaError as exc:
             field = upload.field if counts[upload.field] == 1 else f"{upload.field}[{i}]"
             raise ApiError(exc.status, exc.code, exc.message, {field: [exc.message]}) from exc
-    for upload, info in checked:
-        if upload.field == "photos":
+    for field, info, clean in checked:
+        if field == "photos":
             rows.append(CaseAttachment(case_id=case.id, kind="photo", storage_key=store.put(info.data, info.ext),
                                        thumb_key=store.put(info.thumb, "jpg"), mime=info.mime, size=len(info.data),
                                        sha256=info.sha256, width=info.width, height=info.height,
                                        uploaded_by_id=uploader))
-        elif upload.field == "audio":
-            rows.append(CaseAttachment(case_id=case.id, kind="audio", storage_key=store.put(upload.data, info.ext),
-                                       mime=info.mime, size=len(upload.data),
-                                       sha256=hashlib.sha256(upload.data).hexdigest(), duration=info.duration,
+        elif field == "audio":
+            rows.append(CaseAttachment(case_id=case.id, kind="audio", storage_key=store.put(clean.data, clean.ext),
+                                       mime=clean.mime, size=len(clean.data),
+                                       sha256=hashlib.sha256(clean.data).hexdigest(), duration=info.duration,
                                        uploaded_by_id=uploader))
         else:
-            rows.append(CaseAttachment(case_id=case.id, kind="video", storage_key=store.put(upload.data, "mp4"),
-                                       mime="video/mp4", size=len(upload.data),
-                                       sha256=hashlib.sha256(upload.data).hexdigest(), width=info.width,
+            rows.append(CaseAttachment(case_id=case.id, kind="video", storage_key=store.put(clean, "mp4"),
+                                       mime="video/mp4", size=len(clean),
+                                       sha256=hashlib.sha256(clean).hexdigest(), width=info.width,
                                        height=info.height, duration=info.duration, uploaded_by_id=uploader))
     return rows

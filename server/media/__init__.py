@@ -1,12 +1,14 @@
-"""Media handling for uploads: photo cleaning, voice-note checks and blob storage (no Flask)."""
+"""Media handling for uploads: photo cleaning, voice-note checks, metadata stripping and blob storage (no Flask)."""
 
 from .audio import AudioInfo, probe_audio, sniff_container
 from .errors import MediaError
 from .images import ProcessedPhoto, process_photo
+from .remux import Cleaned, strip_audio, strip_video
 from .storage import LocalStorage, Storage, make_key, validate_key
 
 __all__ = [
     "AudioInfo",
+    "Cleaned",
     "LocalStorage",
     "MediaError",
     "ProcessedPhoto",
@@ -15,5 +17,7 @@ __all__ = [
     "probe_audio",
     "process_photo",
     "sniff_container",
+    "strip_audio",
+    "strip_video",
     "validate_key",
 ]
