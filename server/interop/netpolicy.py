@@ -30,7 +30,9 @@ _BLOCKED_NAMES = frozenset({
     "metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal",
     "metadata.azure.com", "metadata.tencentyun.com", "kubernetes.default.svc",
 })
-_BLOCKED_SUFFIXES = (".localhost", ".in-addr.arpa", ".ip6.arpa", ".invalid", ".svc.cluster.local")
+# Special-use names (RFC 6761, 6762): never public; refused without a DNS query.
+_BLOCKED_SUFFIXES = (".localhost", ".in-addr.arpa", ".ip6.arpa", ".invalid", ".test", ".example", ".local",
+                     ".svc.cluster.local")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f\\]")

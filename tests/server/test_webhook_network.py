@@ -155,6 +155,46 @@ def test_staff_see_a_status_code_and_a_reason_admins_the_detail(fast, client):
     assert "refused" in gone["last_error"].lower()
 
 
+def _self_signed(tmp_path):
+    """A certificate for 127.0.0.1 that no one trusts, and its key (PEM files)."""
+    import datetime
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file
+
+
+def test_certificates_are_verified(fast, client, tmp_path):
+    import ssl
+    fast.config["WEBHOOK_ALLOWED_CIDRS"] = LOOPBACK
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*_self_signed(tmp_path))
+    with Receiver() as gas:
+        gas.server.socket = context.wrap_socket(gas.server.socket, server_side=True)
+        url = f"https://127.0.0.1:{gas.server.server_port}/hook"
+        assert client.post("/api/v1/webhooks", json={"url": url, "department": "GAS"},
+                           headers=login(client, LOGIN["admin"])).status_code == 201
+        _report(client, login(client, LOGIN["resident"]))
+        assert backend(fast).drain(timeout=120) and embedded(fast).drain(timeout=60)
+        assert gas.received == [], "nothing is sent over an unverified connection"
+    row = _deliveries(fast)[0]
+    assert row.status == "failed" and row.last_error.startswith("tls_error") and "verify" in row.last_error
+
+
 def test_active_webhooks_per_department_are_capped(fast, client):
     fast.config.update(WEBHOOK_ALLOWED_CIDRS=LOOPBACK, WEBHOOK_MAX_PER_DEPARTMENT=2)
     staff = login(client, LOGIN["dept_staff"])
