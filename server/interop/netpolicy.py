@@ -5,8 +5,8 @@ in one of the ranges of ``WEBHOOK_ALLOWED_CIDRS`` (cities run department systems
 Never allowed, whatever the list says: the unspecified address and multicast. Always refused by name: ``localhost``
 and ``*.localhost``, cloud metadata names, special-use and reverse-DNS names, names without a dot, IPv4 addresses
 spelled any other way than four decimal numbers (``127.1``, ``2130706433``, ``0x7f000001``, ``0177.0.0.1``), and
-IPv4-mapped or IPv4-compatible IPv6 addresses (unless the IPv6 range itself is listed). IPv6 addresses that carry an IPv4 address
-(6to4, NAT64, Teredo) are judged by that address too.
+IPv4-mapped or IPv4-compatible IPv6 addresses (unless the IPv6 range itself is listed). IPv6 addresses that carry
+an IPv4 address (6to4, NAT64, Teredo) are judged by that address too.
 
 ``check_url`` parses; ``resolve_checked`` resolves a host name and checks each address. The sender connects to a
 checked address itself (``server.interop.transport``), so a name that resolves differently later cannot redirect it.
