@@ -122,6 +122,7 @@ from datetime import datetime, timedelta, timezone  # noqa: E402
 from urllib.parse import quote  # noqa: E402
 from xml.etree import ElementTree as ET  # noqa: E402
 
+from hypothesis import example  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 PROPERTY_EXAMPLES = int(os.environ.get("FUZZ_PROPERTY_EXAMPLES", "6"))
@@ -212,6 +213,36 @@ def _object(schema: dict, depth: int = 0):
     return st.fixed_dictionaries({k: _field(v, k, depth) for k, v in props.items()})
 
 
+def _everywhere(schema: dict, text: str | None = None, date: str | None = None):
+    """The plausible body with every string field (``text``) or every date field (``date``) replaced: the explicit
+    examples every run tries first, whatever the generator draws."""
+    schema = _resolve(schema)
+    fmt, kind = schema.get("format"), schema.get("type")
+    if fmt in ("date-time", "date"):
+        return date or text or _plausible(schema)
+    if kind == "object":
+        return {k: _everywhere(v, text, date) for k, v in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [_everywhere(schema.get("items", {}), text, date)]
+    if kind == "string" and text is not None and not schema.get("enum"):
+        return text
+    return _plausible(schema)
+
+
+EXPLICIT_TEXTS = ["\ud800", "a\x00b", "\udfff\x0b\x01\x08\ufffe"]
+EXPLICIT_DATES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "0001-01-01", "9999-12-31"]
+
+
+def _explicit(run, schema: dict, where: dict, roles=("supervisor", "admin", "owner")):
+    """``run`` with the explicit examples of ``_everywhere`` (as each of ``roles``)."""
+    bodies = [_everywhere(schema, text=t) for t in EXPLICIT_TEXTS] + [_everywhere(schema, date=d)
+                                                                       for d in EXPLICIT_DATES]
+    for body in bodies:
+        for role in roles:
+            run = example(body=body, role=role, where=where)(run)
+    return run
+
+
 def _json_operations() -> list[str]:
     """'METHOD /path' of every operation taking a JSON body (signing out aside)."""
     return [f"{m.upper()} {p}" for p, item in SPEC["paths"].items() for m, op in item.items()
@@ -284,16 +315,16 @@ def test_property_any_text_or_date_in_every_json_field(label, prop_app, world):
     values = _path_values(world)
     client = prop_app.test_client()
 
-    @_property_settings()
-    @given(body=_object(body_schema), role=st.sampled_from(ROLE_CHOICES),
-           where=st.fixed_dictionaries({p: st.sampled_from(values[p]) for p in params}))
     def run(body, role, where):
         url = path.format(**where)
         raw = json.dumps(body, ensure_ascii=True)  # lone surrogates travel as \\ud800 escapes
         _checked(client.open(url, method=method, data=raw, content_type="application/json",
                              headers=world.headers(role)))
 
-    run()
+    first = {p: values[p][0] for p in params}
+    _property_settings()(given(body=_object(body_schema), role=st.sampled_from(ROLE_CHOICES),
+                               where=st.fixed_dictionaries({p: st.sampled_from(values[p]) for p in params}))(
+        _explicit(run, body_schema, first)))()
 
 
 @pytest.mark.parametrize("path,names", _date_queries())
@@ -303,6 +334,11 @@ def test_property_any_date_in_every_date_query(path, names, prop_app, world):
     @_property_settings()
     @given(dates=st.fixed_dictionaries({}, optional={n: st.one_of(ODD_DATE, ODD_TEXT) for n in names}),
            role=st.sampled_from(["supervisor", "admin", "grid_same", "owner"]))
+    @example(dates={n: EXPLICIT_DATES[0] for n in names}, role="supervisor")
+    @example(dates={n: EXPLICIT_DATES[1] for n in names}, role="grid_same")
+    @example(dates={n: EXPLICIT_DATES[2] for n in names}, role="admin")
+    @example(dates={n: EXPLICIT_DATES[3] for n in names}, role="grid_same")
+    @example(dates={n: "a\x00" for n in names}, role="owner")
     def run(dates, role):
         query = "&".join(f"{k}={quote(v.encode('utf-8', 'surrogatepass'), safe='')}" for k, v in dates.items())
         _checked(client.get(f"{path}?{query}", headers=world.headers(role)))
@@ -328,6 +364,12 @@ def test_property_open311_post_takes_any_field(fmt, prop_app):
 
     @_property_settings(PROPERTY_EXAMPLES * 3)
     @given(fields=_open311_fields(st.one_of(ODD_TEXT, ODD_DATE, ODD_VALUE)), as_json=st.booleans())
+    @example(fields={k: "\ud800" for k in OPEN311_FIELDS if k != "api_key"}, as_json=True)
+    @example(fields={**OPEN311_FIELDS, "description": "\ud800"}, as_json=True)
+    @example(fields={**OPEN311_FIELDS, "service_code": "accident.gas_leak\x00"}, as_json=True)
+    @example(fields={**OPEN311_FIELDS, "description": "煤气\x00味"}, as_json=False)
+    @example(fields={**OPEN311_FIELDS, "api_key": "x\x00"}, as_json=False)
+    @example(fields={**OPEN311_FIELDS, "attribute[indoors]": "\ud800"}, as_json=True)
     def run(fields, as_json):
         fields = {k: v for k, v in fields.items() if v is not None}
         fields.setdefault("api_key", key)
@@ -357,6 +399,12 @@ def test_property_open311_reads_take_any_id_code_token_and_date(fmt, prop_app):
                "start_date": st.one_of(ODD_DATE, ODD_TEXT), "end_date": st.one_of(ODD_DATE, ODD_TEXT),
                "service_request_id": segment, "service_code": ODD_TEXT, "status": ODD_TEXT}),
            listing=st.sampled_from(["requests", "servicerequestupdates"]))
+    @example(method="requests/{}", value="99999999999999999999999", listing="requests",
+             query={"service_request_id": "18446744073709551617", "start_date": EXPLICIT_DATES[0]})
+    @example(method="tokens/{}", value="abc\x00", listing="servicerequestupdates",
+             query={"end_date": EXPLICIT_DATES[1]})
+    @example(method="services/{}", value="accident.gas_leak\x00", listing="requests",
+             query={"service_code": "a\x00", "end_date": EXPLICIT_DATES[2]})
     def run(method, value, query, listing):
         _checked(client.get(f"/open311/v2/{method.format(enc(value))}.{fmt}"), open311=True)
         args = "&".join(f"{k}={enc(v)}" for k, v in query.items())
