@@ -1,4 +1,5 @@
-"""Schemathesis against /api/v1/openapi.json on the WSGI app, signed in as each role: no 5xx, answers as documented.
+"""Schemathesis against /api/v1/openapi.json on the WSGI app, signed in as each role: no 5xx, answers as documented;
+then property-based tests of any text and any date in every JSON field, date query and Open311 input (below).
 
 One test per operation; every generated request is sent as each of the nine roles, on SQLite (the world) and on
 PostgreSQL (which refuses NUL characters, out-of-range integers and over-long strings where SQLite does not).
