@@ -13,8 +13,8 @@ def init_app(app: Flask) -> None:
     """Register the admin blueprint; CSRF is checked on every admin form (the bearer-token API is left alone)."""
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # The session cookie's SameSite, HttpOnly and Secure come from server.config.Config (setdefault here could never
+    # override Flask's own SESSION_COOKIE_SAMESITE=None).
     # Only these pages use the cookie session: a working day (not Flask's 31 days), ADMIN_SESSION_HOURS to change.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config.get("ADMIN_SESSION_HOURS", 12)))
     csrf.init_app(app)

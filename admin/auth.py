@@ -4,6 +4,8 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from server.extensions import db
+from server.accounts import find_user
+from server.auth import end_sessions
 from server.models import Role, User
 from server.security import hash_password, verify_password
 
@@ -20,8 +22,8 @@ def _dummy_hash() -> str:
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The active user with this username and password, or None."""
-    user = db.session.execute(db.select(User).where(User.username == username.strip())).scalar_one_or_none()
+    """The active user with this username (or phone number) and password, or None."""
+    user = find_user(username)
     if user is None:
         verify_password(_dummy_hash(), password)
         return None
@@ -36,12 +38,17 @@ def sign_in(user: User) -> None:
     session.clear()
     session.permanent = True
     session["admin_uid"] = user.id
+    session["admin_sv"] = user.session_version or 0
     if lang:
         session["lang"] = lang
 
 
-def sign_out() -> None:
-    """End the session, keeping only the language choice."""
+def sign_out(user: User | None = None) -> None:
+    """End the session, keeping only the language choice; with the user, end every other session of theirs too
+    (a copy of this session's cookie stops working: the user's session version moves on)."""
+    if user is not None:
+        end_sessions(user, tokens=False)
+        db.session.commit()
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -54,8 +61,9 @@ def load_user() -> User | None:
     if uid is None:
         return None
     user = db.session.get(User, uid)
-    if user is None or not user.active or user.role not in WEB_ROLES:
-        session.pop("admin_uid", None)
+    if (user is None or not user.active or user.role not in WEB_ROLES
+            or session.get("admin_sv") != (user.session_version or 0)):
+        sign_out()  # a stale session (signed out elsewhere, new password, changed access) is over
         return None
     return user
 

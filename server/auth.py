@@ -21,8 +21,20 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return token, row
 
 
-def revoke_user_tokens(user_id: int) -> int:
-    """Revoke every live bearer token of a user (after a password, role or access change); the caller commits."""
+def end_sessions(user: User, *, tokens: bool = True) -> int:
+    """End every admin web session of a user (their session version moves on) and, unless ``tokens`` is False,
+    revoke their bearer tokens; the caller commits. Returns how many tokens were revoked."""
+    user.session_version = (user.session_version or 0) + 1
+    return revoke_user_tokens(user.id, sessions=False) if tokens else 0
+
+
+def revoke_user_tokens(user_id: int, *, sessions: bool = True) -> int:
+    """Revoke every live bearer token of a user and end their admin web sessions (after a password, role or access
+    change, deactivation); the caller commits."""
+    if sessions:
+        user = db.session.get(User, user_id)
+        if user is not None:
+            user.session_version = (user.session_version or 0) + 1
     now = utcnow()
     tokens = db.session.execute(db.select(ApiToken).where(
         ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)).scalars().all()

@@ -128,6 +128,10 @@ from .interop.cli import register as _register_interop_commands  # noqa: E402  (
 
 _register_interop_commands(cli)
 
+from .retention import register as _register_retention_commands  # noqa: E402  (retention run)
+
+_register_retention_commands(cli)
+
 
 def main():
     """Console-script entry point."""

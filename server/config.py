@@ -34,7 +34,11 @@ class Config:
         self.MAX_PHOTOS = _int("MAX_PHOTOS", 6)
         self.MAX_AUDIO_BYTES = _int("MAX_AUDIO_BYTES", 20 * 1024 * 1024)
         self.MAX_AUDIO_SECONDS = _int("MAX_AUDIO_SECONDS", 300)
-        self.MAX_PHOTO_PIXELS = _int("MAX_PHOTO_PIXELS", 40_000_000)
+        # Pixels one photo may decode to (a larger JPEG is decoded reduced, other formats are refused), the pixels
+        # all photos of one request may decode to, and the longer side of a stored photo.
+        self.MAX_PHOTO_PIXELS = _int("MAX_PHOTO_PIXELS", 4096 * 4096)
+        self.MAX_REQUEST_PHOTO_PIXELS = _int("MAX_REQUEST_PHOTO_PIXELS", 80_000_000)
+        self.PHOTO_MAX_SIDE = _int("PHOTO_MAX_SIDE", 4096)
         self.MAX_CONTENT_LENGTH = _int(
             "MAX_REQUEST_BYTES", self.MAX_PHOTOS * self.MAX_PHOTO_BYTES + self.MAX_AUDIO_BYTES + 1024 * 1024)
         # Bodies without files (JSON, forms) are refused above this size.
@@ -46,9 +50,28 @@ class Config:
         self.SIGNIN_RATE_LIMIT = env.get("SIGNIN_RATE_LIMIT", "30 per minute; 300 per hour")
         self.SIGNIN_FAILURE_LIMIT = env.get("SIGNIN_FAILURE_LIMIT", "10 per 15 minutes; 50 per day")
         self.REGISTER_RATE_LIMIT = env.get("REGISTER_RATE_LIMIT", "20 per hour")
+        # Failed sign-ins from one address whatever the account, and for one account from everywhere (this one never
+        # applies to an address that signed in to the account in the last SIGNIN_KNOWN_ADDRESS_DAYS days).
+        self.SIGNIN_ADDRESS_FAILURE_LIMIT = env.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "30 per 15 minutes; 200 per day")
+        self.SIGNIN_ACCOUNT_FAILURE_LIMIT = env.get("SIGNIN_ACCOUNT_FAILURE_LIMIT", "100 per hour; 500 per day")
+        self.SIGNIN_KNOWN_ADDRESS_DAYS = _int("SIGNIN_KNOWN_ADDRESS_DAYS", 30)
         self.RATELIMIT_ENABLED = env.get("RATELIMIT_ENABLED", "1") not in ("0", "false", "no")
+        # New reports (POST /api/v1/reports) per signed-in account and per client address; re-sends of a report
+        # already accepted are not counted (server/request_limits.py). Empty: no limit.
+        self.INTAKE_RATE_LIMIT_ACCOUNT = env.get("INTAKE_RATE_LIMIT_ACCOUNT", "20 per minute; 200 per day")
+        self.INTAKE_RATE_LIMIT_ADDRESS = env.get("INTAKE_RATE_LIMIT_ADDRESS", "100 per minute; 2000 per hour")
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (client address, https, HSTS).
         self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+        # Admin web session cookie: never sent cross-site (Lax), not readable by scripts, HTTPS-only outside the
+        # demo and tests (SESSION_COOKIE_SECURE=0 to serve production over plain HTTP, which is not advised).
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SECURE = (env["SESSION_COOKIE_SECURE"] not in ("0", "false", "no")
+                                      if env.get("SESSION_COOKIE_SECURE") else None)
+        # Personal data over its lifetime: reports of cases closed longer than this are anonymised (and their
+        # voice recordings removed) by `gridwatch retention run` and the periodic job, every RETENTION_INTERVAL_SECONDS.
+        self.RETENTION_DAYS = _int("RETENTION_DAYS", 365)
+        self.RETENTION_INTERVAL_SECONDS = _int("RETENTION_INTERVAL_SECONDS", 6 * 3600)
         self.PIPELINE_MAX_ATTEMPTS = _int("PIPELINE_MAX_ATTEMPTS", 4)
         self.PIPELINE_RETRY_INTERVALS = [int(x) for x in env.get("PIPELINE_RETRY_INTERVALS", "5,30,120").split(",")]
         self.SWEEP_INTERVAL_SECONDS = _int("SWEEP_INTERVAL_SECONDS", 60)
@@ -104,6 +127,8 @@ class Config:
         _check_cidrs("WEBHOOK_ALLOWED_CIDRS", self.WEBHOOK_ALLOWED_CIDRS)
         if self.GRIDWATCH_ENV not in ENVIRONMENTS:
             raise RuntimeError(f"GRIDWATCH_ENV must be one of {ENVIRONMENTS}, not {self.GRIDWATCH_ENV!r}")
+        if self.SESSION_COOKIE_SECURE is None:
+            self.SESSION_COOKIE_SECURE = self.GRIDWATCH_ENV == "production"
         if not self.SECRET_KEY:
             if self.GRIDWATCH_ENV == "production":
                 raise RuntimeError("SECRET_KEY must be set (or GRIDWATCH_ENV=demo for a local demo)")

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,7 +13,33 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# A mainland mobile number after normalise_phone: ASCII digits only, nothing after the last one.
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")
+_PHONE_NOISE = re.compile(r"[\s\-().\u00a0\u200b-\u200d\u2060\ufeff]+")
+_COUNTRY_PREFIXES = ("+86", "0086", "86")
+
+
+def phone_digits(value: str) -> str:
+    """A phone number as typed, in one spelling: NFKC (full-width digits and '＋'), any Unicode decimal digit
+    (Arabic-Indic, Devanagari, ...) as ASCII, without whitespace, hyphens, dots or brackets, and without the +86 /
+    0086 prefix. The result is not checked; see :func:`normalise_phone`."""
+    text = unicodedata.normalize("NFKC", value or "")
+    text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    text = _PHONE_NOISE.sub("", text)
+    for prefix in _COUNTRY_PREFIXES:
+        if text.startswith(prefix) and len(text) == len(prefix) + 11:
+            return text[len(prefix):]
+    return text
+
+
+def normalise_phone(value) -> str | None:
+    """The mainland mobile number in ``value`` as 11 ASCII digits, or None when it is not one. Every phone number is
+    normalised with this before it is stored, looked up, blind-indexed or counted, so that one number never has
+    two spellings (``"13800000002\\n"``, full-width or Arabic-Indic digits, ``+86 138-0000-0002``)."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    digits = phone_digits(value)
+    return digits if PHONE_RE.match(digits) else None
 
 
 def _hasher() -> PasswordHasher:
@@ -70,7 +97,7 @@ def decrypt(token: str | None) -> str | None:
 
 
 def blind_index(value: str) -> str:
-    """A keyed hash to find a record by an encrypted value."""
+    """A keyed hash to find a record by an encrypted value (phone numbers: give the normalised number)."""
     return hmac.new(_derive(b"pii-index"), value.encode(), hashlib.sha256).hexdigest()
 
 
@@ -79,6 +106,14 @@ def mask_phone(phone: str | None) -> str | None:
     if not phone:
         return None
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+def mask_login(name: str | None) -> str | None:
+    """A sign-in name as typed, safe to log: a phone number is masked (138****0001), anything else kept."""
+    if name is None:
+        return None
+    phone = normalise_phone(name)
+    return mask_phone(phone) if phone else name
 
 
 def mask_name(name: str | None) -> str | None:

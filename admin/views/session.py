@@ -3,6 +3,8 @@ from urllib.parse import urlsplit
 
 from flask import g, redirect, render_template, request, session, url_for
 
+from server.security import mask_login
+
 from .. import bp
 from ..audit_log import record
 from ..auth import WEB_ROLES, authenticate, sign_in, sign_out
@@ -27,7 +29,7 @@ def login():
         return render_template("admin/login.html", next=request.args.get("next", ""))
     user = authenticate(request.form.get("username", ""), request.form.get("password", ""))
     if user is None:
-        record("sign_in_failed", request.form.get("username", "")[:64], user=False)
+        record("sign_in_failed", mask_login(request.form.get("username", "")[:64]), user=False)
         return render_template("admin/login.html", error=gettext("Wrong username or password."),
                                next=request.form.get("next", "")), 401
     if user.role not in WEB_ROLES:
@@ -43,7 +45,7 @@ def logout():
     """Sign out."""
     if g.admin_user is not None:
         record("sign_out", g.admin_user.username)
-    sign_out()
+    sign_out(g.admin_user)  # every copy of the session cookie stops working, here and elsewhere
     return redirect(url_for("admin.login"))
 
 

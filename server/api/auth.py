@@ -1,14 +1,17 @@
-"""Sign in, register (residents) and who am I."""
+"""Sign in, register (residents), who am I, sign out and delete one's account."""
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts import delete_account, find_user, generated_username, phone_taken
 from ..auth import BEARER, auth_required, current_user, issue_token
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Role, User
-from ..schemas.auth import LoginSchema, RegisterSchema, TokenSchema, UserSchema
+from ..ratelimit import signin_throttled
+from ..schemas.auth import (DeleteAccountSchema, DeletedAccountSchema, LoginSchema, RegisterSchema, TokenSchema,
+                            UserSchema)
 from ..schemas.common import ErrorSchema
-from ..security import PHONE_RE, blind_index, decrypt, encrypt, hash_password, mask_phone, verify_password
+from ..security import blind_index, decrypt, encrypt, hash_password, mask_phone, verify_password
 
 PREFIX = "/auth"
 blp = Blueprint("auth", __name__, description="Sign in and accounts")
@@ -40,22 +43,13 @@ def _dummy_hash() -> str:
     return ext["gridwatch_dummy_hash"]
 
 
-def find_user(login: str) -> User | None:
-    """A user by username, or a resident by phone number."""
-    user = db.session.execute(db.select(User).where(User.username == login)).scalar_one_or_none()
-    if user is None and PHONE_RE.match(login):
-        user = db.session.execute(
-            db.select(User).where(User.phone_index == blind_index(login))).scalar_one_or_none()
-    return user
-
-
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="Wrong username or password")
 @blp.alt_response(429, schema=ErrorSchema, description="Too many attempts; wait (Retry-After) and try again")
 def login(args):
-    """Sign in with a username (or a resident's phone number) and password."""
+    """Sign in with a username or a phone number (any spelling: +86, spaces, full-width digits) and password."""
     user = find_user(args["username"])
     # An unknown name costs the same Argon2 check as a wrong password: timing tells nobody who has an account.
     stored = user.password_hash if user is not None else _dummy_hash()
@@ -70,17 +64,22 @@ def login(args):
 @blp.alt_response(409, schema=ErrorSchema, description="Phone number already registered")
 @blp.alt_response(429, schema=ErrorSchema, description="Too many sign-ups; wait (Retry-After) and try again")
 def register(args):
-    """Register a resident account with a phone number."""
+    """Register a resident account with a phone number (any spelling: it is normalised first). The phone number is
+    kept only encrypted; the account gets a generated username and signs in with the phone number."""
     phone = args["phone"]
-    user = User(username=phone, role=Role.RESIDENT.value, password_hash=hash_password(args["password"]),
-                display_name=args.get("display_name"), phone_enc=encrypt(phone), phone_index=blind_index(phone))
+    taken = ApiError(409, "already_registered", "This phone number already has an account; sign in instead.",
+                     {"phone": ["already registered"]})
+    if phone_taken(phone):
+        raise taken
+    user = User(username=generated_username(Role.RESIDENT.value), role=Role.RESIDENT.value,
+                password_hash=hash_password(args["password"]), display_name=args.get("display_name"),
+                phone_enc=encrypt(phone), phone_index=blind_index(phone))
     db.session.add(user)
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError:  # registered at the same moment by another request
         db.session.rollback()
-        raise ApiError(409, "already_registered", "This phone number already has an account; sign in instead.",
-                       {"phone": ["already registered"]})
+        raise taken
     return _token_response(user)
 
 
@@ -106,3 +105,24 @@ def logout():
     from ..models import utcnow
     g.token.revoked_at = utcnow()
     db.session.commit()
+
+
+@blp.route("/delete", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(DeleteAccountSchema)
+@blp.response(200, DeletedAccountSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="Not signed in, or the password is wrong")
+@blp.alt_response(403, schema=ErrorSchema, description="Only residents delete their own account")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many wrong passwords; wait (Retry-After)")
+@signin_throttled
+@auth_required()
+def delete_me(args):
+    """Delete the signed-in resident's account, confirmed with the password. Their reports stay, anonymised
+    (no reporter, phone numbers and names masked, voice recordings removed); every token and session ends."""
+    user = current_user()
+    if user.role != Role.RESIDENT.value:
+        raise ApiError(403, "forbidden", "Staff accounts are closed by an administrator.")
+    if not verify_password(user.password_hash, args["password"]):
+        raise ApiError(401, "invalid_credentials", "Wrong password; the account was not deleted.",
+                       {"password": ["wrong password"]})
+    return delete_account(user)

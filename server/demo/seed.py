@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from shapely.geometry import shape
 
-from ..accounts import create_user
+from ..accounts import create_user, find_user
 from ..extensions import db
 from ..intake import Upload, accept_report
 from ..models import Area, Category, Department, Report, User, utcnow
@@ -93,9 +93,8 @@ def seed_categories() -> None:
 
 
 def _seed_users() -> None:
-    taken = set(db.session.execute(db.select(User.username)).scalars())
-    for item in load("users"):
-        if item["username"] not in taken:
+    for item in load("users"):  # residents sign in by phone: their usernames are generated, never the number
+        if find_user(item["username"]) is None:
             create_user(username=item["username"], role=item["role"], password=item["password"],
                         department=item.get("department"), grid=item.get("grid"), phone=item.get("phone"),
                         display_name=item.get("display_name"), commit=False)
@@ -103,7 +102,7 @@ def _seed_users() -> None:
 
 def seed_reports() -> int:
     """The demo reports, through the same intake as the API; returns how many were new."""
-    users = {u.username: u for u in db.session.execute(db.select(User)).scalars()}
+    users: dict[str, User] = {}
     now, created = utcnow(), 0
     for i, item in enumerate(load("reports")):
         client_uuid = str(uuid.uuid5(DEMO_NAMESPACE, f"demo-report-{i}"))
@@ -115,6 +114,8 @@ def seed_reports() -> int:
                   "anonymous": item["anonymous"], "channel": item["channel"]}
         photos = [Upload("photos", demo_photo(item["photo"], i))] if item.get("photo") else []
         audio = Upload("audio", demo_voice(item["text"])) if item.get("voice") else None
+        if item["reporter"] not in users:  # a username or a resident's phone number
+            users[item["reporter"]] = find_user(item["reporter"])
         report, new = accept_report(users[item["reporter"]], fields, photos, audio, check_channel=False)
         if new:
             report.created_at = at

@@ -31,6 +31,11 @@ class User(db.Model):
     grid_id = db.Column(db.Integer, db.ForeignKey("areas.id"))
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    # Admin web sessions carry this number; raising it (sign-out, new password, changed access, deactivation)
+    # ends every session of the user at its next request (migration 0010).
+    session_version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # When the person deleted their account: the row stays (case events name it) without any personal data.
+    deleted_at = db.Column(UTCDateTime)
 
     department = db.relationship("Department", lazy="joined")
     grid = db.relationship("Area", lazy="joined")

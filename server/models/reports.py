@@ -140,7 +140,8 @@ class Transcript(db.Model):
     __tablename__ = "transcripts"
     id = db.Column(db.Integer, primary_key=True)
     report_id = db.Column(db.Integer, db.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True)
-    media_id = db.Column(db.String(32), db.ForeignKey("media.id", ondelete="CASCADE"), nullable=False, unique=True)
+    # None once the recording itself was removed (retention, account deletion): the masked text stays.
+    media_id = db.Column(db.String(32), db.ForeignKey("media.id", ondelete="CASCADE"), nullable=True, unique=True)
     status = db.Column(db.String(16), nullable=False)  # ok | low_confidence | unavailable
     text = db.Column(db.Text, nullable=False, default="")
     segments = db.Column(db.JSON, nullable=False, default=list)

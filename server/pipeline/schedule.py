@@ -39,4 +39,5 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("server.pipeline.sweeper.sweep_job", "SWEEP_INTERVAL_SECONDS"),
     Periodic("server.maintenance.recluster_job", "RECLUSTER_INTERVAL_SECONDS", timeout=1800, at_start=False),
     Periodic("server.cases.escalation.escalate_overdue_job", "CASE_ESCALATION_INTERVAL_SECONDS"),
+    Periodic("server.retention.retention_job", "RETENTION_INTERVAL_SECONDS", timeout=1800, at_start=False),
 )

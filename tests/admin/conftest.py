@@ -25,14 +25,14 @@ def demo_city(tmp_path_factory):
     from flask_migrate import upgrade
     from server.demo.seed import process_pending, seed
     from server.intake import accept_report
-    from server.models import User
+    from server.accounts import find_user
     base = tmp_path_factory.mktemp("admin-demo")
     clear_caches()
     app = create_app(_config(base / "demo.db", base, base / "media"))
     with app.app_context():
         upgrade()
         seed()
-        resident = db.session.execute(db.select(User).where(User.username == RESIDENT)).scalar_one()
+        resident = find_user(RESIDENT)  # residents sign in by phone number; their usernames are generated
         report, _ = accept_report(resident, {"client_uuid": str(uuid.uuid4()), "text": XSS_TEXT, "lat": 30.27,
                                              "lon": 120.15, "address": "<i>地址</i>"}, [], None, check_channel=False)
         process_pending()

@@ -35,6 +35,11 @@ MATRIX = [
     # the signed-in user
     row("GET", "/api/v1/auth/me", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     row("POST", "/api/v1/auth/logout", (401, 204, 204, 204, 204, 204, 204, 204, 204)),
+    row("POST", "/api/v1/auth/delete", (401, 200, 200, 403, 403, 403, 403, 403, 403),
+        {"password": "demo-resident-2026", "confirm": True},
+        "residents delete their own account (reports stay, anonymised); staff accounts are closed by admins"),
+    row("POST", "/api/v1/auth/delete", (401, 401, 401, 403, 403, 403, 403, 403, 403),
+        {"password": "wrong-pass-1", "confirm": True}, "the password confirms it"),
     row("GET", "/api/v1/notifications", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     row("POST", "/api/v1/notifications/read", (401, 200, 200, 200, 200, 200, 200, 200, 200), {"all": True}),
     # reports and their media

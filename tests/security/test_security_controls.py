@@ -39,11 +39,58 @@ def test_failed_sign_ins_for_one_account_are_throttled_with_retry_after(app):
     assert _login(client, "fire01", PASSWORDS["fire01"]).status_code == 200, "other accounts are not locked out"
 
 
-def test_failures_spread_over_addresses_still_count_per_account(app):
+def test_failures_spread_over_addresses_are_slowed_per_account_but_the_owner_still_gets_in(world, tmp_path):
+    app = world.app(tmp_path, SIGNIN_FAILURE_LIMIT="3 per minute", SIGNIN_ACCOUNT_FAILURE_LIMIT="4 per minute")
     client = app.test_client()
-    for i in range(3):
+    home = {"REMOTE_ADDR": "10.9.9.9"}
+    assert _login(client, "gas01", PASSWORDS["gas01"], environ_base=home).status_code == 200
+    for i in range(4):
         assert _login(client, "GAS01", "wrong-pass-1", environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code == 401
     assert _login(client, "gas01", "x-wrong-99", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 429
+    assert _login(client, "gas01", PASSWORDS["gas01"], environ_base={"REMOTE_ADDR": "10.0.0.10"}).status_code == 429, \
+        "a new address waits"
+    assert _login(client, "gas01", PASSWORDS["gas01"], environ_base=home).status_code == 200, \
+        "where the owner signed in before, the right password still works"
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_failures_elsewhere_do_not_lock_the_owner_out(app):
+    client = app.test_client()
+    attacker, owner = {"REMOTE_ADDR": "10.0.0.66"}, {"REMOTE_ADDR": "10.0.0.7"}
+    for _ in range(3):
+        assert _login(client, "gas01", "wrong-pass-1", environ_base=attacker).status_code == 401
+    assert _login(client, "gas01", PASSWORDS["gas01"], environ_base=attacker).status_code == 429
+    assert _login(client, "gas01", PASSWORDS["gas01"], environ_base=owner).status_code == 200, \
+        "ten wrong guesses from elsewhere do not lock the real user out"
+
+
+def test_one_failure_counter_for_the_api_and_the_admin_form(app):
+    if "admin.login" not in app.view_functions:
+        pytest.skip("no admin web in this build")
+    client = app.test_client()
+    form = client.get("/admin/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    assert _login(client, "command01", "wrong-pass-1").status_code == 401
+    assert client.post("/admin/login", data={"username": "command01", "password": "wrong-pass-2",
+                                             "csrf_token": csrf}).status_code == 401
+    assert _login(client, "command01", "wrong-pass-3").status_code == 401
+    assert _login(client, "command01", "wrong-pass-4").status_code == 429, "3 failures in all, not 3 per door"
+    assert client.post("/admin/login", data={"username": "command01", "password": "wrong-pass-5",
+                                             "csrf_token": csrf}).status_code == 429
+
+
+def test_failures_over_many_accounts_from_one_address_are_capped(world, tmp_path):
+    app = world.app(tmp_path, SIGNIN_ADDRESS_FAILURE_LIMIT="4 per minute")
+    client = app.test_client()
+    here = {"REMOTE_ADDR": "10.3.3.3"}
+    for name in ("gas01", "fire01", "water01", "admin"):
+        assert _login(client, name, "wrong-pass-1", environ_base=here).status_code == 401
+    assert _login(client, "command01", "wrong-pass-1", environ_base=here).status_code == 429
+    assert _login(client, "command01", PASSWORDS["command01"], environ_base={"REMOTE_ADDR": "10.3.3.4"}
+                  ).status_code == 200
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_every_attempt_from_one_address_counts(app):
@@ -85,6 +132,9 @@ def test_counters_live_in_redis_when_configured_and_sign_in_survives_redis_going
         assert _login(client, "gas01", "wrong-pass-1").status_code == 429
         assert any(b"gridwatch-limits" in k for k in Redis.from_url(redis.url).keys("*")), \
             "shared by every web process"
+        assert _login(client, "+86 138 0000 0001", "wrong-pass-1").status_code == 401
+        assert not [k for k in Redis.from_url(redis.url).keys("*") if b"0000 0001" in k or b"13800000001" in k], \
+            "no phone number in the keys"
         redis.stop()
         assert _login(client, "fire01", PASSWORDS["fire01"]).status_code == 200, "falls back to memory"
         with app.app_context():
@@ -127,7 +177,8 @@ def test_deactivated_users_tokens_stop_working_at_once(app, world):
     client = app.test_client()
     assert client.get("/api/v1/auth/me", headers=world.headers("owner")).status_code == 200
     with app.app_context():
-        db.session.execute(db.update(User).where(User.username == "13800000001").values(active=False))
+        from server.accounts import find_user
+        find_user("13800000001").active = False
         db.session.commit()
     assert client.get("/api/v1/auth/me", headers=world.headers("owner")).status_code == 401
     assert _login(client, "13800000001", PASSWORDS["13800000001"]).status_code == 401
@@ -225,8 +276,10 @@ def test_admin_pages_get_a_csp_with_only_this_server_and_the_tile_host(world, tm
 
 def test_phone_numbers_are_encrypted_at_rest_and_masked_in_the_api(app, world):
     with app.app_context():
-        raw = db.session.execute(db.text("SELECT phone_enc, phone_index FROM users WHERE username = '13800000001'")
-                                 ).one()
+        from server.security import blind_index
+        raw = db.session.execute(db.text("SELECT username, phone_enc, phone_index FROM users WHERE phone_index = :i"),
+                                 {"i": blind_index("13800000001")}).one()
+    assert raw.username.startswith("r_")
     assert "13800000001" not in raw.phone_enc and raw.phone_enc.startswith("gAAAA") and len(raw.phone_index) == 64
     me = app.test_client().get("/api/v1/auth/me", headers=world.headers("owner")).get_json()
     assert me["phone"] == "138****0001"

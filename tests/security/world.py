@@ -51,6 +51,7 @@ class World:
         shutil.copyfile(self.db_file, copy)
         settings = {"MEDIA_ROOT": str(self.media_root), "SIGNIN_RATE_LIMIT": "10000 per minute",
                     "SIGNIN_FAILURE_LIMIT": "10000 per minute", "REGISTER_RATE_LIMIT": "10000 per minute",
+                    "SIGNIN_ADDRESS_FAILURE_LIMIT": "10000 per minute", "SIGNIN_ACCOUNT_FAILURE_LIMIT": "10000 per minute",
                     "WEBHOOK_ALLOWED_CIDRS": WEBHOOK_CIDRS, **overrides}
         return create_app(app_config(f"sqlite:///{copy}", tmp_path, **settings))
 

@@ -1,6 +1,9 @@
 """Sign-in, registration, tokens and roles."""
 from datetime import timedelta
 
+import pytest
+import sqlalchemy as sa
+
 from server.extensions import db
 from server.models import ApiToken, User, utcnow
 
@@ -34,7 +37,7 @@ def test_resident_registers_with_phone_stored_encrypted_and_shown_masked(client,
     assert response.status_code == 201
     assert response.get_json()["user"]["phone"] == "139****5678"
     with app.app_context():
-        user = db.session.execute(db.select(User).where(User.username == "13912345678")).scalar_one()
+        user = db.session.get(User, response.get_json()["user"]["id"])
         assert "13912345678" not in (user.phone_enc or "") and user.phone_index
     again = client.post("/api/v1/auth/register", json={"phone": "13912345678", "password": "safe-pass-1"})
     assert again.status_code == 409
@@ -66,3 +69,92 @@ def test_missing_bad_expired_and_revoked_tokens_are_refused(client, app, city):
     headers = login(client, LOGIN["resident"])
     assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
     assert client.get("/api/v1/auth/me", headers=headers).get_json()["code"] == "invalid_token"
+
+
+# Phone numbers: never in clear, one spelling (issue 12, item 9 and the low item on normalisation)
+
+def _tables_holding(app, needle: str) -> list[str]:
+    """Every table.column whose text contains ``needle`` (any column type, cast to text)."""
+    found = []
+    with app.app_context():
+        inspector = sa.inspect(db.engine)
+        for table in inspector.get_table_names():
+            for column in inspector.get_columns(table):
+                sql = f'SELECT COUNT(*) FROM "{table}" WHERE CAST("{column["name"]}" AS TEXT) LIKE :needle'
+                if db.session.execute(sa.text(sql), {"needle": f"%{needle}%"}).scalar():
+                    found.append(f"{table}.{column['name']}")
+    return found
+
+
+def test_registered_phone_number_is_in_no_column_and_shown_masked(client, app):
+    registered = client.post("/api/v1/auth/register", json={"phone": "13912345678", "password": "safe-pass-1",
+                                                             "display_name": "赵先生"})
+    assert registered.status_code == 201
+    user = registered.get_json()["user"]
+    assert user["username"].startswith("r_") and "13912345678" not in user["username"]
+    assert _tables_holding(app, "13912345678") == [], "no column of any table holds the number in clear"
+    by_phone = client.post("/api/v1/auth/login", json={"username": "13912345678", "password": "safe-pass-1"})
+    assert by_phone.status_code == 200
+    headers = {"Authorization": "Bearer " + by_phone.get_json()["access_token"]}
+    me = client.get("/api/v1/auth/me", headers=headers).get_json()
+    assert me["phone"] == "139****5678" and "13912345678" not in str(me)
+    assert _tables_holding(app, "13912345678") == []
+
+
+@pytest.mark.parametrize("spelling", ["13700000021\n", " 13700000021 ", "１３７００００００２１",
+                                      "١٣٧٠٠٠٠٠٠٢١", "+86 137-0000-0021", "008613700000021", "1370000 0021"])
+def test_every_spelling_of_a_registered_number_is_the_same_account(client, app, spelling):
+    assert client.post("/api/v1/auth/register", json={"phone": "13700000021", "password": "safe-pass-1"}
+                       ).status_code == 201
+    again = client.post("/api/v1/auth/register", json={"phone": spelling, "password": "safe-pass-2"})
+    assert again.status_code == 409 and again.get_json()["code"] == "already_registered"
+    signed_in = client.post("/api/v1/auth/login", json={"username": spelling, "password": "safe-pass-1"})
+    assert signed_in.status_code == 200
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(User)).scalar_one() == 1
+
+
+@pytest.mark.parametrize("phone", ["12345", "23800000002", "1380000000a", "138000000021", "+1 13800000002",
+                                   "1380000000\u0662\u0663", "12800000002", ""])
+def test_registration_refuses_what_is_not_a_mainland_mobile_number(client, app, phone):
+    response = client.post("/api/v1/auth/register", json={"phone": phone, "password": "safe-pass-1"})
+    body = response.get_json()
+    assert response.status_code == 422 and "phone" in body["errors"], body
+    assert "mainland mobile number" in body["errors"]["phone"][0]
+
+
+def test_accounts_created_with_a_phone_as_username_get_a_generated_one(app, city):
+    from server.accounts import create_user, find_user
+    with app.app_context():
+        user = create_user(username="+86 139 0000 0042", role="resident", password="safe-pass-1")
+        assert user.username.startswith("r_") and find_user("13900000042").id == user.id
+        resident = find_user("13800000001")  # the demo resident, seeded from a phone-shaped login
+        assert resident is not None and resident.username.startswith("r_")
+    assert _tables_holding(app, "13900000042") == [] and _tables_holding(app, "13800000001") == []
+
+
+def test_migration_0010_replaces_phone_usernames_and_keeps_the_encrypted_number(tmp_path):
+    from flask_migrate import upgrade
+
+    from server import create_app
+    from server.security import blind_index, decrypt, encrypt
+    from ..conftest import app_config
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
+    with app.app_context():
+        upgrade(revision="0009")
+        rows = [("13800000077", encrypt("13800000077"), blind_index("13800000077")),
+                ("13800000078", None, None), ("gas09", None, None)]
+        for name, enc, index in rows:
+            db.session.execute(sa.text(
+                "INSERT INTO users (username, password_hash, role, phone_enc, phone_index, active, created_at) "
+                "VALUES (:u, 'x', 'resident', :e, :i, 1, '2026-01-01 00:00:00')"), {"u": name, "e": enc, "i": index})
+        db.session.commit()
+        upgrade(revision="0010")
+        users = {r.id: r for r in db.session.execute(sa.text(
+            "SELECT id, username, phone_enc, phone_index, session_version FROM users ORDER BY id"))}
+        assert [u.username.startswith("r_") for u in users.values()] == [True, True, False]
+        assert decrypt(users[1].phone_enc) == "13800000077" and users[1].phone_index == blind_index("13800000077")
+        assert decrypt(users[2].phone_enc) == "13800000078" and users[2].phone_index == blind_index("13800000078")
+        assert users[3].username == "gas09" and all(u.session_version == 0 for u in users.values())
+        db.session.remove()
+        db.engine.dispose()
