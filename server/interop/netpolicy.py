@@ -191,20 +191,25 @@ def check_url(url: str, schemes: set[str], allowed: tuple[IPNetwork, ...] = ()) 
 
 
 def resolve_checked(target: Target, allowed: tuple[IPNetwork, ...] = ()) -> list[IPAddress]:
-    """Every address the target's host has, each checked; BlockedTarget when one is refused or there is none."""
+    """Every address the target's host has, each checked; BlockedTarget when one is refused or there is none.
+
+    For a host name the message is the same whether it does not resolve or resolves to a refused address, so that
+    registering URLs cannot tell which internal names exist (``reason`` still tells the two apart, for the sender).
+    """
+    refused = f"url: {target.host} does not resolve to addresses webhooks may reach (public, or WEBHOOK_ALLOWED_CIDRS)"
     if target.literal is not None:
         addresses = [target.literal]
     else:
         try:
             infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
         except (socket.gaierror, UnicodeError, OSError):
-            raise BlockedTarget(f"url: the host name {target.host} does not resolve", UNRESOLVABLE) from None
+            raise BlockedTarget(refused, UNRESOLVABLE) from None
         addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
         if not addresses:
-            raise BlockedTarget(f"url: the host name {target.host} does not resolve", UNRESOLVABLE)
+            raise BlockedTarget(refused, UNRESOLVABLE)
     for ip in addresses:
         problem = address_problem(ip, allowed)
         if problem:
-            raise BlockedTarget(f"url: {target.host} {'is' if target.literal else 'resolves to'} {problem}")
+            raise BlockedTarget(f"url: {target.host} is {problem}" if target.literal is not None else refused)
     target.addresses = addresses
     return addresses

@@ -285,11 +285,15 @@ def test_receivers_that_never_answer_do_not_delay_reports(redis_app):
                 assert len(rows) >= 5 and all(r.status == "pending" for r in rows)
                 assert sum(r.attempts for r in rows) == 1, "one attempt in progress, the others waiting"
                 from rq import Queue
-                waiting = Queue(WEBHOOK_QUEUE, connection=backend(redis_app).connection).count
+                hooks_queue = Queue(WEBHOOK_QUEUE, connection=backend(redis_app).connection)
+                waiting = hooks_queue.count
                 assert waiting == len(rows) - 1
-                # The sweeper does not queue again what is only waiting its turn.
-                assert resume_pending(older_than_seconds=0) == 0
-                assert Queue(WEBHOOK_QUEUE, connection=backend(redis_app).connection).count == waiting
+                # The sweeper does not queue again what is only waiting its turn, and puts back on the webhook
+                # queue (not a report queue) a delivery whose job was lost.
+                assert resume_pending(older_than_seconds=0) == 0 and hooks_queue.count == waiting
+                hooks_queue.jobs[-1].delete()
+                assert hooks_queue.count == waiting - 1
+                assert resume_pending(older_than_seconds=0) == 1 and hooks_queue.count == waiting
         finally:
             _stop(reports)
             _stop(hooks, kill=True)
