@@ -61,8 +61,20 @@ def make_classifier(name: str, C: float = 1.0, calibration_folds: int = 5):
     raise ValueError(f"unknown classifier: {name}")
 
 
-def build_pipeline(C: float = 1.0, features: tuple[str, ...] = ("words", "chars"), classifier: str = "cal_svm",
-                   calibration_folds: int = 5) -> Pipeline:
+# The configuration `gridwatch triage train` uses, chosen by cross-validation (docs/triage-classifier.md).
+DEFAULTS = {"C": 1.0, "features": ("words", "chars"), "classifier": "cal_svm", "calibration_folds": 5}
+
+
+def describe(params: dict | None = None) -> str:
+    """Return a one-line description of a configuration (default: DEFAULTS)."""
+    p = {**DEFAULTS, **(params or {})}
+    return (f"features {' + '.join(p['features'])}, classifier {p['classifier']} (C {p['C']}, "
+            f"{p['calibration_folds']} calibration folds)")
+
+
+def build_pipeline(C: float = DEFAULTS["C"], features: tuple[str, ...] = DEFAULTS["features"],
+                   classifier: str = DEFAULTS["classifier"],
+                   calibration_folds: int = DEFAULTS["calibration_folds"]) -> Pipeline:
     """Return the unfitted pipeline: tokens, the union of the named TF-IDF features, the classifier."""
     union = FeatureUnion([(name, make_vectoriser(name)) for name in features])
     return Pipeline([
@@ -205,7 +217,8 @@ def train(texts, labels, **params) -> Model:
     if rare:
         raise ValueError(f"each label needs at least two examples; only one for: {', '.join(rare)}")
     # Rare labels lower the number of calibration folds (each fold needs every label).
-    params["calibration_folds"] = min(params.get("calibration_folds", 5), min(counts.values()))
+    params = {**DEFAULTS, **params}
+    params["calibration_folds"] = min(params["calibration_folds"], min(counts.values()))
     pipeline = build_pipeline(**params)
     start = time.perf_counter()
     pipeline.fit(texts, labels)

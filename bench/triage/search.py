@@ -24,21 +24,20 @@ from .folds import Folds
 WC = ("words", "chars")
 CANDIDATES = {
     "words+chars13 svm C1": [(WC, "svm")],
-    "words+chars13 svm C0.5": [(WC, "svm_c05")],
+    "words+chars13 calibrated svm C1 (old default)": [(WC, "cal_svm")],
     "words+chars13 svm C1 balanced": [(WC, "svm_bal")],
-    "words+chars13 calibrated svm (old default)": [(WC, "cal_svm")],
-    "words+chars13 calibrated svm balanced": [(WC, "cal_svm_bal")],
-    "words+chars_wb13 svm balanced": [(("words", "chars_wb"), "svm_bal")],
-    "words12+chars13 svm balanced": [(("words12", "chars"), "svm_bal")],
-    "words+chars24 svm balanced": [(("words", "chars24"), "svm_bal")],
-    "words+chars13 logreg C10 balanced": [(WC, "logreg_bal")],
+    "words+chars13 svm C0.5": [(WC, "svm_c05")],
+    "words+chars_wb13 svm C1": [(("words", "chars_wb"), "svm")],
+    "words12+chars13 svm C1": [(("words12", "chars"), "svm")],
+    "words+chars13 logreg C10 balanced (OvR)": [(WC, "logreg_bal")],
+    "avg(cal. svm words, cal. svm chars13)": [(("words",), "cal_svm"), (("chars",), "cal_svm")],
+    "avg(complement NB words, cal. svm words+chars13)": [(("words",), "cnb"), (WC, "cal_svm")],
+    "words+chars24 svm C1": [(("words", "chars24"), "svm")],
     "words+chars13 sgd modified_huber balanced": [(WC, "sgd_bal")],
-    "avg(cal. svm words, cal. svm chars13)": [(("words",), "cal_svm_bal"), (("chars",), "cal_svm_bal")],
-    "avg(complement NB words, cal. svm words+chars13)": [(("words",), "cnb"), (WC, "cal_svm_bal")],
 }
 
 
-TREE = "words+chars13 svm balanced, category-tree names added"
+TREE = "words+chars13 svm C1, category-tree names added"
 
 
 def parse(argv):
@@ -94,7 +93,7 @@ def main(argv=None) -> int:
     extra = None
     if args.hierarchy:
         extra = hierarchy_docs(args.hierarchy, set(labels))
-        candidates[TREE] = [(WC, "svm_bal")]
+        candidates[TREE] = [(WC, "svm")]
     folds = Folds(texts, labels)
     print(f"train: {len(texts)} rows, {len(set(labels))} labels, {folds.n_groups} groups of near-copies; "
           f"{args.folds} folds x {args.repeats} repeats", flush=True)
@@ -106,11 +105,17 @@ def main(argv=None) -> int:
         for name, members in candidates.items():
             pred = predict(members, fold, extra if name == TREE else None)
             results[name].append(scores(truth, pred)["macro_f1"])
-        print(f"  fold {k + 1}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
-    print(f"{'candidate':<58}{'macro-F1 mean':>14}{'sd':>8}")
-    for name, vals in results.items():
-        print(f"{name:<58}{np.mean(vals):>14.4f}{np.std(vals):>8.4f}")
+        print(f"after fold {k + 1} of {args.folds * args.repeats} ({time.perf_counter() - start:.0f} s):", flush=True)
+        print(table(results), flush=True)
     return 0
+
+
+def table(results: dict[str, list[float]]) -> str:
+    """Return one line per candidate: mean and standard deviation of macro-F1 over the folds so far."""
+    lines = [f"{'candidate':<58}{'macro-F1 mean':>14}{'sd':>8}{'folds':>7}"]
+    for name, vals in results.items():
+        lines.append(f"{name:<58}{np.mean(vals):>14.4f}{np.std(vals):>8.4f}{len(vals):>7d}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

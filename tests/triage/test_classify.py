@@ -64,3 +64,10 @@ def test_empty_or_unknown_text(clf):
 
 def test_keyword_weight_grows_with_length():
     assert keyword_weight("燃气泄漏") > keyword_weight("煤气味") > keyword_weight("燃气") == 1.0
+
+
+def test_evidence_names_the_keywords_behind_each_category(clf):
+    found = clf.evidence("楼道里一股煤气味，燃气可能泄漏了")
+    assert "煤气味" in found["accident.gas_leak"]
+    assert set(found) == {code for code, _ in clf.predict("楼道里一股煤气味，燃气可能泄漏了")}
+    assert clf.evidence("今天天气不错") == {}

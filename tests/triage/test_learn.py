@@ -137,3 +137,26 @@ def test_rare_labels_lower_the_calibration_folds():
     model = learn.train(texts, ["城建", "城建", "城建", "教育", "教育"])
     assert model.meta["params"]["calibration_folds"] == 2
     assert model.predict(["學校亂收費"])[0][0] == "教育"
+
+
+def test_explain_names_words_of_the_text_that_drove_the_label(sample_model, routing_sample):
+    for row in routing_sample["raw"][:8]:
+        text = f"{row['title']}\n{row['text']}"
+        label = sample_model.predict([text])[0][0]
+        terms = sample_model.explain(text)
+        assert terms and len(terms) <= 6
+        assert all(term in text and len(term) > 1 and weight > 0 for term, weight in terms)
+        assert [w for _, w in terms] == sorted((w for _, w in terms), reverse=True)
+        assert sample_model.explain(text, label) == terms
+        other = next(lab for lab in sample_model.labels if lab != label)
+        assert all(term in text for term, _ in sample_model.explain(text, other))
+    terms = dict(sample_model.explain("小区门口的出租车司机拒载，出租车乱收费"))
+    assert "出租车" in terms
+    assert sample_model.explain("") == []
+    with pytest.raises(ValueError, match="unknown label"):
+        sample_model.explain("出租车拒载", "no such label")
+
+
+def test_the_default_configuration_is_recorded_with_the_model(sample_model):
+    assert sample_model.meta["params"]["classifier"] == learn.DEFAULTS["classifier"]
+    assert tuple(sample_model.meta["params"]["features"]) == tuple(learn.DEFAULTS["features"])

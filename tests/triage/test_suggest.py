@@ -2,6 +2,7 @@
 import pytest
 
 from triage.learn import train
+from triage.reasons import lines
 from triage.suggest import Suggester, map_labels
 from triage.taxonomy import load_default
 
@@ -89,3 +90,36 @@ def test_district_overrides_change_the_suggested_lead():
     assert Suggester(taxonomy).suggest(GAS, district="D01")[0].lead == "GAS"
     here = Suggester(taxonomy).suggest(GAS, district="D02")[0]
     assert (here.lead, here.assist) == ("STREET", ("GAS",))
+
+
+def test_every_suggestion_says_why(category_model):
+    found = Suggester(TAXONOMY, model=category_model).suggest(GAS)
+    reason = found[0].reason
+    assert "煤气味" in reason["keywords"] and reason["confidence"] == round(found[0].confidence, 3)
+    assert reason["rule"] == {"rule": "category", "category": "accident.gas_leak", "district": None,
+                              "lead": "GAS", "assist": list(found[0].assist)}
+    assert reason["model"]["label"] == "accident.gas_leak" and 0 < reason["model"]["probability"] <= 1
+    assert reason["model"]["terms"] and all(term in GAS for term, _ in reason["model"]["terms"])
+    assert found[0].as_dict()["reason"] == reason
+    text = " ".join(lines(reason, TAXONOMY))
+    assert "“煤气味”" in text and "燃气泄漏" in text and TAXONOMY.departments["GAS"] in text
+    assert "accident." not in text and "GAS" not in text
+    hinted = Suggester(TAXONOMY).suggest(GAS, hint="accident.fire_hazard")[0].reason
+    assert hinted["hint"] and "上报人选择了类别" in "".join(lines(hinted, TAXONOMY))
+
+
+def test_a_district_rule_and_a_department_model_are_named_in_the_reason(department_model):
+    import json
+    from importlib import resources
+
+    from triage.taxonomy import from_dict
+
+    data = json.loads(resources.files("triage").joinpath("data", "taxonomy.json").read_text(encoding="utf-8"))
+    gas = next(s for c in data["classes"] for s in c["subcategories"] if s["code"] == "gas_leak")
+    gas["overrides"] = {"D02": {"lead": "STREET", "assist": ["GAS"]}}
+    here = Suggester(from_dict(data)).suggest(GAS, district="D02")[0].reason
+    assert here["rule"]["rule"] == "district" and here["rule"]["district"] == "D02"
+    assert "区域规则" in "".join(lines(here, TAXONOMY, district_name="天心区"))
+    by_department = Suggester(TAXONOMY, model=department_model).suggest(GAS)[0].reason
+    assert by_department["rule"]["rule"] == "model" and by_department["model"]["label"] == TAXONOMY.departments["GAS"]
+    assert "历史派单模型" in "".join(lines(by_department, TAXONOMY))
