@@ -6,7 +6,7 @@ import logging
 import threading
 
 from flask import Flask
-from rq import SimpleWorker
+from rq import SimpleWorker, worker_registration
 
 from .queue import DEFAULT_QUEUE, QUEUES, REPORTS_QUEUE, backend
 from .scheduling import REDIS_DOWN, Backoff, ThreadScheduler, stop_on_signals, run_cron
@@ -44,6 +44,17 @@ class AppWorker(SimpleWorker):
                                                 lock_seconds=cfg["SCHEDULER_LOCK_SECONDS"],
                                                 reconnect_max=cfg["WORKER_RECONNECT_MAX_SECONDS"])
         self.thread_scheduler.start()
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        """RQ's heartbeat; and when Redis lost our registration (restarted without its data), register again."""
+        super().heartbeat(timeout, pipeline)
+        if pipeline is None and self.birth_date is not None and not self.connection.hexists(self.key, "birth"):
+            log.warning("worker %s: registering again (Redis lost its data)", self.name)
+            with self.connection.pipeline() as pipe:
+                pipe.hset(self.key, mapping=self.serialize())
+                worker_registration.register(self, pipe)
+                pipe.expire(self.key, timeout or self.worker_ttl + 60)
+                pipe.execute()
 
     def teardown(self):
         """Stop the scheduler thread; record our death if Redis is there, and always stop listening for commands."""
@@ -117,16 +128,15 @@ def run_worker(app: Flask, queue_names: list[str], burst: bool = False, name: st
     stop_on_signals(stop)  # between two workers; each worker installs RQ's own handlers while it runs
     restarted = False
     while not stop.is_set():
-        worker = AppWorker(queues, connection=connection, app=app, name=name, stop=stop)
-        if name and restarted:  # our own earlier incarnation in this process, if it could not record its death
-            try:
-                connection.delete(worker.key)
-            except REDIS_DOWN:
-                pass
         ran = False
         try:
+            worker = AppWorker(queues, connection=connection, app=app, name=name, stop=stop)
+            if name and restarted:  # our own earlier incarnation in this process, if it could not record its death
+                connection.delete(worker.key)
             ran = worker.work(burst=burst, with_scheduler=True)
         except REDIS_DOWN as exc:  # Redis away while starting or tearing down
+            if burst:
+                raise
             log.warning("worker: Redis unavailable: %s", exc)
         worked = worked or ran
         if burst or stop.is_set():
@@ -134,7 +144,7 @@ def run_worker(app: Flask, queue_names: list[str], burst: bool = False, name: st
         stop_on_signals(stop)
         if ran:
             backoff.reset()
-        log.warning("worker %s stopped without being asked to (Redis away?): starting a new one", worker.name)
+        log.warning("worker: not asked to stop, so starting again once Redis answers")
         stop.wait(backoff.next())
         _wait_for_redis(connection, stop, backoff)
         restarted = True

@@ -272,7 +272,20 @@ def test_a_worker_rides_out_a_redis_restart_in_the_middle_of_a_job(fault_app, pr
         third = _post(fault_app, TEXTS[2] + "，请重试")  # fails once; RQ's retry waits 2 s in the scheduled registry
         _until(lambda: _report_state(fault_app, third)["stage"] == "routed", why="the delayed retry runs")
         assert failed.read_text() == str(third), "the first attempt failed, the scheduled retry routed it"
-        for report_id in (first, second, third):
+        # Redis restarted again while the worker waits for work: its scheduler (a child process that died with
+        # Redis, before) reconnects, so delayed retries do not stall.
+        private_redis.stop()
+        _until(lambda: "scheduler rider: Redis unavailable" in log.read_text(errors="replace"),
+               why="the worker's scheduler notices the outage")
+        private_redis.start()
+        failed.unlink()  # the next report with the token fails once too
+        fourth = _post(fault_app, TEXTS[3] + "，请重试")
+        _until(lambda: _report_state(fault_app, fourth)["stage"] == "routed" or worker.poll() is not None,
+               why="the delayed retry after the second restart runs")
+        assert worker.poll() is None and failed.read_text() == str(fourth), log.read_text()[-3000:]
+        assert _report_state(fault_app, fourth)["stage"] == "routed"
+        assert [w.pid for w in Worker.all(connection=connection)] == [worker.pid], "registered again, once"
+        for report_id in (first, second, third, fourth):
             state = _report_state(fault_app, report_id)
             assert state["cases"] == 1 and state["events"].count("create") == 1, state
     finally:
@@ -332,3 +345,20 @@ def test_the_scheduler_rides_out_a_redis_restart(fault_app, private_redis, tmp_p
         assert maintenance.count > 0
     finally:
         _halt(scheduler)
+
+
+def test_a_worker_started_while_redis_is_down_waits_for_it(fault_app, private_redis, tmp_path):
+    private_redis.stop()
+    worker = _spawn(fault_app, tmp_path, "early", "worker", "--queues", "reports", WORKER_RECONNECT_MAX_SECONDS="1")
+    log = tmp_path / "early.log"
+    try:
+        _until(lambda: "Redis unavailable" in log.read_text(errors="replace") or worker.poll() is not None,
+               why="the worker tries to reach Redis")
+        assert worker.poll() is None, log.read_text()[-3000:]
+        private_redis.start()
+        report_id = _post(fault_app, TEXTS[4])
+        _until(lambda: _report_state(fault_app, report_id)["stage"] == "routed" or worker.poll() is not None,
+               why="the worker starts working once Redis is there")
+        assert _report_state(fault_app, report_id)["stage"] == "routed", log.read_text()[-3000:]
+    finally:
+        _halt(worker)
