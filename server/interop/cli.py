@@ -85,6 +85,29 @@ def webhook_list():
                    + (f"\tlast error: {c['last_error']}" if c["last_error"] else ""))
 
 
+@webhook_group.command("check")
+@click.option("--disable", is_flag=True, help="disable the webhooks the network policy refuses")
+@with_appcontext
+def webhook_check(disable: bool):
+    """Check every active webhook's URL against the network policy (after an upgrade, or a change of
+    WEBHOOK_ALLOWED_CIDRS); exits with 1 when one is refused and --disable was not given."""
+    from .webhooks import WebhookError, check_webhook_url, disable_webhook, list_webhooks
+    refused = 0
+    for hook in list_webhooks():
+        if not hook.active:
+            continue
+        try:
+            check_webhook_url(hook.url)
+        except WebhookError as exc:
+            refused += 1
+            if disable:
+                disable_webhook(hook)
+            click.echo(f"{hook.id}\t{hook.department.code}\t{hook.url}\t{exc}" + ("\tdisabled" if disable else ""))
+    click.echo(f"{refused} webhook(s) refused by the network policy")
+    if refused and not disable:
+        raise SystemExit(1)
+
+
 @webhook_group.command("resume")
 @click.option("--older-than", default=60, show_default=True, type=int, help="seconds a due delivery may wait")
 @with_appcontext

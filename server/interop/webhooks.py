@@ -77,7 +77,7 @@ def check_target(url: str, app=None) -> Target:
     return check_url(url, schemes, allowed_networks((app or current_app).config.get("WEBHOOK_ALLOWED_CIDRS")))
 
 
-def _check_url(url: str) -> str:
+def check_webhook_url(url: str) -> str:
     """An absolute http(s) URL (https unless plain http is allowed) whose host and every address it resolves to
     are allowed by the network policy (``server.interop.netpolicy``)."""
     url = (url or "").strip()
@@ -100,7 +100,7 @@ def register_webhook(department: Department | str, url: str, events: list[str] |
     events = list(dict.fromkeys(events or known))
     if any(e not in known for e in events):
         raise WebhookError(f"events: choose from {', '.join(known)}", "events")
-    url = _check_url(url)
+    url = check_webhook_url(url)
     # One registration at a time per department (PostgreSQL), so that the cap holds.
     db.session.execute(db.select(Department.id).where(Department.id == department.id).with_for_update())
     existing = db.session.execute(db.select(Webhook).where(

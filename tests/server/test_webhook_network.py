@@ -116,6 +116,13 @@ def test_targets_are_checked_again_at_connect_time_and_never_contacted(fast, cli
     assert all(r.last_error.startswith("blocked_address") for r in rows), [r.last_error for r in rows]
     staff = client.get("/api/v1/webhooks/deliveries", headers=login(client, LOGIN["dept_staff"])).get_json()
     assert {(i["reason"], i["last_error"]) for i in staff["items"]} == {("blocked_address", "blocked_address")}
+    # An operator finds (and disables) such webhooks with one command.
+    from server.cli import cli
+    runner = fast.test_cli_runner()
+    found = runner.invoke(cli, ["webhook", "check"])
+    assert found.exit_code == 1 and "5 webhook(s) refused" in found.output, found.output
+    assert runner.invoke(cli, ["webhook", "check", "--disable"]).exit_code == 0
+    assert runner.invoke(cli, ["webhook", "check"]).output.strip() == "0 webhook(s) refused by the network policy"
 
 
 def test_redirects_are_not_followed(fast, client):
