@@ -4,10 +4,9 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import FileStorage
 
 from server.cases.attachments import FIELDS, Upload
-from server.cases.service import Context, action_zh, apply_action
+from server.cases.service import Context, action_zh, apply_action, case_for_action
 from server.errors import ApiError
 from server.extensions import db
-from server.models import Case
 from server.schemas.cases import ACTION_SCHEMAS
 
 from .audit_log import record
@@ -59,8 +58,9 @@ def run_case_action(case_id: int, action: str, form, files) -> bool:
     except ValidationError as exc:
         flash(gettext("Please check the form: {errors}", errors=_flatten(exc.messages)), "error")
         return False
-    case = db.session.execute(db.select(Case).where(Case.id == case_id).with_for_update()).scalar_one_or_none()
-    if case is None:
+    try:  # locked (both cases of a merge, in id order), and only a case the user may see
+        case = case_for_action(current(), case_id, action, fields)
+    except ApiError:
         flash(gettext("No such case."), "error")
         return False
     try:

@@ -20,6 +20,20 @@ def lock_case(case_id: int) -> Case | None:
         .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
+def lock_cases(case_ids) -> dict[int, Case]:
+    """Several cases locked until the commit, one after another in ascending id order (found ones by id).
+
+    Every operation that locks more than one case goes through here: two requests that lock the same cases (a merge
+    of 3 into 4 and one of 4 into 3) then wait for each other instead of deadlocking.
+    """
+    found = {}
+    for case_id in sorted(set(case_ids)):
+        case = lock_case(case_id)
+        if case is not None:
+            found[case_id] = case
+    return found
+
+
 def append_event(case: Case, action: str, to_status: str, *, actor_id: int | None = None,
                  note: str | None = None, data: dict | None = None, public: bool | None = None) -> CaseEvent:
     """Record a transition on the case and move it to the new status (the caller commits).

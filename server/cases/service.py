@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from triage.lifecycle import ACTION_ZH, ROLES, STATUS_ZH, CaseStatus, TransitionError, next_status
 
-from ..case_log import append_event
+from ..case_log import append_event, lock_cases
 from ..errors import ApiError
 from ..extensions import db
 from ..models import Case, CaseEvent, Report, Role, User, utcnow
@@ -124,6 +124,20 @@ def _precheck(case: Case, action: str, ctx: Context) -> None:
     if action == "extend_request" and case.resolve_by is not None and utcnow() >= case.resolve_by:
         raise invalid_transition("an extension must be asked for before the resolve-by deadline",
                                  "已超过办理时限，不能申请延期")
+
+
+def case_for_action(user: User | None, case_id: int, action: str | None = None, fields: dict | None = None) -> Case:
+    """The case an action is about, locked until the commit; 404 when it does not exist or the user may not see it
+    (whatever the action: a case outside one's scope is not confirmed by a 403). A merge also locks the case it goes
+    into, both in ascending id order (``lock_cases``), so that opposite merges cannot deadlock."""
+    from .queries import can_view_case
+    ids = {case_id}
+    if action == "merge" and isinstance((fields or {}).get("into"), int):
+        ids.add(fields["into"])
+    case = lock_cases(ids).get(case_id)
+    if case is None or (user is not None and not can_view_case(user, case)):
+        raise ApiError(404, "not_found", f"No case {case_id} that you may see.")
+    return case
 
 
 def apply_action(case: Case, action: str, ctx: Context) -> CaseEvent:

@@ -104,12 +104,19 @@ def test_department_staff_see_only_their_departments_cases(admin_app, as_user):
 
 def test_a_role_may_not_act_beyond_it_even_by_posting(admin_app, as_user):
     client = as_user(DEPT)
+    from server.models import CaseDepartment, Department
     with admin_app.app_context():
         case = db.session.execute(db.select(Case).where(Case.status == "received")).scalars().first()
-    assert post(client, f"/admin/cases/{case.id}/act/dispatch", {"lead": "GAS"}).status_code == 302
+        ours = db.session.execute(db.select(Case).join(CaseDepartment).join(Department).where(
+            Department.code == "GAS", Case.status == "dispatched")).scalars().first()
+    assert post(client, f"/admin/cases/{ours.id}/act/dispatch", {"lead": "GAS"}).status_code == 302
     assert "仅限" in client.get("/admin/inbox").get_data(as_text=True)  # the service's refusal, flashed
+    # A case the department does not hold is not confirmed to exist.
+    assert post(client, f"/admin/cases/{case.id}/act/dispatch", {"lead": "GAS"}).status_code == 302
+    assert "没有这个案件" in client.get("/admin/inbox").get_data(as_text=True)
     with admin_app.app_context():
         assert db.session.get(Case, case.id).status == "received"
+        assert db.session.get(Case, ours.id).status == "dispatched"
 
 
 def test_the_language_switches_to_english_and_back(as_user):

@@ -1,4 +1,5 @@
-"""Every lifecycle action: who may take it (403 otherwise) and from which state (409 otherwise)."""
+"""Every lifecycle action: who may take it (403 otherwise; 404 for who may not see the case) and from which state
+(409 otherwise)."""
 import io
 
 import pytest
@@ -55,9 +56,12 @@ def test_action_permissions_and_states(client, app, headers, action):
             assert response.status_code == 200, (role, response.get_json())
             seen = response.get_json()
             assert seen["events"][-1]["action"] == action and seen["audit_ok"]
-        else:
-            assert response.status_code == 403, (role, response.get_json())
+        elif client.get(f"/api/v1/cases/{cases[role]}", headers=headers[role]).status_code == 200:
+            assert response.status_code == 403, (role, response.get_json())  # sees the case, may not act
             assert response.get_json()["code"] == "forbidden"
+        else:  # may not see the case: its existence is not confirmed
+            assert response.status_code == 404, (role, response.get_json())
+            assert response.get_json()["code"] == "not_found"
     role = "lead" if "lead" in allowed else "supervisor"
     response = _post(client, headers[role], wrong_state, action, {"into": target} if action == "merge" else body)
     assert response.status_code == 409, response.get_json()
@@ -66,16 +70,28 @@ def test_action_permissions_and_states(client, app, headers, action):
     assert bad in error["message"] and "案件当前状态" in error["errors"]["status"][0]
 
 
-def test_a_department_not_on_the_case_gets_403(client, app, headers):
+def test_a_case_out_of_scope_answers_404_to_every_action_as_to_a_missing_one(client, app, headers):
     from server.accounts import create_user
+    from server.schemas.cases import ACTION_SCHEMAS
     with app.app_context():
         case_id = case_in("dispatched")
         create_user(username="edu01", role="dept_staff", password="edu-pass-2026", department="EDUCATION")
     token = client.post("/api/v1/auth/login", json={"username": "edu01", "password": "edu-pass-2026"}).get_json()
     other = {"Authorization": "Bearer " + token["access_token"]}
-    response = _post(client, other, case_id, "sign", {})
-    assert response.status_code == 403 and response.get_json()["errors"]["department"]
     assert client.get(f"/api/v1/cases/{case_id}", headers=other).status_code == 404
+    bodies = {name: body for name, (_, _, body, _) in ACTIONS.items()}
+    bodies.update(merge={"into": case_id}, rule_rating={"decision": "uphold"})
+    for who, h in (("another department", other), ("resident", headers["resident"])):
+        for action in [*ACTION_SCHEMAS, "verification", "plan"]:
+            url = (f"/api/v1/cases/{{}}/{action}" if action in ("verification", "plan")
+                   else f"/api/v1/cases/{{}}/actions/{action}")
+            body = bodies.get(action) or {}
+            seen, missing = client.post(url.format(case_id), json=body, headers=h), \
+                client.post(url.format(999999), json=body, headers=h)
+            assert seen.status_code == missing.status_code == 404, (who, action, seen.get_json())
+            assert seen.get_json()["code"] == "not_found"
+        task = client.post(f"/api/v1/cases/{case_id}/plan-tasks/1/done", json={}, headers=h)
+        assert task.status_code == 404, (who, task.get_json())
 
 
 def test_an_assisting_department_signs_without_moving_the_case(client, app, headers):
@@ -114,7 +130,7 @@ def test_send_back_rulings(client, app, headers):
     seen = _post(client, headers["supervisor"], redispatched, "rule_send_back",
                  {"decision": "redispatch", "lead": "FIRE"}).get_json()
     assert [(d["code"], d["role"]) for d in seen["departments"]] == [("FIRE", "lead")]
-    assert _post(client, headers["lead"], redispatched, "sign", {}).status_code == 403  # GAS is off the case
+    assert _post(client, headers["lead"], redispatched, "sign", {}).status_code == 404  # GAS is off the case
 
 
 def test_extension_only_before_the_deadline_and_approval_moves_it(client, app, headers):
