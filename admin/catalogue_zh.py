@@ -45,6 +45,8 @@ ZH = {
     "Sign for": "签收", "Note": "备注", "Start handling": "开始处置", "File feedback": "处置反馈",
     "Measures taken": "处置措施", "Result": "处置结果", "Personnel": "出动人员", "Equipment": "装备",
     "Photos": "照片", "Voice note": "语音", "Video": "视频", "Submit feedback": "提交反馈", "Send back": "退单",
+    "Internal note (staff only)": "内部备注（仅工作人员可见）",
+    "Reply to the public (the reporter and Open311 see it)": "对外答复（报告人和 Open311 可见）",
     "Reason": "理由", "Ask for an extension": "申请延期", "Working days to add": "延长工作日数", "Dispatch": "派发",
     "Lead department": "主办部门", "Assisting departments": "协办部门", "Rule on the send-back": "退单裁定",
     "Uphold the dispatch (same departments sign again)": "不予认可（原部门重新签收）", "Redispatch to": "改派至",
