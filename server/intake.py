@@ -79,11 +79,13 @@ def _media_rows(photos: list[Upload], audio: Upload | None) -> list[Media]:
     """Check every file by its content, then store them all; 413/422 on the first bad one, with nothing stored."""
     cfg, store = current_app.config, storage()
     try:
-        cleaned = []
+        cleaned, budget = [], cfg["MAX_REQUEST_PHOTO_PIXELS"]
         for i, upload in enumerate(photos):
-            try:
+            try:  # one at a time, each reduced while decoding, within the request's pixel budget
                 cleaned.append(process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"],
-                                             max_pixels=cfg["MAX_PHOTO_PIXELS"]))
+                                             max_pixels=cfg["MAX_PHOTO_PIXELS"], max_side=cfg["PHOTO_MAX_SIDE"],
+                                             pixel_budget=budget))
+                budget -= cleaned[-1].decoded_pixels
             except MediaError as exc:
                 exc.field = f"photos[{i}]" if len(photos) > 1 else "photos"
                 raise

@@ -39,6 +39,8 @@ def app_config(db_url: str, tmp_path, **overrides) -> dict:
         "MEDIA_ROOT": str(tmp_path / "media"), "INSTANCE_DIR": str(tmp_path),
         "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "PIPELINE_RETRY_INTERVALS": [0, 1, 1],
         "WHISPER_MODEL": "absent-model", "WHISPER_THREADS": 1, "WHISPER_MODEL_DIR": str(tmp_path / "no-models"),
+        # Tests send many reports from one account and address; the intake limits' own tests lower these.
+        "INTAKE_RATE_LIMIT_ACCOUNT": "10000 per minute", "INTAKE_RATE_LIMIT_ADDRESS": "10000 per minute",
     }
     config.update(overrides)
     return config

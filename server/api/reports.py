@@ -54,6 +54,8 @@ def _read_request() -> tuple[dict, list[Upload], Upload | None]:
 @blp.alt_response(409, schema=ErrorSchema, description="client_uuid already used for a different report")
 @blp.alt_response(413, schema=ErrorSchema, description="A file or the body is over the limit")
 @blp.alt_response(422, schema=ErrorSchema, description="Invalid fields or a file that is not what it claims")
+@blp.alt_response(429, schema=ErrorSchema, description="Too many new reports from this account or address; see "
+                                                        "Retry-After (a re-send of an accepted report is never refused)")
 @auth_required()
 def create_report():
     """Report a hazard: text, up to 6 photos and one voice recording, with location."""

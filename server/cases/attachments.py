@@ -90,13 +90,16 @@ def store_uploads(case: Case, uploads: list[Upload], user: User | None) -> list[
     uploader = user.id if user else None
     seen = dict.fromkeys(FIELDS, 0)
     checked = []  # every file is checked before any is stored: a bad one leaves nothing behind
+    budget = cfg["MAX_REQUEST_PHOTO_PIXELS"]  # pixels all photos of the request may decode to
     for upload in uploads:
         i = seen[upload.field]
         seen[upload.field] += 1
         try:
             if upload.field == "photos":
-                checked.append((upload.field, process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"],
-                                                            max_pixels=cfg["MAX_PHOTO_PIXELS"]), None))
+                photo = process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"], max_pixels=cfg["MAX_PHOTO_PIXELS"],
+                                      max_side=cfg["PHOTO_MAX_SIDE"], pixel_budget=budget)
+                budget -= photo.decoded_pixels
+                checked.append((upload.field, photo, None))
             elif upload.field == "audio":
                 info = probe_audio(upload.data, max_bytes=cfg["MAX_AUDIO_BYTES"], max_seconds=cfg["MAX_AUDIO_SECONDS"])
                 # Stored without tags, chapters or cover art, as photos are without EXIF.

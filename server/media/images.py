@@ -1,4 +1,11 @@
-"""Validate an uploaded photo and re-encode it without metadata, plus a JPEG thumbnail."""
+"""Validate an uploaded photo and re-encode it without metadata, plus a JPEG thumbnail.
+
+Decoding is bounded before it starts: the dimensions come from the header (Pillow opens lazily), a JPEG larger
+than needed is decoded at 1/2, 1/4 or 1/8 scale by libjpeg itself (``Image.draft``), other formats must fit the
+pixel limit, a PNG or WebP whose pixel count is out of all proportion to its size (a decompression bomb) is refused
+unread, and the caller may pass a pixel budget for the whole request. Stored photos are at most ``max_side`` pixels
+on their longer side.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +46,10 @@ _OTHER_IMAGES = (
 JPEG_QUALITY = 88
 WEBP_QUALITY = 85
 THUMB_QUALITY = 80
+# A PNG or WebP of more pixels than this must bring at least one byte per MAX_PIXELS_PER_BYTE pixels: real
+# photos take 1-3 bytes a pixel, screenshots 0.1, a decompression bomb 0.001.
+RATIO_CHECK_PIXELS = 4_000_000
+MAX_PIXELS_PER_BYTE = 200
 PNG_COMPRESS_LEVEL = 3  # zlib level: much faster than the default 6 for a few % more bytes
 WEBP_METHOD = 2  # encoder effort 0-6; 2 is ~2.5x faster than the default 4
 
@@ -54,12 +65,18 @@ class ProcessedPhoto:
     width: int
     height: int
     sha256: str
+    decoded_pixels: int = 0  # what decoding cost, counted against a request's pixel budget
 
 
 def process_photo(
-    data: bytes, *, max_bytes: int, max_pixels: int = 40_000_000, thumb_size: int = 480, keep_icc: bool = True
+    data: bytes, *, max_bytes: int, max_pixels: int = 16_777_216, thumb_size: int = 480, keep_icc: bool = True,
+    max_side: int = 4096, pixel_budget: int | None = None,
 ) -> ProcessedPhoto:
-    """Check an uploaded photo by content, decode it fully and re-encode it without EXIF/XMP/comments."""
+    """Check an uploaded photo by content, decode it (reduced when large) and re-encode it without EXIF/XMP/comments.
+
+    ``max_pixels`` bounds the pixels decoded into memory, ``pixel_budget`` (optional) what is left of the request's
+    allowance; the stored photo is at most ``max_side`` pixels on its longer side.
+    """
     if not data:
         raise empty_file("photo")
     if len(data) > max_bytes:
@@ -69,10 +86,19 @@ def process_photo(
     im = _open(data)
     try:
         stored_format, mime, ext = _ACCEPTED[im.format]
-        _check_pixels(im.size, max_pixels)
+        header = im.size
+        _check_header(im, len(data), max_pixels)
+        decoded = _plan_decode(im, max_side)
+        _check_pixels(decoded, max_pixels, header)
+        if pixel_budget is not None and decoded[0] * decoded[1] > pixel_budget:
+            raise _over_budget(pixel_budget)
         try:
             im.load()
+            if max(im.size) > max_side:  # reduce at once: every later step works on the small copy
+                im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
             ImageOps.exif_transpose(im, in_place=True)
+        except MediaError:
+            raise
         except Exception as exc:
             raise _broken() from exc
         _strip_metadata(im, keep_icc)
@@ -89,6 +115,7 @@ def process_photo(
         width=width,
         height=height,
         sha256=hashlib.sha256(stored).hexdigest(),
+        decoded_pixels=decoded[0] * decoded[1],
     )
 
 
@@ -108,13 +135,42 @@ def _open(data: bytes) -> Image.Image:
     return im
 
 
-def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
-    """Reject empty or oversized dimensions before anything is decoded."""
-    width, height = size
+def _check_header(im: Image.Image, size: int, max_pixels: int) -> None:
+    """Refuse, from the header alone, what no reduced decoding can bring within bounds."""
+    width, height = im.size
     if width <= 0 or height <= 0:
         raise _broken()
-    if width * height > max_pixels:
+    pixels = width * height
+    if im.format in ("JPEG", "MPO"):  # decoded at 1/8 scale at best
+        if pixels > max_pixels * 64:
+            raise _too_many_pixels(width, height, max_pixels * 64)
+    elif pixels > max_pixels:
         raise _too_many_pixels(width, height, max_pixels)
+    elif pixels > RATIO_CHECK_PIXELS and pixels > size * MAX_PIXELS_PER_BYTE:
+        raise MediaError(422, "image_too_many_pixels",
+                         f"The image claims {width}x{height} pixels but is only {size:,} bytes: it looks like a "
+                         "decompression bomb, not a photo.")
+
+
+def _plan_decode(im: Image.Image, max_side: int) -> tuple[int, int]:
+    """Have libjpeg decode a large JPEG at a reduced scale (never below half of max_side); the size to be decoded."""
+    if im.format in ("JPEG", "MPO") and max(im.size) > max_side:
+        im.draft(None, _fit(im.size, max(1, max_side // 2)))
+    return im.size
+
+
+def _check_pixels(size: tuple[int, int], max_pixels: int, header: tuple[int, int]) -> None:
+    """Reject a decode of more pixels than allowed, before anything is decoded."""
+    width, height = size
+    if width * height > max_pixels:
+        raise _too_many_pixels(header[0], header[1], max_pixels)
+
+
+def _over_budget(budget: int) -> MediaError:
+    """A 422 error for a request whose photos together are too many pixels to decode."""
+    return MediaError(422, "photos_too_many_pixels",
+                      f"The photos of this request are too large together (about {max(budget, 0) // 1_000_000} "
+                      "million pixels were left); send fewer or smaller photos.")
 
 
 def _strip_metadata(im: Image.Image, keep_icc: bool) -> None:

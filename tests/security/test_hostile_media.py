@@ -221,3 +221,97 @@ def test_bodies_without_files_have_a_small_limit(media_app, world):
     fine = client.post("/api/v1/reports", headers=world.headers("owner"),
                        json={"client_uuid": new_uuid(), "text": "井盖丢了"})
     assert fine.status_code == 201
+
+
+# Cheap uploads, costly work: decoding is bounded in pixels and memory before it starts (issue 12, item 11).
+
+def _flat_png(side: int, colour_type: int = 2, noisy_every: int = 0) -> bytes:
+    """A side x side 8-bit PNG (RGB by default) of one colour, optionally with noisy rows: small file, many pixels."""
+    import struct
+    import zlib
+    channels = {0: 1, 2: 3, 6: 4}[colour_type]
+    flat = b"\x00" + b"\x80" * (side * channels)
+    noisy = b"\x00" + np.random.default_rng(3).integers(0, 256, side * channels, dtype=np.uint8).tobytes()
+    comp = zlib.compressobj(9)
+    parts = [comp.compress(noisy if noisy_every and y % noisy_every == 0 else flat) for y in range(side)]
+    parts.append(comp.flush())
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, colour_type, 0, 0, 0))
+            + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="module")
+def large_jpeg() -> bytes:
+    """A 48-megapixel phone photo (8000 x 6000 JPEG)."""
+    from PIL import Image
+    im = Image.new("RGB", (8000, 6000), (90, 120, 150))
+    im.paste((200, 40, 40), (0, 0, 4000, 3000))
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def _peak_growth_mib(call) -> tuple[float, object]:
+    """How far above its current size the process's resident memory peaked while ``call`` ran (Linux)."""
+    import gc
+    import resource
+    gc.collect()
+
+    def status(field: str) -> float:
+        with open("/proc/self/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith(field + ":")) / 1024
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:  # reset the peak (VmHWM) to the current size
+            fh.write("5")
+        before = status("VmRSS")
+        result = call()
+        return status("VmHWM") - before, result
+    except OSError:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result = call()
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before, result
+
+
+def test_six_large_dimension_pngs_are_refused_unread_in_bounded_memory(media_app, world):
+    """The attack: six small PNGs of 6320 x 6320 in one report (13.6 s and 470 MB before)."""
+    bomb = _flat_png(6320, noisy_every=50)
+    assert 100_000 < len(bomb) < 4 * 1024 * 1024
+    client, before = media_app.test_client(), _counts(media_app)
+    data = {"client_uuid": new_uuid(), "text": "照片", "photos": [(io.BytesIO(bomb), f"{i}.png") for i in range(6)]}
+    growth, response = _peak_growth_mib(lambda: client.post(
+        "/api/v1/reports", data=data, headers=world.headers("owner"), content_type="multipart/form-data"))
+    assert response.status_code == 422 and response.get_json()["code"] == "image_too_many_pixels"
+    assert growth < 48, f"decoding took {growth:.0f} MiB"
+    assert _counts(media_app) == before
+
+
+def test_a_small_png_claiming_millions_of_pixels_is_refused_as_a_bomb(media_app, world):
+    bomb = _flat_png(3000)  # 9 MP: under the pixel limit, but far too few bytes for a photo
+    response = media_app.test_client().post(
+        "/api/v1/reports", headers=world.headers("owner"), content_type="multipart/form-data",
+        data={"client_uuid": new_uuid(), "photos": [(io.BytesIO(bomb), "b.png")]})
+    assert response.status_code == 422 and "decompression bomb" in response.get_json()["message"]
+
+
+def test_a_48_megapixel_jpeg_is_decoded_reduced_in_bounded_memory(media_app, world, large_jpeg):
+    client = media_app.test_client()
+    data = {"client_uuid": new_uuid(), "text": "消防通道堵塞", "photos": [(io.BytesIO(large_jpeg), "big.jpg")]}
+    growth, response = _peak_growth_mib(lambda: client.post(
+        "/api/v1/reports", data=data, headers=world.headers("owner"), content_type="multipart/form-data"))
+    assert response.status_code == 201, response.get_json()
+    photo = response.get_json()["media"][0]
+    assert (photo["width"], photo["height"]) == (4000, 3000)  # libjpeg decoded it at half scale
+    assert growth < 110, f"decoding took {growth:.0f} MiB"  # a full decode alone is 137 MiB
+
+
+def test_a_request_has_a_pixel_budget_for_all_its_photos(media_app, world, large_jpeg):
+    media_app.config["MAX_REQUEST_PHOTO_PIXELS"] = 20_000_000  # one reduced 48 MP photo (12 MP), not two
+    before = _counts(media_app)
+    response = media_app.test_client().post(
+        "/api/v1/reports", headers=world.headers("owner"), content_type="multipart/form-data",
+        data={"client_uuid": new_uuid(), "photos": [(io.BytesIO(large_jpeg), f"{i}.jpg") for i in range(2)]})
+    body = response.get_json()
+    assert response.status_code == 422 and body["code"] == "photos_too_many_pixels" and "photos[1]" in body["errors"]
+    assert _counts(media_app) == before

@@ -234,3 +234,49 @@ def test_concurrent_resends_by_one_account_leave_one_report(app, resident, with_
     assert sorted(s for s, _ in results) == [200] * 7 + [201]
     assert len({i for _, i in results}) == 1
     assert count(app, Report) == 1
+
+
+# --- intake rate limits and decode bounds (issue 12, item 11) ---------------------------------------------------
+
+def test_too_many_new_reports_from_one_account_get_429_with_retry_after(client, app, resident):
+    app.config.update(INTAKE_RATE_LIMIT_ACCOUNT="3 per minute", INTAKE_RATE_LIMIT_ADDRESS="100 per minute")
+    bodies = [{"client_uuid": new_uuid(), "text": f"第{i}处积水"} for i in range(4)]
+    assert [client.post("/api/v1/reports", json=b, headers=resident).status_code for b in bodies[:3]] == [201] * 3
+    refused = client.post("/api/v1/reports", json=bodies[3], headers=resident)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    error = refused.get_json()
+    assert error["code"] == "too_many_requests" and "上报过于频繁" in error["message"]
+    # An offline phone flushing its outbox: re-sends of accepted reports are never refused, and do not count.
+    for _ in range(5):
+        again = client.post("/api/v1/reports", json=bodies[0], headers=resident)
+        assert again.status_code == 200
+    # Another account is not held back by this one.
+    other = login(client, "13800000002")
+    assert client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": "x"}, headers=other).status_code \
+        == 201
+    assert count(app, Report) == 4
+
+
+def test_too_many_new_reports_from_one_address_get_429(client, app, resident):
+    app.config.update(INTAKE_RATE_LIMIT_ACCOUNT="100 per minute", INTAKE_RATE_LIMIT_ADDRESS="2 per minute")
+    accounts = [resident, login(client, "13800000002"), login(client, "13800000003")]
+    answers = [client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": "路灯不亮"}, headers=h)
+               for h in accounts]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert "Retry-After" in answers[2].headers
+    assert count(app, Report) == 2
+
+
+def test_intake_limits_count_on_redis_across_apps(redis_app, tmp_path):
+    """Two web processes share the counters (Redis): the limit is per account, not per process."""
+    from server import create_app
+    from tests.conftest import REDIS_URL, app_config
+    redis_app.config.update(INTAKE_RATE_LIMIT_ACCOUNT="2 per minute")
+    second = create_app(app_config(redis_app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, REDIS_URL=REDIS_URL,
+                                   INTAKE_RATE_LIMIT_ACCOUNT="2 per minute"))
+    one, two = redis_app.test_client(), second.test_client()
+    headers = login(one, LOGIN["resident"])
+    statuses = [c.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": "井盖缺失"}, headers=headers)
+                .status_code for c in (one, two, one)]
+    assert statuses == [201, 201, 429]
