@@ -47,11 +47,12 @@ def _register_security(app: Flask) -> None:
     from .headers import init_headers
     from .input_checks import init_input_checks
     from .ratelimit import init_ratelimit
-    from .request_limits import init_request_limits
+    from .request_limits import init_intake_limits, init_request_limits
     init_headers(app)
     init_request_limits(app)
     init_input_checks(app)  # after the body limit: it reads bodies
     init_ratelimit(app)
+    init_intake_limits(app)  # on the limiter init_ratelimit made
 
 
 def _register_extensions(app: Flask) -> None:
