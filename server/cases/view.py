@@ -64,13 +64,30 @@ def present_suggestions(suggestions: list[dict] | None) -> list[dict]:
     return out
 
 
-def _actor(actor: User | None, viewer: User) -> dict | None:
-    """Who took a step; residents (who rate) stay nameless to everyone but supervisors, admins and themselves."""
+# The step a reporter takes on the case of their report (as its reporter, whatever their role).
+REPORTER_ACTIONS = {"rate"}
+_NAMELESS = {"id": None, "name": "居民", "role": Role.RESIDENT.value}
+
+
+def _actor(actor: User | None, viewer: User, as_anonymous_reporter: bool = False) -> dict | None:
+    """Who took a step; residents (who rate), and anyone acting as the reporter of an anonymous report, stay
+    nameless (shown alike, as 居民) to everyone but supervisors, admins and themselves."""
     if actor is None:
         return None
-    if actor.role == Role.RESIDENT.value and viewer.role not in FULL_VIEW and viewer.id != actor.id:
-        return {"id": None, "name": "居民", "role": actor.role}
+    hidden = actor.role == Role.RESIDENT.value or as_anonymous_reporter
+    if hidden and viewer.role not in FULL_VIEW and viewer.id != actor.id:
+        return dict(_NAMELESS)
     return {"id": actor.id, "name": actor.display_name or actor.username, "role": actor.role}
+
+
+def _anonymous_reports(case: Case) -> set[int]:
+    """Ids of the anonymous reports that reporters' steps on this case refer to."""
+    ids = {(e.data or {}).get("report_id") for e in case.events if e.action in REPORTER_ACTIONS}
+    ids.discard(None)
+    if not ids:
+        return set()
+    return set(db.session.execute(db.select(Report.id).where(Report.id.in_(ids), Report.anonymous.is_(True)))
+               .scalars())
 
 
 def present_case(case: Case, viewer: User) -> dict:
@@ -80,13 +97,14 @@ def present_case(case: Case, viewer: User) -> dict:
         db.select(CaseAttachment).where(CaseAttachment.case_id == case.id)).scalars()}
     users = {u.id: u for u in db.session.execute(db.select(User).where(
         User.id.in_({e.actor_id for e in case.events if e.actor_id}))).scalars()}
-    events = []
+    events, anonymous = [], _anonymous_reports(case)
     for e in case.events:
         actor = users.get(e.actor_id)
+        as_anonymous_reporter = e.action in REPORTER_ACTIONS and (e.data or {}).get("report_id") in anonymous
         events.append({
             "seq": e.seq, "action": e.action, "action_zh": action_zh(e.action), "from_status": e.from_status,
             "to_status": e.to_status, "note": e.note, "data": e.data or {}, "public": e.public, "at": e.created_at,
-            "actor": _actor(actor, viewer),
+            "actor": _actor(actor, viewer, as_anonymous_reporter),
             "attachments": [present_attachment(attachments[a["id"]]) for a in (e.data or {}).get("attachments", [])
                             if a.get("id") in attachments],
         })
