@@ -9,7 +9,7 @@ from flask import Flask
 from rq import SimpleWorker, worker_registration
 
 from .queue import DEFAULT_QUEUE, QUEUES, REPORTS_QUEUE, backend
-from .scheduling import REDIS_DOWN, Backoff, ThreadScheduler, stop_on_signals, run_cron
+from .scheduling import REDIS_DOWN, Backoff, ThreadScheduler, run_cron, stop_on_signals
 
 log = logging.getLogger(__name__)
 
