@@ -8,6 +8,9 @@ from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Mapping
 
+# What nlp.pii puts in place of personal data: a fragment of a masked number or plate is never a keyword.
+MASK_CHAR = "*"
+
 
 class IdfTable(dict):
     """A read-only word -> IDF table that knows its median (the weight of unseen words)."""
@@ -69,6 +72,9 @@ def extract(
 ) -> list[tuple[str, float]]:
     """Return up to top_k (word, tf*idf) pairs, best first; unknown words get the median IDF.
 
+    Tokens holding masked personal data (``*``) are skipped: segment the masked text, and nothing personal can
+    become a keyword.
+
     Pass an IdfTable (from fit_idf or load_idf) to avoid recomputing the median on every call.
     """
     if not tokens or top_k <= 0:
@@ -80,7 +86,7 @@ def extract(
     else:
         table = idf
         default = statistics.median(idf.values()) if idf else 1.0
-    counts = Counter(tokens)  # keys in order of first occurrence
+    counts = Counter(t for t in tokens if MASK_CHAR not in t)  # keys in order of first occurrence
     total = len(tokens)
     scored = [(w, c / total * table.get(w, default)) for w, c in counts.items()]
     scored.sort(key=_by_weight)  # stable: ties stay in order of first occurrence

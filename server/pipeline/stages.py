@@ -92,7 +92,9 @@ def _analyse(report: Report) -> None:
     from nlp.pii import mask
     from nlp.text import normalise
     index = area_index()
-    text = normalise(full_text(report))
+    # Everything derived from the words (tokens, keywords, hotspot terms) is made from the masked text: departments
+    # and the public see keywords, and a keyword must never show what the text shows masked.
+    text = normalise(mask(full_text(report)))
     report.tokens = index.segmenter.cut_normalised(text)
     report.keywords = [[w, round(s, 4)] for w, s in extract(report.tokens, top_k=8, idf=current_idf())]
     report.text_masked = mask(report.text)

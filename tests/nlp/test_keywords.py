@@ -70,3 +70,21 @@ def test_idf_table_is_read_only():
     import pickle
     again = pickle.loads(pickle.dumps(idf))
     assert again == idf and again.median == idf.median
+
+
+def test_masked_fragments_are_never_keywords():
+    tokens = ["车牌", "湘A***45", "***", "消防通道", "138****0001", "消防通道"]
+    words = [w for w, _ in extract(tokens, top_k=10, idf={"车牌": 2.0, "消防通道": 3.0})]
+    assert words == ["消防通道", "车牌"]
+
+
+def test_keywords_of_masked_text_hold_no_personal_numbers():
+    from nlp.pii import mask
+    from nlp.segment import Segmenter
+    from nlp.text import normalise
+    raw = "车牌湘A12345的车停在消防通道，车主电话138.0000.0001，身份证110101-1990-0307-123X"
+    tokens = Segmenter().cut_normalised(normalise(mask(raw)))
+    words = [w for w, _ in extract(tokens, top_k=20)]
+    assert "消防通道" in words
+    for secret in ("A12345", "12345", "0000", "13800000001", "19900307", "110101"):
+        assert not any(secret in w for w in words + tokens), (secret, words, tokens)
