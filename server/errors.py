@@ -7,7 +7,7 @@ failure (the database down, a value it cannot hold, a field the client got wrong
 import logging
 from dataclasses import dataclass, field
 
-from flask import jsonify
+from flask import jsonify, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
@@ -100,10 +100,19 @@ def describe(exc: BaseException) -> Answer | None:
     return None
 
 
+def answer_under(app, prefix: str, render) -> None:
+    """Errors of requests under ``prefix`` are answered by ``render(exc)`` (an interface with its own error shape,
+    like Open311), also when no route matched the path."""
+    app.extensions.setdefault("gridwatch_error_renderers", {})[prefix] = render
+
+
 def register_error_handlers(app) -> None:
     """Install the handlers on the app."""
 
     def _answer(exc):
+        for prefix, render in app.extensions.get("gridwatch_error_renderers", {}).items():
+            if request.path.startswith(prefix):
+                return render(exc)
         answer = describe(exc)
         if answer is None:
             log.exception("unhandled error")

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, g, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import describe
+from ..errors import answer_under, describe
 from ..extensions import db
 from ..intake import Upload
 from ..interop.keys import check_key
@@ -30,8 +30,9 @@ REQUEST_ITEMS = {"service_requests": "request"}
 
 
 def register(app) -> None:
-    """Mount the Open311 endpoint on the app."""
+    """Mount the Open311 endpoint on the app; every error under /open311/ in its shape (unmatched paths too)."""
     app.register_blueprint(bp)
+    answer_under(app, "/open311/", _any_error)
 
 
 @bp.before_request

@@ -402,6 +402,7 @@ def test_property_open311_reads_take_any_id_code_token_and_date(fmt, prop_app):
            listing=st.sampled_from(["requests", "servicerequestupdates"]))
     @example(method="requests/{}", value="99999999999999999999999", listing="requests",
              query={"service_request_id": "18446744073709551617", "start_date": EXPLICIT_DATES[0]})
+    @example(method="tokens/{}", value="a\nb", listing="requests", query={})
     @example(method="tokens/{}", value="abc\x00", listing="servicerequestupdates",
              query={"end_date": EXPLICIT_DATES[1]})
     @example(method="services/{}", value="accident.gas_leak\x00", listing="requests",

@@ -81,6 +81,8 @@ def _query_probes(report_id: int, key: str) -> list[tuple]:
             (None, "GET", f"/open311/v2/requests.{fmt}?service_code=accident.gas%00leak", None),
             (None, "GET", f"/open311/v2/requests.{fmt}?status=open%00", None),
             (None, "GET", f"/open311/v2/tokens/abc%00def.{fmt}", None),
+            (None, "GET", f"/open311/v2/tokens/abc%0Adef.{fmt}", None),  # no route matches: still Open311's shape
+            (None, "GET", f"/open311/v2/requests/%0A.{fmt}", None),
             (None, "GET", f"/open311/v2/services/accident.gas%00leak.{fmt}", None),
             (None, "POST", f"/open311/v2/requests.{fmt}",
              {"api_key": key + "\x00", "service_code": "accident.electrical", "lat": "28.2", "long": "112.9"}),
