@@ -7,7 +7,7 @@ from triage.lifecycle import CaseStatus
 
 from ..models import DeliveryStatus, WebhookEvent
 from ..open311.schemas import AttributeDefinitionSchema
-from ..schemas.common import PageArgsSchema, PageMetaSchema
+from ..schemas.common import BoundedDateTime, PageArgsSchema, PageMetaSchema
 from .transport import REASONS
 
 EVENTS = [e.value for e in WebhookEvent]
@@ -138,8 +138,8 @@ def _code(max_length: int):
 class ExportArgsSchema(Schema):
     """Export filters: a created_at window, a category (a class includes its subcategories), a department."""
 
-    since = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc, validate=_WINDOW)
-    until = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc, validate=_WINDOW)
+    since = BoundedDateTime(load_default=None, validate=_WINDOW)
+    until = BoundedDateTime(load_default=None, validate=_WINDOW)
     category = fields.String(load_default=None, validate=_code(64))
     department = fields.String(load_default=None, validate=_code(32))
 
