@@ -1,10 +1,12 @@
 """Request limits: a small body limit for requests without files, and intake rate limits.
 
 - Bodies that are not file uploads get a small size limit: only multipart forms may approach MAX_REQUEST_BYTES.
-- New reports are rate-limited per signed-in account (``INTAKE_RATE_LIMIT_ACCOUNT``) and per client address
-  (``INTAKE_RATE_LIMIT_ADDRESS``) with the app's Flask-Limiter (``server/ratelimit.py``): 429 in the one error
-  shape with ``Retry-After``. A re-send of a report the account already sent (same ``client_uuid``) is neither
-  refused nor counted, so a phone flushing its offline outbox is never turned away for what was already accepted.
+- New reports (``POST /api/v1/reports`` and Open311's ``POST /open311/v2/requests``) are rate-limited per account
+  (the signed-in user, or the Open311 API key: ``INTAKE_RATE_LIMIT_ACCOUNT``) and per client address
+  (``INTAKE_RATE_LIMIT_ADDRESS``) with the app's Flask-Limiter (``server/ratelimit.py``): 429 with ``Retry-After``
+  in the API's (or Open311's) error shape. A re-send of a report the account already sent (same ``client_uuid``, or
+  Open311 id) is neither refused nor counted, so a phone flushing its offline outbox is never turned away for what
+  was already accepted.
 """
 import logging
 import uuid
@@ -13,7 +15,7 @@ from flask import Flask, current_app, g, request
 from flask_limiter.util import get_remote_address
 
 log = logging.getLogger(__name__)
-INTAKE_ENDPOINTS = ("reports.create_report",)
+INTAKE_ENDPOINTS = ("reports.create_report", "open311.create")
 
 
 def _limit_body() -> None:
@@ -31,16 +33,53 @@ def init_request_limits(app: Flask) -> None:
 
 # --- intake rate limits ---------------------------------------------------------------------------------------
 
-def _intake_user():
-    """The account the bearer token belongs to, or None (the view then answers 401); looked up once."""
-    if "intake_user" not in g:
+def _body_field(name: str):
+    """A field of the JSON or form body (None when absent or unreadable: the view refuses such bodies)."""
+    try:
+        data = request.form if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded") \
+            else request.get_json(silent=True)
+        return data.get(name) if hasattr(data, "get") else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _canonical_uuid(raw) -> str | None:
+    """A UUID in the form the schemas load it, or None."""
+    try:
+        return str(uuid.UUID(raw)) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+def _sender() -> tuple[str | None, int | None, str | None]:
+    """Who sends (the counter key), the reporter account the report is stored under, and the client_uuid a re-send
+    would carry; (None, None, None) when the request carries no valid credentials (the view answers 401/403)."""
+    if "intake_sender" in g:
+        return g.intake_sender
+    sender = (None, None, None)
+    if request.blueprint == "open311":
+        from .extensions import db
+        from .models import ApiKey
+        from .security import token_hash
+        raw = request.args.get("api_key") or _body_field("api_key")
+        key = db.session.execute(db.select(ApiKey).where(ApiKey.key_hash == token_hash(raw.strip()))
+                                 ).scalar_one_or_none() if isinstance(raw, str) and raw.strip() else None
+        if key is not None and key.revoked_at is None:
+            own = _canonical_uuid(_body_field("client_uuid")) or request.headers.get("Idempotency-Key")
+            from .open311.requests import NAMESPACE
+            derived = str(uuid.uuid5(NAMESPACE, f"{key.id}:{own}")) if own else None  # as the intake derives it
+            sender = (f"apikey:{key.id}", key.user_id, derived)
+    else:
         from .auth import _user_from_request
         from .errors import ApiError
         try:
-            g.intake_user = g.get("user") or _user_from_request()
+            user = g.get("user") or _user_from_request()
         except ApiError:
-            g.intake_user = None
-    return g.intake_user
+            user = None
+        if user is not None:
+            sender = (f"user:{user.id}", user.id, _canonical_uuid(_body_field("client_uuid")))
+    g.intake_sender = sender
+    return sender
 
 
 def _address() -> str:
@@ -48,18 +87,7 @@ def _address() -> str:
 
 
 def _account_key() -> str:
-    user = _intake_user()
-    return f"user:{user.id}" if user is not None else "anonymous@" + _address()
-
-
-def _client_uuid() -> str | None:
-    """The request's client_uuid in the form the intake stores it, or None."""
-    try:
-        data = request.form if request.mimetype == "multipart/form-data" else request.get_json(silent=True)
-        raw = data.get("client_uuid") if hasattr(data, "get") else None
-        return str(uuid.UUID(raw)) if isinstance(raw, str) else None
-    except Exception:  # noqa: BLE001 - an unreadable body is the view's to refuse
-        return None
+    return _sender()[0] or "anonymous@" + _address()
 
 
 def is_resend() -> bool:
@@ -67,9 +95,9 @@ def is_resend() -> bool:
     if "intake_resend" not in g:
         from .extensions import db
         from .models import Report
-        user, client_uuid = _intake_user(), _client_uuid()
-        g.intake_resend = bool(user is not None and client_uuid is not None and db.session.execute(
-            db.select(Report.id).where(Report.reporter_id == user.id, Report.client_uuid == client_uuid)).first())
+        _, reporter_id, client_uuid = _sender()
+        g.intake_resend = bool(reporter_id is not None and client_uuid is not None and db.session.execute(
+            db.select(Report.id).where(Report.reporter_id == reporter_id, Report.client_uuid == client_uuid)).first())
     return g.intake_resend
 
 

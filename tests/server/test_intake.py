@@ -268,6 +268,26 @@ def test_too_many_new_reports_from_one_address_get_429(client, app, resident):
     assert count(app, Report) == 2
 
 
+def test_open311_posts_are_limited_per_key_and_resends_are_not_refused(client, app, city):
+    from server.interop.keys import create_key
+    from server.open311.services import load_default_attributes
+    from tests.server.interop_support import open311_post
+    with app.app_context():
+        load_default_attributes()
+        _, key = create_key("市12345热线")
+        _, other = create_key("区热线")
+    app.config.update(INTAKE_RATE_LIMIT_ACCOUNT="2 per minute", INTAKE_RATE_LIMIT_ADDRESS="100 per minute")
+    ids = [new_uuid() for _ in range(3)]
+    answers = [open311_post(client, key, client_uuid=i) for i in ids]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert int(answers[2].headers["Retry-After"]) > 0
+    assert answers[2].get_json()[0]["code"] == 429  # Open311's own error shape
+    again = open311_post(client, key, client_uuid=ids[0])
+    assert again.status_code == 200  # a re-send of an accepted request is never refused
+    assert open311_post(client, other, client_uuid=ids[2]).status_code == 201
+    assert count(app, Report) == 3
+
+
 def test_intake_limits_count_on_redis_across_apps(redis_app, tmp_path):
     """Two web processes share the counters (Redis): the limit is per account, not per process."""
     from server import create_app
