@@ -24,7 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from environment settings, optionally overridden (tests)."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(Config(test_config).as_dict())
-    app.json.ensure_ascii = False
+    from .json_provider import IsoJSONProvider
+    app.json = IsoJSONProvider(app)  # ISO 8601 dates in every JSON answer (Flask's default is RFC 1123)
     app.url_map.converters["int"] = DatabaseInt  # before any route: ids beyond the columns' range are 404s
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,5 +1,7 @@
 """Emergency plans (数字应急预案): activation by supervisors, one task per department, completion by each
 department, the case showing progress, the event chain intact, and the admins' plan set."""
+import re
+
 import pytest
 
 from server.accounts import create_user
@@ -214,3 +216,35 @@ def test_activation_through_the_service_is_chained(app, headers):
         case = db.session.get(Case, case_id)
         assert [e.action for e in case.events][-3:] == ["activate_plan", "plan_task_done", "feedback"]
         assert verify_chain(case.events) and case.status == "feedback_submitted"
+
+
+RFC_1123 = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
+ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+
+
+def _strings(value):
+    """Every string in a JSON document, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from ((f"{key}.{path}" if path else key, s) for path, s in _strings(item))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from ((f"{i}.{path}" if path else str(i), s) for path, s in _strings(item))
+    elif isinstance(value, str):
+        yield "", value
+
+
+def test_every_date_in_a_case_is_iso_8601_with_an_offset(client, app, headers):
+    """Nested dicts no schema formats (plan tasks, event data) included: never an HTTP date (RFC 1123)."""
+    from datetime import datetime
+    h = headers
+    case_id = gas_case(app, "in_progress")
+    tasks = _activate(client, h["supervisor"], case_id).get_json()["plan"]["tasks"]
+    assert _done(client, h["lead"], case_id, tasks[0]["id"]).status_code == 200
+    for role in ("supervisor", "lead"):
+        body = client.get(f"/api/v1/cases/{case_id}", headers=h[role]).get_json()
+        found = list(_strings(body))
+        assert [p for p, s in found if RFC_1123.match(s)] == [], role
+        dates = [(p, s) for p, s in found if ISO_LIKE.match(s)]
+        assert any(p.startswith("plan.tasks.") and p.endswith("done_at") for p, _ in dates), "nested dates seen"
+        assert all(datetime.fromisoformat(s).tzinfo is not None for _, s in dates), dates
