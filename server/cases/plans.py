@@ -3,7 +3,7 @@ case event), departments completing their tasks, and the plan as the case shows 
 import json
 from pathlib import Path
 
-from triage.lifecycle import CaseStatus
+from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from ..case_log import append_event
 from ..errors import ApiError
@@ -19,6 +19,9 @@ LEVEL_ZH = {1: "Ⅰ级", 2: "Ⅱ级", 3: "Ⅲ级", 4: "Ⅳ级"}
 NOT_ACTIVATABLE = {CaseStatus.RECEIVED.value: "案件尚未派发，请先派发再启动预案",
                    CaseStatus.CLOSED.value: "案件已办结，不能启动预案",
                    CaseStatus.MERGED.value: "案件已合并，不能启动预案"}
+# Where a department still holds the case, so that its plan task may be marked done (not once the case is sent back,
+# closed or merged, nor after the department has been taken off it).
+HOLDING = {*(s.value for s in service.HELD), CaseStatus.FEEDBACK_SUBMITTED.value}
 ZH = {"activate_plan": "启动应急预案", "plan_task_done": "预案任务完成"}
 service.EXTRA_ZH.update(ZH)  # the event log shows these actions in Chinese
 
@@ -164,6 +167,10 @@ def complete_task(case: Case, task_id: int, user: User, note: str | None = None)
                        {"department": ["仅限任务所属部门完成该任务"]})
     if task.done_at is not None:
         raise _conflict("task_done", "This task is already done.", "该任务已完成")
+    if task.department_id not in case.department_ids() or case.status not in HOLDING:
+        raise _conflict("not_held", f"Your department no longer holds this case (it is {case.status}).",
+                        f"本部门已不再承办该案件（当前状态：{STATUS_ZH.get(CaseStatus(case.status), case.status)}），"
+                        "不能完成预案任务")
     activation = task.activation
     if activation.completed_at is not None:
         raise _conflict("plan_completed", "This plan is already completed.", "该预案已完成")

@@ -10,7 +10,7 @@ from server.extensions import db
 from server.models import Case, Category, Notification, PlanTask, User, verify_chain
 
 from ..helpers import login
-from .test_cases_support import USERS, act, case_in
+from .test_cases_support import PHOTO, USERS, act, case_in
 
 STREET_USER, STREET_PASSWORD = "street01", "street-pass-2026"
 
@@ -248,3 +248,42 @@ def test_every_date_in_a_case_is_iso_8601_with_an_offset(client, app, headers):
         dates = [(p, s) for p, s in found if ISO_LIKE.match(s)]
         assert any(p.startswith("plan.tasks.") and p.endswith("done_at") for p, _ in dates), "nested dates seen"
         assert all(datetime.fromisoformat(s).tzinfo is not None for _, s in dates), dates
+
+
+def test_a_task_is_not_done_once_the_department_no_longer_holds_the_case(client, app, headers):
+    from server.cases.plans import complete_task
+    from .test_cases_support import user
+    h = headers
+    case_id = gas_case(app)
+    plan = _activate(client, h["supervisor"], case_id).get_json()["plan"]
+    tasks = {t["department"]["code"]: t["id"] for t in plan["tasks"]}
+    # Sent back (退单): the lead department has given the case up until the supervisor rules.
+    assert client.post(f"/api/v1/cases/{case_id}/actions/send_back", json={"reason": "不属于本单位职责"},
+                       headers=h["lead"]).status_code == 200
+    for role, code in (("lead", "GAS"), ("assist", "FIRE")):
+        refused = _done(client, h[role], case_id, tasks[code])
+        assert refused.status_code == 409, (role, refused.get_json())
+        assert refused.get_json()["code"] == "not_held" and "不再承办" in refused.get_json()["errors"]["plan"][0]
+    # Re-dispatched to other departments: GAS and FIRE are off the case, which they may no longer even see.
+    ruled = client.post(f"/api/v1/cases/{case_id}/actions/rule_send_back", headers=h["supervisor"],
+                        json={"decision": "redispatch", "lead": "POLICE"})
+    assert ruled.status_code == 200, ruled.get_json()
+    for role, code in (("lead", "GAS"), ("assist", "FIRE")):
+        gone = _done(client, h[role], case_id, tasks[code])
+        assert gone.status_code == 404 and "plan" not in gone.get_json(), role
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        with pytest.raises(Exception) as refused:
+            complete_task(case, tasks["GAS"], user(USERS["lead"]), "已完成")
+        assert getattr(refused.value, "status", None) == 409
+        db.session.rollback()
+        assert all(t.done_at is None for t in db.session.execute(db.select(PlanTask)).scalars())
+    # A closed case takes no more plan work either.
+    closed = gas_case(app, "in_progress")
+    task = _activate(client, h["supervisor"], closed).get_json()["plan"]["tasks"][0]["id"]
+    with app.app_context():
+        act(closed, "feedback", "lead", {"measures": "关阀", "result": "已修复"})
+        act(closed, "verify", "grid_worker", {}, PHOTO)
+        act(closed, "close", "supervisor", {})
+    refused = _done(client, h["lead"], closed, task)
+    assert refused.status_code == 409 and refused.get_json()["code"] == "not_held"
