@@ -1,5 +1,5 @@
 """Patrol request and response schemas."""
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
 from ..models.patrols import ItemResult, TaskStatus
 from ..schemas.common import BoundedDate
@@ -10,7 +10,14 @@ RESULTS = [r.value for r in ItemResult]
 class TaskListArgsSchema(Schema):
     """Query of GET /patrols/tasks."""
 
-    date = BoundedDate(metadata={"description": "YYYY-MM-DD; today in the city when absent"})
+    date = BoundedDate(metadata={"description": "YYYY-MM-DD, within a year of today; today in the city when absent "
+                                                "(tasks are made for days from yesterday to a week ahead)"})
+
+    @validates("date")
+    def _near(self, value, **kwargs):
+        from .service import QUERY_RANGE_DAYS, today
+        if abs((value - today()).days) > QUERY_RANGE_DAYS:
+            raise ValidationError(f"Must be within {QUERY_RANGE_DAYS} days of today (in the city).")
 
 
 class ItemAnswerSchema(Schema):

@@ -10,11 +10,20 @@ from ..models import Report, User, utcnow
 from ..models.patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
 
 CITY_TZ = ZoneInfo("Asia/Shanghai")
+# Days a grid worker may ask about: a year either side of today (anything else is a 422). Tasks are made only for
+# days near today (yesterday, for a phone catching up after midnight, to a week ahead); other days show what exists.
+QUERY_RANGE_DAYS = 366
+MAKE_FROM_DAYS, MAKE_UNTIL_DAYS = -1, 7
 
 
 def today() -> date:
     """The date in the city (patrol days follow local time, not UTC)."""
     return datetime.now(CITY_TZ).date()
+
+
+def may_make_tasks(day: date) -> bool:
+    """Whether asking for a day's tasks makes them (only for days near today)."""
+    return MAKE_FROM_DAYS <= (day - today()).days <= MAKE_UNTIL_DAYS
 
 
 def worker_grid(user: User) -> int:
@@ -35,9 +44,12 @@ def _tasks_of(user: User, day: date) -> list[PatrolTask]:
 
 
 def ensure_tasks(user: User, day: date) -> list[PatrolTask]:
-    """The worker's tasks for a day: one per active place of their grid with a checklist, made on first ask."""
+    """The worker's tasks for a day: one per active place of their grid with a checklist, made on first ask (for a
+    day near today; for other days only those that exist)."""
     grid_id = worker_grid(user)
     tasks = _tasks_of(user, day)
+    if not may_make_tasks(day):
+        return tasks
     have = {t.place_id for t in tasks}
     places = db.session.execute(db.select(PatrolPlace).where(
         PatrolPlace.grid_id == grid_id, PatrolPlace.active.is_(True)).order_by(PatrolPlace.id)).scalars()

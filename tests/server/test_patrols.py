@@ -151,3 +151,28 @@ def test_reporters_read_only_their_own_reports_feedback(city):
     other = login(client, "13800000002")
     assert client.get(f"/api/v1/reports/{report_id}/feedback", headers=other).status_code == 404
     assert client.get(f"/api/v1/reports/{report_id}/feedback/files/nope", headers=resident).status_code == 404
+
+
+def test_dates_are_bounded_and_far_days_make_no_tasks(city):
+    from server.patrols.service import today
+    client = city.test_client()
+    worker = login(client, LOGIN["grid_worker"])
+
+    def count() -> int:
+        with city.app_context():
+            return db.session.execute(db.select(db.func.count()).select_from(PatrolTask)).scalar_one()
+
+    day = today()
+    for far in ("0001-01-01", "9999-12-31", (day + timedelta(days=400)).isoformat(),
+                (day - timedelta(days=400)).isoformat()):
+        response = client.get(TASKS, headers=worker, query_string={"date": far})
+        assert response.status_code == 422 and "date" in response.get_json()["errors"], far
+    assert count() == 0
+    # Within the year but far from today: what exists (nothing), no rows made.
+    for other in (day + timedelta(days=30), day - timedelta(days=30), day + timedelta(days=366)):
+        assert _tasks(client, worker, date=other.isoformat())["items"] == []
+    assert count() == 0
+    # Near today, tasks are made (yesterday to a week ahead).
+    for near in (day - timedelta(days=1), day, day + timedelta(days=7)):
+        assert len(_tasks(client, worker, date=near.isoformat())["items"]) == 2
+    assert count() == 6
