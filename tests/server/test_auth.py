@@ -1,4 +1,5 @@
 """Sign-in, registration, tokens and roles."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -158,3 +159,88 @@ def test_migration_0010_replaces_phone_usernames_and_keeps_the_encrypted_number(
         assert users[3].username == "gas09" and all(u.session_version == 0 for u in users.values())
         db.session.remove()
         db.engine.dispose()
+
+
+# Admin web sessions (issue 12, item 6)
+
+def _csrf(client) -> str:
+    page = client.get("/admin/login", follow_redirects=True).get_data(as_text=True)
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def _web_sign_in(client, username: str):
+    response = client.post("/admin/login", data={"username": username, "password": PASSWORDS[username],
+                                                 "csrf_token": _csrf(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return response
+
+
+def _signed_in(app, cookie: str) -> bool:
+    """Whether a browser holding only this session cookie is signed in to the admin pages."""
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other.get("/admin/").status_code == 200
+
+
+def test_a_copied_session_cookie_stops_working_after_sign_out(app, city):
+    client = app.test_client()
+    _web_sign_in(client, "command01")
+    copied = client.get_cookie("session").value
+    assert _signed_in(app, copied)
+    assert client.post("/admin/logout", data={"csrf_token": _csrf(client)}).status_code == 302
+    assert not _signed_in(app, copied), "the cookie from before sign-out no longer works"
+    assert client.get("/admin/").status_code == 302
+
+
+def test_sessions_end_when_an_admin_changes_the_password_or_access(app, city):
+    staff, admin = app.test_client(), app.test_client()
+    _web_sign_in(staff, "gas01")
+    cookie = staff.get_cookie("session").value
+    _web_sign_in(admin, "admin")
+    with app.app_context():
+        gas01 = db.session.execute(db.select(User).where(User.username == "gas01")).scalar_one()
+        user_id, version = gas01.id, gas01.session_version
+    form = {"role": "dept_staff", "department": "GAS", "grid": "", "active": "1", "password": "new-gas-pass-77",
+            "csrf_token": _csrf(admin)}
+    assert admin.post(f"/admin/manage/users/{user_id}", data=form).status_code == 302
+    assert not _signed_in(app, cookie), "a new password set by an admin ends the old sessions"
+    assert staff.get("/admin/").status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user_id).session_version > version
+    client = app.test_client()
+    response = client.post("/admin/login", data={"username": "gas01", "password": "new-gas-pass-77",
+                                                 "csrf_token": _csrf(client)})
+    assert response.status_code == 302
+    cookie = client.get_cookie("session").value
+    form.update(password="", department="FIRE", csrf_token=_csrf(admin))
+    assert admin.post(f"/admin/manage/users/{user_id}", data=form).status_code == 302
+    assert not _signed_in(app, cookie), "a changed department ends the sessions too"
+
+
+def _set_cookie(response) -> str:
+    return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+
+
+def test_session_cookie_is_lax_httponly_and_secure_outside_demo_and_tests(db_url, tmp_path):
+    from server import create_app
+    from ..conftest import app_config, fresh_database
+    for env, secure in (("test", False), ("production", True)):
+        folder = tmp_path / env
+        app = create_app(app_config(db_url, folder, GRIDWATCH_ENV=env, SECRET_KEY="k" * 40))
+        fresh_database(app)
+        from server.demo.seed import seed_reference
+        with app.app_context():
+            seed_reference()
+        client = app.test_client()
+        base = "https://gridwatch.example" if secure else "http://localhost"
+        page = client.get("/admin/login", base_url=base).get_data(as_text=True)
+        token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+        response = client.post("/admin/login", base_url=base, headers={"Referer": base + "/admin/login"},
+                               data={"username": "admin", "password": PASSWORDS["admin"], "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+        cookie = _set_cookie(response)
+        assert "SameSite=Lax" in cookie and "HttpOnly" in cookie
+        assert ("Secure" in cookie) is secure, (env, cookie)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
