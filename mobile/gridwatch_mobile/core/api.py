@@ -103,6 +103,12 @@ class ApiClient:
     def me(self) -> dict:
         return self.get_json("/auth/me")
 
+    def delete_account(self, password: str) -> dict:
+        """Delete the signed-in resident's account for good (confirmed with the password); forgets the token."""
+        body = self.post_json("/auth/delete", {"password": password, "confirm": True})
+        self.token = None
+        return body
+
     # --- reports ----------------------------------------------------------------------------
     def categories(self) -> list[dict]:
         return self.get_json("/categories")

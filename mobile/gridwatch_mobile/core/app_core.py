@@ -78,6 +78,19 @@ class AppCore:
                 pass
         self.settings.set("token", None)
 
+    def delete_account(self, password: str) -> dict:
+        """Delete this resident's account on the server (their reports stay there, anonymised), then forget
+        everything of theirs on the phone: sign-in, cached reports and server data, and what still waits in the
+        outbox (it could no longer be sent). Nothing changes on the phone if the server refuses."""
+        result = self.api().delete_account(password)
+        for item in self.outbox.items(include_sent=True):
+            self.outbox.discard(item.id)
+        self.db.execute("DELETE FROM my_reports")
+        self.db.drop_cached()
+        self.settings.set("token", None)
+        self.settings.set("user", None)
+        return result
+
     def set_server(self, url: str) -> None:
         url = url.strip().rstrip("/")
         if not (url.startswith("http://") or url.startswith("https://")):
