@@ -323,3 +323,60 @@ def test_keywords_never_show_what_the_text_shows_masked(client, app, resident):
         assert "湘A***45" in stored.text_masked and "138****0001" in stored.text_masked
         assert "一三九****零零零二" in stored.text_masked
         assert not any("12345" in t or "0001" in t for t in stored.tokens)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_migration_0011_scopes_uuids_and_remasks_earlier_reports(backend, tmp_path):
+    """Upgrading a database with reports: rows, media and events kept, the old masking redone, leaked keywords gone."""
+    import json
+    import uuid as uuid_mod
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from server import create_app
+    from tests.conftest import PG_URL, app_config
+    schema = f"gw_mig_{uuid_mod.uuid4().hex[:8]}"
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        engine = sa.create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    try:
+        app = create_app(app_config(url, tmp_path))
+        with app.app_context():
+            upgrade(revision="0010")
+            with db.engine.begin() as conn:
+                for user_id in (1, 2):
+                    conn.execute(sa.text("INSERT INTO users (id, username, password_hash, role, active, created_at) "
+                                         f"VALUES ({user_id}, 'u{user_id}', 'x', 'resident', true, '2026-01-01')"))
+                conn.execute(sa.text(
+                    "INSERT INTO reports (id, client_uuid, payload_hash, reporter_id, channel, text, text_masked, "
+                    "keywords, tokens, anonymous, created_at, has_audio, stage, stage_updated_at, attempts, flags) "
+                    "VALUES (1, 'u1', 'h', 1, 'app', :t, :tm, :k, :tok, false, '2026-01-01', false, 'analysed', "
+                    "'2026-01-01', 0, '[]')"),
+                    {"t": "车牌湘A12345堵住消防通道，电话138.0000.0001", "tm": "车牌湘A***45堵住消防通道，电话138.0000.0001",
+                     "k": json.dumps([["A12345", 1.2], ["消防通道", 1.0]]),
+                     "tok": json.dumps(["车牌", "A12345", "消防通道"])})
+                conn.execute(sa.text("INSERT INTO report_events (report_id, stage, created_at) "
+                                     "VALUES (1, 'analysed', '2026-01-01')"))
+            upgrade()
+            with db.engine.begin() as conn:
+                masked, keywords, tokens = conn.execute(sa.text("SELECT text_masked, keywords, tokens FROM reports")).one()
+                events = conn.execute(sa.text("SELECT count(*) FROM report_events")).scalar_one()
+                conn.execute(sa.text("INSERT INTO reports (id, client_uuid, payload_hash, reporter_id, channel, text, "
+                                     "anonymous, created_at, has_audio, stage, stage_updated_at, attempts, flags) "
+                                     "VALUES (2, 'u1', 'h', 2, 'app', '', false, '2026-01-01', false, 'received', "
+                                     "'2026-01-01', 0, '[]')"))  # the same UUID under another reporter
+            keywords = json.loads(keywords) if isinstance(keywords, str) else keywords
+            tokens = json.loads(tokens) if isinstance(tokens, str) else tokens
+            assert masked == "车牌湘A***45堵住消防通道，电话138****0001"
+            assert keywords == [["消防通道", 1.0]] and tokens == ["车牌", "消防通道"] and events == 1
+            db.engine.dispose()
+    finally:
+        if backend == "postgres":
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+            engine.dispose()
