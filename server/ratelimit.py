@@ -60,9 +60,16 @@ def account_key() -> str | None:
     if "signin_account" not in g:
         from .accounts import find_user
         from .security import blind_index, normalise_phone
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from .extensions import db
         typed, key = _typed_name(), None
         if typed:
-            user = find_user(typed) or _user_by_folded_name(typed)
+            try:
+                user = find_user(typed) or _user_by_folded_name(typed)
+            except SQLAlchemyError:  # the database is away: the view answers 503; count by name meanwhile
+                db.session.rollback()
+                user = None
             key = f"user:{user.id}" if user is not None else \
                 "name:" + blind_index("signin:" + (normalise_phone(typed) or typed.lower()))[:32]
         g.signin_account = key

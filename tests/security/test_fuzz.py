@@ -71,7 +71,9 @@ def pg_fuzz(pg_url, tmp_path_factory):
     from ..conftest import app_config, fresh_database
     from ..helpers import PASSWORDS
     app = create_app(app_config(pg_url, tmp_path_factory.mktemp("pgfuzz"), SIGNIN_RATE_LIMIT="10000 per minute",
-                                SIGNIN_FAILURE_LIMIT="10000 per minute", REGISTER_RATE_LIMIT="10000 per minute"))
+                                SIGNIN_FAILURE_LIMIT="10000 per minute", REGISTER_RATE_LIMIT="10000 per minute",
+                                SIGNIN_ADDRESS_FAILURE_LIMIT="10000 per minute",
+                                SIGNIN_ACCOUNT_FAILURE_LIMIT="10000 per minute"))
     fresh_database(app)
     from server.demo.seed import seed_reference
     with app.app_context():
