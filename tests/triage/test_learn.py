@@ -160,3 +160,13 @@ def test_explain_names_words_of_the_text_that_drove_the_label(sample_model, rout
 def test_the_default_configuration_is_recorded_with_the_model(sample_model):
     assert sample_model.meta["params"]["classifier"] == learn.DEFAULTS["classifier"]
     assert tuple(sample_model.meta["params"]["features"]) == tuple(learn.DEFAULTS["features"])
+
+
+def test_cross_validation_groups_near_copies(routing_sample):
+    from bench.triage.folds import near_copy_groups
+
+    texts = [r["text"] for r in routing_sample["segmented"][:40]]
+    retitled = ["新 标题 " + texts[3], texts[7]]  # the same complaint sent again, once under another title
+    groups = near_copy_groups(texts + retitled)
+    assert groups[40] == groups[3] and groups[41] == groups[7]
+    assert len(set(groups)) == len(set(groups[:40])) == 40
