@@ -87,6 +87,8 @@ class Config:
         # Full hotspot re-clustering and keyword-IDF refit.
         self.RECLUSTER_INTERVAL_SECONDS = _int("RECLUSTER_INTERVAL_SECONDS", 600)
         self.HOTSPOT_WINDOW_DAYS = _int("HOTSPOT_WINDOW_DAYS", 14)
+        # Near-duplicate search compares a report with at most this many of the newest reports around it.
+        self.DUPLICATE_CANDIDATES = _int("DUPLICATE_CANDIDATES", 50)
         self.CASE_ESCALATION_INTERVAL_SECONDS = _int("CASE_ESCALATION_INTERVAL_SECONDS", 300)
         # Department webhooks (server/interop): private ranges deliveries may reach (comma-separated CIDRs; empty:
         # public addresses only), plain http (unset: allowed outside production), timeouts, attempts, hooks per

@@ -1,5 +1,8 @@
 """Hotspots in the database: full re-clustering with stable ids, and incremental assignment."""
+import math
 from datetime import timedelta
+
+from flask import current_app
 
 from .extensions import db
 from .models import Category, Hotspot, Report, utcnow
@@ -7,6 +10,7 @@ from .table_cache import TableCache
 
 WINDOW_DAYS = 14
 SUGGESTED = "suggested"
+NEAR_KM = 0.3  # a near-duplicate is within this distance
 
 
 def report_doc(report, grid_code: str | None = None, category: str | None = None) -> dict:
@@ -58,9 +62,28 @@ def recluster(window_days: int = WINDOW_DAYS, min_cluster_size: int = 3) -> int:
     for key, hotspot in existing.items():
         if key not in kept:
             db.session.delete(hotspot)
+    db.session.flush()
+    recount_hotspot_people()
     db.session.commit()
     invalidate()
     return len(clusters)
+
+
+def recount_hotspot_people() -> None:
+    """The people among every hotspot's members, read again from the reports (after a re-clustering moved them)."""
+    from .models import HotspotReporter
+    db.session.execute(db.delete(HotspotReporter))
+    grouped = db.select(Report.hotspot_id, Report.reporter_id, db.func.min(Report.id)) \
+        .where(Report.hotspot_id.is_not(None), Report.reporter_id.is_not(None)) \
+        .group_by(Report.hotspot_id, Report.reporter_id)
+    alone = db.select(Report.hotspot_id, Report.reporter_id, Report.id) \
+        .where(Report.hotspot_id.is_not(None), Report.reporter_id.is_(None))
+    for query in (grouped, alone):
+        db.session.execute(db.insert(HotspotReporter).from_select(["hotspot_id", "reporter_id", "report_id"], query))
+    people = db.select(db.func.count(HotspotReporter.id)).where(HotspotReporter.hotspot_id == Hotspot.id) \
+        .scalar_subquery()
+    db.session.execute(db.update(Hotspot).values(reporters=people, updated_at=Hotspot.updated_at)
+                       .execution_options(synchronize_session=False))
 
 
 def _describe(hotspot: Hotspot, found: dict) -> None:
@@ -79,13 +102,16 @@ def _describe(hotspot: Hotspot, found: dict) -> None:
 
 
 def assign_report(report: Report) -> int | None:
-    """The suggested hotspot a newly analysed report belongs to (nearest members), or None."""
+    """The suggested hotspot a newly analysed report belongs to (nearest members), or None; counts its person in."""
     from nlp.hotspots import assign
     state, ids = _state()
     if state is None:
         return None
-    key = assign(report_doc(report), state)
-    return ids.get(key)
+    hotspot_id = ids.get(assign(report_doc(report), state))
+    if hotspot_id is not None:
+        from .pipeline.grading import count_into_hotspot
+        count_into_hotspot(hotspot_id, report)
+    return hotspot_id
 
 
 def _build_state():
@@ -111,24 +137,51 @@ def _state():
     return _states.get()
 
 
-def find_duplicate_of(report: Report, hours: int = 48, limit: int = 100) -> int | None:
-    """An earlier report of the same hazard near the same place within the last hours."""
-    from nlp.hotspots import find_duplicate
+def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None) -> int | None:
+    """An earlier report of the same hazard near the same place within the last hours; indexes the report first.
+
+    The report gets its H3 cell and text signature (stored: later reports compare with them, never re-reading its
+    text). Candidates come from the index on (cell, created_at): the newest ``limit`` reports
+    (``DUPLICATE_CANDIDATES``) of the report's cell and of each cell around it within the window, one capped index
+    scan per cell in a single statement; of those within 0.3 km the newest ``limit`` are compared by their stored
+    signatures (a second statement). Without a position, the newest of the same named place. Two statements and
+    at most seven times ``limit`` rows, however many reports gather in the place.
+    """
+    from nlp.hotspots.duplicates import cell_of, cells_around, find_duplicate, signature
+    limit = limit or current_app.config["DUPLICATE_CANDIDATES"]
+    mine = report_doc(report)
+    mine["signature"] = report.signature = signature(mine)
+    report.cell = cell_of(report.lat, report.lon)
     since = report.created_at - timedelta(hours=hours)
-    columns = (Report.id, Report.text_masked, Report.text, Report.tokens, Report.lat, Report.lon, Report.created_at,
-               Report.place_code, Report.reporter_id, Report.severity)
-    query = db.select(*columns).where(Report.id != report.id, Report.created_at >= since,
-                                      Report.created_at <= report.created_at, Report.tokens.is_not(None))
-    if report.lat is not None:  # about 0.3 km around the point
-        query = query.where(Report.lat.between(report.lat - 0.004, report.lat + 0.004),
-                            Report.lon.between(report.lon - 0.005, report.lon + 0.005))
+    window = (Report.id != report.id, Report.created_at >= since, Report.created_at <= report.created_at)
+    where = Report.id, Report.lat, Report.lon, Report.created_at
+    if report.cell is not None:
+        parts = [db.select(*where).where(Report.cell == cell, *window).order_by(Report.created_at.desc())
+                 .limit(limit).subquery() for cell in cells_around(report.cell)]
+        found = db.session.execute(db.union_all(*[db.select(part) for part in parts])).all()
+        found = [r for r in found if r.lat is not None and _km(report, r) <= NEAR_KM]
     elif report.place_code:
-        query = query.where(Report.place_code == report.place_code)
+        found = db.session.execute(db.select(*where).where(Report.place_code == report.place_code, *window)
+                                   .order_by(Report.created_at.desc()).limit(limit)).all()
     else:
         return None
-    # Plain rows, not ORM objects: the candidates are only read (report_doc reads a row's columns alike).
-    recent = [report_doc(r) for r in db.session.execute(query.order_by(Report.id.desc()).limit(limit))]
-    return find_duplicate(report_doc(report), recent, max_hours=hours) if recent else None
+    newest = [r.id for r in sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]]
+    if not newest:
+        return None
+    columns = (Report.id, Report.text_masked, Report.text, Report.tokens, Report.lat, Report.lon, Report.created_at,
+               Report.place_code, Report.reporter_id, Report.severity, Report.signature)
+    # Plain rows, not ORM objects: the candidates are only read. A row without a signature (analysed before they
+    # were stored) has its signature computed from its text.
+    rows = {r.id: r for r in db.session.execute(db.select(*columns).where(Report.id.in_(newest)))}
+    recent = [dict(report_doc(rows[i]), signature=rows[i].signature) for i in newest if i in rows]
+    return find_duplicate(mine, recent, max_km=NEAR_KM, max_hours=hours)
+
+
+def _km(report: Report, row) -> float:
+    """Distance in km between a report and a candidate row (equirectangular: fine at this scale)."""
+    dy = (row.lat - report.lat) * 111.32
+    dx = (row.lon - report.lon) * 111.32 * math.cos(math.radians(report.lat))
+    return math.hypot(dx, dy)
 
 
 def invalidate() -> None:

@@ -12,6 +12,7 @@ from nlp.hotspots.placenames import bigrams, suffixed_names
 
 MIN_SIMILARITY = 0.3  # character n-gram cosine (TF-IDF fitted on the candidates)
 SHORT, SHORT_EXTRA = 10, 0.2  # texts shorter than SHORT characters must be this much more similar
+SIGNATURE_VERSION = 1  # bump when signature() changes: stored ones of another version are computed again
 _BUILDING = re.compile(r"(\d+)\s*(?:栋|幢|号楼|单元)")
 
 
@@ -44,7 +45,12 @@ def char_similarities(text: str, others: list[str]) -> list[float]:
     The same numbers as sklearn's TfidfVectorizer(analyzer="char", ngram_range=(1, 3),
     sublinear_tf=True) (smoothed idf, l2 norm), without its fixed cost on a handful of short texts.
     """
-    grams = [_grams(t.lower()) for t in [text, *others]]
+    return gram_similarities(_grams(text.lower()), [_grams(t.lower()) for t in others])
+
+
+def gram_similarities(mine: dict, others: list[dict]) -> list[float]:
+    """char_similarities() on texts already counted into grams (stored signatures: nothing is re-read)."""
+    grams = [mine, *others]
     n = len(grams)
     df = Counter(g for counts in grams for g in counts)
     idf = {g: math.log((1 + n) / (1 + d)) + 1.0 for g, d in df.items()}
@@ -53,14 +59,32 @@ def char_similarities(text: str, others: list[str]) -> list[float]:
         weights = {g: (1.0 + math.log(c)) * idf[g] for g, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         vectors.append((weights, norm))
-    (mine, my_norm), out = vectors[0], []
+    (mine_w, my_norm), out = vectors[0], []
     for weights, norm in vectors[1:]:
-        small, large = (weights, mine) if len(weights) < len(mine) else (mine, weights)
+        small, large = (weights, mine_w) if len(weights) < len(mine_w) else (mine_w, weights)
         out.append(sum(w * large.get(g, 0.0) for g, w in small.items()) / (norm * my_norm))
     return out
 
 
-def _near(doc: dict, mine: _Clues, other: dict, theirs: _Clues, max_km: float) -> bool:
+def signature(doc: dict) -> dict:
+    """What duplicate search compares of a report, computed once and stored with it.
+
+    Its compared text's character 1-3-grams (counted) and length, the building numbers and place-name bigrams it
+    names: JSON-ready, so that comparing a report with its candidates never reads their texts again.
+    """
+    clues = _clues(doc)
+    text = _text(doc, clues)
+    return {"v": SIGNATURE_VERSION, "grams": dict(_grams(text.lower())), "length": len(text),
+            "blocks": sorted(clues.blocks), "names": sorted(clues.names)}
+
+
+def _signed(doc: dict) -> dict:
+    """The doc's stored signature, or one computed now (a report analysed before signatures were stored)."""
+    found = doc.get("signature")
+    return found if isinstance(found, dict) and found.get("v") == SIGNATURE_VERSION else signature(doc)
+
+
+def _near(doc: dict, mine: dict, other: dict, theirs: dict, max_km: float) -> bool:
     """Tell whether two reports are close: by position when both have one, else by named place.
 
     Reports naming places that share no two characters in a row, or different building numbers,
@@ -69,14 +93,16 @@ def _near(doc: dict, mine: _Clues, other: dict, theirs: _Clues, max_km: float) -
     a, b = place_key(doc), place_key(other)
     if a and b and a != b:
         return False
-    if mine.blocks and theirs.blocks and not mine.blocks & theirs.blocks:
+    blocks, their_blocks = set(mine["blocks"]), theirs["blocks"]
+    if blocks and their_blocks and blocks.isdisjoint(their_blocks):
         return False
-    if mine.names and theirs.names and not mine.names & theirs.names:
+    names, their_names = set(mine["names"]), theirs["names"]
+    if names and their_names and names.isdisjoint(their_names):
         return False
     if has_position(doc) and has_position(other):
         x, y = project(other["lat"], other["lon"], (doc["lat"], doc["lon"]))
         return math.hypot(x, y) <= max_km
-    return bool((a and b) or mine.names & theirs.names)
+    return bool((a and b) or not names.isdisjoint(their_names))
 
 
 def _text(doc: dict, clues: _Clues) -> str:
@@ -89,9 +115,10 @@ def find_duplicate(doc: dict, recent_docs: list[dict], max_km: float = 0.3, max_
     """Return the id of the most similar earlier report of the same hazard near doc, or None.
 
     Candidates are within max_km (or name the same place when a position is missing) and within
-    max_hours; the text cosine over character 1-3-grams must reach min_similarity.
+    max_hours; the text cosine over character 1-3-grams must reach min_similarity. Each doc's
+    ``signature`` (see signature()) is used when it carries one, else computed from its text.
     """
-    when, mine = to_hours(doc.get("created_at")), _clues(doc)
+    when, mine = to_hours(doc.get("created_at")), _signed(doc)
     pool = []
     for other in recent_docs:
         if other.get("id") == doc.get("id"):
@@ -99,14 +126,31 @@ def find_duplicate(doc: dict, recent_docs: list[dict], max_km: float = 0.3, max_
         then = to_hours(other.get("created_at"))
         if math.isfinite(when) and math.isfinite(then) and abs(when - then) > max_hours:
             continue
-        theirs = _clues(other)
+        theirs = _signed(other)
         if _near(doc, mine, other, theirs, max_km):
             pool.append((other, theirs))
-    texts = [_text(doc, mine)] + [_text(o, c) for o, c in pool]
-    if not pool or not texts[0]:
+    if not pool or not mine["length"]:
         return None
-    sims = np.array(char_similarities(texts[0], texts[1:]))
-    short = np.array([min(len(texts[0]), len(t)) < SHORT for t in texts[1:]])
+    sims = np.array(gram_similarities(mine["grams"], [t["grams"] for _, t in pool]))
+    short = np.array([min(mine["length"], t["length"]) < SHORT for _, t in pool])
     sims = np.where(short, sims - SHORT_EXTRA, sims)
     best = int(np.argmax(sims))
     return pool[best][0].get("id") if sims[best] >= min_similarity else None
+
+
+CELL_RESOLUTION = 8  # H3 cells of about 0.74 km² (edge about 0.53 km): a cell and its ring hold every point
+# within 0.3 km of any point of the cell, so near-duplicate candidates are looked up by seven cell ids.
+
+
+def cell_of(lat, lon) -> str | None:
+    """The H3 cell of a position (the spatial index of near-duplicate search), or None without one."""
+    import h3
+    if not has_position({"lat": lat, "lon": lon}) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return h3.latlng_to_cell(lat, lon, CELL_RESOLUTION)
+
+
+def cells_around(cell: str) -> list[str]:
+    """A cell and the ring of cells around it, in a fixed order."""
+    import h3
+    return sorted(h3.grid_disk(cell, 1))

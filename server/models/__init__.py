@@ -2,10 +2,11 @@
 from .accounts import ApiToken, Role, User
 from .admin import AdminAuditLog, HotspotReview, TranscriptCorrection
 from .areas import Area, AreaLevel
-from .cases import Case, CaseAttachment, CaseDepartment, CaseEvent, CaseRating, Notification, verify_chain
+from .cases import (Case, CaseAttachment, CaseDepartment, CaseEvent, CaseRating, CaseReporter, Notification,
+                    verify_chain)
 from .categories import Category
 from .departments import Department, DepartmentType
-from .hotspots import Hotspot
+from .hotspots import Hotspot, HotspotReporter
 from .interop import ApiKey, DeliveryStatus, Open311Request, ServiceAttribute, Webhook, WebhookDelivery, WebhookEvent
 from .patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
 from .plans import EmergencyPlan, PlanActivation, PlanTask
@@ -17,7 +18,7 @@ __all__ = [
     "ApiKey", "DeliveryStatus", "Open311Request", "ServiceAttribute", "Webhook", "WebhookDelivery", "WebhookEvent",
     "AdminAuditLog", "HotspotReview", "TranscriptCorrection",
     "ApiToken", "Area", "AreaLevel", "Case", "CaseAttachment", "CaseDepartment", "CaseEvent", "CaseRating",
-    "Category", "Channel",
+    "CaseReporter", "HotspotReporter", "Category", "Channel",
     "Department", "DepartmentType", "EmergencyPlan", "Hotspot", "Media", "Notification", "PENDING_STAGES",
     "ChecklistTemplate", "ItemResult", "PatrolItemResult", "PatrolPlace", "PatrolTask", "TaskStatus",
     "PlanActivation", "PlanTask", "Report", "ReportEvent",

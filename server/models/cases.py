@@ -24,6 +24,9 @@ class Case(db.Model):
     classifier = db.Column(db.String(32))
     severity_reasons = db.Column(db.JSON)
     reporters = db.Column(db.Integer, nullable=False, default=1, server_default="1")  # distinct people reporting it
+    # Distinct people among the case's own reports (its origin and those that joined it), counted as they come
+    # (CaseReporter); ``reporters`` is the larger of this and the people of its hotspot.
+    own_reporters = db.Column(db.Integer, nullable=False, default=1, server_default="1")
     hotspot_id = db.Column(db.Integer, db.ForeignKey("hotspots.id", use_alter=True))
     merged_into_id = db.Column(db.Integer, db.ForeignKey("cases.id"))
     sign_by = db.Column(UTCDateTime)
@@ -63,6 +66,21 @@ class CaseDepartment(db.Model):
     signed_at = db.Column(UTCDateTime)
 
     department = db.relationship("Department", lazy="joined")
+
+
+class CaseReporter(db.Model):
+    """A person behind a case (one row per account; a report without an account is a person of its own).
+
+    The unique (case, reporter) pair keeps the count right when workers add reports to a case at once: a
+    reporter already there inserts nothing. NULL reporters never collide, so each anonymous report counts.
+    """
+
+    __tablename__ = "case_reporters"
+    __table_args__ = (db.UniqueConstraint("case_id", "reporter_id", name="uq_case_reporters_case_id_reporter_id"),)
+    id = db.Column(db.Integer, primary_key=True)
+    case_id = db.Column(db.Integer, db.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    reporter_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    report_id = db.Column(db.Integer, db.ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True)
 
 
 def default_public(action: str, from_status: str | None, to_status: str, data: dict | None) -> bool:

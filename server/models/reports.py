@@ -35,7 +35,11 @@ class Report(db.Model):
     __tablename__ = "reports"
     # A phone's UUID identifies a report only together with its reporter: another account re-using it is
     # another report, never a re-send of someone else's (migration 0011).
-    __table_args__ = (db.UniqueConstraint("reporter_id", "client_uuid", name="uq_reports_reporter_id_client_uuid"),)
+    # Near-duplicate search reads the newest reports of a few H3 cells, or of a named place, within a time window
+    # (migration 0012): both go through an index on (where, when), whatever the crowd in the place.
+    __table_args__ = (db.UniqueConstraint("reporter_id", "client_uuid", name="uq_reports_reporter_id_client_uuid"),
+                      db.Index("ix_reports_cell_created_at", "cell", "created_at"),
+                      db.Index("ix_reports_place_code_created_at", "place_code", "created_at"))
     id = db.Column(db.Integer, primary_key=True)
     client_uuid = db.Column(db.String(36), nullable=False)
     payload_hash = db.Column(db.String(64), nullable=False)
@@ -70,6 +74,10 @@ class Report(db.Model):
     case_id = db.Column(db.Integer, db.ForeignKey("cases.id", use_alter=True), index=True)
     hotspot_id = db.Column(db.Integer, db.ForeignKey("hotspots.id", use_alter=True), index=True)
     duplicate_of_id = db.Column(db.Integer, db.ForeignKey("reports.id"), index=True)
+    # Set when analysed: the H3 cell of the position (nlp.hotspots.duplicates.cell_of) and what near-duplicate
+    # search compares of the text (its signature), so that candidates are never read and counted again.
+    cell = db.Column(db.String(16))
+    signature = db.Column(db.JSON)
 
     reporter = db.relationship("User", foreign_keys=[reporter_id])
     grid = db.relationship("Area", foreign_keys=[grid_id])

@@ -5,11 +5,14 @@ from triage.severity import grade
 from ..case_log import append_event, lock_case
 from ..cases.deadlines import case_deadlines
 from ..extensions import db
-from ..models import Case, Report
+from ..models import Case, CaseReporter, Hotspot, HotspotReporter, Report
 
 
 def count_reporters(*conditions) -> int:
-    """Distinct people among the reports matching any condition (a report without an account counts alone)."""
+    """Distinct people among the reports matching any condition (a report without an account counts alone).
+
+    It reads every matching report: for maintenance (after a re-clustering), never once per report.
+    """
     rows = db.session.execute(db.select(Report.id, Report.reporter_id).where(db.or_(*conditions))).all()
     return _people(rows) or 1
 
@@ -18,19 +21,57 @@ def _people(rows) -> int:
     return len({("user", r.reporter_id) if r.reporter_id else ("report", r.id) for r in rows})
 
 
+def add_person(model, owner: str, owner_id: int, report: Report) -> bool:
+    """Count the person behind a report among those of a case or hotspot; True when they are new to it.
+
+    One insert that does nothing when the account is there already (the unique (owner, reporter) pair decides,
+    also between workers adding reports at the same moment); a report without an account is a new person.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = model.__table__
+    statement = insert(table).values({owner: owner_id, "reporter_id": report.reporter_id, "report_id": report.id}) \
+        .on_conflict_do_nothing().returning(table.c.id)  # a row back only when inserted (rowcount is not portable)
+    return db.session.execute(statement).first() is not None
+
+
+def hotspot_people(hotspot_id: int | None) -> int:
+    """The people among a hotspot's members (kept as reports are assigned), 0 without a hotspot."""
+    if hotspot_id is None:
+        return 0
+    return db.session.execute(db.select(Hotspot.reporters).where(Hotspot.id == hotspot_id)).scalar() or 0
+
+
+def count_into_hotspot(hotspot_id: int, report: Report) -> None:
+    """Add a report's person to its hotspot's count (one atomic increment, the hotspot's updated_at kept)."""
+    if add_person(HotspotReporter, "hotspot_id", hotspot_id, report):
+        db.session.execute(db.update(Hotspot).where(Hotspot.id == hotspot_id)
+                           .values(reporters=Hotspot.reporters + 1, updated_at=Hotspot.updated_at)
+                           .execution_options(synchronize_session=False))
+
+
 def reporters_for_new_case(report: Report) -> int:
-    """People reporting the hazard a new case is opened for: its hotspot's members, or just this report."""
-    if report.hotspot_id is None:
-        return 1
-    return count_reporters(Report.hotspot_id == report.hotspot_id, Report.id == report.id)
+    """People reporting the hazard a new case is opened for: its hotspot's people, or just this report's."""
+    return max(1, hotspot_people(report.hotspot_id))
+
+
+def count_origin(case: Case, report: Report) -> None:
+    """A new case's first person: the one behind the report it was opened for."""
+    add_person(CaseReporter, "case_id", case.id, report)
+    case.own_reporters = 1
 
 
 def regrade_on_join(case: Case, report: Report, taxonomy, text: str) -> None:
-    """Count the people behind a case after a report joins it; raise its level when they are many."""
-    conditions = [Report.case_id == case.id, Report.id == report.id, Report.id == case.origin_report_id]
-    if case.hotspot_id is not None:
-        conditions.append(Report.hotspot_id == case.hotspot_id)
-    raise_level(case, taxonomy, text, count_reporters(*conditions))
+    """Count the people behind a (locked) case as a report joins it; raise its level when they are many.
+
+    The count grows by one when the report's person is new to the case: nothing is counted again, so a join costs
+    the same however many reports the case has. The hotspot's people count too (the larger of the two).
+    """
+    if add_person(CaseReporter, "case_id", case.id, report):
+        case.own_reporters = (case.own_reporters or 1) + 1
+    raise_level(case, taxonomy, text, max(case.own_reporters or 1, hotspot_people(case.hotspot_id)))
 
 
 def raise_level(case: Case, taxonomy, text: str, reporters: int) -> bool:

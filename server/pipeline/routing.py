@@ -9,7 +9,7 @@ from ..cases.deadlines import case_deadlines
 from ..cases.notifications import notify_dispatch
 from ..extensions import db
 from ..models import Area, Case, CaseDepartment, Category, Department, Report, utcnow
-from .grading import regrade_on_join, reporters_for_new_case
+from .grading import count_origin, regrade_on_join, reporters_for_new_case
 from .places import area_index
 from ..taxonomy_source import current_suggester, current_taxonomy
 
@@ -76,6 +76,7 @@ def open_case(report: Report, text: str) -> Case:
     db.session.add(case)
     db.session.flush()
     case.number = f"GW{now:%Y%m%d}{case.id:06d}"
+    count_origin(case, report)
     append_event(case, "create", CaseStatus.RECEIVED.value, note=f"from report {report.id}",
                  data={"report_id": report.id, "suggestions": suggestions, "classifier": source,
                        "severity": level, "severity_reasons": reasons})
