@@ -1,66 +1,238 @@
-"""Severity grading (1 = I 特别重大 ... 4 = IV 一般) with human-readable reasons."""
+"""Severity (1 = I 特别重大 ... 4 = IV 一般) as a judgement of consequence × likelihood × exposure, with reasons.
+
+- consequence: casualties the report states (numbers read: "三名工人被送往医院" is 3 people taken to
+  hospital) and the potential of the hazard it names (an explosion or a gas leak against a pothole);
+- likelihood: whether the hazard is happening now, imminent, a standing condition, hypothetical, past
+  or resolved, or only named by a drill, a notice or a sign, or negated; judged clause by clause;
+- exposure: who is exposed (children, the elderly, a hospital, a crowd, a whole building, a main road).
+
+Level I needs stated deaths or many casualties (or casualties in a major hazard where the vulnerable are
+exposed); level II needs casualties or a major hazard happening. How many people report the hazard
+raises the level by one (two from 20 people) but never to I, and to II only beside a real hazard.
+Every level comes with reasons: short Chinese phrases naming the evidence ("3人送医", "火灾：正在发生").
+See docs/severity.md.
+"""
+
+from dataclasses import dataclass, field
 
 from nlp.text import normalise
+from triage import severity_lexicon as lex
+from triage.severity_text import Casualty, Clause, casualties, clauses, exposure, hazard_mentions, word_edges
 from triage.taxonomy import Subcategory
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 LEVEL_NAMES = {1: "特别重大", 2: "重大", 3: "较大", 4: "一般"}
-# Danger words and how many levels they raise; only the strongest one found counts.
-DANGER_WORDS = {
-    **{w: 2 for w in ("爆炸", "死亡", "身亡", "遇难", "多人伤亡", "群死群伤", "多人死亡")},
-    **{w: 1 for w in (
-        "起火", "着火", "失火", "火灾", "明火", "火势", "冒烟", "被困", "伤亡", "受伤", "重伤",
-        "流血", "坍塌", "倒塌", "垮塌", "塌方", "中毒", "昏迷", "晕倒", "窒息", "溺水", "触电",
-        "泄漏", "泄露", "失踪", "砸伤",
-    )},
+# How likely a named hazard is to do harm, by the frame it is named in; and the phrase people read.
+LIKELIHOOD = {
+    "now": (1.0, "正在发生"), "imminent": (0.8, "随时可能发生"), "occurring": (0.85, "已发生"),
+    "near_miss": (0.6, "险些发生"), "rumour": (0.0, "误报或传言，非真实险情"),
+    "condition": (0.6, "存在隐患"), "past_recent": (0.6, "近期发生"), "hypothetical": (0.35, "假设情形，非实际发生"),
+    "past": (0.25, "过去发生"), "resolved": (0.2, "已处置"), "drill": (0.0, "演练通知，非真实险情"),
+    "notice": (0.0, "通知宣传，非真实险情"), "sign": (0.0, "警示标识，非真实险情"), "negated": (0.0, "已否认"),
 }
-VULNERABLE_PLACES = (
-    "学校", "校园", "幼儿园", "托儿所", "小学", "中学", "医院", "卫生院", "养老院", "敬老院",
-    "福利院", "地铁站", "火车站", "商场",
-)
-NEGATIONS = ("无", "没有", "没人", "未", "不是", "并非")
-NEGATION_WINDOW = 4  # characters before a danger word searched for a negation
+LEVEL_II_RISK = 4.5  # (potential + exposure) × likelihood at or above which a hazard alone is level II
+LEVEL_III_RISK = 2.4
+MAJOR = 4  # hazards of this potential or more (fire, gas, toxic, collapse, explosion, ...) are major
+SHORT = 120  # characters: a short report's urgent words ("救命", "快来") tell that what it names is happening now
+TRAPPING = ("fire", "collapse", "collapse_major", "flood", "flood_major", "landslide", "drowning", "explosion", "gas", "toxic")
 
 
-def _negated(text: str, start: int) -> bool:
-    """Tell whether a negation shortly precedes position start ("无人员伤亡")."""
-    before = text[max(0, start - NEGATION_WINDOW):start]
-    return any(n in before for n in NEGATIONS)
+@dataclass
+class Hazard:
+    """A named hazard as judged: its potential, the frame it is named in and the resulting risk."""
+
+    key: str
+    name: str
+    potential: float
+    frame: str
+    likelihood: float
+    risk: float
 
 
-def _found(text: str, words) -> list[str]:
-    """Return the words occurring in text without a preceding negation, longest first."""
-    found = []
-    for word in sorted(words, key=len, reverse=True):
-        start = text.find(word)
-        while start >= 0 and _negated(text, start):
-            start = text.find(word, start + 1)
-        if start >= 0 and not any(word in longer for longer in found):
-            found.append(word)
-    return found
+@dataclass
+class Judgement:
+    """The level and the evidence behind it."""
+
+    level: int
+    reasons: list[str]
+    hazards: list[Hazard] = field(default_factory=list)
+    casualties: list[Casualty] = field(default_factory=list)
+    exposure: float = 0.0
+
+
+def _frame(clause: Clause, event: bool, doc: dict, negated: bool) -> str:
+    """Return the frame a hazard named in clause stands in."""
+    f = clause.frames
+    if negated:
+        return "negated"
+    if "drill" in f or (doc["drill"] and "real" not in f):
+        return "drill"
+    for frame in ("sign", "notice", "rumour"):
+        if frame in f and "now" not in f:
+            return frame
+    if "resolved" in f:
+        return "resolved"
+    if "past_distant" in f:
+        return "past"
+    if "imminent" in f:
+        return "imminent"
+    if "hypothetical" in f:
+        return "hypothetical"
+    if "near_miss" in f:
+        return "near_miss"
+    if not event:
+        return "condition"  # a standing condition, even one said to exist now
+    if "now" in f:
+        return "now"
+    if doc["resolved"]:
+        return "resolved"
+    if "past_recent" in f:
+        return "past_recent"
+    return "now" if doc["now"] else "occurring"
+
+
+def _real(c: Casualty, parts: list[Clause], doc: dict, hazards: set) -> bool:
+    """Tell whether a stated casualty is real: not negated, hypothetical, a near miss, a drill or history."""
+    f = parts[c.clause].frames
+    if c.negated or doc["drill"] or f & {"drill", "sign", "notice", "rumour", "hypothetical", "near_miss",
+                                         "past_distant"}:
+        return False
+    if "imminent" in f:
+        return False
+    if c.strong:
+        return True
+    if c.kind == "symptom":
+        return c.count >= 3 or bool(hazards & set(lex.SYMPTOM_HAZARDS)) or doc["intake"]
+    return bool(hazards - {"road", "food", "animal", "water", "fight"})  # weak trapping needs a hazard
+
+
+def _casualty_level(real: list[Casualty], active: list[Hazard], exposed: set) -> int:
+    """Return the level the stated casualties alone call for (4 when none)."""
+    most = {kind: max((c.count for c in real if c.kind == kind), default=0) for kind in lex.CASUALTY_WORDS}
+    deaths, trapped, critical = most["death"], most["trapped"], most["critical"]
+    injured = max(most["injury"], most["hospital"], critical)
+    hurt = max(injured, most["symptom"])
+    if deaths >= 3 or injured >= 10 or most["symptom"] >= 30 or trapped >= 10:
+        return 1
+    major = any(h.potential >= MAJOR and h.likelihood >= 0.85 for h in active)
+    trapping = any(h.key in TRAPPING and h.likelihood >= 0.6 for h in active)
+    vulnerable = bool(exposed & {"children", "elderly", "hospital", "crowd"})
+    if deaths or hurt >= 3 or critical:
+        return 1 if major and vulnerable and (deaths or hurt >= 3) else 2
+    if (trapped and trapping) or (injured and major) or (hurt >= 2 and vulnerable):
+        return 2
+    if hurt or trapped:
+        return 3
+    return 4
+
+
+def assess(text: str, category: Subcategory | None = None, reporters: int = 1) -> Judgement:
+    """Judge a report's severity; see the module's docstring."""
+    text = normalise(text or "")
+    parts = clauses(text)
+    frames = [c.frames for c in parts]
+    doc = {"drill": any("drill" in f for f in frames) and not any("real" in f for f in frames),
+           "resolved": any("resolved" in f and not {"hypothetical", "now"} & f for f in frames),
+           "now": len(text) <= SHORT and any(w in text for w in lex.URGENT),
+           "intake": any(w in text for w in lex.FOOD_INTAKE)}
+    groups, exposed_count = exposure(text)
+    sentences: dict[int, str] = {}
+    for clause in parts:
+        sentences[clause.sentence] = sentences.get(clause.sentence, "") + "，" + clause.text
+    scoped = {n: _exposure_weight(*exposure(t if len(text) > SHORT else text), t) for n, t in sentences.items()}
+
+    hazards: list[Hazard] = []
+    for m in hazard_mentions(parts, word_edges(text)):
+        name, potential, event, _ = lex.HAZARDS[m.hazard]
+        clause = parts[m.clause]
+        frame = _frame(clause, event or m.active, doc, m.negated)
+        likelihood = LIKELIHOOD[frame][0]
+        if likelihood and any(w in clause.text for w in lex.INTENSE):
+            potential += 0.5
+        expo = scoped[clause.sentence]
+        hazards.append(Hazard(m.hazard, name, potential, frame, likelihood, (potential + expo) * likelihood))
+    active = [h for h in hazards if h.likelihood >= 0.6]
+    named = {h.key for h in hazards if h.likelihood > 0}
+    stated = casualties(parts)
+    real = [c for c in stated if _real(c, parts, doc, named)]
+    feared = [c for c in stated if not c.negated and not doc["drill"]
+              and parts[c.clause].frames & {"hypothetical", "imminent"}]
+    exposed = {key for key, _, _ in (groups if len(text) <= SHORT else
+                                     [g for c in real for g in exposure(sentences[parts[c.clause].sentence])[0]])}
+
+    best = max(hazards, key=lambda h: h.risk, default=None)
+    risk = (best.risk if best else 0.0) + (0.3 if feared else 0.0)
+    level = 2 if risk >= LEVEL_II_RISK else 3 if risk >= LEVEL_III_RISK else 4
+    if level == 2 and best.frame == "imminent":
+        level = 3  # imminence alone (a warning, a swaying sign) never makes level II
+    if any(h.key in ("explosion", "collapse_major") and h.likelihood >= 0.85 for h in hazards):
+        level = min(level, 2)
+    level = min(level, _casualty_level(real, active, exposed))
+
+    reasons = [c.phrase for c in _strongest(real)]
+    reasons += _hazard_reasons(hazards)
+    if any(c.negated for c in stated) and not real:
+        reasons.append("未见人员伤亡")
+    if feared and not real:
+        reasons.append("可能危及人身安全")
+    if level < 4 or active:
+        reasons += [reason for _, reason, _ in groups][:3]
+        if exposed_count >= 20:
+            reasons.append(f"影响约{exposed_count}人（户）")
+
+    dismissed = bool(hazards) and not any(h.likelihood >= 0.35 for h in hazards) and not real
+    if category is not None and not dismissed:
+        prior = 3 if category.default_severity <= 3 else 4
+        if prior < level:
+            level = prior
+            reasons.append(f"类别“{category.name_zh}”：不低于{ROMAN[prior]}级")
+    if reporters >= 5 and not dismissed:
+        floor = 2 if real or any(h.potential >= 3 for h in active) else 3
+        step = 2 if reporters >= 20 else 1
+        raised = max(floor, level - step)
+        if raised < level:
+            reasons.append(f"多人反映：{reporters}人（可信度提高，+{level - raised}级）")
+            level = raised
+        else:
+            reasons.append(f"多人反映：{reporters}人")
+    if not reasons:
+        reasons.append("未见险情或伤亡证据")
+    return Judgement(level, reasons, hazards, real, max(scoped.values(), default=0.0))
+
+
+def _exposure_weight(groups, count: int, text: str) -> float:
+    """Return how much exposure adds to a hazard's consequence: the largest group, a share of the others,
+    and more when many people are counted or evacuated."""
+    weights = sorted((w for _, _, w in groups), reverse=True)
+    expo = (weights[0] + 0.3 * sum(weights[1:])) if weights else 0.0
+    expo += 0.5 if count >= 100 else 0.3 if count >= 20 else 0.0
+    expo += 0.5 if any(w in text for w in lex.EVACUATION) else 0.0
+    return min(expo, 1.8)
+
+
+def _strongest(real: list[Casualty]) -> list[Casualty]:
+    """Return one casualty per kind, the largest number, in order of gravity."""
+    best = {}
+    for c in real:
+        if c.kind not in best or c.count > best[c.kind].count:
+            best[c.kind] = c
+    return [best[k] for k in ("death", "critical", "injury", "hospital", "symptom", "trapped") if k in best]
+
+
+def _hazard_reasons(hazards: list[Hazard]) -> list[str]:
+    """Return "火灾：正在发生" for the riskiest hazards, and why dismissed ones do not count."""
+    out, seen = [], set()
+    for h in sorted(hazards, key=lambda h: (-h.risk, -h.potential)):
+        if h.key in seen or (h.likelihood < 0.35 and h.likelihood and len(out) >= 2):
+            continue
+        seen.add(h.key)
+        out.append(f"{h.name}：{LIKELIHOOD[h.frame][1]}")
+        if len(out) == 3:
+            break
+    return out
 
 
 def grade(text: str, category: Subcategory | None, reporters: int = 1) -> tuple[int, list[str]]:
-    """Return (level 1..4, reasons): the category default raised by danger words, places and reporters."""
-    text = normalise(text or "")
-    base = category.default_severity if category else 4
-    source = f"类别“{category.name_zh}”" if category else "未分类"
-    reasons = [f"{source}默认等级：{ROMAN[base]}级（{LEVEL_NAMES[base]}）"]
-    raise_by = 0
-    danger = _found(text, DANGER_WORDS)
-    if danger:
-        step = max(DANGER_WORDS[w] for w in danger)
-        raise_by += step
-        reasons.append(f"危险词：{'、'.join(danger)}（+{step}）")
-    places = _found(text, VULNERABLE_PLACES)
-    if places:
-        raise_by += 1
-        reasons.append(f"敏感场所：{'、'.join(places)}（+1）")
-    if reporters >= 5:
-        step = 2 if reporters >= 20 else 1
-        raise_by += step
-        reasons.append(f"多人反映：{reporters}人（+{step}）")
-    level = max(1, base - raise_by)
-    if base - raise_by < 1:
-        reasons.append("已达最高等级：I级（特别重大）")
-    return level, reasons
+    """Return (level 1..4, reasons) for a report's text, its category if known and how many people report it."""
+    judged = assess(text, category, reporters)
+    return judged.level, judged.reasons

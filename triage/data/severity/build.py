@@ -1,0 +1,37 @@
+"""Build dev.jsonl and final.jsonl from the hand-written sources in src/ (python triage/data/severity/build.py from the repository root).
+
+A report goes to the held-aside final part when sha256(text) mod 100 < 30; the split never looks at a grader.
+"""
+import hashlib, json, pathlib
+root = pathlib.Path("triage/data/severity")
+bands = {"serious": "serious", "moderate": "moderate", "minor": "minor", "negated": "negated", "ordinary": "ordinary"}
+rows = []
+for name in ("serious", "moderate", "minor", "negated", "ordinary"):
+    for line in (root / "src" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        level, cat, rep, text = line.split("|", 3)
+        rows.append((name, int(level), cat, rep, text))
+for line in (root / "src" / "mixed.txt").read_text(encoding="utf-8").splitlines():
+    if not line.strip() or line.startswith("#"):
+        continue
+    band, level, cat, rep, text = line.split("|", 4)
+    rows.append((band, int(level), cat, rep, text))
+texts = [r[4] for r in rows]
+assert len(set(texts)) == len(texts), [t for t in texts if texts.count(t) > 1]
+dev, final = [], []
+for i, (band, level, cat, rep, text) in enumerate(rows, 1):
+    rec = {"id": f"sev-{i:04d}", "text": text}
+    if cat:
+        rec["category"] = cat
+    if rep:
+        rec["reporters"] = int(rep)
+    rec.update({"level": level, "band": band})
+    h = int(hashlib.sha256(text.encode()).hexdigest(), 16) % 100
+    (final if h < 30 else dev).append(rec)
+for name, part in (("dev", dev), ("final", final)):
+    with open(root / f"{name}.jsonl", "w", encoding="utf-8") as f:
+        for rec in part:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+from collections import Counter
+print(len(rows), "dev", len(dev), Counter(r["band"] for r in dev), "final", len(final), Counter(r["band"] for r in final))
