@@ -1,4 +1,4 @@
-"""The ``triage`` commands: train, predict and evaluate the learned classifier on CSV files."""
+"""The ``triage`` commands: train, predict and evaluate the learned classifier on CSV files; grade severity."""
 
 import json
 import time
@@ -117,6 +117,42 @@ def evaluate_command(model_path, input_path, text_col, label_col, json_path):
         except OSError as exc:
             raise click.ClickException(f"cannot write {json_path}: {exc}") from None
         click.echo(f"scores written to {json_path}")
+
+
+@triage.command("grade")
+@click.argument("input_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "output_path", required=True, type=click.Path(dir_okay=False),
+              help="JSONL file to write: one {id, level, reasons} line per input line")
+def grade_command(input_path, output_path):
+    """Grade the severity of reports: JSONL lines {id, text, category?, reporters?} -> {id, level, reasons}."""
+    from triage.severity import grade
+    from triage.taxonomy import load_default
+
+    taxonomy, out = load_default(), []
+    with open(input_path, encoding="utf-8-sig") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                text = item["text"]
+                if not isinstance(item, dict) or not isinstance(text, str):
+                    raise TypeError
+                reporters = int(item.get("reporters") or 1)
+            except (ValueError, KeyError, TypeError):
+                raise click.ClickException(f"{input_path} line {number}: expected a JSON object with a text "
+                                           "string (and optionally category, reporters)") from None
+            code = item.get("category")
+            sub = taxonomy.subcategory(code) if isinstance(code, str) else None
+            level, reasons = grade(text, sub, reporters=max(1, reporters))
+            out.append({"id": item.get("id", number), "level": level, "reasons": reasons})
+    try:
+        with open(output_path, "w", encoding="utf-8") as f:
+            for row in out:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output_path}: {exc}") from None
+    click.echo(f"{len(out)} reports graded, written to {output_path}")
 
 
 if __name__ == "__main__":

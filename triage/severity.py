@@ -195,6 +195,8 @@ def assess(text: str, category: Subcategory | None = None, reporters: int = 1) -
             level = raised
         else:
             reasons.append(f"多人反映：{reporters}人")
+    if doc["drill"] and not real and LIKELIHOOD["drill"][1] not in " ".join(reasons):
+        reasons.insert(0, LIKELIHOOD["drill"][1])
     if not reasons:
         reasons.append("未见险情或伤亡证据")
     return Judgement(level, reasons, hazards, real, max(scoped.values(), default=0.0))
