@@ -8,7 +8,9 @@ class HomeScreen(Screen):
         app = App.get_running_app()
         app.update_pending()
         user = app.core.user or {}
-        self.ids.hello.text = app.tr("home.hello", name=user.get("display_name") or user.get("username") or "")
+        # Residents' usernames are generated (r_…): greet them by name, else by their masked number.
+        name = user.get("display_name") or user.get("phone") or user.get("username") or ""
+        self.ids.hello.text = app.tr("home.hello", name=name)
         role = user.get("role")
         role_text = app.tr(f"home.role.{role}") if role in ("resident", "grid_worker") else app.tr("home.role.other")
         grid = user.get("grid")
