@@ -110,8 +110,8 @@ def parse(argv):
     """Return the parsed command line."""
     p = argparse.ArgumentParser(prog="python -m bench.triage.severity", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--part", choices=("dev", "final", "all"), default="dev",
-                   help="labelled part to score (final is the held-aside check; default dev)")
+    p.add_argument("--part", choices=("dev", "final", "all"), default=os.environ.get("BENCH_SEVERITY_PART", "dev"),
+                   help="labelled part to score (final is the held-aside check; env BENCH_SEVERITY_PART, default dev)")
     env = os.environ.get("BENCH_SEVERITY_COMPLAINTS", "")
     p.add_argument("--complaints", action="append", default=[p for p in env.split(os.pathsep) if p],
                    help="CSV of real citizen complaints (repeatable; env BENCH_SEVERITY_COMPLAINTS)")

@@ -1,4 +1,9 @@
-"""Tests for triage.severity.grade."""
+"""Tests for triage.severity.grade: the signature the pipeline uses, levels and reasons on simple reports.
+
+The first rules' tests asserted their reason format ("危险词：…", "敏感场所：…", a category default
+line) and that 20 reporters alone make level I; the judgement names evidence instead and never lets
+reporter counts alone reach level I (issue 17), so those assertions were changed.
+"""
 
 from triage.severity import grade
 from triage.taxonomy import load_default
@@ -11,49 +16,52 @@ def sub(code):
 def test_school_canteen_mass_poisoning():
     level, reasons = grade("学校食堂多人食物中毒昏迷", sub("public_health.food_safety"))
     assert level <= 2
-    assert any(r.startswith("危险词：") and "中毒" in r and "昏迷" in r for r in reasons)
-    assert any(r.startswith("敏感场所：") and "学校" in r for r in reasons)
+    assert "多人出现中毒或不适症状" in reasons
+    assert "涉及学校儿童" in reasons
 
 
 def test_default_level_without_signals():
-    assert grade("路口井盖缺失", sub("accident.road_facility")) == (4, ["类别“道路设施（井盖、塌陷、路灯）”默认等级：IV级（一般）"])
-    level, reasons = grade("有点问题", None)
-    assert level == 4 and reasons[0].startswith("未分类")
+    level, reasons = grade("路口井盖缺失", sub("accident.road_facility"))
+    assert level == 4 and reasons
+    assert grade("有点问题", None) == (4, ["未见险情或伤亡证据"])
 
 
-def test_danger_words_raise_one_or_two():
+def test_fire_explosion_and_injury():
     assert grade("电动车起火", sub("accident.fire_hazard"))[0] == 3
     assert grade("楼里发生爆炸", sub("accident.fire_hazard"))[0] == 2
-    # Only the strongest danger word counts.
-    assert grade("起火后爆炸，有人受伤", sub("accident.fire_hazard"))[0] == 2
+    level, reasons = grade("起火后爆炸，有人受伤", sub("accident.fire_hazard"))
+    assert level == 2 and "1人受伤" in reasons
 
 
-def test_negated_danger_words_do_not_count():
+def test_negated_casualties_do_not_count():
     level, reasons = grade("电动车起火，无人员伤亡", sub("accident.fire_hazard"))
     assert level == 3
-    danger = next(r for r in reasons if r.startswith("危险词："))
-    assert "起火" in danger and "伤亡" not in danger
+    assert "火灾：已发生" in reasons and "未见人员伤亡" in reasons
+    assert not any(r.endswith("受伤") for r in reasons)
     assert grade("电梯停了，没有人被困", sub("accident.special_equipment"))[0] == 3
 
 
-def test_contained_words_are_reported_once():
-    _, reasons = grade("多人伤亡", None)
-    assert "危险词：多人伤亡（+2）" in reasons
+def test_casualty_words_are_reported_once():
+    level, reasons = grade("多人伤亡", None)
+    assert level == 2 and reasons == ["多人受伤"]
 
 
-def test_reporters_raise_level():
+def test_reporters_raise_level_but_never_alone_to_level_one():
     gas = sub("accident.gas_leak")  # default III
     assert grade("有煤气味", gas, reporters=4)[0] == 3
     level, reasons = grade("有煤气味", gas, reporters=5)
-    assert level == 2 and "多人反映：5人（+1）" in reasons
-    assert grade("有煤气味", gas, reporters=20)[0] == 1
+    assert level == 2 and any(r.startswith("多人反映：5人") for r in reasons)
+    assert grade("有煤气味", gas, reporters=20)[0] == 2, "reporters alone never make level I"
+    # Without a real hazard many reporters raise an ordinary complaint to III at most.
+    assert grade("井盖缺失，路面有个大坑", None, reporters=30)[0] == 3
 
 
-def test_never_above_level_one():
+def test_level_one_needs_casualties_where_the_vulnerable_are():
     level, reasons = grade("幼儿园燃气爆炸，多人伤亡", sub("accident.gas_leak"), reporters=50)
     assert level == 1
-    assert reasons[-1].startswith("已达最高等级")
+    assert "多人受伤" in reasons and "涉及学校儿童" in reasons
 
 
 def test_traditional_text_is_normalised():
-    assert grade("學校附近起火", None)[0] == 2
+    level, reasons = grade("學校附近起火", None)
+    assert level == 3 and "涉及学校儿童" in reasons
