@@ -12,7 +12,8 @@ import logging
 from datetime import timedelta
 
 from .extensions import db
-from .models import AdminAuditLog, Case, CaseAttachment, CaseRating, Media, Open311Request, Report, utcnow
+from .models import (AdminAuditLog, Case, CaseAttachment, CaseRating, CaseReporter, HotspotReporter, Media,
+                     Open311Request, Report, utcnow)
 
 log = logging.getLogger(__name__)
 ANONYMISED = "anonymised"
@@ -50,9 +51,21 @@ def _key_in_use(key: str) -> bool:
     return False
 
 
+def _forget_reporter(report: Report) -> None:
+    """The people counted behind the report's case and hotspot stay counted, but no longer as this account."""
+    if report.reporter_id is None:
+        return
+    for model, owner, owner_id in ((CaseReporter, CaseReporter.case_id, report.case_id),
+                                   (HotspotReporter, HotspotReporter.hotspot_id, report.hotspot_id)):
+        where = [model.reporter_id == report.reporter_id]
+        where.append(owner == owner_id if owner_id is not None else model.report_id == report.id)
+        db.session.execute(db.update(model).where(*where).values(reporter_id=None))
+
+
 def anonymise_report(report: Report) -> list[str]:
     """Strip one report of what identifies its reporter (see the module); returns storage keys to delete once the
     transaction has committed (:func:`delete_files`). Safe to run again."""
+    _forget_reporter(report)
     report.reporter_id = None
     report.anonymous = True
     report.text = _mask(report.text) or ""

@@ -47,6 +47,9 @@ def _assert_anonymised(app, report_id: int, audio: Path) -> None:
         assert db.session.execute(db.select(Media).where(Media.report_id == report_id)).first() is None
         transcript = db.session.execute(db.select(Transcript).where(Transcript.report_id == report_id)).scalar_one()
         assert transcript.media_id is None and PHONE_IN_TEXT not in transcript.text + str(transcript.segments)
+        from server.models import CaseReporter
+        assert db.session.execute(db.select(CaseReporter).where(CaseReporter.report_id == report_id,
+                                                                CaseReporter.reporter_id.is_not(None))).first() is None
     assert not audio.exists(), "the voice recording is removed"
 
 
@@ -94,6 +97,8 @@ def _close(app, report_id: int, days_ago: int) -> None:
         db.session.add(case)
         db.session.flush()
         report.case_id = case.id
+        from server.models import CaseReporter
+        db.session.add(CaseReporter(case_id=case.id, reporter_id=report.reporter_id, report_id=report.id))
         db.session.commit()
 
 
@@ -104,6 +109,10 @@ def test_retention_anonymises_reports_of_cases_closed_long_ago_and_removes_their
     old_audio, recent_audio = _stored_file(app, old_id), _stored_file(app, recent_id)
     _close(app, old_id, days_ago=app.config["RETENTION_DAYS"] + 5)
     _close(app, recent_id, days_ago=10)
+    with app.app_context():
+        from server.models import CaseReporter
+        assert db.session.execute(db.select(db.func.count()).select_from(CaseReporter).where(
+            CaseReporter.reporter_id.is_not(None))).scalar_one() == 2
     assert old_audio == recent_audio, "the same recording twice: one content-addressed file"
     result = app.test_cli_runner().invoke(cli, ["retention", "run"])
     assert result.exit_code == 0, result.output
