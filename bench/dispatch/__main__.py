@@ -111,7 +111,39 @@ def parse_args(argv):
     parser.add_argument("--seconds", type=float, default=20.0, help="timed seconds of load (default 20)")
     parser.add_argument("--warmup", type=float, default=3.0, help="untimed seconds sent first (default 3)")
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn sync workers (default 3)")
+    parser.add_argument("--ramp", action="store_true",
+                        help="raise the rate from --rate by --step each --seconds until p99 passes 1 s, print the "
+                             "sustainable rate (the highest with p99 ≤ 1 s)")
+    parser.add_argument("--step", type=float, default=25.0, help="rate increase per ramp step (default 25/s)")
     return parser.parse_args(argv)
+
+
+RAMP_P99_MS = 1000.0
+
+
+def ramp(box: sandbox.Sandbox, base: str, token: str, args) -> int:
+    """Steps of rising rate on the same server and workers; each step's reports are timed once all are routed."""
+    rate, sustainable, total = args.rate, None, 0
+    print(f"{'rate/s':>8} {'n':>6} {'p50 ms':>9} {'p90 ms':>9} {'p99 ms':>9} {'not routed':>11} {'load':>6}")
+    while True:
+        warmup = int(rate * args.warmup) if total == 0 else 0
+        count = warmup + int(rate * args.seconds)
+        sent = client.post_reports(base + "/api/v1/reports", token, count, rate, warmup)
+        total += sum(200 <= s < 300 for s in sent.statuses)
+        rows = {r[0]: r for r in wait_routed(box, total, timeout=120)}
+        ms = [(rows[sent.uuids[i]][2] - rows[sent.uuids[i]][1]) * 1000 for i in sent.accepted
+              if sent.uuids[i] in rows and rows[sent.uuids[i]][2] is not None]
+        missing = len(sent.accepted) - len(ms)
+        p99 = pct(ms, 99) if ms else float("inf")
+        print(f"{rate:>8g} {len(ms):>6} {pct(ms, 50) if ms else 0:>9.1f} {pct(ms, 90) if ms else 0:>9.1f} "
+              f"{p99:>9.1f} {missing:>11} {os.getloadavg()[0]:>6.2f}", flush=True)
+        if p99 > RAMP_P99_MS or missing:
+            break
+        sustainable = rate
+        rate += args.step
+    print(f"sustainable rate (p99 ≤ {RAMP_P99_MS:.0f} ms, 2 workers): "
+          + (f"{sustainable:g} text reports/s" if sustainable else f"below {args.rate:g}/s"))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
                       tmp / "gunicorn.log") as base, \
                 workers(gw_cmds, env, [tmp / "gw-1.log", tmp / "gw-2.log"], "reports"):
             token = login(base)
+            if args.ramp:  # no fixed-rate run, no baseline: the plain-RQ row comes from a fixed-rate run
+                return ramp(box, base, token, args)
             print("  gridwatch pipeline ...", flush=True)
             sent = client.post_reports(base + "/api/v1/reports", token, count, args.rate, warmup)
             accepted = {sent.uuids[i] for i, s in enumerate(sent.statuses) if 200 <= s < 300}

@@ -64,6 +64,15 @@ class Outcome:
                 and self.routed_without_case == 0 and self.photo_reports == self.expected_photo_reports
                 and self.queued_left == 0)
 
+    def rates_line(self) -> str:
+        """The processed rate beside the intake rate of the same run (issue 14: processed ≥ 0.5x intake)."""
+        res = self.result
+        intake = res.ok / res.elapsed_s if res.elapsed_s else 0.0
+        processed = self.routed / (res.elapsed_s + self.drain_s) if res.elapsed_s + self.drain_s else 0.0
+        ratio = processed / intake if intake else 0.0
+        return (f"processed {processed:.1f} reports/s beside intake {intake:.1f} reports/s (same run): "
+                f"{ratio:.2f}x, target ≥ 0.5x {'met' if ratio >= 0.5 else 'MISSED'}")
+
     def lines(self) -> list[str]:
         res = self.result
         lat = res.latencies_ms
@@ -75,6 +84,7 @@ class Outcome:
             f"time to drain the queues after the last answer: {self.drain_s:.1f} s "
             f"(end to end {res.elapsed_s + self.drain_s:.1f} s, {self.routed / (res.elapsed_s + self.drain_s):.1f} "
             "reports/s processed)",
+            self.rates_line(),
             f"stored {self.rows} (acknowledged {self.loss.acknowledged}), routed {self.routed}, failed {self.failed}, "
             f"photo reports {self.photo_reports}/{self.expected_photo_reports}, jobs left {self.queued_left}",
             f"lost: {self.lost}   duplicated: {self.duplicated} (rows {self.loss.rows - self.loss.distinct_uuids}, "
