@@ -34,7 +34,7 @@ LEVEL_II_RISK = 4.5  # (potential + exposure) × likelihood at or above which a 
 LEVEL_III_RISK = 2.4
 MAJOR = 4  # hazards of this potential or more (fire, gas, toxic, collapse, explosion, ...) are major
 SHORT = 120  # characters: a short report's urgent words ("救命", "快来") tell that what it names is happening now
-TRAPPING = ("fire", "collapse", "collapse_major", "flood", "flood_major", "landslide", "drowning", "explosion", "gas", "toxic")
+TRAPPING = ("jumper", "fire", "collapse", "collapse_major", "flood", "flood_major", "landslide", "drowning", "explosion", "gas", "toxic")
 
 
 @dataclass
@@ -119,7 +119,9 @@ def _casualty_level(real: list[Casualty], active: list[Hazard], exposed: set) ->
     vulnerable = bool(exposed & {"children", "elderly", "hospital", "crowd"})
     if deaths or hurt >= 3 or critical:
         return 1 if major and vulnerable and (deaths or hurt >= 3) else 2
-    if (trapped and trapping) or (injured and major) or (hurt >= 2 and vulnerable):
+    pinned = max((c.count for c in real if c.kind == "trapped" and c.word in lex.PINNED), default=0)
+    only_lift = {h.key for h in active} == {"elevator"}
+    if (trapped and trapping) or (pinned and not only_lift) or (injured and major) or (hurt >= 2 and vulnerable):
         return 2
     if hurt or trapped:
         return 3
@@ -187,7 +189,7 @@ def assess(text: str, category: Subcategory | None = None, reporters: int = 1) -
             level = prior
             reasons.append(f"类别“{category.name_zh}”：不低于{ROMAN[prior]}级")
     if reporters >= 5 and not dismissed:
-        floor = 2 if real or any(h.potential >= 3 for h in active) else 3
+        floor = 2 if real or any(h.potential >= MAJOR for h in active) else 3
         step = 2 if reporters >= 20 else 1
         raised = max(floor, level - step)
         if raised < level:

@@ -280,6 +280,9 @@ def casualties(parts: list[Clause]) -> list[Casualty]:
             if _has(text[at + len(word):at + len(word) + 4], lex.UNKNOWN_AFTER) or _not_human(text[:at]):
                 continue
             count, shown = _count_near(text, at, at + len(word))
+            if count == 1 and i and parts[i - 1].sentence == clause.sentence:  # "几个工人下井，一个接一个晕倒"
+                before = _count_near(parts[i - 1].text, len(parts[i - 1].text), len(parts[i - 1].text))
+                count, shown = before if before[0] > 1 else (count, shown)
             if kind == "symptom":
                 strong = _has(text, lex.STRONG_SYMPTOMS)
             else:

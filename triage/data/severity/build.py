@@ -17,7 +17,15 @@ for line in (root / "src" / "mixed.txt").read_text(encoding="utf-8").splitlines(
         continue
     band, level, cat, rep, text = line.split("|", 4)
     rows.append((band, int(level), cat, rep, text))
-texts = [r[4] for r in rows]
+# Sources ending in _dev were written after the first look at the held-aside figures: all go to dev.
+late = []
+for path in sorted((root / "src").glob("*_dev*.txt")):
+    band_name = path.stem.split("_")[0]
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            level, cat, rep, text = line.split("|", 3)
+            late.append((band_name, int(level), cat, rep, text))
+texts = [r[4] for r in rows + late]
 assert len(set(texts)) == len(texts), [t for t in texts if texts.count(t) > 1]
 dev, final = [], []
 for i, (band, level, cat, rep, text) in enumerate(rows, 1):
@@ -29,6 +37,14 @@ for i, (band, level, cat, rep, text) in enumerate(rows, 1):
     rec.update({"level": level, "band": band})
     h = int(hashlib.sha256(text.encode()).hexdigest(), 16) % 100
     (final if h < 30 else dev).append(rec)
+for i, (band, level, cat, rep, text) in enumerate(late, len(rows) + 1):
+    rec = {"id": f"sev-{i:04d}", "text": text}
+    if cat:
+        rec["category"] = cat
+    if rep:
+        rec["reporters"] = int(rep)
+    rec.update({"level": level, "band": band})
+    dev.append(rec)
 for name, part in (("dev", dev), ("final", final)):
     with open(root / f"{name}.jsonl", "w", encoding="utf-8") as f:
         for rec in part:
