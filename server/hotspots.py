@@ -153,28 +153,53 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None)
     mine["signature"] = report.signature = signature(mine)
     report.cell = cell_of(report.lat, report.lon)
     since = report.created_at - timedelta(hours=hours)
-    window = (Report.id != report.id, Report.created_at >= since, Report.created_at <= report.created_at)
-    where = Report.id, Report.lat, Report.lon, Report.created_at
+    window = {"me": report.id, "since": since, "until": report.created_at, "limit": limit}
     if report.cell is not None:
-        parts = [db.select(*where).where(Report.cell == cell, *window).order_by(Report.created_at.desc())
-                 .limit(limit).subquery() for cell in cells_around(report.cell)]
-        found = db.session.execute(db.union_all(*[db.select(part) for part in parts])).all()
+        cells = {f"cell{i}": cell for i, cell in enumerate(cells_around(report.cell))}
+        found = db.session.execute(_around_cells(len(cells)), {**window, **cells}).all()
         found = [r for r in found if r.lat is not None and _km(report, r) <= NEAR_KM]
     elif report.place_code:
-        found = db.session.execute(db.select(*where).where(Report.place_code == report.place_code, *window)
-                                   .order_by(Report.created_at.desc()).limit(limit)).all()
+        found = db.session.execute(_NEAR_PLACE, {**window, "place": report.place_code}).all()
     else:
         return None
     newest = [r.id for r in sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]]
     if not newest:
         return None
-    columns = (Report.id, Report.text_masked, Report.text, Report.tokens, Report.lat, Report.lon, Report.created_at,
-               Report.place_code, Report.reporter_id, Report.severity, Report.signature)
-    # Plain rows, not ORM objects: the candidates are only read. A row without a signature (analysed before they
-    # were stored) has its signature computed from its text.
-    rows = {r.id: r for r in db.session.execute(db.select(*columns).where(Report.id.in_(newest)))}
-    recent = [dict(report_doc(rows[i]), signature=rows[i].signature) for i in newest if i in rows]
+    # Plain rows, not ORM objects: the candidates are only read, and their texts only for a row without a signature
+    # (analysed before signatures were stored), which is then computed from its text.
+    rows = {r.id: r for r in db.session.execute(db.select(*_SIGNED).where(Report.id.in_(newest)))}
+    unsigned = [i for i, r in rows.items() if r.signature is None]
+    texts = {r.id: r for r in db.session.execute(db.select(Report.id, Report.text_masked, Report.text, Report.tokens)
+                                                 .where(Report.id.in_(unsigned)))} if unsigned else {}
+    recent = [_candidate(rows[i], texts.get(i)) for i in newest if i in rows]
     return find_duplicate(mine, recent, max_km=NEAR_KM, max_hours=hours)
+
+
+_WHERE = (Report.id, Report.lat, Report.lon, Report.created_at)
+_WINDOW = (Report.id != db.bindparam("me"), Report.created_at >= db.bindparam("since"),
+           Report.created_at <= db.bindparam("until"))
+_NEAR_PLACE = db.select(*_WHERE).where(Report.place_code == db.bindparam("place"), *_WINDOW) \
+    .order_by(Report.created_at.desc()).limit(db.bindparam("limit"))
+_SIGNED = (Report.id, Report.lat, Report.lon, Report.created_at, Report.place_code, Report.signature)
+_AROUND: dict[int, object] = {}
+
+
+def _around_cells(count: int):
+    """The newest reports of each of count cells in the window, one capped index scan per cell (built once)."""
+    if count not in _AROUND:
+        parts = [db.select(*_WHERE).where(Report.cell == db.bindparam(f"cell{i}"), *_WINDOW)
+                 .order_by(Report.created_at.desc()).limit(db.bindparam("limit")).subquery() for i in range(count)]
+        _AROUND[count] = db.union_all(*[db.select(part) for part in parts])
+    return _AROUND[count]
+
+
+def _candidate(row, text_row) -> dict:
+    """A candidate as find_duplicate takes it: its position, time, place and signature (or its text without one)."""
+    doc = {"id": row.id, "lat": row.lat, "lon": row.lon, "created_at": row.created_at, "place": row.place_code,
+           "signature": row.signature}
+    if text_row is not None:
+        doc.update(text=text_row.text_masked or text_row.text or "", tokens=text_row.tokens or [])
+    return doc
 
 
 def _km(report: Report, row) -> float:

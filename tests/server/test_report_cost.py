@@ -114,3 +114,20 @@ def _assert_indexed(statements) -> None:
             plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
             assert "Seq Scan" not in plan, f"{statement}\n{plan}"
         conn.rollback()
+
+
+def test_a_report_analysed_before_signatures_is_still_found_as_a_duplicate(app, city):
+    rng = random.Random(1)
+    with app.app_context():
+        first, = _add_reports(1, [], rng, utcnow() - timedelta(minutes=5))
+        stages.text_only(first)
+        db.session.execute(sa.update(Report).where(Report.id == first).values(signature=sa.null()))
+        db.session.commit()
+        again = Report(client_uuid=str(uuid.uuid4()), payload_hash="0" * 64, text=db.session.get(Report, first).text,
+                       lat=CENTRE[0], lon=CENTRE[1])
+        db.session.add(again)
+        db.session.commit()
+        stages.text_only(again.id)
+        again = db.session.get(Report, again.id, populate_existing=True)
+        assert again.duplicate_of_id == first and again.signature and again.cell
+        assert db.session.get(Case, again.case_id).own_reporters == 2, "two anonymous reports: two people"
