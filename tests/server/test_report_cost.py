@@ -131,3 +131,56 @@ def test_a_report_analysed_before_signatures_is_still_found_as_a_duplicate(app, 
         again = db.session.get(Report, again.id, populate_existing=True)
         assert again.duplicate_of_id == first and again.signature and again.cell
         assert db.session.get(Case, again.case_id).own_reporters == 2, "two anonymous reports: two people"
+
+
+def test_people_stay_distinct_when_workers_join_one_case_at_once(pg_url, tmp_path):
+    """Four threads (own sessions, real PostgreSQL) add reports of the same people to one case at the same time."""
+    import threading
+
+    from server import create_app
+    from server.accounts import create_user
+    from server.demo.seed import seed_reference
+
+    from ..conftest import app_config, fresh_database
+    app = create_app(app_config(pg_url, tmp_path))
+    fresh_database(app)
+    rng = random.Random(4)
+    with app.app_context():
+        seed_reference()
+        users = [create_user(username=f"joiner{i}", role="resident", password=f"Joiner-{i}-pass").id for i in range(5)]
+        first, = _add_reports(1, users[:1], rng, utcnow() - timedelta(minutes=30))
+        stages.text_only(first)
+        text = db.session.get(Report, first).text
+        ids = []
+        for i in range(40):
+            report = Report(client_uuid=str(uuid.uuid4()), payload_hash="0" * 64, text=text, lat=CENTRE[0],
+                            lon=CENTRE[1], reporter_id=users[i % 5] if i % 8 else None)
+            db.session.add(report)
+            db.session.flush()
+            ids.append(report.id)
+        db.session.commit()
+    errors, barrier = [], threading.Barrier(4)
+
+    def work(mine):
+        try:
+            with app.app_context():
+                barrier.wait()
+                for report_id in mine:
+                    stages.text_only(report_id)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=work, args=(ids[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    with app.app_context():
+        case_id = db.session.get(Report, first).case_id
+        rows = db.session.execute(db.select(Report.id, Report.reporter_id).where(Report.case_id == case_id)).all()
+        assert len(rows) == 41, "every report joined the one case"
+        case = db.session.get(Case, case_id)
+        assert case.own_reporters == len({r.reporter_id or -r.id for r in rows}) >= 5 + 5
+        assert case.reporters >= case.own_reporters
+        db.session.remove()
+        db.engine.dispose()
