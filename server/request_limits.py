@@ -13,6 +13,7 @@ import uuid
 
 from flask import Flask, current_app, g, request
 from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
 INTAKE_ENDPOINTS = ("reports.create_report", "open311.create")
@@ -56,6 +57,25 @@ def _sender() -> tuple[str | None, int | None, str | None]:
     would carry; (None, None, None) when the request carries no valid credentials (the view answers 401/403)."""
     if "intake_sender" in g:
         return g.intake_sender
+    try:
+        sender = _read_sender()
+    except SQLAlchemyError as exc:  # the database is down: the view itself answers 503
+        log.info("intake limits could not read the sender: %s", exc.__class__.__name__)
+        _forget_failed_transaction()
+        sender = (None, None, None)
+    g.intake_sender = sender
+    return sender
+
+
+def _forget_failed_transaction() -> None:
+    from .extensions import db
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass
+
+
+def _read_sender() -> tuple[str | None, int | None, str | None]:
     sender = (None, None, None)
     if request.blueprint == "open311":
         from .extensions import db
@@ -78,7 +98,6 @@ def _sender() -> tuple[str | None, int | None, str | None]:
             user = None
         if user is not None:
             sender = (f"user:{user.id}", user.id, _canonical_uuid(_body_field("client_uuid")))
-    g.intake_sender = sender
     return sender
 
 
@@ -96,8 +115,14 @@ def is_resend() -> bool:
         from .extensions import db
         from .models import Report
         _, reporter_id, client_uuid = _sender()
-        g.intake_resend = bool(reporter_id is not None and client_uuid is not None and db.session.execute(
-            db.select(Report.id).where(Report.reporter_id == reporter_id, Report.client_uuid == client_uuid)).first())
+        try:
+            g.intake_resend = bool(reporter_id is not None and client_uuid is not None and db.session.execute(
+                db.select(Report.id).where(Report.reporter_id == reporter_id, Report.client_uuid == client_uuid)
+            ).first())
+        except SQLAlchemyError as exc:  # the database is down: not a known re-send; the view answers 503
+            log.info("intake limits could not look for a re-send: %s", exc.__class__.__name__)
+            _forget_failed_transaction()
+            g.intake_resend = False
     return g.intake_resend
 
 
