@@ -33,6 +33,19 @@ class WorkerConfig:
         return f"{self.workers} gthread x {self.threads}" if self.threads > 1 else f"{self.workers} sync"
 
 
+def stop_processes(procs) -> None:
+    """Ask each still-running process to stop, then kill any that has not within 30 s."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as sock:
@@ -114,11 +127,4 @@ def rq_workers(cmds: list[list[str]], env: dict, cwd: Path, logs: list[Path], co
             time.sleep(0.2)
         yield procs
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_processes(procs)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.intake.servers import stop_processes
 from server import create_app
 from server.extensions import db
 from server.models import Case, CaseEvent, Report, ReportEvent
@@ -234,18 +235,6 @@ def _spawn(app, tmp_path, name: str, *args: str, **env) -> subprocess.Popen:
                                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _halt(*procs: subprocess.Popen) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def test_a_worker_rides_out_a_redis_restart_in_the_middle_of_a_job(fault_app, private_redis, tmp_path):
     from rq import Worker
     marker, release, failed = tmp_path / "stalled", tmp_path / "release", tmp_path / "failed-once"
@@ -290,7 +279,7 @@ def test_a_worker_rides_out_a_redis_restart_in_the_middle_of_a_job(fault_app, pr
             assert state["cases"] == 1 and state["events"].count("create") == 1, state
     finally:
         release.write_text("go")
-        _halt(worker)
+        stop_processes([worker])
 
 
 def test_a_killed_workers_scheduler_locks_pass_to_another_worker(fault_app, tmp_path):
@@ -323,7 +312,7 @@ def test_a_killed_workers_scheduler_locks_pass_to_another_worker(fault_app, tmp_
             timedelta(seconds=1), "tests.server.blocking_job.block_until", str(started), str(release))
         _until(started.exists, why="a delayed job is moved to its queue by the new lock holder and runs")
     finally:
-        _halt(first, *([second] if second else []))
+        stop_processes([first, *([second] if second else [])])
 
 
 def test_the_scheduler_rides_out_a_redis_restart(fault_app, private_redis, tmp_path):
@@ -344,7 +333,7 @@ def test_the_scheduler_rides_out_a_redis_restart(fault_app, private_redis, tmp_p
         assert scheduler.poll() is None, (tmp_path / "scheduler.log").read_text()[-3000:]
         assert maintenance.count > 0
     finally:
-        _halt(scheduler)
+        stop_processes([scheduler])
 
 
 def test_a_worker_started_while_redis_is_down_waits_for_it(fault_app, private_redis, tmp_path):
@@ -361,4 +350,4 @@ def test_a_worker_started_while_redis_is_down_waits_for_it(fault_app, private_re
                why="the worker starts working once Redis is there")
         assert _report_state(fault_app, report_id)["stage"] == "routed", log.read_text()[-3000:]
     finally:
-        _halt(worker)
+        stop_processes([worker])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.intake.servers import stop_processes
 from server import create_app
 from server.extensions import db
 from server.models import Report
@@ -169,17 +170,6 @@ def _start(app, kind: str, log: Path) -> subprocess.Popen:
                                 stdout=out, stderr=subprocess.STDOUT)
 
 
-def _stop(procs):
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def test_a_long_maintenance_job_does_not_delay_a_report(redis_app, tmp_path):
     """The Procfile's report and maintenance workers on the real Redis: a report is routed while a
     maintenance job (standing in for a long re-clustering) still holds its worker."""
@@ -226,4 +216,4 @@ def test_a_long_maintenance_job_does_not_delay_a_report(redis_app, tmp_path):
         assert Job.fetch(long_job.id, connection=connection).return_value() == "released"
     finally:
         release.write_text("go")
-        _stop(procs)
+        stop_processes(procs)
