@@ -10,7 +10,7 @@ PORT ?= 5000
 # Debian packages the test suite uses: audio tools, a virtual screen, a browser.
 APT_PACKAGES := ffmpeg espeak-ng xvfb chromium fonts-noto-cjk
 
-.PHONY: demo test install system-packages bench clean
+.PHONY: demo test lint install system-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,11 @@ demo: $(STAMP)
 	GRIDWATCH_ENV=demo $(BIN)/gridwatch serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) $(SYS_STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.intake $(BENCH_ARGS)

@@ -29,7 +29,7 @@ def read_reports(path: str) -> tuple[list[dict], list]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{path}:{number}: not JSON ({exc.msg})")
+                raise click.ClickException(f"{path}:{number}: not JSON ({exc.msg})") from None
             if not isinstance(rec, dict) or "id" not in rec:
                 raise click.ClickException(f"{path}:{number}: expected an object with an \"id\"")
             text = rec.get("text")

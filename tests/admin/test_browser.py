@@ -1,7 +1,6 @@
 """The admin pages in a real browser (Debian's Chromium, headless): roles and menus, a hotspot confirmed into a
 case, the department signing and filing feedback, the supervisor closing it, the metrics counting it, the map,
 text with HTML shown as text; one screenshot per page in test-artifacts/admin/."""
-import io
 import shutil
 from pathlib import Path
 

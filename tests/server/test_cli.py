@@ -1,11 +1,9 @@
 """The gridwatch command, the embedded default over HTTP, configuration rules, the demo seed."""
-import io
 import os
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests

@@ -12,7 +12,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import Case, Report, User, utcnow
+from server.models import Case, Report, utcnow
 from server.pipeline import stages
 
 CENTRE = (28.2345, 112.9067)

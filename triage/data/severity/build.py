@@ -2,7 +2,11 @@
 
 A report goes to the held-aside final part when sha256(text) mod 100 < 30; the split never looks at a grader.
 """
-import hashlib, json, pathlib
+import hashlib
+import json
+import pathlib
+from collections import Counter
+
 root = pathlib.Path("triage/data/severity")
 bands = {"serious": "serious", "moderate": "moderate", "minor": "minor", "negated": "negated", "ordinary": "ordinary"}
 rows = []
@@ -49,5 +53,4 @@ for name, part in (("dev", dev), ("final", final)):
     with open(root / f"{name}.jsonl", "w", encoding="utf-8") as f:
         for rec in part:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-from collections import Counter
 print(len(rows), "dev", len(dev), Counter(r["band"] for r in dev), "final", len(final), Counter(r["band"] for r in final))
