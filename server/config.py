@@ -1,4 +1,5 @@
 """Configuration read from environment variables (every setting is listed with its default in docs/deploy.md)."""
+import copy
 import ipaddress
 import os
 from collections.abc import Mapping
@@ -224,7 +225,7 @@ class Config:
 
     def as_dict(self) -> dict:
         """The settings as a mapping for app.config."""
-        return {**self.FIXED, **{k: v for k, v in vars(self).items() if k.isupper()}}
+        return {**copy.deepcopy(self.FIXED), **{k: v for k, v in vars(self).items() if k.isupper()}}
 
 
 def _boolean(raw: str) -> bool:
