@@ -25,11 +25,6 @@ def soft_text(text: str) -> str:
     return _NOT_WORD.sub(" ", _LONG_NUMBER.sub(" ", text)).strip().lower()
 
 
-def clean_text(text: str) -> str:
-    """Return soft_text without any spaces (the input of character n-grams)."""
-    return soft_text(text).replace(" ", "")
-
-
 def to_hours(value) -> float:
     """Return a timestamp (datetime, ISO string or epoch seconds) as epoch hours; NaN when unknown."""
     if value is None or value == "":

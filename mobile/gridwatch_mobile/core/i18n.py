@@ -1,6 +1,4 @@
 """The app's messages in Simplified Chinese (first) and English, switchable at runtime."""
-LANGUAGES = ("zh", "en")
-
 MESSAGES = {
     "zh": {
         "app.name": "网格安全", "app.tagline": "隐患随手拍 · 网格巡查",

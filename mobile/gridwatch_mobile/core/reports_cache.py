@@ -5,8 +5,6 @@ import time
 from .localdb import LocalDb
 from .outbox import Kind, Outbox, Status
 
-CASE_PREFIX = "case."
-
 
 def current_status(report: dict) -> str:
     """The latest step of a report: a case status (``case.closed``), else its processing stage."""
