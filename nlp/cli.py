@@ -1,4 +1,4 @@
-"""The ``nlp`` command group (attached to ``gridwatch``; also ``python -m nlp.cli``): cluster reports."""
+"""The ``nlp`` command group (attached to ``gridwatch``; also ``python -m nlp.cli``): cluster reports, alerts."""
 
 import json
 import sys
@@ -54,6 +54,11 @@ def cluster_command(input_path, output_path, summary_path, min_cluster_size, mod
                       ensure_ascii=False, indent=1, default=str)
     if show:
         click.echo(f"{len(hotspots)} hotspots, {len(hotspot_of)} of {len(docs)} reports in them", err=True)
+
+
+from nlp.cli_alerts import alerts_command  # noqa: E402  (gridwatch nlp alerts: early warning)
+
+nlp.add_command(alerts_command)
 
 
 def main(argv=None) -> int:

@@ -34,7 +34,7 @@ def parse_time(value) -> float:
 
 def format_time(hours: float) -> str:
     """Return hours since the epoch as ISO 8601 in UTC."""
-    return datetime.fromtimestamp(round(hours * 3600.0, 3), timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(round(hours * 3600.0), timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _text(value) -> str | None:
