@@ -19,13 +19,13 @@ def _records(path: str, params: Params) -> list[dict]:
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{path}:{number}: not JSON ({exc.msg})")
+                raise click.ClickException(f"{path}:{number}: not JSON ({exc.msg})") from None
             if not isinstance(rec, dict) or "id" not in rec:
                 raise click.ClickException(f"{path}:{number}: expected an object with an \"id\"")
             try:
                 rec["_report"] = to_report(rec, params)
             except ValueError as exc:
-                raise click.ClickException(f"{path}:{number}: bad \"time\" ({exc})")
+                raise click.ClickException(f"{path}:{number}: bad \"time\" ({exc})") from None
             records.append(rec)
     return records
 
@@ -50,7 +50,7 @@ def alerts_command(input_path, output_path, threshold, hotspot_threshold, warmup
     try:
         ZoneInfo(params.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(f"unknown time zone {params.timezone!r}", param_hint="--timezone")
+        raise click.BadParameter(f"unknown time zone {params.timezone!r}", param_hint="--timezone") from None
     records = _records(input_path, params)
     records.sort(key=lambda rec: rec["_report"].t)
     has_hotspots = any(rec.get("hotspot") is not None for rec in records)

@@ -39,7 +39,7 @@ def naive(reports, threshold: int, params: Params = Params()) -> list[dict]:
             q.popleft()
         if r.t - start < params.warmup_hours or len(q) < threshold:
             continue
-        if episodes.fresh(key, r.t, lambda w: sum(1 for t in q if t > r.t - w)):
+        if episodes.fresh(key, r.t, lambda w, q=q, now=r.t: sum(1 for t in q if t > now - w)):
             episodes.raised(key, r.t, NAIVE_WINDOW, len(q))
             alerts.append({"kind": "area", "area": r.area, "category": r.category, "t": r.t})
     return alerts
