@@ -19,7 +19,7 @@ from nlp.alerts.episodes import Episodes
 
 TRAIN_SEEDS, TEST_SEEDS = (1, 2, 3), (101, 102, 103, 104)
 TARGET_FALSE = 5.0  # false alerts per 10,000 ordinary reports allowed on the training seeds
-GRID = (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0)  # -log10 p thresholds tried
+GRID = (4.0, 4.5, 5.0, 5.5, 6.0, 6.5, 7.0, 8.0, 9.0, 10.0, 12.0)  # -log10 p thresholds tried
 NAIVE_GRID = tuple(range(3, 21))  # rolling-count thresholds tried
 NAIVE_WINDOW = 24.0
 SLACK = 24.0  # an alert up to this many hours after an outbreak's last report still counts for it

@@ -21,6 +21,7 @@ class Baselines:
         self.exposure = [0.0] * HOURS_A_WEEK
         self.by_hour, self.by_day = [0.0] * 24, [0.0] * 7
         self.cat_hour: dict = defaultdict(lambda: [0.0] * 24)
+        self.cat_day: dict = defaultdict(lambda: [0.0] * 7)
         self.n_cat: dict = defaultdict(float)  # category -> reports (with an area)
         self.n_area: dict = defaultdict(float)  # (area, category) -> reports
         self.n_parent: dict = defaultdict(float)  # (parent, category) -> reports
@@ -89,6 +90,7 @@ class Baselines:
         self.by_hour[how % 24] += w
         self.by_day[how // 24] += w
         self.cat_hour[r.category][how % 24] += w
+        self.cat_day[r.category][how // 24] += w
         if r.area is not None:
             self.n_cat[r.category] += w
             self.n_area[(r.area, r.category)] += w
@@ -99,7 +101,7 @@ class Baselines:
     def _rescale(self, factor: float) -> None:
         """Multiply every weighted sum by factor."""
         self.weight *= factor
-        for values in [self.exposure, self.by_hour, self.by_day, *self.cat_hour.values()]:
+        for values in [self.exposure, self.by_hour, self.by_day, *self.cat_hour.values(), *self.cat_day.values()]:
             values[:] = [v * factor for v in values]
         for table in (self.n_cat, self.n_area, self.n_parent):
             for key in table:
@@ -110,10 +112,10 @@ class Baselines:
         self._refresh()
         found = self._profiles.get(category)
         if found is None:
+            known = category in self.cat_hour
             found = self._profiles[category] = profile(
-                self.by_hour, self.by_day, self.exposure, self.cat_hour.get(category),
-                sum(self.cat_hour[category]) / self.weight if category in self.cat_hour else 0.0,
-                self.p.season_prior)
+                self.by_hour, self.by_day, self.exposure, self.cat_hour.get(category), self.cat_day.get(category),
+                sum(self.cat_hour[category]) / self.weight if known else 0.0, self.p.season_prior)
         return found
 
     def city_factors(self) -> list[float]:

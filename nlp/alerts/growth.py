@@ -63,9 +63,9 @@ class HotspotGrowth:
         since_exposure = self.exposure_to(since)
         old_exposure = max(since_exposure - self.exposure_to(track.first), 0.0)
         k = self.p.hotspot_prior_hours
-        rate = (old + k * self.p.hotspot_prior_per_day / 24.0) / (old_exposure + k)
-        expected = rate * (now_exposure - since_exposure)
-        s = score(count, expected, self.base.dispersion.value)
+        shape = old + k * self.p.hotspot_prior_per_day / 24.0  # gamma posterior of its rate
+        expected = shape / (old_exposure + k) * (now_exposure - since_exposure)
+        s = score(count, expected, 1.0 / shape)  # posterior predictive: negative binomial of that shape
 
         def count_in(w):
             return sum(1 for t, _ in track.recent if t > r.t - w)

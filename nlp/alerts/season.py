@@ -35,21 +35,26 @@ class Clock:
 
 
 def profile(counts_h: list[float], counts_d: list[float], exposure: list[float],
-            category_h: list[float] | None = None, category_n: float = 0.0, prior: float = 20.0) -> list[float]:
+            category_h: list[float] | None = None, category_d: list[float] | None = None,
+            category_n: float = 0.0, prior: float = 20.0) -> list[float]:
     """Return 168 multiplicative factors (mean 1) from hour-of-day and weekday rates.
 
     counts_h / counts_d: reports by local hour (24) and weekday (7); exposure: hours observed by hour of
-    week (168). category_h: the category's reports by hour, pulled towards the city's with `prior` reports.
+    week (168). category_h / category_d: one category's reports by hour and weekday, each pulled towards
+    the city's with `prior` reports.
     """
     exp_h = [sum(exposure[d * 24 + h] for d in range(7)) for h in range(24)]
     exp_d = [sum(exposure[d * 24:(d + 1) * 24]) for d in range(7)]
-    city_h = _rates(counts_h, exp_h)
-    days = _rates(counts_d, exp_d)
-    hours = city_h
+    hours, days = _rates(counts_h, exp_h), _rates(counts_d, exp_d)
     if category_h is not None and category_n > 0:
-        own = _rates(category_h, exp_h)
-        hours = [(category_n * o + prior * s) / (category_n + prior) for o, s in zip(own, city_h)]
+        hours = _pull(_rates(category_h, exp_h), hours, category_n, prior)
+        days = _pull(_rates(category_d, exp_d), days, category_n, prior)
     return [HOURS_A_WEEK * hours[how % 24] * days[how // 24] for how in range(HOURS_A_WEEK)]
+
+
+def _pull(own: list[float], city: list[float], n: float, prior: float) -> list[float]:
+    """Return shares from n reports pulled towards the city's by `prior` reports."""
+    return [(n * o + prior * c) / (n + prior) for o, c in zip(own, city)]
 
 
 def _rates(counts: list[float], exposure: list[float], pseudo_hours: float = PSEUDO_HOURS) -> list[float]:
