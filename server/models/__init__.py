@@ -1,20 +1,23 @@
 """The data model."""
-from .accounts import ApiToken, Role, User
-from .admin import AdminAuditLog, HotspotReview, TranscriptCorrection
-from .areas import Area, AreaLevel
-from .cases import (Case, CaseAttachment, CaseDepartment, CaseEvent, CaseRating, CaseReporter, Notification,
-                    verify_chain)
-from .categories import Category
-from .departments import Department, DepartmentType
-from .hotspots import Hotspot, HotspotReporter
-from .interop import ApiKey, DeliveryStatus, Open311Request, ServiceAttribute, Webhook, WebhookDelivery, WebhookEvent
-from .patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
-from .plans import EmergencyPlan, PlanActivation, PlanTask
-from .reports import PENDING_STAGES, Channel, Media, Report, ReportEvent, Stage, Transcript
-from .settings import Setting, get_setting, put_setting
-from .types import utcnow
+from server.models.accounts import ApiToken, Role, User
+from server.models.alerts import Alert
+from server.models.admin import AdminAuditLog, HotspotReview, TranscriptCorrection
+from server.models.areas import Area, AreaLevel
+from server.models.cases import (Case, CaseAttachment, CaseDepartment, CaseEvent, CaseRating, CaseReporter,
+                                 Notification, verify_chain)
+from server.models.categories import Category
+from server.models.departments import Department, DepartmentType
+from server.models.hotspots import Hotspot, HotspotReporter
+from server.models.interop import (ApiKey, DeliveryStatus, Open311Request, ServiceAttribute, Webhook, WebhookDelivery,
+                                   WebhookEvent)
+from server.models.patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
+from server.models.plans import EmergencyPlan, PlanActivation, PlanTask
+from server.models.reports import PENDING_STAGES, Channel, Media, Report, ReportEvent, Stage, Transcript
+from server.models.settings import Setting, get_setting, put_setting
+from server.models.types import utcnow
 
 __all__ = [
+    "Alert",
     "ApiKey", "DeliveryStatus", "Open311Request", "ServiceAttribute", "Webhook", "WebhookDelivery", "WebhookEvent",
     "AdminAuditLog", "HotspotReview", "TranscriptCorrection",
     "ApiToken", "Area", "AreaLevel", "Case", "CaseAttachment", "CaseDepartment", "CaseEvent", "CaseRating",
