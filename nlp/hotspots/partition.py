@@ -1,0 +1,375 @@
+"""Re-clustering at city scale: partitions of bounded size clustered apart, then merged across their borders.
+
+plan() cuts a window into boxes of space (km) and time (a k-d tree: each box with more than max_size reports is
+halved at the median of its longest side, time counted HOURS_PER_KM hours to the km) and gives every box a halo:
+the reports within HALO_KM and HALO_HOURS outside it. Reports without a position are placed where the located
+reports naming the same place (place code, else a place name in the text) lie; the rest are partitioned by time
+alone. cluster_partition() runs the ordinary pipeline on one box with its halo and describes its clusters by their
+own (core) members. merge() joins clusters of different boxes that share halo members, or whose summaries
+(centroid, time span, text signature, hazard, place names) say they are one incident, re-describes the groups
+that changed, and returns hotspots as nlp.hotspots.cluster() does. Each step holds one box or the cluster
+summaries, never the whole window's vectors; every step is deterministic.
+"""
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nlp.hotspots import hazards
+from nlp.hotspots.describe import describe
+from nlp.hotspots.features import has_position, place_key, project, soft_text, to_hours
+from nlp.hotspots.pipeline import HEAD, MIN_SIZE, choose_mode, run
+from nlp.hotspots.placenames import Matcher, suffixed_names
+
+MAX_SIZE = 12000  # own reports per partition
+HALO_KM, HALO_HOURS = 0.5, 12.0
+HOURS_PER_KM = 12.0
+SPREAD_KM = 1.0  # a place name locates a report when the located reports naming it lie this close
+MAX_HALO = 0.5  # a halo holds at most this share of max_size (the nearest reports kept)
+SHARED = 2  # two clusters sharing this many reports (or half the smaller one's) are one
+MERGE_KM, MERGE_HOURS, MERGE_TEXT = 0.5, 24.0, 0.35  # summaries closer than these are one incident
+SIGNATURE_SAMPLE, SIGNATURE_TOP = 64, 300
+
+
+@dataclass
+class Partition:
+    """One box: its key, its own reports and the halo around it."""
+
+    key: str
+    core: list
+    halo: list = field(default_factory=list)
+
+    @property
+    def ids(self) -> list:
+        """Return the ids to cluster (own reports first)."""
+        return self.core + self.halo
+
+
+@dataclass
+class Plan:
+    """The partitions of a window, with what every partition job needs to agree on."""
+
+    partitions: list
+    mode: str
+    now_hours: float | None
+    origin: tuple
+
+
+def _names(doc: dict) -> list:
+    """Return the place-name cores a doc's text names ("names" when given)."""
+    if doc.get("names") is not None:
+        return list(doc["names"])
+    return suffixed_names(soft_text(doc.get("text") or "")) if doc.get("text") else []
+
+
+def _positions(docs: list, origin: tuple, places=None) -> np.ndarray:
+    """Return (n, 2) km of each doc: its own, else where the located docs naming its place are, else NaN.
+
+    A doc without a position takes the median position of the located docs with its place code, else with a
+    place name its text names (also written without its suffix), else of its grid (district); a name is used only
+    where its located docs lie within SPREAD_KM of their median (a name common over the city says nothing).
+    """
+    xy = np.full((len(docs), 2), np.nan)
+    spots, keys = defaultdict(list), []
+    for i, d in enumerate(docs):
+        place = place_key(d, places)
+        keys.append(([f"p:{place}"] if place else []) + [f"n:{n}" for n in _names(d)])
+        if has_position(d):
+            xy[i] = project(d["lat"], d["lon"], origin)
+            for k in keys[-1] + ([f"g:{d['grid']}"] if d.get("grid") else []):
+                spots[k].append(i)
+    centre = {}
+    for k, rows in spots.items():
+        mid = np.median(xy[rows], axis=0)
+        if k.startswith("g:") or np.median(np.hypot(*(xy[rows] - mid).T)) <= SPREAD_KM:
+            centre[k] = mid
+    matcher = Matcher(sorted(k[2:] for k in centre if k.startswith("n:")))
+    for i, d in enumerate(docs):
+        if np.isfinite(xy[i, 0]):
+            continue
+        found = [f"n:{n}" for n in matcher.find(soft_text(d["text"]))] if d.get("text") else []
+        for k in keys[i] + found + ([f"g:{d['grid']}"] if d.get("grid") else []):
+            if k in centre:
+                xy[i] = centre[k]
+                break
+    return xy
+
+
+def _origin(docs: list) -> tuple:
+    """Return a fixed origin for a window: its located reports' mean, rounded to 0.01 degree."""
+    located = [(d["lat"], d["lon"]) for d in docs if has_position(d)]
+    if not located:
+        return (0.0, 0.0)
+    return (round(float(np.mean([p[0] for p in located])), 2), round(float(np.mean([p[1] for p in located])), 2))
+
+
+def _split(points: np.ndarray, rows: np.ndarray, core: np.ndarray, halo: np.ndarray, max_size: int, path: str,
+           out: list) -> None:
+    """Halve the box of rows (core flags) along its longest side until each holds at most max_size own rows."""
+    own = rows[core]
+    if len(own) <= max_size:
+        out.append((path, own, rows[~core]))
+        return
+    span = points[own].max(axis=0) - points[own].min(axis=0)
+    dim = int(np.argmax(np.where(np.isfinite(span), span, -1)))
+    value = points[rows, dim]
+    order = np.lexsort((own, points[own, dim]))
+    left_own = np.zeros(len(points), dtype=bool)
+    left_own[own[order[: len(own) // 2]]] = True
+    cut_left, cut_right = points[own[order[len(own) // 2 - 1]], dim], points[own[order[len(own) // 2]], dim]
+    mine = left_own[rows]
+    near_left = (~mine) & (value <= cut_left + halo[dim])
+    near_right = ~(core & ~mine) & (value >= cut_right - halo[dim])
+    for side, keep, own_flag in (("0", (core & mine) | near_left, core & mine),
+                                 ("1", near_right | (core & ~mine), core & ~mine)):
+        _split(points, rows[keep], own_flag[keep], halo, max_size, path + side, out)
+
+
+def _trim_halo(points: np.ndarray, own: np.ndarray, halo_rows: np.ndarray, limit: int) -> np.ndarray:
+    """Keep at most limit halo rows: those nearest the box of the own rows (then by row)."""
+    if len(halo_rows) <= limit:
+        return halo_rows
+    lo, hi = points[own].min(axis=0), points[own].max(axis=0)
+    gap = np.nan_to_num(np.maximum(lo - points[halo_rows], 0) + np.maximum(points[halo_rows] - hi, 0))
+    order = np.lexsort((halo_rows, gap.max(axis=1)))
+    return np.sort(halo_rows[order[:limit]])
+
+
+def plan(docs: list, max_size: int = MAX_SIZE, *, mode: str = "auto", now=None, places=None) -> Plan:
+    """Return the partitions of docs ({"id", "lat"?, "lon"?, "created_at", "place"?, "text"? or "names"?}).
+
+    Only positions, times and places are read: a coordinator may pass light docs (text cut to its head).
+    """
+    origin = _origin(docs)
+    hours = np.array([to_hours(d.get("created_at")) for d in docs], dtype=float)
+    xy = _positions(docs, origin, places)
+    known = hours[np.isfinite(hours)]
+    t = np.where(np.isfinite(hours), hours, known.max() if len(known) else 0.0)
+    points = np.column_stack([xy, t / HOURS_PER_KM])
+    ids = np.array([d["id"] for d in docs], dtype=object)
+    found = []
+    placed = np.isfinite(xy[:, 0])
+    halo = np.array([HALO_KM, HALO_KM, HALO_HOURS / HOURS_PER_KM])
+    for prefix, rows in (("s", np.flatnonzero(placed)), ("t", np.flatnonzero(~placed))):
+        if len(rows):
+            pts = points if prefix == "s" else np.column_stack([np.zeros((len(points), 2)), points[:, 2]])
+            boxes = []
+            _split(pts, rows, np.ones(len(rows), dtype=bool), halo, max_size, prefix, boxes)
+            for path, own, near in boxes:
+                near = _trim_halo(pts, own, near, int(max_size * MAX_HALO))
+                found.append(Partition(path, ids[np.sort(own)].tolist(), ids[near].tolist()))
+    now_h = to_hours(now) if now is not None else (float(known.max()) if len(known) else None)
+    return Plan(sorted(found, key=lambda p: p.key), choose_mode(hours, mode), now_h, origin)
+
+
+def _signature(texts: list) -> dict:
+    """Return the most frequent character bigrams of some texts, l2-normalised (a text vector any job can make)."""
+    counts = Counter()
+    for text in texts:
+        counts.update({text[i:i + 2] for i in range(len(text) - 1)})
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:SIGNATURE_TOP]
+    norm = math.sqrt(sum(c * c for _, c in top)) or 1.0
+    return {g: c / norm for g, c in top}
+
+
+def _cosine(a: dict, b: dict) -> float:
+    """Return the cosine of two signatures."""
+    small, large = (a, b) if len(a) < len(b) else (b, a)
+    return sum(w * large.get(g, 0.0) for g, w in small.items())
+
+
+def _summary(docs: list, prep, rows: np.ndarray, origin: tuple) -> dict:
+    """Return what merging needs to know of a cluster: centroid km, time span, text signature, hazards, names."""
+    sample = rows[np.linspace(0, len(rows) - 1, min(len(rows), SIGNATURE_SAMPLE)).astype(int)]
+    located = [project(docs[i]["lat"], docs[i]["lon"], origin) for i in rows if has_position(docs[i])]
+    times = prep.hours[rows][np.isfinite(prep.hours[rows])]
+    names = Counter(n for i in sample for n in set(suffixed_names(prep.soft[i])))
+    return {"xy": [float(np.mean([p[0] for p in located])), float(np.mean([p[1] for p in located]))]
+            if located else None,
+            "span": [float(times.min()), float(times.max())] if len(times) else None,
+            "text": _signature([prep.texts[i] for i in sample]),
+            "hazard": int(np.bitwise_or.reduce(hazards.masks([prep.texts[i] for i in sample]))),
+            "names": sorted(n for n, c in names.items() if c * 4 >= len(sample))}
+
+
+def cluster_partition(docs: list, core_ids, plan_info: Plan | dict, min_cluster_size: int | None = None,
+                      places=None) -> list[dict]:
+    """Cluster one partition's docs (own and halo) and return its clusters.
+
+    Each: {"members": all ids, "core": own ids, "summary": for merge(), "hotspot": the description of the own
+    members as nlp.hotspots.cluster() gives it, or None when the cluster has none}.
+    """
+    info = plan_info if isinstance(plan_info, dict) else {"mode": plan_info.mode, "now_hours": plan_info.now_hours,
+                                                          "origin": plan_info.origin}
+    size = max(2, int(min_cluster_size or MIN_SIZE[info["mode"]]))
+    result = run(docs, size, info["mode"], places)
+    if result.vectors is None:
+        return []
+    own = set(core_ids)
+    is_core = np.array([d["id"] in own for d in docs])
+    labels = result.labels
+    core_labels = np.where(is_core, labels, -1)
+    described = {frozenset(h["members"]): h for h in describe(docs, result.prep, result.vectors, core_labels,
+                                                              result.mode, info["now_hours"],
+                                                              result.models.places.display_names)}
+    out = []
+    for label in sorted(set(labels[labels >= 0].tolist())):
+        rows = np.flatnonzero(labels == label)
+        core = [docs[i]["id"] for i in rows if is_core[i]]
+        hotspot = described.get(frozenset(core)) if core else None
+        out.append({"members": [docs[i]["id"] for i in rows], "core": core, "hotspot": hotspot,
+                    "summary": _summary(docs, result.prep, rows, tuple(info["origin"]))})
+    return out
+
+
+class _Union:
+    """Union-find over cluster numbers; the smallest number names a group."""
+
+    def __init__(self, n: int):
+        """Start with n singletons."""
+        self.up = list(range(n))
+
+    def find(self, a: int) -> int:
+        """Return a's group."""
+        while self.up[a] != a:
+            self.up[a] = self.up[self.up[a]]
+            a = self.up[a]
+        return a
+
+    def join(self, a: int, b: int) -> None:
+        """Put a and b in one group."""
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.up[max(a, b)] = min(a, b)
+
+
+def _alike(a: dict, b: dict) -> bool:
+    """Tell whether two cluster summaries describe one incident (close, overlapping in time, same text)."""
+    if a["span"] and b["span"] and (a["span"][0] - b["span"][1] > MERGE_HOURS or b["span"][0] - a["span"][1]
+                                    > MERGE_HOURS):
+        return False
+    if a["xy"] and b["xy"] and math.dist(a["xy"], b["xy"]) > MERGE_KM:
+        return False
+    if a["names"] and b["names"] and not set(a["names"]) & set(b["names"]):
+        return False
+    if not (a["xy"] and b["xy"]) and not set(a["names"]) & set(b["names"]):
+        return False  # without two positions, a shared place name must say where
+    if hazards.conflicts(np.array([a["hazard"]]), np.array([b["hazard"]]))[0]:
+        return False
+    return _cosine(a["text"], b["text"]) >= MERGE_TEXT
+
+
+def _summary_pairs(summaries: list, part_of: list) -> list:
+    """Return the pairs of clusters of different partitions whose summaries are alike."""
+    from scipy.spatial import cKDTree
+
+    located = [k for k, s in enumerate(summaries) if s["xy"]]
+    pairs = []
+    if len(located) > 1:
+        tree = cKDTree(np.array([summaries[k]["xy"] for k in located]))
+        pairs = [(located[a], located[b]) for a, b in sorted(tree.query_pairs(MERGE_KM))]
+    by_name = defaultdict(list)
+    for k, s in enumerate(summaries):
+        if not s["xy"]:
+            for name in s["names"]:
+                by_name[name].append(k)
+    for k, s in enumerate(summaries):
+        for name in s["names"]:
+            pairs += [(min(k, o), max(k, o)) for o in by_name.get(name, ()) if o != k]
+    return [(a, b) for a, b in sorted(set(pairs)) if part_of[a] != part_of[b] and _alike(summaries[a], summaries[b])]
+
+
+def groups(results: list) -> list:
+    """Return the final member lists from the partitions' clusters ([(partition key, clusters)], any order).
+
+    Clusters sharing halo members or with alike summaries are joined; a report belongs to its own partition's
+    cluster, or (when it is noise there) to the largest cluster that took it in as a halo member.
+    Each group: {"members": sorted ids, "clusters": [cluster dicts]}.
+    """
+    flat, part_of = [], []
+    for key, clusters in sorted(results, key=lambda r: r[0]):
+        flat += clusters
+        part_of += [key] * len(clusters)
+    union = _Union(len(flat))
+    taken_by = defaultdict(list)
+    for k, c in enumerate(flat):
+        own = set(c["core"])
+        for member in c["members"]:
+            if member not in own:
+                taken_by[member].append(k)
+    owner = {}
+    for k, c in enumerate(flat):
+        for member in c["core"]:
+            owner[member] = k
+    shared = Counter()
+    for member, takers in taken_by.items():
+        if member in owner:
+            shared.update((owner[member], t) for t in takers)
+    for (a, b), count in sorted(shared.items()):
+        if count >= SHARED or count * 2 >= min(len(flat[a]["members"]), len(flat[b]["members"])):
+            union.join(a, b)
+    for a, b in _summary_pairs([c["summary"] for c in flat], part_of):
+        union.join(a, b)
+    members = defaultdict(list)
+    for member, k in owner.items():
+        members[union.find(k)].append(member)
+    for member, takers in taken_by.items():
+        if member not in owner:
+            best = min(takers, key=lambda k: (-len(flat[k]["members"]), k))
+            members[union.find(best)].append(member)
+    parts = defaultdict(list)
+    for k, c in enumerate(flat):
+        parts[union.find(k)].append(c)
+    return [{"members": sorted(members[root], key=str), "clusters": parts[root]} for root in sorted(members)]
+
+
+def merge(results: list, load_docs, plan_info: Plan | dict, min_cluster_size: int | None = None, places=None,
+          batch: int = MAX_SIZE) -> list[dict]:
+    """Return the hotspots of the whole window, hottest first, from the partitions' clusters.
+
+    load_docs(ids) returns the docs of some ids: only the members of groups that changed across borders are
+    read again (in batches of about batch reports) to be described.
+    """
+    info = plan_info if isinstance(plan_info, dict) else {"mode": plan_info.mode, "now_hours": plan_info.now_hours}
+    size = max(2, int(min_cluster_size or MIN_SIZE[info["mode"]]))
+    found, redo = [], []
+    for g in (g for g in groups(results) if len(g["members"]) >= size):
+        kept = [c["hotspot"] for c in g["clusters"] if c["hotspot"] and sorted(c["core"], key=str) == g["members"]]
+        (found.append(kept[0]) if kept else redo.append(g["members"]))
+    start = 0
+    while start < len(redo):
+        chunk, total = [], 0
+        while start < len(redo) and (not chunk or total + len(redo[start]) <= batch):
+            chunk.append(redo[start])
+            total += len(redo[start])
+            start += 1
+        found += _describe_groups(chunk, load_docs, info, places)
+    found.sort(key=lambda h: (-h["heat"], -h["size"], h["id"]))
+    return found
+
+
+def _describe_groups(chunk: list, load_docs, info: dict, places=None) -> list[dict]:
+    """Describe some groups of member ids together (keywords are set apart from the other groups')."""
+    from nlp.hotspots import vectors
+    from nlp.hotspots.features import prepare
+
+    ids = [m for members in chunk for m in members]
+    docs = load_docs(ids)
+    by_id = {d["id"]: d for d in docs}
+    docs = [by_id[m] for m in ids]
+    labels = np.repeat(np.arange(len(chunk)), [len(m) for m in chunk])
+    prep = prepare(docs, places)
+    v, models = vectors.fit(prep, HEAD[info["mode"]])
+    return describe(docs, prep, v, labels, info["mode"], info["now_hours"], models.places.display_names)
+
+
+def cluster_partitioned(docs: list, min_cluster_size: int | None = None, *, max_size: int = MAX_SIZE,
+                        mode: str = "auto", places=None, now=None) -> list[dict]:
+    """Run plan, every partition and the merge in this process (the embedded default; same results as jobs)."""
+    the_plan = plan(docs, max_size, mode=mode, now=now, places=places)
+    by_id = {d["id"]: d for d in docs}
+    results = [(p.key, cluster_partition([by_id[i] for i in p.ids], p.core, the_plan, min_cluster_size, places))
+               for p in the_plan.partitions]
+    return merge(results, lambda ids: [by_id[i] for i in ids], the_plan, min_cluster_size, places, max_size)
