@@ -14,7 +14,7 @@ OUT = ROOT / "mobile" / "gridwatch_mobile" / "fonts" / "NotoSansSC-Regular-subse
 SOURCES = [Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
            Path("/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc")]
 TEXT_FILES = ["mobile/gridwatch_mobile/**/*.py", "mobile/gridwatch_mobile/**/*.kv", "server/demo/data/*.json",
-              "server/patrols/*.json", "triage/data/*.json", "triage/lifecycle.py", "server/cases/view.py"]
+              "server/patrols/*.json", "triage/data/*.json", "triage/lifecycle.py", "server/cases/presenters.py"]
 
 
 def gb2312() -> set[str]:

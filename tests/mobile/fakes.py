@@ -70,6 +70,18 @@ class FakeRecorder(AudioRecorder):
         return self.path
 
 
+    def pick_file(self, dest_dir, on_done):
+        """"Chooses" a 3-second recording, as the file chooser would hand it over."""
+        os.makedirs(dest_dir, exist_ok=True)
+        path = os.path.join(dest_dir, f"{uuid.uuid4().hex}.wav")
+        with wave.open(path, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(8000)
+            out.writeframes(b"\x00\x00" * 8000 * 3)
+        Clock.schedule_once(lambda _dt: on_done(path, None), 0.05)
+
+
 class FakeLocator(Locator):
     def __init__(self, lat=28.2345, lon=112.9067):
         self.lat, self.lon = lat, lon

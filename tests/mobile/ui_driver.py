@@ -154,8 +154,8 @@ def resident():
     tap(form.ids.pick_photo)
     yield lambda: len(form.photos) == 3 and len(form.ids.thumbs.children) == 3
     tap(form.ids.locate)
-    yield lambda: form.ids.lat.text
-    assert form.ids.lat.text == "28.234500" and "已定位" in form.ids.location_status.text
+    yield lambda: form.pin
+    assert form.pin == [28.2345, 112.9067] and "已按定位标记" in form.ids.location_status.text
     type_into(form.ids.address, "桂花园小区7栋2单元")
     form.ids.anonymous.active = True
     yield 0.25  # let the frame draw
@@ -222,6 +222,9 @@ def resident():
     yield lambda: any(w.__class__.__name__ == "Thumb" for w in detail.ids.feedback.walk())
     steps = texts(detail.ids.timeline)
     assert "已受理" in steps and "已办结" in steps, steps
+    assert "语音已识别" not in steps and any("未能自动识别" in t for t in steps), steps  # no model, no transcript
+    yield lambda: len(detail.ids.photos.children) == 3  # the reporter's own photos, from the server
+    assert all(":" in t and "T" not in t for t in texts(detail.ids.timeline) if t[:1].isdigit()), steps
     assert not detail.ids.rate_satisfied.disabled
     yield 0.25  # let the frame draw
     shot("report_detail")
@@ -269,7 +272,7 @@ def grid_worker():
     resident_api = api(LOGIN["resident"])
     report = resident_api.post(SERVER + "/api/v1/reports", json={
         "client_uuid": "9b0c7c8e-51f6-4c55-9a55-0d1e1f0ad001", "text": "丹桂苑小区3栋消防通道被杂物堵死了",
-        "category_hint": "accident.fire_hazard", "lat": 28.2318, "lon": 112.9122}).json()
+        "category_hint": "accident.fire_hazard", "lat": 28.2318, "lon": 112.9122, "address": "丹桂苑小区3栋"}).json()
     case_id = wait_case(resident_api, report["id"])
     boss, grid = api(LOGIN["supervisor"]), api(LOGIN["grid_worker"])
     case = boss.get(f"{SERVER}/api/v1/cases/{case_id}").json()
@@ -291,6 +294,7 @@ def grid_worker():
     home = screen("home")
     yield 0.3
     assert home.ids.role.text.startswith("网格员") and home.ids.patrol.opacity == 1
+    yield lambda: home.ids.grid.text == "网格：桂花园社区第一网格"  # the grid's name, never its code
     yield 0.25  # let the frame draw
     shot("home")
 
@@ -316,7 +320,7 @@ def grid_worker():
     yield on("new_report")
     form = screen("new_report")
     yield lambda: "火灾隐患" in form.ids.category.text
-    assert form.ids.text.text.startswith("【巡查】桂花园小区：消防通道") and form.ids.lat.text == "28.234750"
+    assert form.ids.text.text.startswith("【巡查】桂花园小区：消防通道") and form.pin == [28.23475, 112.906528]
     type_into(form.ids.text, form.ids.text.text + "楼道堆满纸箱")
     tap(form.ids.take_photo)
     yield lambda: len(form.photos) == 1
@@ -345,6 +349,7 @@ def grid_worker():
         "消防通道已清理" in t for t in texts(verification.ids.rows))
     case_row = verification.ids.rows.children[-1]
     assert case_row.ids.thumbs.children, "the department's photo is shown"
+    assert case_row.ids.address.text == "地点：丹桂苑小区3栋"
     tap(case_row)
     yield lambda: verification.case is not None
     type_into(verification.ids.note, "现场复查，通道畅通")

@@ -22,6 +22,17 @@ def copy_into(dest_dir: str, source: str) -> str:
     return str(target)
 
 
+HEADERS = {"Name": "chooser.name", "Size": "chooser.size"}
+
+
+def translate_headers(chooser, tr) -> None:
+    """Kivy's list chooser writes its column headers in English: put them in the app's language."""
+    for widget in chooser.walk(restrict=True):
+        key = HEADERS.get(getattr(widget, "text", None)) if isinstance(getattr(widget, "text", None), str) else None
+        if key:
+            widget.text = tr(key)
+
+
 def choose_files(title_key: str, filters: list[str], multiselect: bool, on_done, start: str | None = None) -> Popup:
     """Open the chooser; ``on_done(paths)`` with the selection (empty when cancelled)."""
     from kivy.app import App
@@ -30,6 +41,7 @@ def choose_files(title_key: str, filters: list[str], multiselect: bool, on_done,
     root = BoxLayout(orientation="vertical", spacing=dp(8))
     chooser = FileChooserListView(path=start or os.path.expanduser("~"), filters=filters,
                                   multiselect=multiselect)
+    translate_headers(chooser, tr)
     buttons = BoxLayout(size_hint_y=None, height=dp(56), spacing=dp(8))
     cancel = Button(text=tr("common.cancel"))
     choose = Button(text=tr("chooser.choose"))

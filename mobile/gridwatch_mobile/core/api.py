@@ -43,9 +43,10 @@ class ApiClient:
     """One server, optionally signed in with a bearer token."""
 
     def __init__(self, base_url: str, token: str | None = None, timeout=DEFAULT_TIMEOUT,
-                 session: requests.Session | None = None):
+                 session: requests.Session | None = None, language: str = "zh"):
         self.base_url = base_url.rstrip("/")
         self.token = token
+        self.language = language
         self.timeout = timeout
         self.session = session or requests.Session()
 
@@ -57,7 +58,9 @@ class ApiClient:
         return self.base_url + path
 
     def _headers(self) -> dict:
-        headers = {"Accept": "application/json"}
+        # The server's messages (errors, notifications) come in the app's language.
+        headers = {"Accept": "application/json",
+                   "Accept-Language": "en, zh-CN;q=0.5" if self.language == "en" else "zh-CN, zh;q=0.9, en;q=0.5"}
         if self.token:
             headers["Authorization"] = "Bearer " + self.token
         return headers
@@ -152,9 +155,27 @@ class ApiClient:
         tmp.replace(dest)
         return dest
 
+    def nearby(self, lat: float, lon: float, category: str | None = None, radius: int | None = None) -> dict:
+        """Open reports near a point (same kind when a category is given), with their support counts."""
+        return self.get_json("/reports/nearby", lat=f"{lat:.6f}", lon=f"{lon:.6f}", category=category, radius=radius)
+
+    def support(self, report_id: int, client_uuid: str) -> tuple[int, dict]:
+        """我也遇到了: add my support to a report (a re-send with the same UUID answers the same)."""
+        response = self.request("POST", f"/reports/{report_id}/support", json={"client_uuid": client_uuid})
+        return response.status_code, response.json()
+
+    def grids(self) -> dict:
+        """The city's grid polygons (GeoJSON), the base map when there are no tiles."""
+        return self.get_json("/areas/grids.geojson")
+
     # --- notifications ------------------------------------------------------------------------
-    def notifications(self, unread: bool | None = None) -> dict:
-        return self.get_json("/notifications", unread=None if unread is None else str(unread).lower())
+    def notifications(self, unread: bool | None = None, per_page: int | None = None) -> dict:
+        return self.get_json("/notifications", unread=None if unread is None else str(unread).lower(),
+                             per_page=per_page)
+
+    def mark_read(self, ids: list[int] | None = None) -> dict:
+        """Mark the given notifications read, or all of mine."""
+        return self.post_json("/notifications/read", {"ids": ids or [], "all": ids is None})
 
     # --- grid workers ---------------------------------------------------------------------------
     def patrol_tasks(self, day: str | None = None) -> dict:

@@ -4,9 +4,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import timefmt
 from .api import ApiClient, ApiError, NetworkError
+from .base_map import BaseMap
 from .checklist import Checklist
 from .localdb import LocalDb
+from .nearby import Nearby
+from .notices import Notices
 from .outbox import Item, Kind, Outbox
 from .reports_cache import ReportsCache
 from .settings import Settings
@@ -37,10 +41,14 @@ class AppCore:
         self._session = session
         self.engine = SyncEngine(self.outbox, self.api_or_none, self.network, lambda: self.settings.wifi_only,
                                  on_sent=self._after_send)
+        self.nearby = Nearby(self.api, self.outbox, self.db)
+        self.notices = Notices(self.api, self.db, self.settings)
+        self.base_map = BaseMap(self.api, self.db, self.settings)
 
     # --- server and sign-in -----------------------------------------------------------------------
     def api(self) -> ApiClient:
-        return ApiClient(self.settings.server_url, self.settings.token, session=self._session)
+        return ApiClient(self.settings.server_url, self.settings.token, session=self._session,
+                         language=self.settings.language)
 
     def api_or_none(self) -> ApiClient | None:
         return self.api() if self.settings.token else None
@@ -60,6 +68,9 @@ class AppCore:
             self.db.drop_cached()
         self.settings.set("token", body["access_token"])
         self.settings.set("user", body["user"])
+        zone = body.get("city_timezone") or body["user"].get("city_timezone")
+        if zone:
+            self.settings.set("city_timezone", zone)
         return body["user"]
 
     def login(self, username: str, password: str) -> dict:
@@ -161,17 +172,37 @@ class AppCore:
     def _after_send(self, item: Item, body: dict) -> None:
         if item.kind == Kind.REPORT.value and isinstance(body, dict) and body.get("client_uuid"):
             self.reports.store(body)
+        elif item.kind == Kind.SUPPORT.value:
+            self.nearby.remember_sent(item.payload["report_id"])
         elif item.kind == Kind.PATROL_RESULTS.value and isinstance(body, dict):
             self._store_task(body)
 
-    # --- notifications ----------------------------------------------------------------------------
+    # --- notifications and local times ------------------------------------------------------------
     def new_notifications(self) -> list[dict]:
-        """Unread notifications newer than the last ones shown."""
-        last = self.settings.get("last_notification_id") or 0
-        items = [n for n in self.api().notifications(unread=True)["items"] if n["id"] > last]
-        if items:
-            self.settings.set("last_notification_id", max(n["id"] for n in items))
-        return items
+        """Unread notifications newer than the last ones shown (the list is refreshed and kept)."""
+        self.notices.refresh()
+        return self.notices.new_since_last_shown()
+
+    def when(self, value) -> str:
+        """A server time as people read it, in the city's zone."""
+        return timefmt.when(value, self.settings.city_timezone)
+
+    def report_photos(self, report: dict) -> list[str]:
+        """My own photos of a report (thumbnails from the server, kept for offline viewing)."""
+        folder = self.storage / "media_cache" / f"mine-{report['id']}"
+        paths = []
+        for media in report.get("media") or []:
+            url = media.get("thumb_url") or media.get("url")
+            if media.get("kind") != "photo" or not url:
+                continue
+            target = folder / f"{media['id']}.jpg"
+            if not target.exists():
+                try:
+                    self.api().download(url, target)
+                except (ApiError, NetworkError):
+                    continue
+            paths.append(str(target))
+        return paths
 
     # --- patrols (grid workers) ---------------------------------------------------------------------
     def refresh_patrol_tasks(self) -> dict:

@@ -1,4 +1,6 @@
 """The app's messages in Simplified Chinese (first) and English, switchable at runtime."""
+from .messages_extra import EN, ZH
+
 MESSAGES = {
     "zh": {
         "app.name": "网格安全", "app.tagline": "隐患随手拍 · 网格巡查",
@@ -25,11 +27,11 @@ MESSAGES = {
         "report.voice_ready": "已录音 {s} 秒", "report.photos": "照片（最多6张）", "report.take_photo": "拍照",
         "report.pick_photo": "从相册选择", "report.photo_count": "已选 {n} 张", "report.clear_photos": "清除照片",
         "report.location": "位置", "report.locate": "获取定位", "report.locating": "定位中…",
-        "report.located": "已定位：{lat}, {lon}", "report.no_location": "未定位：请填写地址或坐标",
-        "report.address": "地址或位置描述（如：桂花园小区7栋）", "report.lat": "纬度", "report.lon": "经度",
+        "report.located": "已定位：{place}",
+        "report.address": "地址或位置描述（如：桂花园小区7栋）",
         "report.anonymous": "匿名上报（对外隐藏我的姓名）", "report.submit": "提交上报",
         "report.saved": "已保存，联网后自动发送", "report.need_content": "请填写描述、录音或拍照",
-        "report.bad_coords": "坐标格式不对：纬度 -90~90，经度 -180~180", "report.too_many_photos": "最多6张照片",
+        "report.too_many_photos": "最多6张照片",
         "report.patrol_from": "来自巡查：{place}",
         "mine.title": "我的上报", "mine.detail": "上报详情", "mine.timeline": "办理进度",
         "mine.feedback": "部门处置反馈", "mine.no_feedback": "暂无处置反馈", "mine.rate": "评价办理结果",
@@ -52,13 +54,12 @@ MESSAGES = {
         "account.deleted": "账号已删除",
         "outbox.title": "待发送", "outbox.sync_now": "立即发送", "outbox.retry": "重试", "outbox.discard": "删除",
         "outbox.resend_new": "作为新上报重发", "outbox.attempts": "尝试 {n} 次", "outbox.empty": "没有待发送的内容",
-        "outbox.next": "下次尝试：{s} 秒后",
         "kind.report": "隐患上报", "kind.patrol_results": "巡查结果", "kind.verification": "核查",
         "kind.rating": "评价",
         "sync.queued": "排队中", "sync.sending": "发送中", "sync.sent": "已发送",
         "sync.failed_retryable": "发送失败，稍后重试", "sync.failed_permanent": "被服务器拒绝",
         "sync.conflict": "编号冲突",
-        "stage.outbox": "待发送", "stage.received": "已受理", "stage.transcribed": "语音已识别",
+        "stage.outbox": "待发送", "stage.received": "已受理", "stage.transcribed": "研判中",
         "stage.analysed": "已研判", "stage.routed": "已分派", "stage.failed": "待人工处理",
         "case.received": "已受理", "case.processing": "研判中", "case.dispatched": "已派发",
         "case.accepted": "已签收", "case.returned": "已退单", "case.extension_requested": "延期申请中",
@@ -66,7 +67,7 @@ MESSAGES = {
         "case.reopened": "已重启", "case.escalated": "督办中", "case.merged": "已合并",
         "notify.status": "您的上报有新进展", "notify.status_body": "“{text}”：{status}",
         "device.no_recorder": "此设备无法录音（未找到 PortAudio/sounddevice），可选择录音文件",
-        "device.no_camera": "此设备没有相机，请从相册选择", "device.no_gps": "此设备无法定位，请手动填写地址或坐标",
+        "device.no_camera": "此设备没有相机，请从相册选择",
         "device.permission_denied": "未获得权限：{what}",
         "chooser.title": "选择文件", "chooser.choose": "选择",
     },
@@ -95,12 +96,11 @@ MESSAGES = {
         "report.recording": "Recording {s} s", "report.voice_ready": "Recorded {s} s",
         "report.photos": "Photos (up to 6)", "report.take_photo": "Take photo", "report.pick_photo": "Choose photos",
         "report.photo_count": "{n} selected", "report.clear_photos": "Clear photos", "report.location": "Location",
-        "report.locate": "Locate me", "report.locating": "Locating…", "report.located": "Located: {lat}, {lon}",
-        "report.no_location": "No fix: give an address or coordinates",
-        "report.address": "Address or landmark", "report.lat": "Latitude", "report.lon": "Longitude",
+        "report.locate": "Locate me", "report.locating": "Locating…", "report.located": "Located: {place}",
+        "report.address": "Address or landmark",
         "report.anonymous": "Stay anonymous to the public", "report.submit": "Submit",
         "report.saved": "Saved; it will be sent when online", "report.need_content": "Add text, voice or a photo",
-        "report.bad_coords": "Latitude -90..90, longitude -180..180", "report.too_many_photos": "At most 6 photos",
+        "report.too_many_photos": "At most 6 photos",
         "report.patrol_from": "From patrol: {place}",
         "mine.title": "My reports", "mine.detail": "Report", "mine.timeline": "Progress",
         "mine.feedback": "Department's feedback", "mine.no_feedback": "No feedback yet", "mine.rate": "Rate the handling",
@@ -128,13 +128,13 @@ MESSAGES = {
         "account.deleted": "Account deleted",
         "outbox.title": "Outbox", "outbox.sync_now": "Send now", "outbox.retry": "Retry", "outbox.discard": "Delete",
         "outbox.resend_new": "Send as a new report", "outbox.attempts": "{n} attempts",
-        "outbox.empty": "Nothing waiting", "outbox.next": "Next try in {s} s",
+        "outbox.empty": "Nothing waiting",
         "kind.report": "Report", "kind.patrol_results": "Patrol results", "kind.verification": "Verification",
         "kind.rating": "Rating",
         "sync.queued": "Queued", "sync.sending": "Sending", "sync.sent": "Sent",
         "sync.failed_retryable": "Failed; will retry", "sync.failed_permanent": "Rejected by the server",
         "sync.conflict": "UUID conflict",
-        "stage.outbox": "Not sent", "stage.received": "Received", "stage.transcribed": "Transcribed",
+        "stage.outbox": "Not sent", "stage.received": "Received", "stage.transcribed": "Being assessed",
         "stage.analysed": "Analysed", "stage.routed": "Routed", "stage.failed": "Needs a person",
         "case.received": "Received", "case.processing": "Processing", "case.dispatched": "Dispatched",
         "case.accepted": "Accepted", "case.returned": "Returned", "case.extension_requested": "Extension asked",
@@ -143,17 +143,32 @@ MESSAGES = {
         "notify.status": "Your report has news", "notify.status_body": "“{text}”: {status}",
         "device.no_recorder": "This device cannot record (no PortAudio/sounddevice); choose an audio file",
         "device.no_camera": "No camera; choose photos instead",
-        "device.no_gps": "No location on this device; enter an address or coordinates",
         "device.permission_denied": "Permission denied: {what}",
         "chooser.title": "Choose a file", "chooser.choose": "Choose",
     },
 }
 
 
+for _lang, _extra in (("zh", ZH), ("en", EN)):
+    MESSAGES[_lang].update(_extra)
+
+
 def translate(lang: str, key: str, **values) -> str:
     """A message in a language (falling back to Chinese, then to the key)."""
     text = MESSAGES.get(lang, {}).get(key) or MESSAGES["zh"].get(key) or key
     return text.format(**values) if values else text
+
+
+def step_key(step: dict, report: dict) -> str | None:
+    """The message key of a timeline step; the voice step says 语音已识别 only when there is a transcript, and a
+    report without a recording has no voice step (None)."""
+    if step.get("stage") != "transcribed":
+        return status_key(step.get("stage") or "received")
+    if any((t.get("corrected_text") or t.get("text") or "").strip() for t in report.get("transcripts") or []):
+        return "stage.transcribed_text"
+    if any(m.get("kind") == "audio" for m in report.get("media") or []):
+        return "stage.voice_no_text"
+    return None
 
 
 def status_key(stage: str) -> str:

@@ -35,6 +35,7 @@ class Kind(str, enum.Enum):
     PATROL_RESULTS = "patrol_results"
     VERIFICATION = "verification"
     RATING = "rating"
+    SUPPORT = "support"  # 我也遇到了
 
 
 DUE = (Status.QUEUED.value, Status.FAILED_RETRYABLE.value)

@@ -4,7 +4,8 @@ import json
 from .localdb import LocalDb
 
 DEFAULTS = {"server_url": "http://127.0.0.1:5000", "language": "zh", "wifi_only": False, "token": None,
-            "user": None, "last_notification_id": 0}
+            "user": None, "last_notification_id": 0,
+            "city_timezone": "Asia/Shanghai", "tile_url": None}
 
 
 class Settings:
@@ -41,3 +42,7 @@ class Settings:
     @property
     def user(self) -> dict | None:
         return self.get("user")
+
+    @property
+    def city_timezone(self) -> str:
+        return self.get("city_timezone") or DEFAULTS["city_timezone"]

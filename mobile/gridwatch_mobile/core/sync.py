@@ -49,6 +49,8 @@ def send_item(api: ApiClient, item: Item) -> tuple[int, dict]:
         return api.verify_case(p["case_id"], p.get("passed", True), p.get("note"), item.file_paths("photos"))
     if item.kind == Kind.RATING.value:
         return 201, api.rate(p["report_id"], p["rating"], p.get("comment"))
+    if item.kind == Kind.SUPPORT.value:
+        return api.support(p["report_id"], item.client_uuid)
     raise ValueError(f"unknown outbox kind {item.kind!r}")
 
 
@@ -97,13 +99,15 @@ class SyncEngine:
         try:
             status, body = send_item(api, item)
         except NetworkError as exc:
-            self.outbox.mark_retryable(item.id, f"network: {exc}")
+            log.info("outbox item %s: server unreachable: %s", item.id, exc)
+            self.outbox.mark_retryable(item.id, "network")
             result.retry += 1
             return "unreachable"  # the rest would fail the same way
         except ApiError as exc:
             return self._failed(item, exc, result)
         except OSError as exc:  # a stored file vanished: it can never be sent as it is
-            self.outbox.mark_permanent(item.id, f"file: {exc}", 0)
+            log.warning("outbox item %s: stored file unreadable: %s", item.id, exc)
+            self.outbox.mark_permanent(item.id, "file", 0)
             result.permanent += 1
             return None
         self.outbox.mark_sent(item.id, body.get("id") if isinstance(body, dict) else None, status)

@@ -23,7 +23,7 @@ from .tasks import run_async
 log = logging.getLogger(__name__)
 KV_DIR = Path(__file__).resolve().parent / "kv"
 SCREENS = ("login", "register", "home", "new_report", "my_reports", "report_detail", "patrol", "checklist",
-           "verification", "settings", "outbox")
+           "verification", "settings", "outbox", "map_pick", "notices")
 REFRESH_SECONDS = 120
 
 
@@ -37,6 +37,7 @@ class GridWatchApp(App):
     lang = StringProperty("zh")
     message = StringProperty("")
     pending = NumericProperty(0)
+    unread = NumericProperty(0)
     sync_text = StringProperty("")
     role = StringProperty("")
     grid_worker = BooleanProperty(False)
@@ -54,7 +55,7 @@ class GridWatchApp(App):
     # --- building -------------------------------------------------------------------------------
     def build(self):
         register_default_font()
-        from . import screens  # noqa: F401  (registers the screen classes with the Factory)
+        from . import screens, widgets  # noqa: F401  (registers the screen and widget classes with the Factory)
         for name in ("common", "root", *SCREENS):
             Builder.load_file(str(KV_DIR / f"{name}.kv"))
         self.devices = self.devices or platform_devices(platform)
@@ -76,6 +77,7 @@ class GridWatchApp(App):
         Clock.schedule_interval(lambda _dt: self.refresh_statuses(), REFRESH_SECONDS)
         Window.bind(on_keyboard=self._on_key)
         self.update_pending()
+        self.update_unread()
         if platform == "android":
             self.devices.permissions.request(["notifications"], lambda granted: None)
         return root
@@ -97,6 +99,13 @@ class GridWatchApp(App):
 
     def status_text(self, stage: str) -> str:
         return self.tr(status_key(stage))
+
+    def when(self, value) -> str:
+        """A server time in the city's zone (CITY_TIMEZONE from the server, Asia/Shanghai by default)."""
+        return self.core.when(value)
+
+    def update_unread(self) -> None:
+        self.unread = self.core.notices.unread()
 
     def set_language(self, lang: str) -> None:
         self.core.settings.set("language", lang)
@@ -209,8 +218,9 @@ class GridWatchApp(App):
                                              self.tr("notify.status_body", text=report["text"][:20], status=status))
             for notice in notices:
                 self.devices.notifier.notify(self.tr("app.name"), notice["message"])
+            self.update_unread()
             current = self.manager.current_screen
-            if changed and hasattr(current, "refresh_view"):
+            if (changed or notices) and hasattr(current, "refresh_view"):
                 current.refresh_view()
 
         run_async(work, done, lambda exc: None)

@@ -1,8 +1,10 @@
 """One Screen class per screen (its layout is in ``ui/kv/<name>.kv``)."""
 from .account import LoginScreen, RegisterScreen
 from .home import HomeScreen
+from .map_pick import MapPickScreen
 from .my_reports import MyReportsScreen, ReportDetailScreen
 from .new_report import NewReportScreen
+from .notices import NoticesScreen
 from .outbox import OutboxScreen
 from .patrol import ChecklistScreen, PatrolScreen
 from .settings import SettingsScreen
@@ -12,7 +14,7 @@ CLASSES = {
     "login": LoginScreen, "register": RegisterScreen, "home": HomeScreen, "new_report": NewReportScreen,
     "my_reports": MyReportsScreen, "report_detail": ReportDetailScreen, "patrol": PatrolScreen,
     "checklist": ChecklistScreen, "verification": VerificationScreen, "settings": SettingsScreen,
-    "outbox": OutboxScreen,
+    "outbox": OutboxScreen, "map_pick": MapPickScreen, "notices": NoticesScreen,
 }
 
 

@@ -3,6 +3,7 @@ from kivy.app import App
 from kivy.factory import Factory
 from kivy.uix.screenmanager import Screen
 
+from ...core.i18n import step_key
 from ...core.reports_cache import current_status
 from ..tasks import run_async
 
@@ -10,7 +11,8 @@ RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 
 
 def _when(value) -> str:
-    return str(value or "")[:16].replace("T", " ")
+    """A server time in the city's zone."""
+    return App.get_running_app().when(value)
 
 
 class MyReportsScreen(Screen):
@@ -60,6 +62,9 @@ class ReportDetailScreen(Screen):
         if entry.get("id") is not None:
             app = App.get_running_app()
             run_async(lambda: app.core.feedback(entry), self._show_feedback, lambda exc: None)
+            run_async(lambda: app.core.report_photos(entry), self._show_photos, lambda exc: None)
+        else:
+            self._show_photos(entry.get("local_files") or [], local=True)
 
     def refresh_view(self):
         app = App.get_running_app()
@@ -78,8 +83,11 @@ class ReportDetailScreen(Screen):
             timeline.add_widget(Factory.AppLabel(text=app.tr("mine.unsent") + " · " +
                                                  app.tr(f"sync.{entry.get('outbox_status', 'queued')}")))
         for step in entry.get("timeline", []):
+            key = step_key(step, entry)
+            if key is None:
+                continue
             line = Factory.TimelineRow()
-            line.ids.stage.text = app.status_text(step["stage"])
+            line.ids.stage.text = app.tr(key)
             line.ids.when.text = _when(step.get("at"))
             # Case steps carry notes written for reporters; the pipeline's notes are internal.
             line.ids.note.text = (step.get("note") or "") if step["stage"].startswith("case.") else ""
@@ -87,6 +95,16 @@ class ReportDetailScreen(Screen):
         self._show_rating(entry.get("local", {}).get("rating"), current_status(entry) == "case.closed")
         cached = app.core.db.get_cached(f"feedback:{entry.get('id')}") if entry.get("id") else None
         self._show_feedback(cached)
+
+    def _show_photos(self, paths, local=False):
+        """The reporter's own photos: thumbnails from the server, or the files still in the outbox."""
+        app = App.get_running_app()
+        box = self.ids.photos
+        box.clear_widgets()
+        shown = [p for p in paths if not local or p.lower().endswith((".jpg", ".jpeg", ".png", ".webp"))]
+        for path in shown:
+            box.add_widget(Factory.Thumb(source=path))
+        self.ids.photos_status.text = "" if shown else app.tr("mine.no_photos")
 
     def _show_rating(self, rated: str | None, closed: bool, can_rate: bool | None = None):
         app = App.get_running_app()

@@ -1,4 +1,4 @@
-"""New report: category, text, voice with a level meter and playback, photos, location, anonymity."""
+"""New report: category, text, voice with a level meter and playback, photos, the place on a map, anonymity."""
 import os
 import time
 import uuid
@@ -10,13 +10,15 @@ from kivy.factory import Factory
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
+from ...core.audio_info import duration_seconds, duration_text
 from ..tasks import run_async
+from .report_place import ReportPlaceMixin
 
 MAX_PHOTOS = 6
 MAX_SECONDS = 300
 
 
-class NewReportScreen(Screen):
+class NewReportScreen(ReportPlaceMixin, Screen):
     photos = ListProperty([])
     audio_path = StringProperty("")
     recording = BooleanProperty(False)
@@ -41,17 +43,13 @@ class NewReportScreen(Screen):
         ids = self.ids
         ids.text.text = draft.get("text", "")
         ids.address.text = draft.get("address") or ""
-        ids.lat.text = "" if draft.get("lat") is None else f"{draft['lat']:.6f}"
-        ids.lon.text = "" if draft.get("lon") is None else f"{draft['lon']:.6f}"
         ids.anonymous.active = False
         ids.error.text = ""
         ids.voice_status.text = ""
         ids.meter.value = 0
         self._channel = draft.get("channel", "app")
         self._load_categories(select=draft.get("category_hint"))
-        app = App.get_running_app()
-        ids.location_status.text = app.tr("report.located", lat=ids.lat.text, lon=ids.lon.text) \
-            if ids.lat.text else app.tr("report.no_location")
+        self._reset_place(draft.get("lat"), draft.get("lon"))
 
     def on_pre_enter(self, *args):
         if not self._codes:
@@ -141,7 +139,8 @@ class NewReportScreen(Screen):
             self.ids.voice_status.text = app.tr(error)
         elif path:
             self.audio_path = path
-            self.ids.voice_status.text = os.path.basename(path)
+            length = duration_text(duration_seconds(path), app.tr)
+            self.ids.voice_status.text = app.tr("voice.file", duration=length) if length else app.tr("voice.file_unknown")
 
     def toggle_playback(self):
         if self.playing:
@@ -150,8 +149,7 @@ class NewReportScreen(Screen):
         if not self.audio_path:
             return
         self._sound = SoundLoader.load(self.audio_path)
-        if self._sound is None:
-            self.ids.voice_status.text = os.path.basename(self.audio_path)
+        if self._sound is None:  # no player for this format here: the text already says what was chosen
             return
         self._sound.bind(on_stop=lambda *_: setattr(self, "playing", False))
         self._sound.play()
@@ -206,37 +204,7 @@ class NewReportScreen(Screen):
         for path in photos:
             grid.add_widget(Factory.Thumb(source=path))
 
-    # --- location -----------------------------------------------------------------------------------
-    def locate(self):
-        app = App.get_running_app()
-        self.ids.location_status.text = app.tr("report.locating")
-        app.devices.permissions.request(["location"], self._locate_permitted)
-
-    def _locate_permitted(self, granted):
-        app = App.get_running_app()
-        if not granted:
-            self.ids.location_status.text = app.tr("device.permission_denied", what=app.tr("report.location"))
-            return
-        app.devices.locator.locate(self._located, self._no_location)
-
-    def _located(self, lat, lon, _accuracy=None):
-        self.ids.lat.text, self.ids.lon.text = f"{lat:.6f}", f"{lon:.6f}"
-        self.ids.location_status.text = App.get_running_app().tr("report.located", lat=f"{lat:.5f}",
-                                                                 lon=f"{lon:.5f}")
-
-    def _no_location(self, key):
-        self.ids.location_status.text = App.get_running_app().tr(key)
-
     # --- sending -------------------------------------------------------------------------------------
-    def _coordinates(self):
-        lat, lon = self.ids.lat.text.strip(), self.ids.lon.text.strip()
-        if not lat and not lon:
-            return None, None
-        lat, lon = float(lat), float(lon)
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValueError
-        return lat, lon
-
     def submit(self):
         app = App.get_running_app()
         if self.recording:
@@ -245,11 +213,7 @@ class NewReportScreen(Screen):
         if not text and not self.photos and not self.audio_path:
             self.ids.error.text = app.tr("report.need_content")
             return
-        try:
-            lat, lon = self._coordinates()
-        except ValueError:
-            self.ids.error.text = app.tr("report.bad_coords")
-            return
+        lat, lon = self.pin if self.pin else (None, None)
         item = app.core.submit_report(text, self._selected(), lat, lon, self.ids.address.text,
                                       self.ids.anonymous.active, list(self.photos), self.audio_path or None,
                                       channel=self._channel)

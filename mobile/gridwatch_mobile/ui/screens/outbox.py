@@ -2,15 +2,27 @@
 import time
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.uix.screenmanager import Screen
 
 from ...core.outbox import Status
+from ...core.outbox_text import describe
 
 
 class OutboxScreen(Screen):
+    _ticker = None
+
     def on_pre_enter(self, *args):
         self.refresh_view()
+
+    def on_enter(self, *args):
+        self._ticker = Clock.schedule_interval(lambda _dt: self.refresh_view(), 1.0)  # the countdown moves
+
+    def on_leave(self, *args):
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
 
     def refresh_view(self):
         app = App.get_running_app()
@@ -22,14 +34,12 @@ class OutboxScreen(Screen):
         for item in items:
             row = Factory.OutboxRow()
             row.item_id = item.id
-            row.ids.title.text = f"{app.tr('kind.' + item.kind)} · {item.title}"
+            row.ids.title.text = f"{app.tr('kind.' + item.kind)} · {item.title}" if item.title else app.tr("kind." + item.kind)
             detail = app.tr(f"sync.{item.status}")
             if item.attempts:
                 detail += " · " + app.tr("outbox.attempts", n=item.attempts)
-            if item.status == Status.FAILED_RETRYABLE.value:
-                detail += " · " + app.tr("outbox.next", s=max(0, int(item.next_attempt_at - time.time())))
             row.ids.status.text = detail
-            row.ids.error.text = item.last_error or ""
+            row.ids.error.text = describe(item, time.time(), app.tr)
             row.ids.retry.disabled = item.status not in (Status.FAILED_RETRYABLE.value,
                                                          Status.FAILED_PERMANENT.value)
             row.ids.discard.disabled = item.status in (Status.SENDING.value, Status.SENT.value)

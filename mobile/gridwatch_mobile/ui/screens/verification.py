@@ -16,6 +16,12 @@ def _feedback(case: dict) -> tuple[str, list[str]]:
     return "", []
 
 
+def _address(case: dict) -> str | None:
+    """Where the case is: the address of its first report that gives one."""
+    reports = sorted(case.get("reports") or [], key=lambda r: r.get("id") != case.get("origin_report_id"))
+    return next((r["address"] for r in reports if r.get("address")), None)
+
+
 class VerificationScreen(Screen):
     photos = ListProperty([])
 
@@ -46,6 +52,8 @@ class VerificationScreen(Screen):
             result, photos = _feedback(case)
             row.ids.number.text = app.tr("verify.case", number=case["number"]) + \
                 f" · {(case.get('category') or {}).get('name', '')}"
+            address = _address(case)
+            row.ids.address.text = app.tr("verify.address", address=address) if address else app.tr("verify.no_address")
             row.ids.result.text = app.tr("verify.result", result=result)
             for path in photos[:3]:
                 row.ids.thumbs.add_widget(Factory.Thumb(source=path))
@@ -57,7 +65,9 @@ class VerificationScreen(Screen):
     def select(self, case):
         app = App.get_running_app()
         self.case, self.photos = case, []
-        self.ids.selected.text = app.tr("verify.case", number=case["number"])
+        address = _address(case)
+        self.ids.selected.text = app.tr("verify.case", number=case["number"]) + (
+            "\n" + app.tr("verify.address", address=address) if address else "")
         self.ids.note.text = ""
         self.ids.passed.active = True
         self.ids.error.text = ""
