@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import re
 import statistics
 from collections import Counter
 from functools import lru_cache
@@ -10,6 +11,24 @@ from typing import Iterable, Mapping
 
 # What nlp.pii puts in place of personal data: a fragment of a masked number or plate is never a keyword.
 MASK_CHAR = "*"
+# Fillers: words that say nothing about a hazard. The rule: a word made only of function characters
+# (有个, 全是, 人来, 都是), a demonstrative or numeral with a classifier (这种, 一块), a hedge or degree word
+# opening a fragment (差点, 好像, 特别), or a word of FILLER_WORDS (存在, 出现 ...).
+FUNCTION_CHARS = frozenset("的了着过地得是在有个这那些都全就还也又很太好把被给从往向对与跟说没不几去来要让请吗啊呢吧"
+                           "人们我你他她它其每各某一两点种样么啥怎咋哪谁此该老才再更最挺蛮真")
+FILLER_WORDS = frozenset("存在 出现 发生 进行 导致 造成 感觉 觉得 好像 似乎 可能 应该 已经 一直 经常 总是 差点 差不多 几乎 "
+                         "到处 整个 特别 非常 十分 严重 根本 实在 简直 居然 竟然 还是 就是 然后 那个 这个 一下 一些 有点 "
+                         "东西 事情 地方 时候 情况 问题 现象 反映 希望 麻烦 赶紧 马上 怎么 为什么 什么 没人 有人 不敢".split())
+_FILLER_PATTERN = re.compile(r"^(?:[一二两三几这那哪每某各][个些种样块次下点条处位件天]|[差好特真太挺超巨][点像别是的大]"
+                             r"|[全都净尽][是部]|[很太挺超巨好真特][大小多少高重]|.{0,2}[了着过吧呢啊吗嘛]|[有没][个些点人])$")
+
+
+def is_filler(word: str) -> bool:
+    """Tell whether a word says nothing a reader could act on (see FUNCTION_CHARS and FILLER_WORDS)."""
+    word = word.strip()
+    if not word or word in FILLER_WORDS or all(ch in FUNCTION_CHARS for ch in word):
+        return True
+    return bool(_FILLER_PATTERN.match(word))
 
 
 class IdfTable(dict):
@@ -73,7 +92,7 @@ def extract(
     """Return up to top_k (word, tf*idf) pairs, best first; unknown words get the median IDF.
 
     Tokens holding masked personal data (``*``) are skipped: segment the masked text, and nothing personal can
-    become a keyword.
+    become a keyword. Fillers (is_filler) are skipped too.
 
     Pass an IdfTable (from fit_idf or load_idf) to avoid recomputing the median on every call.
     """
@@ -86,7 +105,7 @@ def extract(
     else:
         table = idf
         default = statistics.median(idf.values()) if idf else 1.0
-    counts = Counter(t for t in tokens if MASK_CHAR not in t)  # keys in order of first occurrence
+    counts = Counter(t for t in tokens if MASK_CHAR not in t and not is_filler(t))  # in order of first occurrence
     total = len(tokens)
     scored = [(w, c / total * table.get(w, default)) for w, c in counts.items()]
     scored.sort(key=_by_weight)  # stable: ties stay in order of first occurrence

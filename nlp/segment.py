@@ -11,6 +11,14 @@ from nlp.text import normalise
 # Single characters that carry meaning in hazard reports and are kept as tokens.
 KEEP_SINGLE = frozenset("火水电气烟油雨雪冰雷毒蛇狗鼠树桥坑")
 PLACE_FREQ = 50000
+# A place name is kept whole: a name word followed by one of these (幸福 + 路 -> 幸福路, 金桂 + 小区 -> 金桂小区).
+PLACE_SUFFIXES = frozenset("路 街 巷 东路 西路 南路 北路 中路 大道 大街 村 苑 园 湾 坊 里 小区 社区 花园 家园 新村 新城 公寓 华庭 华府 名苑 雅苑 广场 "
+                           "大厦 商厦 小学 中学 幼儿园 公园 市场 菜市场 农贸市场".split())
+# A suffix glued to a position word by jieba (幸福 路上 -> 幸福路 上).
+_SUFFIX_THEN = {"路上": "路", "路口": "路", "路边": "路", "路段": "路", "街上": "街", "街口": "街", "街边": "街"}
+# Words that never start a place name even before a suffix (这条路, 整个小区, 附近公园).
+NOT_PLACE = frozenset("这条 那条 一条 整个 附近 旁边 周边 对面 我们 你们 他们 这个 那个 隔壁 老 新 大 小 在 到 去 从 "
+                      "过 马 公交 这边 那边 门口 楼下 门前 前面 后面 里面".split())
 # Entries in a segmenter's memo of token decisions before it is emptied (bounds memory).
 MEMO_SIZE = 200_000
 
@@ -93,7 +101,7 @@ class Segmenter:
         if len(memo) > MEMO_SIZE:
             memo.clear()
         tokens = []
-        for raw in self._ready().cut(text, HMM=True):
+        for raw in _join_places(self._ready().cut(text, HMM=True)):
             try:
                 tok = memo[raw]
             except KeyError:
@@ -101,6 +109,47 @@ class Segmenter:
             if tok is not None:
                 tokens.append(tok)
         return tokens
+
+
+def _join_places(raw_tokens) -> list[str]:
+    """Return jieba's raw tokens with a name word and the place suffix after it joined (幸福 路 -> 幸福路)."""
+    out: list[str] = []
+    for raw in raw_tokens:
+        prev = out[-1] if out else ""
+        suffix = _SUFFIX_THEN.get(raw, raw)
+        if suffix not in PLACE_SUFFIXES or prev.endswith(suffix):
+            out.append(raw)
+            continue
+        if _name_like(prev):
+            out[-1] = prev + suffix
+        elif len(out) >= 2 and len(prev) == 1 and _name_like(out[-2] + prev) and prev not in stopwords():
+            out[-2:] = [out[-2] + prev + suffix]  # 桃子 湖 社区 -> 桃子湖社区
+        else:
+            out.append(raw)
+            continue
+        if raw != suffix:
+            out.append(raw[len(suffix):])
+    return out
+
+
+def with_place_stems(tokens: list[str]) -> list[str]:
+    """Return tokens plus the name part of every joined place (幸福路 -> 幸福路, 幸福), for text similarity.
+
+    A place joined with its suffix must still match a report naming it without one.
+    """
+    out = []
+    for tok in tokens:
+        out.append(tok)
+        suffix = next((tok[-n:] for n in (3, 2, 1) if len(tok) > n + 1 and tok[-n:] in PLACE_SUFFIXES), None)
+        if suffix:
+            out.append(tok[: -len(suffix)])
+    return out
+
+
+def _name_like(word: str) -> bool:
+    """Tell whether a raw token may be the name part of a place (2-4 CJK characters, not a function word)."""
+    return (2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word) and word not in NOT_PLACE
+            and word not in stopwords() and word not in PLACE_SUFFIXES)
 
 
 @lru_cache(maxsize=1)

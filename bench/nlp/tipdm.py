@@ -1,21 +1,19 @@
 """Hotspots of the TipDM 2020 message board: python -m bench.nlp.tipdm HOTSPOT_MESSAGES.csv [--top 10].
 
-Converts the CSV (留言编号, 留言用户, 留言主题, 留言时间, 留言详情, 点赞数, 反对数) to the CLI's input
-(title + body as text, 留言时间 as created_at, 点赞数 as likes; --users adds 留言用户 as user), runs
-`python -m nlp.cli cluster`, prints the hottest hotspots and where the five hottest issues of a
-published competition entry landed.
+Reads the CSV (留言编号, 留言用户, 留言主题, 留言时间, 留言详情, 点赞数, 反对数) as `gridwatch nlp cluster`
+input (title + body as text, 留言时间 as created_at, 点赞数 as likes, 留言用户 as user), segments it once and
+clusters it with nlp.hotspots.cluster: the whole board and --samples random 80% subsamples, each with and
+without likes. A published competition entry's five hottest issues count as found when at least half of an
+issue's messages sit in one hotspot ranked among the --top hottest. Prints the hottest hotspots of the whole
+board (with likes) and, per run, how many of the five were found.
 """
 
 import argparse
 import csv
-import json
-import subprocess
+import random
 import sys
-import tempfile
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 # The published top five, each recognised by words of its messages' titles.
 PUBLISHED = {
     "A5区汇金路五矿万境K9县的问题": ["五矿万境K9"],
@@ -26,50 +24,67 @@ PUBLISHED = {
 }
 
 
-def convert(csv_path: str, out: Path, users: bool) -> dict:
-    """Write the CLI input; return {id: title}."""
-    titles = {}
-    with open(csv_path, encoding="utf-8-sig") as f, open(out, "w", encoding="utf-8") as dst:
+def read(csv_path: str) -> tuple[list[dict], dict]:
+    """Return (docs with tokens, {id: title})."""
+    from nlp.reports_io import segment_all
+
+    docs, titles = [], {}
+    with open(csv_path, encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
             rid = int(row["留言编号"])
             titles[rid] = row["留言主题"]
-            rec = {"id": rid, "text": f"{row['留言主题']}\n{row['留言详情']}", "created_at": row["留言时间"],
-                   "likes": int(row["点赞数"] or 0)}
-            if users:
-                rec["user"] = row["留言用户"]
-            dst.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    return titles
+            docs.append({"id": rid, "text": f"{row['留言主题']}\n{row['留言详情']}", "created_at": row["留言时间"],
+                         "likes": int(row["点赞数"] or 0), "user": row["留言用户"]})
+    segment_all(docs)
+    return docs, titles
+
+
+def issue_ranks(hotspots: list[dict], titles: dict, present: set) -> dict:
+    """Return {issue: rank of the hotspot holding at least half of its messages, or None}."""
+    rank = {m: k for k, h in enumerate(hotspots, 1) for m in h["members"]}
+    out = {}
+    for issue, words in PUBLISHED.items():
+        ids = [i for i in present if any(w in titles[i] for w in words)]
+        where = Counter(rank.get(i) for i in ids)
+        best = next(((r, n) for r, n in where.most_common() if r is not None), None)
+        out[issue] = best[0] if best and best[1] * 2 >= len(ids) else None
+    return out
+
+
+def run(docs: list[dict], likes: bool) -> list[dict]:
+    """Return the hotspots of docs, with or without their likes."""
+    from nlp.hotspots import cluster
+
+    return cluster([d if likes else {k: v for k, v in d.items() if k != "likes"} for d in docs])
 
 
 def main(argv=None) -> int:
-    """Run the clustering and print the table."""
+    """Cluster the board and its subsamples and print where the published issues landed."""
     parser = argparse.ArgumentParser(prog="python -m bench.nlp.tipdm", description=__doc__)
     parser.add_argument("csv")
     parser.add_argument("--top", type=int, default=10)
-    parser.add_argument("--users", action="store_true", help="pass 留言用户 as the reports' user")
+    parser.add_argument("--samples", type=int, default=5)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="tipdm-") as tmp:
-        src, dst, summary = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl", Path(tmp) / "summary.json"
-        titles = convert(args.csv, src, args.users)
-        subprocess.run([sys.executable, "-m", "nlp.cli", "cluster", str(src), "-o", str(dst), "--summary",
-                        str(summary)], cwd=ROOT, check=True)
-        hotspots = json.loads(summary.read_text(encoding="utf-8"))["hotspots"]
-        member_of = {}
-        for line in dst.read_text(encoding="utf-8").splitlines():
-            rec = json.loads(line)
-            member_of[rec["id"]] = rec["hotspot"]
-    rank = {h["id"]: k for k, h in enumerate(hotspots, 1)}
+    docs, titles = read(args.csv)
+    hotspots = run(docs, True)
     print(f"{'#':>3} {'heat':>7} {'size':>5} {'likes':>6}  label | representative title")
     for k, h in enumerate(hotspots[: args.top], 1):
         print(f"{k:>3} {h['heat']:>7.2f} {h['size']:>5} {h['likes']:>6.0f}  {h['label']} | {titles[h['representative']]}")
-    print("\npublished top five -> rank of the hotspot holding most of their messages:")
-    worst = 0
-    for issue, words in PUBLISHED.items():
-        where = Counter(rank.get(member_of[i]) for i, t in titles.items() if any(w in t for w in words))
-        best = next((r for r, _ in where.most_common() if r is not None), None)
-        worst = max(worst, best or 10 ** 6)
-        print(f"  {issue}: {best if best else 'not in a hotspot'}")
-    print(f"all five among the {args.top} hottest: {'yes' if worst <= args.top else 'no'}")
+    print("\npublished top five -> rank of the hotspot holding at least half of their messages:")
+    for issue, r in issue_ranks(hotspots, titles, set(titles)).items():
+        print(f"  {issue}: {r if r else 'not in one hotspot'}")
+    rng = random.Random(0)
+    samples = [("all", docs)] + [(f"80% #{s + 1}", rng.sample(docs, int(0.8 * len(docs))))
+                                 for s in range(args.samples)]
+    print(f"\nfound among the {args.top} hottest (of 5):")
+    for name, part in samples:
+        present = {d["id"] for d in part}
+        row = []
+        for likes in (True, False):
+            found = run(part, likes) if (name, likes) != ("all", True) else hotspots
+            ranks = issue_ranks(found, titles, present)
+            row.append(sum(1 for r in ranks.values() if r and r <= args.top))
+        print(f"  {name:<8} with likes {row[0]}/5   without likes {row[1]}/5", flush=True)
     return 0
 
 

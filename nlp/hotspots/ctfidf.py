@@ -15,7 +15,14 @@ _DIGITS = re.compile(r"\d")
 
 def usable(word: str) -> bool:
     """Tell whether a word may serve as a keyword."""
-    return word not in GENERIC and len(_DIGITS.findall(word)) * 2 < len(word)
+    from nlp.keywords import is_filler
+
+    return word not in GENERIC and len(_DIGITS.findall(word)) * 2 < len(word) and not is_filler(word)
+
+
+def _whole(tokens: list) -> list:
+    """Return tokens without the name parts added after joined places (segment.with_place_stems)."""
+    return [w for k, w in enumerate(tokens) if not (k and len(tokens[k - 1]) > len(w) and tokens[k - 1].startswith(w))]
 
 
 def _counts(tokens: list, labels: np.ndarray):
@@ -25,7 +32,7 @@ def _counts(tokens: list, labels: np.ndarray):
     rows, cols, vals = [], [], []
     row_of = {c: r for r, c in enumerate(classes)}
     for toks, label in zip(tokens, labels):
-        for word, count in Counter(w for w in toks if usable(w)).items():
+        for word, count in Counter(w for w in _whole(toks) if usable(w)).items():
             rows.append(row_of[int(label)])
             cols.append(vocab.setdefault(word, len(vocab)))
             vals.append(count)

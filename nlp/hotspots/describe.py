@@ -6,7 +6,7 @@ from collections import Counter
 
 import numpy as np
 
-from nlp.hotspots import ctfidf, pairs
+from nlp.hotspots import ctfidf, hazards, pairs, placenames
 from nlp.hotspots.heat import heat, severity_level
 
 SAMPLE = 400  # members used for the medoid and coherence of large hotspots
@@ -36,15 +36,28 @@ def _optional(docs: list, members, key: str) -> list:
     return [docs[i][key] for i in members if docs[i].get(key) not in (None, "")]
 
 
-def _label(keywords: list, cores: Counter, written: Counter, size: int) -> str:
-    """Return "place·keyword·keyword" when most members name one place, else the top three keywords."""
-    if cores:
-        core, count = cores.most_common(1)[0]
-        if count >= 0.4 * size:
-            place = max((w for w in written if w.startswith(core)), key=lambda w: (written[w], -len(w)))
-            rest = [k for k in keywords if not (set(k) & set(place))]
-            return "·".join([place] + rest[:2])
-    return "·".join(keywords[:3])
+def _place(cores: Counter, written: Counter, size: int) -> str | None:
+    """Return the most specific place (an estate or building before a road) that 40% of the members name."""
+    common = [c for c, n in cores.most_common() if n >= 0.4 * size]
+    if not common:
+        return None
+    forms = [max((w for w in written if w.startswith(c)), key=lambda w: (written[w], -len(w))) for c in common]
+    return max(forms, key=lambda w: (placenames.specificity(w), cores[next(c for c in common if w.startswith(c))]))
+
+
+def _label(keywords: list, kinds: Counter, cores: Counter, written: Counter, size: int) -> str:
+    """Return "place hazard" (幸福路 燃气泄漏): the most specific common place and the dominant hazard.
+
+    Without a common place or a dominant hazard, keywords fill in: "place keyword", "hazard keyword" or the
+    top three keywords.
+    """
+    place = _place(cores, written, size)
+    kind, count = kinds.most_common(1)[0] if kinds else (None, 0)
+    hazard = hazards.display(kind) if kind and count >= 0.4 * size else None
+    parts = [p for p in (place, hazard) if p]
+    rest = [k for k in keywords if not any(set(k) & set(p) for p in parts)]
+    parts += rest[: max(0, 2 - len(parts)) if parts else 3]
+    return " ".join(parts)
 
 
 def _times(docs: list, hours: np.ndarray, members: np.ndarray, now_h) -> dict:
@@ -101,9 +114,10 @@ def describe(docs: list, prep, v: pairs.Vectors, labels: np.ndarray, mode: str =
         cores = Counter(core for found in named for core in {c for c, _ in found})
         written = Counter(full for found in named for _, full in found)
         keys = words.get(int(label), [])
+        kinds = Counter(k for i in members for k in hazards.kinds(prep.texts[i]))
         times, people = _times(docs, prep.hours, members, now_h), _people(docs, members)
         found = {
-            "id": hotspot_id(docs[i]["id"] for i in members), "label": _label(keys, cores, written, len(members)),
+            "id": hotspot_id(docs[i]["id"] for i in members), "label": _label(keys, kinds, cores, written, len(members)),
             "keywords": keys, "size": int(len(members)), "members": [docs[i]["id"] for i in members],
             "representative": docs[medoid]["id"], "representative_text": docs[medoid].get("text"),
             **{k: times[k] for k in ("first_seen", "last_seen", "last_24h", "previous_24h")},

@@ -95,6 +95,8 @@ def prepare(docs: list[dict], places=None, origin=None, segmenter=None, soft: li
         origin = (float(np.mean([p[0] for p in located])), float(np.mean([p[1] for p in located]))) \
             if located else (0.0, 0.0)
     xy = np.full((len(docs), 2), np.nan)
+    from nlp.segment import with_place_stems
+
     given, tokens, texts, soft = soft, [], [], []
     for i, d in enumerate(docs):
         toks = d.get("tokens")
@@ -104,7 +106,7 @@ def prepare(docs: list[dict], places=None, origin=None, segmenter=None, soft: li
 
                 segmenter = default_segmenter()
             toks = segmenter.cut(d.get("text") or "")
-        tokens.append(list(toks))
+        tokens.append(with_place_stems(list(toks)))
         soft.append(given[i] if given is not None else soft_text(d["text"]) if d.get("text") else " ".join(toks))
         texts.append(soft[-1].replace(" ", ""))
         if has_position(d):

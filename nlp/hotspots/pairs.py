@@ -5,13 +5,16 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from nlp.hotspots import hazards
+
 # Log-odds that two reports in a live window are about the same incident, as a linear function of
-# the features in design(); fitted by tests/data/hotspots/fit_weights.py on generated dev sets.
+# the features in design(); L2 strength chosen by cross-validation and fitted by
+# `python -m bench.nlp.hotspot_fit` on generated training sets (see docs/hotspots.md).
 LIVE_WEIGHTS = {
-    "sc": 4.22, "sw": 4.22, "sc_short": 1.31, "place_sim": 3.78, "place_conf": -2.69, "geo_known": -2.98,
-    "geo_km": -4.37, "geo_log": -3.7, "dt_log": -1.37,
+    "sc": 2.86, "sw": 2.22, "sc_short": 0.84, "place_sim": 4.42, "place_conf": -2.53, "geo_known": -2.86,
+    "geo_km": -4.11, "geo_log": -3.65, "dt_log": -1.31, "hazard_conf": -6.37,
 }
-LIVE_BIAS = -0.23
+LIVE_BIAS = 0.43
 # Archive mode (an input spanning months): similarity is a weighted mean of three cosines.
 ARCHIVE_WEIGHTS = {"sc": 0.4, "sw": 0.4, "sp": 0.2}
 UNKNOWN_HOURS = 4.0  # assumed time apart (in time units) when either time is unknown
@@ -41,11 +44,16 @@ class Vectors:
     xy: np.ndarray
     hours: np.ndarray
     length: np.ndarray
+    hazard: np.ndarray | None = None  # bit masks of the hazard kinds each report names (hazards.mask)
+
+    def masks(self) -> np.ndarray:
+        """Return the hazard masks (zeros for vectors made before they existed)."""
+        return self.hazard if self.hazard is not None else np.zeros(len(self.length), dtype=np.int64)
 
     def subset(self, rows) -> "Vectors":
         """Return the vectors of some rows."""
         return Vectors(self.words[rows], self.chars[rows], self.places[rows], self.has_place[rows],
-                       self.xy[rows], self.hours[rows], self.length[rows])
+                       self.xy[rows], self.hours[rows], self.length[rows], self.masks()[rows])
 
 
 def _rowdot(a, b, i, j, chunk: int = 100_000) -> np.ndarray:
@@ -65,14 +73,16 @@ def stats(u: Vectors, v: Vectors | None = None, i=None, j=None) -> dict:
         xa, xb = u.xy[:, None, :], v.xy[None, :, :]
         ha, hb, pa, pb = u.hours[:, None], v.hours[None, :], u.has_place[:, None], v.has_place[None, :]
         la, lb = u.length[:, None], v.length[None, :]
+        ma, mb = u.masks()[:, None], v.masks()[None, :]
     else:
         dot = lambda a, b: _rowdot(a, b, i, j)  # noqa: E731
         xa, xb, ha, hb = u.xy[i], v.xy[j], u.hours[i], v.hours[j]
         pa, pb, la, lb = u.has_place[i], v.has_place[j], u.length[i], v.length[j]
+        ma, mb = u.masks()[i], v.masks()[j]
     km = np.sqrt(((xa - xb) ** 2).sum(axis=-1))
     return {"sc": dot(u.chars, v.chars), "sw": dot(u.words, v.words), "sp": dot(u.places, v.places),
             "km": km, "hours": np.abs(ha - hb), "both_place": pa & pb,
-            "min_len": np.minimum(la, lb)}
+            "min_len": np.minimum(la, lb), "hazard_conf": hazards.conflicts(ma, mb)}
 
 
 def design(st: dict, time_scale: float = 1.0) -> dict:
@@ -88,7 +98,7 @@ def design(st: dict, time_scale: float = 1.0) -> dict:
         "sc": st["sc"], "sw": st["sw"], "sc_short": st["sc"] * short,
         "place_sim": sp_, "place_conf": both * (sp_ < 0.05),
         "geo_known": known.astype(np.float32), "geo_km": km, "geo_log": np.where(known, np.log(km + 0.05), 0.0),
-        "dt_log": dt_log,
+        "dt_log": dt_log, "hazard_conf": st["hazard_conf"],
     }
 
 

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from nlp.hotspots import candidates, graph, pairs, vectors
 from nlp.hotspots.features import Prepared, prepare
 from nlp.hotspots.refine import prune, refine
+from nlp.hotspots.split import split
 
 ARCHIVE_DAYS = 30
 DENSE_MAX = 4000  # live inputs up to this size use all pairs (two n x n float matrices)
@@ -110,6 +111,8 @@ def run(docs: list[dict], min_cluster_size: int | None = None, mode: str = "auto
             if not (found >= 0).any():  # no split at all: the reports may still be one incident
                 found = graph.labels(dist, size, samples, single=True)
             found = refine(prob, found, min_size=size)
+            named = [models.places.matcher.find(prep.soft[i]) for i in usable]
+            found = split(prob, found, sub.masks(), named, size)
         else:
             found = prune(sub, found, size)
         labels[usable] = found

@@ -14,6 +14,8 @@ SUFFIXES = sorted(
     key=len, reverse=True,
 )
 _SUFFIX_RE = re.compile("|".join(SUFFIXES))
+# Suffixes of places larger than one estate or building (a road, a street): less specific in a label.
+_WIDE = frozenset("大道 路 街 巷 隧道 大桥 立交 风光带".split())
 # Characters that cannot be inside a place name in these texts (function words, verbs, pronouns).
 _BREAK = set("在的了是着到这那个我你他她们就也都还又很好把被给从往向对与跟说有没不几去来要让请吗啊呢吧喂嗯呃"
              "条段边外旁前后面门口附近已经送过敢进出往区县市省镇乡")
@@ -44,6 +46,12 @@ def suffixed_names(text: str) -> list[str]:
         if len(core) >= 2 and core not in GENERIC and sum(ch.isdigit() for ch in core) * 2 < len(core):
             out.append(core)
     return out
+
+
+def specificity(name: str) -> int:
+    """Return 2 for an estate, building or site, 1 for a road or street, 0 for a bare name."""
+    suffix = next((s for s in SUFFIXES if name.endswith(s)), None)
+    return 0 if suffix is None else 1 if suffix in _WIDE else 2
 
 
 def gazetteer(texts: list[str], extra=(), min_count: int = 1) -> list[str]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.hotspots import textvec
+from nlp.hotspots import hazards, textvec
 from nlp.hotspots.features import Prepared
 from nlp.hotspots.pairs import Vectors
 from nlp.hotspots.placenames import PlaceModel
@@ -27,7 +27,8 @@ class Models:
 def _vectors(prep: Prepared, words, chars, places, has_place) -> Vectors:
     """Assemble Vectors from the parts."""
     length = np.array([len(t) for t in prep.texts], dtype=np.float32)
-    return Vectors(words, chars, places, np.asarray(has_place, dtype=bool), prep.xy, prep.hours, length)
+    return Vectors(words, chars, places, np.asarray(has_place, dtype=bool), prep.xy, prep.hours, length,
+                   hazards.masks(prep.texts))
 
 
 def fit(prep: Prepared, head: int = 200, place_names=()) -> tuple[Vectors, Models]:

@@ -1,0 +1,105 @@
+"""Hotspots in crowded districts: neighbouring incidents stay apart, one development's complaints stay together."""
+
+import datetime as dt
+import itertools
+import math
+from collections import Counter
+
+from nlp.hotspots import cluster
+
+T0 = dt.datetime(2025, 10, 8, 19, 0, tzinfo=dt.timezone.utc)
+HERE = (30.55, 114.30)
+
+
+def east(km: float, north: float = 0.0) -> tuple[float, float]:
+    """Return the point km east (and north) of HERE."""
+    return HERE[0] + north / 111.32, HERE[1] + km / (111.32 * math.cos(math.radians(HERE[0])))
+
+
+def reports(prefix: str, texts: list[str], where, minutes: int = 20, start: int = 0) -> list[dict]:
+    """Return one report per text, a few metres apart around where (None: no position), minutes apart."""
+    out = []
+    for k, text in enumerate(texts):
+        doc = {"id": f"{prefix}{k}", "text": text, "user": f"{prefix}-person{k}",
+               "created_at": (T0 + dt.timedelta(minutes=start + k * minutes)).isoformat()}
+        if where is not None:
+            doc.update(lat=where[0] + 0.0003 * math.sin(k), lon=where[1] + 0.0003 * math.cos(k))
+        out.append(doc)
+    return out
+
+
+def groups(docs: list[dict]) -> dict:
+    """Return {report id: hotspot id} of cluster(docs)."""
+    return {m: h["id"] for h in cluster(docs) for m in h["members"]}
+
+
+def main_hotspot(found: dict, prefix: str, docs: list[dict]):
+    """Return (the hotspot holding most reports of a prefix, how many it holds, how many there are)."""
+    mine = [found.get(d["id"]) for d in docs if d["id"].startswith(prefix)]
+    top, count = Counter(h for h in mine if h).most_common(1)[0] if any(mine) else (None, 0)
+    return top, count, len(mine)
+
+
+GAS = ["{p}{b}栋楼道燃气味很重", "{p}有股煤气味，怕是漏了", "{p}{b}号楼天然气泄漏了吧味道好冲",
+       "闻到{p}那边煤气味", "{p}{b}单元燃气泄漏，大家都下楼了", "{p}燃气味越来越浓了"]
+
+
+def gas(place: str) -> list[str]:
+    """Return six gas-smell reports naming place (with some building numbers)."""
+    return [t.format(p=place, b=b) for t, b in zip(GAS, itertools.cycle((3, 5, 7)))]
+
+
+def test_gas_smell_in_two_estates_800_m_apart_is_two_hotspots():
+    docs = reports("a", gas("红枫苑"), east(0.0)) + reports("b", gas("青松小区"), east(0.8), start=7)
+    found = groups(docs)
+    a, na, _ = main_hotspot(found, "a", docs)
+    b, nb, _ = main_hotspot(found, "b", docs)
+    assert a and b and a != b
+    assert na >= 5 and nb >= 5
+
+
+def test_two_estates_named_in_text_only_stay_apart():
+    docs = reports("a", gas("红枫苑"), None) + reports("b", gas("青松小区"), None, start=7)
+    found = groups(docs)
+    a, na, _ = main_hotspot(found, "a", docs)
+    b, nb, _ = main_hotspot(found, "b", docs)
+    assert a and b and a != b and na >= 4 and nb >= 4
+
+
+def test_flood_and_manhole_in_one_street_stay_apart():
+    flood = ["长乐街积水好深车过不去", "长乐街又淹了，水到小腿", "长乐街公交站那里积水排不掉", "长乐街路面全是水",
+             "长乐街积水把电动车泡了"]
+    manhole = ["长乐街井盖没了一个大洞", "长乐街人行道井盖被偷了", "长乐街井盖翻起来了", "长乐街那个窨井没盖子",
+               "长乐街井盖碎了踩着晃"]
+    docs = reports("f", flood, east(0.0), 10) + reports("m", manhole, east(0.15), 10, start=5)
+    found = groups(docs)
+    f, nf, _ = main_hotspot(found, "f", docs)
+    m, nm, _ = main_hotspot(found, "m", docs)
+    assert f and m and f != m and nf >= 4 and nm >= 4
+
+
+def test_one_estates_complaints_about_one_development_stay_together():
+    texts = ["星河湾旁边的工地半夜打桩吵死了", "星河湾隔壁工地扬尘大，窗台全是灰", "星河湾门口渣土车把路弄得全是泥",
+             "星河湾那个工地晚上还在施工", "星河湾这边工地的灰吹进家里", "星河湾工地渣土车天天轰隆隆",
+             "星河湾旁边工地凌晨还在干活", "星河湾工地扬尘没人管", "星河湾工地噪音扰民好几天了"]
+    docs = reports("d", texts, east(0.3), minutes=240)
+    found = groups(docs)
+    top, count, total = main_hotspot(found, "d", docs)
+    assert top and count >= total - 1
+
+
+def test_labels_name_the_place_whole_and_the_hazard():
+    flood = ["红旗路积水好深车过不去", "红旗路又淹了，水到小腿", "红旗路公交站那里积水排不掉", "红旗路路面全是水，有个车熄火"]
+    docs = reports("f", flood, east(0.0), 10)
+    (hotspot,) = cluster(docs)
+    assert hotspot["label"].split() == ["红旗路", "道路积水"]
+    assert "红旗" not in hotspot["keywords"] and "有个" not in hotspot["keywords"]
+
+
+def test_heat_counts_people_and_supporters():
+    docs = reports("a", gas("红枫苑"), east(0.0))
+    plain = cluster(docs)[0]
+    same_person = cluster([dict(d, user="one-person") for d in docs])[0]
+    liked = cluster([dict(d, likes=200) for d in docs])[0]
+    assert plain["reporters"] == 6 and same_person["reporters"] == 1
+    assert same_person["heat"] < plain["heat"] < liked["heat"]
