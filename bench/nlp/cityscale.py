@@ -29,7 +29,8 @@ from bench.nlp.cityscale_data import truth  # noqa: E402
 def _context():
     """Return a forkserver context whose processes start with the libraries loaded and nothing else in memory."""
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["bench.nlp.cityscale_jobs", "hdbscan", "sklearn.feature_extraction.text",
+    ctx.set_forkserver_preload(["bench.nlp.cityscale_jobs", "hdbscan", "sklearn.feature_extraction.text", "nlp.text",
+                                "nlp.keywords", "nlp.segment", "sklearn.utils.extmath", "scipy.optimize",
                                 "scipy.spatial"])
     return ctx
 

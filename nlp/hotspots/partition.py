@@ -149,6 +149,9 @@ def plan(docs: list, max_size: int = MAX_SIZE, *, mode: str = "auto", now=None, 
     t = np.where(np.isfinite(hours), hours, known.max() if len(known) else 0.0)
     points = np.column_stack([xy, t / HOURS_PER_KM])
     ids = np.array([d["id"] for d in docs], dtype=object)
+    now_h = to_hours(now) if now is not None else (float(known.max()) if len(known) else None)
+    if len(docs) <= max_size:  # a window that fits is one partition: the same result as clustering it whole
+        return Plan([Partition("a", ids.tolist())] if len(docs) else [], choose_mode(hours, mode), now_h, origin)
     found = []
     placed = np.isfinite(xy[:, 0])
     halo = np.array([HALO_KM, HALO_KM, HALO_HOURS / HOURS_PER_KM])
@@ -160,7 +163,6 @@ def plan(docs: list, max_size: int = MAX_SIZE, *, mode: str = "auto", now=None, 
             for path, own, near in boxes:
                 near = _trim_halo(pts, own, near, int(max_size * MAX_HALO))
                 found.append(Partition(path, ids[np.sort(own)].tolist(), ids[near].tolist()))
-    now_h = to_hours(now) if now is not None else (float(known.max()) if len(known) else None)
     return Plan(sorted(found, key=lambda p: p.key), choose_mode(hours, mode), now_h, origin)
 
 
