@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "mobile"
@@ -53,3 +54,32 @@ def test_grid_worker_on_a_large_high_density_phone(live, display, tmp_path):
     shots = drive("grid_worker", "1080x2400", 2.625, live, display, tmp_path)
     assert set(shots) == {f"grid_worker-{n}.png" for n in (
         "home", "patrol", "checklist", "new_report-patrol", "verification")}
+
+
+def seed_notifications(live) -> None:
+    """The neighbour's account, with two notifications made at 08:18 and 09:30 UTC (16:18 and 17:30 in Beijing)."""
+    from datetime import datetime, timezone
+
+    from server.accounts.service import find_user
+    from server.extensions import db
+    from server.models import Notification
+
+    from .ui_neighbour import PASSWORD, PHONE
+    answer = requests.post(live.url + "/api/v1/auth/register", json={"phone": PHONE, "password": PASSWORD}, timeout=30)
+    assert answer.status_code == 201, answer.text
+    with live.app.app_context():
+        user = find_user(PHONE)
+        for hour, minute, message in ((8, 18, "您的上报已受理"), (9, 30, "您的上报已派发至承办部门")):
+            db.session.add(Notification(user_id=user.id, kind="report_status", message=message,
+                                        created_at=datetime(2025, 3, 5, hour, minute, tzinfo=timezone.utc)))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_map_nearby_and_notifications_on_a_small_phone(live, display, tmp_path):
+    """The pin map (drop, my position, drag; the pin's coordinates are sent), nearby reports with 我也遇到了 offline,
+    notifications and local times, human outbox messages."""
+    seed_notifications(live)
+    shots = drive("neighbour", "360x640", 1, live, display, tmp_path)
+    assert set(shots) == {f"neighbour-{n}.png" for n in (
+        "home", "notices", "nearby", "map-drop", "map", "new_report-map", "outbox", "my_reports")}

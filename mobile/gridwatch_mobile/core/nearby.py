@@ -29,7 +29,7 @@ class Nearby:
         items = []
         for row in body.get("items", []):
             row = dict(row)
-            if row.get("lat") is not None and row.get("lon") is not None:
+            if row.get("distance_m") is None and row.get("lat") is not None and row.get("lon") is not None:
                 row["distance_m"] = round(distance_m(lat, lon, row["lat"], row["lon"]))
             row["supported"] = bool(row.get("supported")) or row["id"] in mine
             items.append(row)

@@ -3,7 +3,9 @@ import hashlib
 import os
 
 from kivy.clock import Clock
-from kivy.graphics import Color, Ellipse, Line, Rectangle, Triangle
+from kivy.core.text import Label as CoreLabel
+from kivy.graphics import Color, Ellipse, Line, Mesh, Rectangle, Triangle
+from kivy.graphics.tesselator import TYPE_POLYGONS, WINDING_ODD, Tesselator
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.stencilview import StencilView
@@ -34,6 +36,7 @@ class PinMap(StencilView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._drag = None  # "pin" | "pan" | None
+        self._grip = (0, 0)
         self._start = None
         self._moved = False
         self._pending_tiles = set()
@@ -88,8 +91,10 @@ class PinMap(StencilView):
             self.zoom_by(1.0)
             return True
         touch.grab(self)
-        near_pin = self.pin and _distance(touch.pos, self.to_screen(*self.pin)) < dp(32)
+        tip = self.to_screen(*self.pin) if self.pin else None
+        near_pin = tip is not None and _distance(touch.pos, (tip[0], tip[1] + dp(16))) < dp(32)  # the pin's body
         self._drag, self._start, self._moved = ("pin" if near_pin else "pan"), touch.pos, False
+        self._grip = (tip[0] - touch.x, tip[1] - touch.y) if near_pin else (0, 0)  # the tip keeps its offset
         return True
 
     def on_touch_move(self, touch):
@@ -98,7 +103,7 @@ class PinMap(StencilView):
         if _distance(touch.pos, self._start) > TAP_SLOP:
             self._moved = True
         if self._drag == "pin" and self._moved:
-            self.pin = list(self.to_degrees(*touch.pos))
+            self.pin = list(self.to_degrees(touch.x + self._grip[0], touch.y + self._grip[1]))
         elif self._drag == "pan" and self._moved:
             cx, cy = geo.to_pixels(self.center_lat, self.center_lon, self.zoom)
             self.center_lat, self.center_lon = geo.to_degrees(cx - touch.dx, cy + touch.dy, self.zoom)
@@ -124,13 +129,15 @@ class PinMap(StencilView):
         if self.tile_url:
             self._draw_tiles()
         with self.canvas:
-            for feature in self.features:
+            for index, feature in enumerate(self.features):
                 for ring in rings(feature.get("geometry")):
                     points = []
                     for lon, lat in ring:
                         points += self.to_screen(lat, lon)
-                    Color(0.1, 0.42, 0.78, 0.9)
+                    _fill(points, FILLS[index % len(FILLS)])
+                    Color(0.1, 0.42, 0.78, 1)  # opaque: a translucent wide Line uses the stencil and escapes the clip
                     Line(points=points, width=dp(1.2), close=True)
+            self._draw_names()
             if self.pin:
                 x, y = self.to_screen(*self.pin)
                 r = dp(11)
@@ -141,6 +148,24 @@ class PinMap(StencilView):
                 Ellipse(pos=(x - r, y + r * 1.2), size=(2 * r, 2 * r))
                 Color(1, 1, 1, 1)
                 Ellipse(pos=(x - r * 0.4, y + r * 1.8), size=(r * 0.8, r * 0.8))
+
+    def _draw_names(self) -> None:
+        """Each grid's name at the middle of its part in view (when the tiles give no place names of their own)."""
+        if self.tile_url:
+            return
+        for feature in self.features:
+            name = (feature.get("properties") or {}).get("name")
+            for ring in rings(feature.get("geometry"))[:1]:
+                points = [self.to_screen(lat, lon) for lon, lat in ring]
+                xs = [min(max(x, self.x), self.right) for x, _ in points]
+                ys = [min(max(y, self.y), self.top) for _, y in points]
+                cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+                texture = _label(name) if name and max(xs) - min(xs) > dp(90) else None
+                inside = texture is not None and self.x < cx - texture.width / 2 and cx + texture.width / 2 < self.right \
+                    and self.y < cy - texture.height and cy + texture.height < self.top
+                if inside:
+                    Color(0.15, 0.25, 0.4, 0.9)
+                    Rectangle(texture=texture, size=texture.size, pos=(cx - texture.width / 2, cy - texture.height / 2))
 
     def _draw_tiles(self) -> None:
         z_view = self.zoom
@@ -159,6 +184,30 @@ class PinMap(StencilView):
                 self._pending_tiles.add(url)
                 run_async(lambda u=url, p=path: self.fetch_tile(u, p), lambda _r: self._redraw_event(),
                           lambda _e, u=url: self._pending_tiles.discard(u))
+
+
+FILLS = ((0.85, 0.91, 0.97, 1), (0.88, 0.95, 0.88, 1), (0.97, 0.93, 0.85, 1), (0.93, 0.89, 0.96, 1))
+_LABELS: dict[str, object] = {}
+
+
+def _fill(points: list[float], rgba) -> None:
+    """A polygon filled with a light colour (triangulated by Kivy's tesselator)."""
+    tess = Tesselator()
+    tess.add_contour(points)
+    if not tess.tesselate(WINDING_ODD, TYPE_POLYGONS):
+        return
+    Color(*rgba)
+    for vertices, indices in tess.meshes:
+        Mesh(vertices=vertices, indices=indices, mode="triangle_fan")
+
+
+def _label(text: str):
+    """A small text texture, made once per name."""
+    if text not in _LABELS:
+        label = CoreLabel(text=text, font_size=dp(12))
+        label.refresh()
+        _LABELS[text] = label.texture
+    return _LABELS[text]
 
 
 def _distance(a, b) -> float:

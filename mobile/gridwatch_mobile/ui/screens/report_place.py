@@ -13,11 +13,17 @@ class ReportPlaceMixin:
     pin = ListProperty([])  # [] or [lat, lon]
     nearby = ListProperty([])
 
+    _asked = 0  # the latest look-up: an answer to an earlier one (another pin, another form) is dropped
+
     def _reset_place(self, lat=None, lon=None):
+        self._asked += 1
         self.nearby = []
         self._accuracy = None
         self.pin = [lat, lon] if lat is not None and lon is not None else []
         self._show_place()
+        self._show_nearby(None)
+        if self.pin:
+            self.look_nearby()
 
     def _show_place(self):
         app = App.get_running_app()
@@ -32,7 +38,7 @@ class ReportPlaceMixin:
         grid = app.core.base_map.grid_at(lat, lon)
         place = (grid or {}).get("name") or app.tr("map.outside")
         if self._accuracy is not None:
-            self.ids.location_status.text = app.tr("report.located_gps", m=int(round(self._accuracy)))
+            self.ids.location_status.text = app.tr("report.located_gps", place=place, m=int(round(self._accuracy)))
         else:
             self.ids.location_status.text = app.tr("map.pin", place=place)
 
@@ -84,10 +90,14 @@ class ReportPlaceMixin:
             return
         lat, lon = self.pin
         category = self._selected()
+        self._asked += 1
+        asked = self._asked
         self.ids.nearby_status.text = app.tr("nearby.loading")
-        run_async(lambda: safe_find(app.core.nearby, lat, lon, category), self._found)
+        run_async(lambda: safe_find(app.core.nearby, lat, lon, category), lambda result: self._found(result, asked))
 
-    def _found(self, result):
+    def _found(self, result, asked):
+        if asked != self._asked:
+            return
         rows, online = result
         self.nearby = rows
         self._show_nearby(online)
