@@ -104,6 +104,11 @@ class GridWatchApp(App):
         """A server time in the city's zone (CITY_TIMEZONE from the server, Asia/Shanghai by default)."""
         return self.core.when(value)
 
+    def place_name(self, props: dict | None) -> str | None:
+        """An area's name in the app's language."""
+        props = props or {}
+        return (props.get("name_en") if self.lang == "en" else None) or props.get("name")
+
     def update_unread(self) -> None:
         self.unread = self.core.notices.unread()
 

@@ -53,7 +53,7 @@ class MapPickScreen(Screen):
             self.ids.confirm.disabled = True
             return
         grid = app.core.base_map.grid_at(*pin)
-        place = (grid or {}).get("name") or app.tr("map.outside")
+        place = app.place_name(grid) or app.tr("map.outside")
         self.ids.pin_text.text = app.tr("map.pin", place=place) + f"\n{pin[0]:.5f}, {pin[1]:.5f}"
         self.ids.confirm.disabled = False
 

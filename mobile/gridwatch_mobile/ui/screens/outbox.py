@@ -45,6 +45,8 @@ class OutboxScreen(Screen):
             row.ids.discard.disabled = item.status in (Status.SENDING.value, Status.SENT.value)
             row.ids.resend.disabled = item.status != Status.CONFLICT.value
             row.ids.resend.opacity = 1 if item.status == Status.CONFLICT.value else 0
+            if item.status != Status.CONFLICT.value:  # no gap where the hidden button would be
+                row.ids.resend.size_hint_x, row.ids.resend.width = None, 0
             box.add_widget(row)
         app.update_pending()
 

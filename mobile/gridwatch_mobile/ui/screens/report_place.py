@@ -36,7 +36,7 @@ class ReportPlaceMixin:
             return
         lat, lon = self.pin
         grid = app.core.base_map.grid_at(lat, lon)
-        place = (grid or {}).get("name") or app.tr("map.outside")
+        place = app.place_name(grid) or app.tr("map.outside")
         if self._accuracy is not None:
             self.ids.location_status.text = app.tr("report.located_gps", place=place, m=int(round(self._accuracy)))
         else:
