@@ -10,6 +10,7 @@ from nlp.similar.vectors import N_FEATURES, stack, term_rows
 
 KM_PER_DEGREE_LAT = 110.57
 KM_PER_DEGREE_LON = 111.32  # at the equator; times cos(latitude)
+PRESELECT = 512  # the best texts scored first, to bound which other cases can still rank
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,10 @@ class CaseIndex:
             return []
         text_all = self.text_scores(self.query_vector(text, vector))
         rows = self._candidates(text_all, exclude, only_category, only_model)
-        t = text_all[rows]
         code = self._category_code.get(category, -2) if category else -2
-        same = self.categories[rows] == code
-        near, dist = self._nearness(rows, lat, lon)
-        score = w.text * t + w.category * same + w.place * near
+        rows = self._bound(rows, text_all, code, lat, lon, k)
+        t = text_all[rows]
+        score, same, dist = self._score(rows, t, code, lat, lon)
         model = self.model[rows]
         top = _top(np.where(model & (score >= w.model_floor), score, -np.inf), min(k, w.model_first))
         rest = score.astype(np.float64)
@@ -111,6 +111,26 @@ class CaseIndex:
         return [Match(int(self.ids[rows[r]]), round(float(score[r]), 4), round(float(t[r]), 4), bool(same[r]),
                       None if math.isnan(dist[r]) else round(float(dist[r]), 3), bool(model[r]))
                 for r in top]
+
+    def _score(self, rows, t, code, lat, lon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Combined scores of rows with text cosines t; also same-category flags and distances."""
+        w = self.weights
+        same = self.categories[rows] == code
+        near, dist = self._nearness(rows, lat, lon)
+        return w.text * t + w.category * same + w.place * near, same, dist
+
+    def _bound(self, rows, text_all, code, lat, lon, k: int) -> np.ndarray:
+        """Rows that can still reach the top k (exact): the k-th best score among the PRESELECT best texts is a
+        floor; a row whose text cannot reach it even with the category and place bonuses is dropped. Model cases
+        stay (they may rank first)."""
+        w = self.weights
+        if len(rows) <= PRESELECT or k > PRESELECT:
+            return rows
+        t = text_all[rows]
+        best = rows[np.argpartition(-t, PRESELECT - 1)[:PRESELECT]]
+        floor = np.partition(-self._score(best, text_all[best], code, lat, lon)[0], k - 1)[k - 1] * -1.0
+        keep = w.text * t + w.category + w.place >= floor - 1e-6
+        return rows[keep | self.model[rows]]
 
     def _candidates(self, text_all: np.ndarray, exclude, only_category, only_model) -> np.ndarray:
         """Rows whose text is similar enough and that the filters keep (scoring the few, not all)."""
