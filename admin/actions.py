@@ -5,9 +5,9 @@ from werkzeug.datastructures import FileStorage
 
 from server.cases.attachments import FIELDS, Upload
 from server.cases.service import Context, action_zh, apply_action, case_for_action
-from server.errors import ApiError
+from server.web.errors import ApiError
 from server.extensions import db
-from server.schemas.cases import ACTION_SCHEMAS
+from server.cases.schemas import ACTION_SCHEMAS
 
 from .audit_log import record
 from .auth import current

@@ -4,10 +4,10 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from server.extensions import db
-from server.accounts import find_user
-from server.auth import end_sessions
+from server.accounts.service import find_user
+from server.accounts.auth import end_sessions
 from server.models import Role, User
-from server.security import hash_password, verify_password
+from server.accounts.security import hash_password, verify_password
 
 WEB_ROLES = (Role.SUPERVISOR.value, Role.DEPT_STAFF.value, Role.ADMIN.value)
 SUPERVISOR, DEPT, ADMIN = Role.SUPERVISOR.value, Role.DEPT_STAFF.value, Role.ADMIN.value

@@ -5,7 +5,7 @@ from flask import current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from server.cases.deadlines import LOCAL
-from server.errors import ApiError
+from server.web.errors import ApiError
 
 from . import bp, csrf
 from .auth import load_user
@@ -23,7 +23,7 @@ def _before():
 
 @bp.after_request
 def _no_store(response):
-    """Signed-in pages are not cached (security headers and the admin CSP come from server.headers)."""
+    """Signed-in pages are not cached (security headers and the admin CSP come from server.web.headers)."""
     if g.get("admin_user") is not None:
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -2,7 +2,7 @@
 from collections import Counter
 from datetime import datetime, timedelta
 
-from server.access import report_scope
+from server.reports.access import report_scope
 from server.cases.deadlines import LOCAL
 from server.cases.queries import case_scope, overdue_clause
 from server.extensions import db

@@ -1,11 +1,11 @@
-"""Tables as downloads: CSV (UTF-8 with BOM, for Excel) and XLSX, written by ``server.tabular`` (cells cannot start
+"""Tables as downloads: CSV (UTF-8 with BOM, for Excel) and XLSX, written by ``server.exports.tabular`` (cells cannot start
 formulas); times in the city's zone, lists joined."""
 from datetime import datetime
 
 from flask import Response, stream_with_context
 
 from server.cases.deadlines import LOCAL
-from server.tabular import XLSX_MIMETYPE, csv_lines, xlsx_bytes
+from server.exports.tabular import XLSX_MIMETYPE, csv_lines, xlsx_bytes
 
 
 def cell(value):

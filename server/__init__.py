@@ -6,10 +6,11 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
-from .config import Config
-from . import extensions
-from .extensions import db, migrate
+from server.config import Config
+from server import extensions
+from server.extensions import db, migrate
 
+API_PREFIX = "/api/v1"
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
@@ -24,16 +25,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from environment settings, optionally overridden (tests)."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(Config(test_config).as_dict())
-    from .json_provider import IsoJSONProvider
+    from server.web.json_provider import IsoJSONProvider
     app.json = IsoJSONProvider(app)  # ISO 8601 dates in every JSON answer (Flask's default is RFC 1123)
     app.url_map.converters["int"] = DatabaseInt  # before any route: ids beyond the columns' range are 404s
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _register_extensions(app)
     _register_blueprints(app)
-    from .errors import register_error_handlers
+    from server.web.errors import register_error_handlers
     register_error_handlers(app)
-    from .pipeline.queue import init_queue
+    from server.tasks.queue import init_queue
     init_queue(app)
     _register_security(app)
     return app
@@ -45,10 +46,10 @@ def _register_security(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-    from .headers import init_headers
-    from .input_checks import init_input_checks
-    from .ratelimit import init_ratelimit
-    from .request_limits import init_intake_limits, init_request_limits
+    from server.web.headers import init_headers
+    from server.web.input_checks import init_input_checks
+    from server.web.ratelimit import init_ratelimit
+    from server.web.request_limits import init_intake_limits, init_request_limits
     init_headers(app)
     init_request_limits(app)
     init_input_checks(app)  # after the body limit: it reads bodies
@@ -80,13 +81,36 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _api_blueprints() -> list[tuple]:
+    """Every API blueprint with its path under ``API_PREFIX``."""
+    from server.accounts.api import blp as auth
+    from server.cases.api import blp as cases, ratings_blp as ratings
+    from server.exports.api import exports_blp as exports
+    from server.media.api import blp as media
+    from server.metrics.api import blp as metrics
+    from server.notifications.api import blp as notifications
+    from server.open311.admin_api import keys_blp as apikeys, open311_blp as open311_admin
+    from server.patrols.api import blp as patrols
+    from server.plans.api import blp as plans
+    from server.reports.api import blp as reports
+    from server.reports.feedback_api import blp as report_feedback
+    from server.taxonomy.api import blp as categories
+    from server.webhooks.api import webhooks_blp as webhooks
+    return [
+        (auth, "/auth"), (reports, "/reports"), (media, "/media"), (categories, "/categories"),
+        (cases, "/cases"), (ratings, "/reports"), (notifications, "/notifications"), (metrics, "/metrics"),
+        (plans, ""), (patrols, "/patrols"), (report_feedback, "/reports"),
+        (apikeys, "/apikeys"), (webhooks, "/webhooks"), (exports, "/exports"), (open311_admin, "/open311"),
+    ]
+
+
 def _register_blueprints(app: Flask) -> None:
-    """Mount the API blueprints under /api/v1."""
-    from .api import register
-    register(extensions.api)
+    """Mount the API blueprints under ``API_PREFIX``, the admin web and Open311."""
+    for blueprint, path in _api_blueprints():
+        extensions.api.register_blueprint(blueprint, url_prefix=API_PREFIX + path)
     import admin
     admin.init_app(app)
-    from .open311 import register as register_open311  # Open311 GeoReport v2 at /open311/v2/
+    from server.open311 import register as register_open311  # Open311 GeoReport v2 at /open311/v2/
     register_open311(app)
 
     @app.get("/")

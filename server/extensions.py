@@ -20,7 +20,7 @@ migrate = Migrate()
 class GridWatchApi(Api):
     """flask-smorest documenting errors with the project's one error shape."""
 
-    from .schemas.common import ErrorSchema as ERROR_SCHEMA  # noqa: N811
+    from server.web.schemas import ErrorSchema as ERROR_SCHEMA  # noqa: N811
 
 
 api = GridWatchApi()

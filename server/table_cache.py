@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Callable, Generic, TypeVar
 
-from .extensions import db
+from server.extensions import db
 
 T = TypeVar("T")
 

@@ -51,7 +51,8 @@ _migrated: set[str] = set()
 
 def clear_caches() -> None:
     """Forget what worker processes cache between jobs (taxonomy, areas, IDF)."""
-    from server import hotspots, keyword_idf, taxonomy_source
+    from server.hotspots import service as hotspots, keyword_idf
+    from server.taxonomy import source as taxonomy_source
     from server.pipeline import places
     for module in (hotspots, keyword_idf, taxonomy_source, places):
         module.invalidate()

@@ -3,15 +3,15 @@ import math
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from server.access import can_view_report
-from server.cases import plans as plan_service
-from server.cases.audit import audit_events
+from server.reports.access import can_view_report
+from server.plans import service as plan_service
+from server.cases.chain import audit_events
 from server.cases.queries import can_view_case, case_scope, is_overdue
 from server.cases.reasons import routing_reason
-from server.cases.view import present_case
-from server.errors import ApiError
+from server.cases.presenters import present_case
+from server.web.errors import ApiError
 from server.extensions import db
-from server.media_store import send_stored
+from server.media.store import send_stored
 from server.models import Case, CaseAttachment, Category, Department, Media
 
 from .. import bp
@@ -78,7 +78,7 @@ def _suggestions(case: Case) -> list[dict]:
     """The classifier's top suggestions for the case: category and departments named, the reason in sentences."""
     from server.cases.reasons import suggestion_words
     from server.models import Report
-    from server.taxonomy_source import current_taxonomy
+    from server.taxonomy.source import current_taxonomy
     categories = _categories()
     stored = case.suggestions
     if stored is None:  # cases opened before suggestions were kept on the case: the report's (code, score)

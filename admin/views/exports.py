@@ -1,11 +1,11 @@
-"""Exports: cases and reports as CSV and XLSX, reports and hotspots as GeoJSON (rows from server.exports)."""
+"""Exports: cases and reports as CSV and XLSX, reports and hotspots as GeoJSON (rows from server.exports.service)."""
 from datetime import datetime
 
 from flask import Response, abort, render_template, request, stream_with_context
 
-from server import exports as data
+from server.exports import service as data
 from server.cases.deadlines import LOCAL
-from server.interop.schemas import EXPORT_EARLIEST, EXPORT_LATEST
+from server.exports.schemas import EXPORT_EARLIEST, EXPORT_LATEST
 
 from .. import bp
 from ..audit_log import record
@@ -33,7 +33,7 @@ def _geojson(filename: str, chunks) -> Response:
 
 
 def _table(rows, fields):
-    """server.exports' dict rows as lists in the order of its field names."""
+    """server.exports.service' dict rows as lists in the order of its field names."""
     return ([row.get(f) for f in fields] for row in rows)
 
 

@@ -3,12 +3,12 @@ from collections import Counter
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from server import hotspot_review as review
+from server.hotspots import review
 from server.cases.deadlines import LOCAL
-from server.errors import ApiError
+from server.web.errors import ApiError
 from server.extensions import db
 from server.models import Hotspot, HotspotReview
-from server.presenters import present_report
+from server.reports.presenters import present_report
 
 from .. import bp
 from ..actions import error_text

@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from server.extensions import db
 from server.models import PENDING_STAGES, Report, Stage
-from server.pipeline.queue import QUEUES, backend, queue_for
+from server.tasks.queue import QUEUES, backend, queue_for
 
 from .. import bp
 from ..audit_log import record

@@ -1,7 +1,7 @@
-"""Administration: API keys for Open311 clients (created, listed and revoked through server.interop.keys)."""
+"""Administration: API keys for Open311 clients (created, listed and revoked through server.open311.keys)."""
 from flask import flash, redirect, render_template, request, url_for
 
-from server.interop.keys import ApiKeyError, create_key, list_keys, revoke_key
+from server.open311.keys import ApiKeyError, create_key, list_keys, revoke_key
 
 from .. import bp
 from ..audit_log import record

@@ -3,11 +3,11 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from server.accounts import AccountError, create_user
+from server.accounts.service import AccountError, create_user
 from server.extensions import db
 from server.models import Area, AreaLevel, Department, DepartmentType, Role, User
-from server.auth import revoke_user_tokens
-from server.security import hash_password, password_problem
+from server.accounts.auth import revoke_user_tokens
+from server.accounts.security import hash_password, password_problem
 
 from .. import bp
 from ..audit_log import record
@@ -44,7 +44,7 @@ def manage_departments_save():
     db.session.add(row)
     record("department.create" if created else "department.update", code, active=row.active, commit=False)
     db.session.commit()
-    from server import taxonomy_source
+    from server.taxonomy import source as taxonomy_source
     taxonomy_source.invalidate()
     flash(gettext("Saved {code}.", code=code), "success")
     return redirect(url_for("admin.manage_departments"))

@@ -1,7 +1,7 @@
 """Administration: the taxonomy and its routing rules (lead and assisting departments, default severity)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from server import taxonomy_source
+from server.taxonomy import source as taxonomy_source
 from server.extensions import db
 from server.models import Category, Department
 

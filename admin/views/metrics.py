@@ -1,7 +1,7 @@
 """Department metrics (三率): table, chart, ranking, period picker and export."""
 from flask import abort, render_template, request
 
-from server.cases.metrics import PERIOD, department_metrics
+from server.metrics.service import PERIOD, department_metrics
 
 from .. import bp
 from ..auth import login_required

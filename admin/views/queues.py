@@ -1,7 +1,7 @@
 """The supervisors' queues: manual dispatch, send-backs, extensions, feedback review, overdue, ratings, plans."""
 from flask import abort, render_template, request
 
-from server.cases import plans as plan_service
+from server.plans import service as plan_service
 from server.cases.queries import is_overdue, queue_clause
 from server.cases.service import allowed_for
 from server.extensions import db

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import g, redirect, render_template, request, session, url_for
 
-from server.security import mask_login
+from server.accounts.security import mask_login
 
 from .. import bp
 from ..audit_log import record

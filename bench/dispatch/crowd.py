@@ -114,7 +114,7 @@ def _run(args, url: str) -> int:
     from flask_migrate import upgrade
 
     from server import create_app
-    from server.accounts import create_user
+    from server.accounts.service import create_user
     from server.demo.seed import seed_reference
     from server.extensions import db
     from server.models import Report, utcnow

@@ -16,16 +16,16 @@ from . import payloads, sandbox
 
 # (label, module, attribute): parts of POST /api/v1/reports, wrapped with timers in this process only.
 STEPS = [
-    ("auth: token lookup", "server.auth", "_user_from_request"),
-    ("read body + marshmallow load", "server.api.reports", "_read_request"),
-    ("accept_report", "server.api.reports", "accept_report"),
-    ("payload hash", "server.intake", "payload_hash"),
-    ("idempotency query", "server.intake", "_existing"),
+    ("auth: token lookup", "server.accounts.auth", "_user_from_request"),
+    ("read body + marshmallow load", "server.reports.api", "_read_request"),
+    ("accept_report", "server.reports.api", "accept_report"),
+    ("payload hash", "server.reports.intake", "payload_hash"),
+    ("idempotency query", "server.reports.intake", "_existing"),
     ("session.commit (flush + COMMIT)", "sqlalchemy.orm", "Session.commit"),
     ("reload of objects expired by commit", "sqlalchemy.orm.state", "InstanceState._load_expired"),
-    ("RQ enqueue", "server.api.reports", "enqueue_report"),
-    ("present_report", "server.api.reports", "present_report"),
-    ("ReportSchema.dump", "server.schemas.reports", "ReportSchema.dump"),
+    ("RQ enqueue", "server.reports.api", "enqueue_report"),
+    ("present_report", "server.reports.api", "present_report"),
+    ("ReportSchema.dump", "server.reports.schemas", "ReportSchema.dump"),
 ]
 
 

@@ -26,7 +26,7 @@ class WorkerConfig:
     def args(self) -> list[str]:
         """gunicorn command-line options for this configuration (the product's gunicorn settings, whose worker
         class is sync or threaded by ``--threads``)."""
-        return ["-c", "python:server.gunicorn_conf", "-w", str(self.workers), "--threads", str(self.threads)]
+        return ["-c", "python:server.web.gunicorn_conf", "-w", str(self.workers), "--threads", str(self.threads)]
 
     def label(self) -> str:
         """A short description, e.g. '4 sync' or '2 gthread x 4'."""

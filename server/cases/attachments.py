@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import av
 from flask import current_app
 
-from ..errors import ApiError
-from ..media import MediaError, probe_audio, process_photo, strip_audio, strip_video
-from ..media_store import storage
-from ..models import Case, CaseAttachment, User
+from server.web.errors import ApiError
+from server.media import MediaError, probe_audio, process_photo, strip_audio, strip_video
+from server.media.store import storage
+from server.models import Case, CaseAttachment, User
 
 VIDEO_CODECS = {"h264", "hevc", "mpeg4", "av1", "vp9", "vp8", "h263"}
 FIELDS = ("photos", "audio", "video")

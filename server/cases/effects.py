@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from triage.lifecycle import FINISHED, STATUS_ZH, CaseStatus
 
-from ..errors import ApiError
-from ..case_log import append_event
-from ..extensions import db
-from ..models import Case, CaseDepartment, Category, Department, Report
-from ..taxonomy_source import current_taxonomy
-from .deadlines import add_working_days, case_deadlines
+from server.web.errors import ApiError
+from server.cases.log import append_event
+from server.extensions import db
+from server.models import Case, CaseDepartment, Category, Department, Report
+from server.taxonomy.source import current_taxonomy
+from server.cases.deadlines import add_working_days, case_deadlines
 
 S = CaseStatus
 MAX_EXTENSION_DAYS = 60

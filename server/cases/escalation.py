@@ -3,9 +3,9 @@ import logging
 
 from triage.lifecycle import CaseStatus as S
 
-from ..extensions import db
-from ..models import Case, utcnow
-from .service import Context, apply_action
+from server.extensions import db
+from server.models import Case, utcnow
+from server.cases.service import Context, apply_action
 
 log = logging.getLogger(__name__)
 # Statuses in which a department holds the case and a deadline runs.

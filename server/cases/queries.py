@@ -3,9 +3,9 @@ from sqlalchemy import and_, false, or_, true
 
 from triage.lifecycle import CaseStatus as S
 
-from ..errors import ApiError
-from ..extensions import db
-from ..models import Case, CaseDepartment, Department, Report, Role, User, utcnow
+from server.web.errors import ApiError
+from server.extensions import db
+from server.models import Case, CaseDepartment, Department, Report, Role, User, utcnow
 
 FULL_VIEW = {Role.SUPERVISOR.value, Role.ADMIN.value}
 OPEN_AT_DEPARTMENT = (S.DISPATCHED.value, S.ACCEPTED.value, S.IN_PROGRESS.value, S.EXTENSION_REQUESTED.value,

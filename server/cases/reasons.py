@@ -1,7 +1,7 @@
 """Why a case went where it went (为什么派给我), in words, from the reasons stored with its suggestions."""
 from triage.reasons import category_name, department_name, lines
 
-from ..models import Case, User
+from server.models import Case, User
 
 # Events that (re)assign departments; the latest one says who decided the current dispatch.
 _ASSIGNING = ("dispatch", "rule_send_back")
@@ -43,7 +43,7 @@ def routing_reason(case: Case, viewer: User | None = None, lang: str = "zh") -> 
     it (the machine's suggestions are kept for reference); "waiting": it waits for a supervisor because
     the machine was unsure; "none": nothing was suggested.
     """
-    from ..taxonomy_source import current_taxonomy
+    from server.taxonomy.source import current_taxonomy
 
     taxonomy = current_taxonomy()
     zh = lang == "zh"

@@ -3,13 +3,13 @@ from dataclasses import dataclass, field
 
 from triage.lifecycle import ACTION_ZH, ROLES, STATUS_ZH, CaseStatus, TransitionError, next_status
 
-from ..case_log import append_event, lock_cases
-from ..errors import ApiError
-from ..extensions import db
-from ..models import Case, CaseEvent, Report, Role, User, utcnow
-from . import notifications as notes
-from .attachments import Upload, store_uploads
-from .effects import ACTIONS, HANDLERS, department_row, invalid_transition
+from server.cases.log import append_event, lock_cases
+from server.web.errors import ApiError
+from server.extensions import db
+from server.models import Case, CaseEvent, Report, Role, User, utcnow
+from server.notifications import service as notes
+from server.cases.attachments import Upload, store_uploads
+from server.cases.effects import ACTIONS, HANDLERS, department_row, invalid_transition
 
 S = CaseStatus
 # Actions the server adds around triage's state machine (they do not change the status, or rule on a flag).
@@ -130,7 +130,7 @@ def case_for_action(user: User | None, case_id: int, action: str | None = None, 
     """The case an action is about, locked until the commit; 404 when it does not exist or the user may not see it
     (whatever the action: a case outside one's scope is not confirmed by a 403). A merge also locks the case it goes
     into, both in ascending id order (``lock_cases``), so that opposite merges cannot deadlock."""
-    from .queries import can_view_case
+    from server.cases.queries import can_view_case
     ids = {case_id}
     if action == "merge" and isinstance((fields or {}).get("into"), int):
         ids.add(fields["into"])
@@ -200,7 +200,7 @@ RATINGS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissat
 
 def rate_report(report: Report, user: User, rating: str, comment: str | None):
     """The reporter rates the handling of a closed case; dissatisfied puts it before a supervisor. Commits."""
-    from ..models import CaseRating
+    from server.models import CaseRating
     if report.reporter_id != user.id:
         raise ApiError(403, "forbidden", "Only the reporter may rate the handling of their report.")
     case = db.session.get(Case, report.case_id) if report.case_id else None

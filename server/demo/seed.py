@@ -4,12 +4,12 @@ from datetime import timedelta
 
 from shapely.geometry import shape
 
-from ..accounts import create_user, find_user
-from ..extensions import db
-from ..intake import Upload, accept_report
-from ..models import Area, Category, Department, Report, User, utcnow
-from .data import load
-from .media import demo_photo, demo_voice
+from server.accounts.service import create_user, find_user
+from server.extensions import db
+from server.reports.intake import Upload, accept_report
+from server.models import Area, Category, Department, Report, User, utcnow
+from server.demo.data import load
+from server.demo.media import demo_photo, demo_voice
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1d2e-5d0b-4c53-9a53-3d1f1c0de5a1")
 ROLE_ORDER = ["resident", "grid_worker", "dept_staff", "supervisor", "admin"]
@@ -22,8 +22,8 @@ def seed(with_reports: bool = True) -> list[str]:
     if with_reports:
         created = seed_reports()
         processed = process_pending()
-        from ..hotspots import recluster
-        from ..pipeline.grading import regrade_hotspot_cases
+        from server.hotspots.service import recluster
+        from server.pipeline.grading import regrade_hotspot_cases
         hotspots = recluster()
         raised = regrade_hotspot_cases()
         lines.append(f"demo reports: {created} new, {processed} processed, {hotspots} hotspots"
@@ -43,7 +43,7 @@ def seed_reference() -> None:
     seed_categories()
     _seed_users()
     db.session.commit()
-    from ..patrols.seed import seed_patrols
+    from server.patrols.seed import seed_patrols
     seed_patrols()  # checklists and patrol places for the grid workers
 
 
@@ -126,8 +126,8 @@ def seed_reports() -> int:
 
 def process_pending() -> int:
     """Run the pipeline on every pending report, here and now."""
-    from ..models import PENDING_STAGES
-    from ..pipeline.jobs import process_report
+    from server.models import PENDING_STAGES
+    from server.pipeline.jobs import process_report
     ids = list(db.session.execute(db.select(Report.id).where(Report.stage.in_(PENDING_STAGES))).scalars())
     for report_id in ids:
         try:

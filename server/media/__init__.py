@@ -1,10 +1,10 @@
 """Media handling for uploads: photo cleaning, voice-note checks, metadata stripping and blob storage (no Flask)."""
 
-from .audio import AudioInfo, probe_audio, sniff_container
-from .errors import MediaError
-from .images import ProcessedPhoto, process_photo
-from .remux import Cleaned, strip_audio, strip_video
-from .storage import LocalStorage, Storage, make_key, validate_key
+from server.media.audio import AudioInfo, probe_audio, sniff_container
+from server.media.errors import MediaError
+from server.media.images import ProcessedPhoto, process_photo
+from server.media.remux import Cleaned, strip_audio, strip_video
+from server.media.storage import LocalStorage, Storage, make_key, validate_key
 
 __all__ = [
     "AudioInfo",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import av
 
-from .errors import MediaError, empty_file, too_large
+from server.media.errors import MediaError, empty_file, too_large
 
 av.logging.set_level(None)  # keep FFmpeg's own log output off (PyAV's default, made explicit)
 

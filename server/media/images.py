@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from .errors import MediaError, empty_file, too_large
+from server.media.errors import MediaError, empty_file, too_large
 
 # Pillow format name -> (stored format, mime, ext); MPO is the multi-picture JPEG some phones write.
 _ACCEPTED = {

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import av
 
-from .errors import MediaError
+from server.media.errors import MediaError
 
 # Our audio container kind -> (demuxer, muxer, muxer options). ``bitexact`` leaves out FFmpeg's version tags.
 _AUDIO_MUXERS = {

@@ -1,8 +1,8 @@
 """Users, roles and API tokens."""
 import enum
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class Role(str, enum.Enum):

@@ -1,6 +1,6 @@
 """What people do in the admin web: hotspot reviews, transcript corrections and an audit log of every change."""
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class HotspotReview(db.Model):

@@ -1,7 +1,7 @@
 """The area hierarchy: district → street → community → grid."""
 import enum
 
-from ..extensions import db
+from server.extensions import db
 
 
 class AreaLevel(str, enum.Enum):

@@ -3,8 +3,8 @@ import hashlib
 import json
 import secrets
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class Case(db.Model):

@@ -1,5 +1,5 @@
 """The category taxonomy: four risk classes and their subcategories."""
-from ..extensions import db
+from server.extensions import db
 
 
 class Category(db.Model):

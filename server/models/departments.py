@@ -1,7 +1,7 @@
 """Departments that handle cases."""
 import enum
 
-from ..extensions import db
+from server.extensions import db
 
 
 class DepartmentType(str, enum.Enum):

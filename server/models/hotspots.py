@@ -1,6 +1,6 @@
 """Public-opinion hotspots: clusters of reports about one hazard."""
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class Hotspot(db.Model):

@@ -2,8 +2,8 @@
 import enum
 import uuid
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class ApiKey(db.Model):

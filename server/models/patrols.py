@@ -1,8 +1,8 @@
 """Grid patrols (网格巡查): checklists per place type, places in a grid, daily tasks and their item results."""
 import enum
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class TaskStatus(str, enum.Enum):

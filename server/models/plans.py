@@ -1,6 +1,6 @@
 """Emergency plans (数字应急预案): the plans admins keep, and their activations with one task per department."""
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class EmergencyPlan(db.Model):

@@ -2,8 +2,8 @@
 import enum
 import secrets
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class Stage(str, enum.Enum):
@@ -96,7 +96,7 @@ class Report(db.Model):
         if "events" in self.__dict__:  # keep a loaded history in step
             self.events.append(event)
         else:  # no need to load the history just to add to it
-            from ..extensions import db
+            from server.extensions import db
             db.session.add(event)
 
     def add_flag(self, flag: str) -> None:

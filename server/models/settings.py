@@ -1,6 +1,6 @@
 """Values the platform learns or keeps as a whole (e.g. the keyword IDF table)."""
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class Setting(db.Model):

@@ -11,14 +11,14 @@ from flask import Blueprint, current_app, g, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import answer_under, describe
-from ..extensions import db
-from ..intake import Upload
-from ..interop.keys import check_key
-from . import requests as reqs
-from . import services as svc
-from .formats import FORMATS, Open311Error, error_response, respond, split_format
-from .schemas import MAX_ID, RequestCreateSchema, RequestListArgsSchema, UpdateListArgsSchema
+from server.web.errors import answer_under, describe
+from server.extensions import db
+from server.reports.intake import Upload
+from server.open311.keys import check_key
+from server.open311 import requests as reqs
+from server.open311 import services as svc
+from server.open311.formats import FORMATS, Open311Error, error_response, respond, split_format
+from server.open311.schemas import MAX_ID, RequestCreateSchema, RequestListArgsSchema, UpdateListArgsSchema
 
 log = logging.getLogger(__name__)
 bp = Blueprint("open311", __name__, url_prefix="/open311")

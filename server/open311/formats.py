@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, json
 
-from ..xmltext import utf8_text, xml_text
+from server.exports.xmltext import utf8_text, xml_text
 
 FORMATS = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'

@@ -15,17 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from nlp.pii import mask
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
-from ..case_log import public_reply
-from ..cases.service import action_zh
-from ..errors import ApiError
-from ..extensions import db
-from ..intake import Upload, accept_report
-from ..models import (ApiKey, Area, Case, CaseDepartment, CaseEvent, Category, Channel, Department, Open311Request,
-                      Report, utcnow)
-from ..pipeline.queue import enqueue_report
-from ..security import encrypt
-from . import services as svc
-from .formats import Open311Error
+from server.cases.log import public_reply
+from server.cases.service import action_zh
+from server.web.errors import ApiError
+from server.extensions import db
+from server.reports.intake import Upload, accept_report
+from server.models import (ApiKey, Area, Case, CaseDepartment, CaseEvent, Category, Channel, Department, Open311Request,
+                           Report, utcnow)
+from server.tasks.queue import enqueue_report
+from server.accounts.security import encrypt
+from server.open311 import services as svc
+from server.open311.formats import Open311Error
 
 CLOSED = {CaseStatus.CLOSED.value, CaseStatus.MERGED.value}
 WINDOW = timedelta(days=90)

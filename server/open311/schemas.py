@@ -3,7 +3,7 @@ import re
 from marshmallow import (EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate,
                          validates_schema)
 
-from ..schemas.common import BoundedDateTime
+from server.web.schemas import BoundedDateTime
 
 STATUSES = ("open", "closed")
 MAX_ID = 2**31 - 1  # report ids are INTEGER columns
@@ -148,3 +148,33 @@ def answers_schema(definitions) -> Schema:
                                                                                 max=limit))
         built[d.code] = field
     return Schema.from_dict(built, name="AttributeAnswers")(unknown=RAISE)
+
+
+class ApiKeyCreateSchema(Schema):
+    """A new key's name (who uses it)."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+
+
+class ApiKeySchema(Schema):
+    """A key as listed (never the key itself)."""
+
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "the key's first characters, to tell keys apart"})
+    active = fields.Boolean()
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+
+
+class ApiKeyCreatedSchema(ApiKeySchema):
+    """A new key with the key itself, shown this once."""
+
+    key = fields.String(metadata={"description": "the API key; it is not stored and cannot be shown again"})
+
+
+class ServiceAttributesSchema(Schema):
+    """A service's attribute definitions (replacing the old ones)."""
+
+    attributes = fields.List(fields.Nested(AttributeDefinitionSchema), required=True)

@@ -4,9 +4,9 @@ from importlib import resources
 
 from marshmallow import ValidationError
 
-from ..extensions import db
-from ..models import Category, ServiceAttribute
-from .schemas import AttributeDefinitionSchema, answers_schema
+from server.extensions import db
+from server.models import Category, ServiceAttribute
+from server.open311.schemas import AttributeDefinitionSchema, answers_schema
 
 
 def services() -> list[tuple[Category, bool]]:

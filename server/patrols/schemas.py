@@ -1,8 +1,8 @@
 """Patrol request and response schemas."""
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
-from ..models.patrols import ItemResult, TaskStatus
-from ..schemas.common import BoundedDate
+from server.models.patrols import ItemResult, TaskStatus
+from server.web.schemas import BoundedDate
 
 RESULTS = [r.value for r in ItemResult]
 
@@ -15,7 +15,7 @@ class TaskListArgsSchema(Schema):
 
     @validates("date")
     def _near(self, value, **kwargs):
-        from .service import QUERY_RANGE_DAYS, today
+        from server.patrols.service import QUERY_RANGE_DAYS, today
         if abs((value - today()).days) > QUERY_RANGE_DAYS:
             raise ValidationError(f"Must be within {QUERY_RANGE_DAYS} days of today (in the city).")
 

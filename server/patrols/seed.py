@@ -2,9 +2,9 @@
 import json
 from pathlib import Path
 
-from ..extensions import db
-from ..models import Area, AreaLevel
-from ..models.patrols import ChecklistTemplate, PatrolPlace
+from server.extensions import db
+from server.models import Area, AreaLevel
+from server.models.patrols import ChecklistTemplate, PatrolPlace
 
 CHECKLISTS = Path(__file__).with_name("checklists.json")
 

@@ -4,10 +4,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import ApiError
-from ..extensions import db
-from ..models import Report, User, utcnow
-from ..models.patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
+from server.web.errors import ApiError
+from server.extensions import db
+from server.models import Report, User, utcnow
+from server.models.patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
 
 CITY_TZ = ZoneInfo("Asia/Shanghai")
 # Days a grid worker may ask about: a year either side of today (anything else is a 422). Tasks are made only for

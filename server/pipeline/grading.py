@@ -2,10 +2,10 @@
 from triage.lifecycle import FINISHED
 from triage.severity import grade
 
-from ..case_log import append_event, lock_case
-from ..cases.deadlines import case_deadlines
-from ..extensions import db
-from ..models import Case, CaseReporter, Hotspot, HotspotReporter, Report
+from server.cases.log import append_event, lock_case
+from server.cases.deadlines import case_deadlines
+from server.extensions import db
+from server.models import Case, CaseReporter, Hotspot, HotspotReporter, Report
 
 
 def count_reporters(*conditions) -> int:
@@ -101,8 +101,8 @@ def regrade_hotspot_cases() -> int:
 
     Returns how many cases were raised. Each case is locked while it changes, as the pipeline does.
     """
-    from ..taxonomy_source import current_taxonomy
-    from .stages import full_text
+    from server.taxonomy.source import current_taxonomy
+    from server.pipeline.stages import full_text
     rows = db.session.execute(db.select(Report.id, Report.reporter_id, Report.hotspot_id, Report.case_id)
                               .where(Report.hotspot_id.is_not(None))).all()
     members: dict[int, list] = {}

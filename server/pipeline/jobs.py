@@ -4,9 +4,9 @@ import traceback
 
 from flask import current_app
 
-from ..extensions import db
-from ..models import Report, Stage
-from . import stages
+from server.extensions import db
+from server.models import Report, Stage
+from server.pipeline import stages
 
 log = logging.getLogger(__name__)
 

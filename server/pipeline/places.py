@@ -2,9 +2,9 @@
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
-from ..extensions import db
-from ..models import Area, AreaLevel
-from ..table_cache import TableCache
+from server.extensions import db
+from server.models import Area, AreaLevel
+from server.table_cache import TableCache
 
 
 

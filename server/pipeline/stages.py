@@ -3,12 +3,12 @@ import logging
 
 from flask import current_app
 
-from ..extensions import db
-from ..media_store import storage
-from ..models import Report, Stage, Transcript
-from ..keyword_idf import current_idf
-from .places import area_index
-from .routing import join_open_case, open_case
+from server.extensions import db
+from server.media.store import storage
+from server.models import Report, Stage, Transcript
+from server.hotspots.keyword_idf import current_idf
+from server.pipeline.places import area_index
+from server.pipeline.opening import join_open_case, open_case
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
@@ -105,7 +105,7 @@ def _analyse(report: Report) -> None:
         report.place_code = place["code"]
         if report.grid_id is None and place["level"] == "grid":
             report.grid_id = index.by_code.get(place["code"])
-    from ..hotspots import assign_report, find_duplicate_of
+    from server.hotspots.service import assign_report, find_duplicate_of
     report.duplicate_of_id = find_duplicate_of(report)
     report.hotspot_id = assign_report(report)
     note = "in grid" if report.grid_id else "no grid found"

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..extensions import db
-from ..models import PENDING_STAGES, Report, utcnow
-from .queue import backend, queue_for
+from server.extensions import db
+from server.models import PENDING_STAGES, Report, utcnow
+from server.tasks.queue import backend, queue_for
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -48,7 +48,7 @@ def sweep_job() -> int:
 
 def resume_deliveries() -> int:
     """Queue again the webhook deliveries that are due but were lost (a restart, Redis down)."""
-    from ..interop.delivery import resume_pending
+    from server.webhooks.delivery import resume_pending
     try:
         resumed = resume_pending()
     finally:

@@ -24,8 +24,8 @@ def demo_city(tmp_path_factory):
     """The demo city with its ~200 processed reports and hotspots, plus one report whose text holds HTML."""
     from flask_migrate import upgrade
     from server.demo.seed import process_pending, seed
-    from server.intake import accept_report
-    from server.accounts import find_user
+    from server.reports.intake import accept_report
+    from server.accounts.service import find_user
     base = tmp_path_factory.mktemp("admin-demo")
     clear_caches()
     app = create_app(_config(base / "demo.db", base, base / "media"))

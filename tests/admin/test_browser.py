@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from server import create_app
-from server.accounts import create_user
+from server.accounts.service import create_user
 from server.extensions import db
 from server.models import Case, Report, User
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 def install(marker: str, release: str | None) -> None:
     """Wrap routing's event writer with the stall."""
-    from server.pipeline import routing
+    from server.pipeline import opening as routing
     original = routing.append_event
 
     def stalled(case, action, *args, **kwargs):

@@ -30,7 +30,7 @@ def _resolve(value, ids: dict):
         whole = PLACEHOLDER.fullmatch(value)
         if whole:
             if whole.group(1) == "shipped_plans":
-                from server.cases.plans import shipped_plans
+                from server.plans.service import shipped_plans
                 return {"plans": shipped_plans()}
             return ids[whole.group(1)]
         return PLACEHOLDER.sub(lambda m: str(ids[m.group(1)]), value)

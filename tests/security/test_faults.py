@@ -287,7 +287,7 @@ def test_a_killed_workers_scheduler_locks_pass_to_another_worker(fault_app, tmp_
 
     from rq import Queue
 
-    from server.pipeline.queue import REPORTS_QUEUE
+    from server.tasks.queue import REPORTS_QUEUE
     connection = fault_app.extensions["gridwatch_queue"].connection
     lock = f"rq:scheduler-lock:{REPORTS_QUEUE}"
     first = _spawn(fault_app, tmp_path, "first", "worker", "--queues", "reports", "--name", "first",
@@ -318,7 +318,7 @@ def test_a_killed_workers_scheduler_locks_pass_to_another_worker(fault_app, tmp_
 def test_the_scheduler_rides_out_a_redis_restart(fault_app, private_redis, tmp_path):
     from rq import Queue
 
-    from server.pipeline.queue import MAINTENANCE_QUEUE
+    from server.tasks.queue import MAINTENANCE_QUEUE
     connection = fault_app.extensions["gridwatch_queue"].connection
     scheduler = _spawn(fault_app, tmp_path, "scheduler", "scheduler", SWEEP_INTERVAL_SECONDS="1",
                        WORKER_RECONNECT_MAX_SECONDS="1", RECLUSTER_INTERVAL_SECONDS="3600")

@@ -298,7 +298,7 @@ def _property_settings(examples: int = PROPERTY_EXAMPLES):
 def prop_app(world, tmp_path_factory):
     """An app on a copy of the world, with an Open311 key and the shipped service questions."""
     app = world.app(tmp_path_factory.mktemp("prop"))
-    from server.interop.keys import create_key
+    from server.open311.keys import create_key
     from server.open311.services import load_default_attributes
     with app.app_context():
         load_default_attributes()

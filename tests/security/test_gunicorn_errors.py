@@ -1,6 +1,6 @@
 """Requests gunicorn refuses before the app sees them (a NUL in a header, headers or a request line over its limits)
 are answered in the API's JSON error shape, not with gunicorn's HTML pages: a real gunicorn with the product's
-settings (``server/gunicorn_conf.py``), sync and threaded, over a raw socket."""
+settings (``server/web/gunicorn_conf.py``), sync and threaded, over a raw socket."""
 import json
 import os
 import socket

@@ -123,7 +123,7 @@ def _check(response, path: str) -> str | None:
 
 
 def test_odd_input_is_a_4xx_with_an_error_body(app, client, city):
-    from server.interop.keys import create_key
+    from server.open311.keys import create_key
     with app.app_context():
         case_id = case_in("dispatched")
         report_id = db.session.get(Case, case_id).origin_report_id

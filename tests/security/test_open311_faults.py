@@ -39,7 +39,7 @@ def test_open311_answers_503_while_postgres_is_down_and_recovers(private_pg, tmp
     app = create_app(app_config(private_pg.url, tmp_path))
     fresh_database(app)
     from server.demo.seed import seed_reference
-    from server.interop.keys import create_key
+    from server.open311.keys import create_key
     with app.app_context():
         seed_reference()
         _, key = create_key("hotline")

@@ -153,7 +153,7 @@ def test_tokens_are_stored_hashed_expire_and_are_revoked(app, world):
     with app.app_context():
         rows = db.session.execute(db.select(ApiToken)).scalars().all()
         assert all(token not in (r.token_hash or "") for r in rows) and all(len(r.token_hash) == 64 for r in rows)
-        from server.security import token_hash
+        from server.accounts.security import token_hash
         row = next(r for r in rows if r.token_hash == token_hash(token))
         assert row.user.username == "gas01" and row.revoked_at is None
         assert abs((row.expires_at - utcnow()) - timedelta(hours=app.config["TOKEN_TTL_HOURS"])) < timedelta(minutes=1)
@@ -177,7 +177,7 @@ def test_deactivated_users_tokens_stop_working_at_once(app, world):
     client = app.test_client()
     assert client.get("/api/v1/auth/me", headers=world.headers("owner")).status_code == 200
     with app.app_context():
-        from server.accounts import find_user
+        from server.accounts.service import find_user
         find_user("13800000001").active = False
         db.session.commit()
     assert client.get("/api/v1/auth/me", headers=world.headers("owner")).status_code == 401
@@ -210,7 +210,7 @@ def test_register_refuses_weak_passwords_with_a_clear_message(app, password, why
 
 
 def test_user_creation_applies_the_same_policy(app):
-    from server.accounts import AccountError, create_user
+    from server.accounts.service import AccountError, create_user
     with app.app_context():
         for password in ("12345678", "gridwatch123", "inspector7-x", "Inspector7"):
             with pytest.raises(AccountError):
@@ -219,7 +219,7 @@ def test_user_creation_applies_the_same_policy(app):
 
 
 def test_good_passwords_are_accepted():
-    from server.passwords import password_problem
+    from server.accounts.passwords import password_problem
     for password in ("demo-resident-2026", "桂花园-2026", "correct horse battery", "Xk9#mv2q"):
         assert password_problem(password, username="13800000001", phone="13800000001") is None
 
@@ -251,7 +251,7 @@ def test_proxy_headers_are_trusted_only_when_configured(world, tmp_path):
 
 
 def test_admin_pages_get_a_csp_with_only_this_server_and_the_tile_host(world, tmp_path):
-    from server.headers import admin_csp
+    from server.web.headers import admin_csp
     app = world.app(tmp_path, ADMIN_TILE_URL="https://{s}.tile.example.org/{z}/{x}/{y}.png")
     if "admin.login" not in app.view_functions:
         pytest.skip("no admin web in this build")
@@ -276,7 +276,7 @@ def test_admin_pages_get_a_csp_with_only_this_server_and_the_tile_host(world, tm
 
 def test_phone_numbers_are_encrypted_at_rest_and_masked_in_the_api(app, world):
     with app.app_context():
-        from server.security import blind_index
+        from server.accounts.security import blind_index
         raw = db.session.execute(db.text("SELECT username, phone_enc, phone_index FROM users WHERE phone_index = :i"),
                                  {"i": blind_index("13800000001")}).one()
     assert raw.username.startswith("r_")
@@ -341,7 +341,7 @@ def test_media_urls_cannot_be_guessed_and_are_checked_on_every_request(app, worl
 # Audit
 
 def test_admin_changes_through_the_api_are_audited(app, world):
-    from server.cases.plans import shipped_plans
+    from server.plans.service import shipped_plans
     client = app.test_client()
     response = client.put("/api/v1/plans", json={"plans": shipped_plans()}, headers=world.headers("admin"))
     assert response.status_code == 200, response.get_json()
@@ -372,10 +372,10 @@ def test_new_report_by_resident_is_not_visible_to_another(app, world):
 
 def test_unknown_accounts_cost_the_same_password_check(app, monkeypatch):
     """No timing oracle for who has an account (phone numbers are personal data)."""
-    from server import security
+    from server.accounts import security
     calls = []
     original = security.verify_password
-    monkeypatch.setattr("server.api.auth.verify_password", lambda h, p: calls.append(h) or original(h, p))
+    monkeypatch.setattr("server.accounts.api.verify_password", lambda h, p: calls.append(h) or original(h, p))
     client = app.test_client()
     assert _login(client, "13999999999", "wrong-pass-1").status_code == 401
     assert _login(client, "gas01", "wrong-pass-1").status_code == 401

@@ -73,7 +73,7 @@ def _report(client, token: str, **extra) -> dict:
 
 def _case_for(report_id: int, status: str, category: str | None = None) -> int:
     """A case opened from the report (placed in GRID), driven to the status by the lifecycle service."""
-    from server.case_log import append_event
+    from server.cases.log import append_event
     from server.models import Area, Case, Category, Report
 
     from ..server.test_cases_support import PATHS, act
@@ -96,7 +96,8 @@ def _case_for(report_id: int, status: str, category: str | None = None) -> int:
 
 def _interop_and_patrols(ids: dict) -> None:
     """An API key, a GAS webhook, and today's patrol tasks of both grid workers."""
-    from server.interop import keys, webhooks
+    from server.open311 import keys
+    from server.webhooks import service as webhooks
     from server.models import User
     from server.patrols.seed import seed_patrols
     from server.patrols.service import ensure_tasks, today
@@ -116,8 +117,8 @@ def _interop_and_patrols(ids: dict) -> None:
 
 def build(root: Path) -> World:
     """Seed the city, file reports, open cases in several states, and sign everyone in."""
-    from server.accounts import create_user
-    from server.cases.plans import activate_plan
+    from server.accounts.service import create_user
+    from server.plans.service import activate_plan
     from server.demo.seed import seed_reference
     from server.models import Case, CaseAttachment, PlanTask, User
 

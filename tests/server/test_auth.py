@@ -125,7 +125,7 @@ def test_registration_refuses_what_is_not_a_mainland_mobile_number(client, app, 
 
 
 def test_accounts_created_with_a_phone_as_username_get_a_generated_one(app, city):
-    from server.accounts import create_user, find_user
+    from server.accounts.service import create_user, find_user
     with app.app_context():
         user = create_user(username="+86 139 0000 0042", role="resident", password="safe-pass-1")
         assert user.username.startswith("r_") and find_user("13900000042").id == user.id
@@ -138,7 +138,7 @@ def test_migration_0010_replaces_phone_usernames_and_keeps_the_encrypted_number(
     from flask_migrate import upgrade
 
     from server import create_app
-    from server.security import blind_index, decrypt, encrypt
+    from server.accounts.security import blind_index, decrypt, encrypt
     from ..conftest import app_config
     app = create_app(app_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
     with app.app_context():

@@ -71,8 +71,8 @@ def test_action_permissions_and_states(client, app, headers, action):
 
 
 def test_a_case_out_of_scope_answers_404_to_every_action_as_to_a_missing_one(client, app, headers):
-    from server.accounts import create_user
-    from server.schemas.cases import ACTION_SCHEMAS
+    from server.accounts.service import create_user
+    from server.cases.schemas import ACTION_SCHEMAS
     with app.app_context():
         case_id = case_in("dispatched")
         create_user(username="edu01", role="dept_staff", password="edu-pass-2026", department="EDUCATION")

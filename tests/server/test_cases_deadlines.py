@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from server.cases.deadlines import add_working_days, case_deadlines, is_working_day
-from server.cases.metrics import period_bounds
+from server.metrics.service import period_bounds
 from triage.taxonomy import Taxonomy
 
 UTC = timezone.utc

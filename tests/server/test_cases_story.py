@@ -6,11 +6,11 @@ import click
 import pytest
 
 from server.cases.escalation import escalate_overdue
-from server.cases.view import case_timeline_for_reporter
-from server.cli_cases import register
+from server.cases.presenters import case_timeline_for_reporter
+from server.cli.cases import register
 from server.extensions import db
 from server.models import Case, Notification
-from server.pipeline.queue import backend
+from server.tasks.queue import backend
 
 from .. import media_fixtures as mf
 from ..helpers import login, new_uuid

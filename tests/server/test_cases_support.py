@@ -15,7 +15,7 @@ FEEDBACK = {"personnel": "王工等3人", "equipment": "检漏仪", "measures": 
 
 def user(username: str) -> User:
     """A demo user by username, or a resident by phone number."""
-    from server.accounts import find_user
+    from server.accounts.service import find_user
     found = find_user(username)
     assert found is not None, username
     return found
@@ -23,7 +23,7 @@ def user(username: str) -> User:
 
 def new_case(grid: bool = True, severity: int = 3) -> int:
     """A received case (waiting for manual dispatch) opened from a resident's report."""
-    from server.case_log import append_event
+    from server.cases.log import append_event
     area = db.session.execute(db.select(Area).where(Area.code == GRID)).scalar_one() if grid else None
     report = Report(client_uuid=new_uuid(), payload_hash="x" * 64, reporter_id=user(USERS["resident"]).id,
                     text="小区楼道煤气味很重", grid_id=area.id if area else None, stage="routed")

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from server import exports
+from server.exports import service as exports
 from server.extensions import db
 from server.models import Case, Category, Hotspot, Report
-from server.pipeline.queue import backend
+from server.tasks.queue import backend
 
 from ..helpers import LOGIN, PASSWORDS, login, new_uuid
 from .interop_support import GAS
@@ -204,7 +204,7 @@ def _hostile_case(app) -> tuple[int, int]:
 
 
 def test_every_csv_and_xlsx_output_neutralises_formulas(app, client, city, tmp_path):
-    from server.cli_cases import export_training_command
+    from server.cli.cases import export_training_command
     from triage.table import write_rows
 
     from ..admin.conftest import sign_in
@@ -283,5 +283,5 @@ def test_a_failure_mid_stream_cuts_the_download_off_visibly(app, city, monkeypat
                 assert response.headers.get("Transfer-Encoding") == "chunked"
                 with pytest.raises(requests.exceptions.ChunkedEncodingError):
                     b"".join(response.iter_content(None))  # the chunked body never ends properly
-    failures = [r for r in caplog.records if r.name == "server.exports" and "cut off" in r.getMessage()]
+    failures = [r for r in caplog.records if r.name == "server.exports.service" and "cut off" in r.getMessage()]
     assert len(failures) == 2 and failures[0].exc_info is not None

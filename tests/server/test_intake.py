@@ -269,7 +269,7 @@ def test_too_many_new_reports_from_one_address_get_429(client, app, resident):
 
 
 def test_open311_posts_are_limited_per_key_and_resends_are_not_refused(client, app, city):
-    from server.interop.keys import create_key
+    from server.open311.keys import create_key
     from server.open311.services import load_default_attributes
     from tests.server.interop_support import open311_post
     with app.app_context():
@@ -305,7 +305,7 @@ def test_intake_limits_count_on_redis_across_apps(redis_app, tmp_path):
 # --- derived text comes from the masked text (issue 12, low) ----------------------------------------------------
 
 def test_keywords_never_show_what_the_text_shows_masked(client, app, resident):
-    from server.pipeline.queue import backend
+    from server.tasks.queue import backend
     text = "车牌湘A12345的车堵住消防通道，车主电话138.0000.0001，一三九零零零零零零零二也行"
     created = client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": text, "lat": 28.2,
                                                    "lon": 112.95}, headers=resident).get_json()

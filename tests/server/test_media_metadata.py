@@ -59,7 +59,7 @@ def test_videos_lose_tags_chapters_and_data_tracks_and_keep_their_length():
 def test_stored_voice_report_and_case_evidence_carry_no_metadata(client, app, city):
     """End to end: what department staff download has no name, phone, comment or place in it."""
     from server.extensions import db
-    from server.media_store import storage
+    from server.media.store import storage
     from server.models import CaseAttachment, Media
     from tests.helpers import LOGIN, login, new_uuid
     from tests.media_tags import SECRETS, describe, personal, tagged_audio, tagged_mp4

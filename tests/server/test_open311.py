@@ -13,8 +13,8 @@ from georeport import GeoReport
 from server.cli import cli
 from server.extensions import db
 from server.models import Case, Channel, Open311Request, Report
-from server.pipeline.queue import backend
-from server.security import decrypt
+from server.tasks.queue import backend
+from server.accounts.security import decrypt
 
 from ..helpers import LOGIN, login, new_uuid
 from .interop_support import live_server, open311_post, xml_errors
@@ -23,7 +23,7 @@ from .interop_support import live_server, open311_post, xml_errors
 @pytest.fixture
 def key(app, city):
     """The demo city with the shipped service attributes and one Open311 API key."""
-    from server.interop.keys import create_key
+    from server.open311.keys import create_key
     from server.open311.services import load_default_attributes
     with app.app_context():
         assert load_default_attributes() == 5
@@ -192,7 +192,7 @@ def test_every_error_answers_the_specs_list_with_its_status(app, client, key, fm
 
 
 def test_a_revoked_key_is_refused_and_the_key_records_its_last_use(app, client, key):
-    from server.interop.keys import find_key, list_keys, revoke_key
+    from server.open311.keys import find_key, list_keys, revoke_key
     assert open311_post(client, key).status_code == 201
     with app.app_context():
         row = list_keys()[0]
@@ -302,7 +302,7 @@ def test_api_keys_by_admins_over_the_api_and_the_command(app, client, city):
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_a_post_with_a_key_reaches_a_case_through_a_real_rq_worker(redis_app):
-    from server.interop.keys import create_key
+    from server.open311.keys import create_key
     with redis_app.app_context():
         _, plaintext = create_key("市12345热线")
     client = redis_app.test_client()

@@ -1,7 +1,7 @@
 """Grid patrols: today's tasks per grid worker, checklist answers, hazards linked to the phone's reports."""
 from datetime import datetime, timedelta, timezone
 
-from server.accounts import create_user
+from server.accounts.service import create_user
 from server.extensions import db
 from server.models import PatrolItemResult, PatrolTask
 

@@ -6,7 +6,7 @@ import pytest
 from server.extensions import db
 from server.models import Case, CaseEvent, Report, verify_chain
 from server.pipeline import stages
-from server.pipeline.queue import backend
+from server.tasks.queue import backend
 from server.pipeline.sweeper import sweep
 
 from .. import media_fixtures as mf
@@ -52,7 +52,7 @@ def test_gas_leak_is_visible_to_the_gas_department_after_routing(client, app, ci
     assert client.get(f"/api/v1/reports/{report['id']}", headers=staff).status_code == 404
     backend(app).drain()
     assert client.get(f"/api/v1/reports/{report['id']}", headers=staff).status_code == 200
-    from server.accounts import create_user
+    from server.accounts.service import create_user
     with app.app_context():
         create_user(username="edu01", role="dept_staff", password="edu-pass-2026", department="EDUCATION")
     token = client.post("/api/v1/auth/login", json={"username": "edu01", "password": "edu-pass-2026"}).get_json()
@@ -102,7 +102,7 @@ def test_sweeper_enqueues_reports_whose_processing_never_started(client, app, ci
     report = _post(client, resident)
     queue = backend(app)
     queue.drain()  # the first report is done
-    from server.intake import accept_report
+    from server.reports.intake import accept_report
     with app.app_context():  # accepted while the queue was unreachable: stored, never enqueued
         user = db.session.get(Report, report["id"]).reporter
         lost, _ = accept_report(user, {"client_uuid": new_uuid(), "text": "路口井盖缺失", "channel": "app",
@@ -145,7 +145,7 @@ def test_full_text_joins_typed_and_spoken_words():
 
 
 def test_keyword_idf_is_fitted_on_the_platforms_own_reports(client, app, city):
-    from server import keyword_idf
+    from server.hotspots import keyword_idf
     resident = login(client, LOGIN["resident"])
     ids = [_post(client, resident, text="楼道里飞线充电太危险" if i % 2 else f"学府路{i}号井盖缺失太危险")["id"]
            for i in range(keyword_idf.MIN_DOCS)]
@@ -167,7 +167,7 @@ def test_keyword_idf_is_fitted_on_the_platforms_own_reports(client, app, city):
 
 
 def test_a_duplicate_joins_the_open_case_and_hotspots_keep_their_ids(client, app, city):
-    from server.hotspots import recluster
+    from server.hotspots.service import recluster
     resident = login(client, LOGIN["resident"])
     first = _post(client, resident, text="桂花园小区7栋楼道里煤气味很重，怕是漏气了", lat="28.2345", lon="112.9067")
     backend(app).drain()

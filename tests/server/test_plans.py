@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from server.accounts import create_user
-from server.cases.plans import plan_for, shipped_plans
+from server.accounts.service import create_user
+from server.plans.service import plan_for, shipped_plans
 from server.extensions import db
 from server.models import Case, Category, Notification, PlanTask, User, verify_chain
 
@@ -159,7 +159,7 @@ def test_plan_for_picks_the_least_serious_plan_covering_the_case(app, city):
 
 
 def test_shipped_plans_name_known_categories_and_departments(app, city):
-    from server.cases.plans import validate_plans
+    from server.plans.service import validate_plans
     with app.app_context():
         assert validate_plans(shipped_plans()) == {}
     for plan in shipped_plans():
@@ -204,7 +204,7 @@ def test_admins_edit_the_plans(client, app, headers):
 
 def test_activation_through_the_service_is_chained(app, headers):
     """Activation appended to a long chain (after several actions) still verifies."""
-    from server.cases.plans import activate_plan, complete_task
+    from server.plans.service import activate_plan, complete_task
     from .test_cases_support import user
     case_id = gas_case(app, "in_progress")
     with app.app_context():
@@ -251,7 +251,7 @@ def test_every_date_in_a_case_is_iso_8601_with_an_offset(client, app, headers):
 
 
 def test_a_task_is_not_done_once_the_department_no_longer_holds_the_case(client, app, headers):
-    from server.cases.plans import complete_task
+    from server.plans.service import complete_task
     from .test_cases_support import user
     h = headers
     case_id = gas_case(app)

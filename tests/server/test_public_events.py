@@ -106,8 +106,8 @@ def test_feedback_without_a_public_reply_shows_only_the_step(app, client, city):
 
 
 def test_the_hash_covers_the_public_flag(app, city):
-    from server.case_log import append_event
-    from server.cases.audit import audit_all
+    from server.cases.log import append_event
+    from server.cases.chain import audit_all
     with app.app_context():
         case_id = case_in("accepted")
         case = db.session.get(Case, case_id)
@@ -141,7 +141,7 @@ def test_events_written_before_0009_get_their_flag_and_keep_verifying(tmp_path):
     from flask_migrate import upgrade
 
     from server import create_app
-    from server.cases.audit import audit_all
+    from server.cases.chain import audit_all
     url = f"sqlite:///{tmp_path / 'old.db'}"
     app = create_app(app_config(url, tmp_path))
     with app.app_context():

@@ -70,7 +70,7 @@ def _process(ids, meter) -> list[tuple[int, int]]:
 
 
 def test_the_cost_of_a_report_does_not_grow_with_the_crowd_in_one_place(app, city):
-    from server.accounts import create_user
+    from server.accounts.service import create_user
     rng = random.Random(14)
     with app.app_context():
         users = [create_user(username=f"crowd{i}", role="resident", password=f"Crowd-{i}-pass").id for i in range(12)]
@@ -138,7 +138,7 @@ def test_people_stay_distinct_when_workers_join_one_case_at_once(pg_url, tmp_pat
     import threading
 
     from server import create_app
-    from server.accounts import create_user
+    from server.accounts.service import create_user
     from server.demo.seed import seed_reference
 
     from ..conftest import app_config, fresh_database

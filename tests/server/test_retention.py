@@ -136,8 +136,8 @@ def test_retention_anonymises_reports_of_cases_closed_long_ago_and_removes_their
 
 
 def test_the_retention_job_is_scheduled_on_the_maintenance_queue(app):
-    from server.pipeline.schedule import PERIODIC
-    job = next(p for p in PERIODIC if p.func == "server.retention.retention_job")
+    from server.tasks.schedule import PERIODIC
+    job = next(p for p in PERIODIC if p.func == "server.accounts.retention.retention_job")
     assert job.every == "RETENTION_INTERVAL_SECONDS" and callable(job.load())
     with app.app_context():
         assert job.load()()["reports"] == 0

@@ -145,8 +145,8 @@ def worker_queues(command: list[str]) -> list[str]:
 
 
 def test_every_periodic_job_runs_on_the_maintenance_queue_which_no_report_worker_takes():
-    from server.pipeline.queue import MAINTENANCE_QUEUE, REPORTS_QUEUE, TRANSCRIBE_QUEUE, WEBHOOK_QUEUE
-    from server.pipeline.schedule import PERIODIC
+    from server.tasks.queue import MAINTENANCE_QUEUE, REPORTS_QUEUE, TRANSCRIBE_QUEUE, WEBHOOK_QUEUE
+    from server.tasks.schedule import PERIODIC
     assert {job.queue for job in PERIODIC} == {MAINTENANCE_QUEUE}
     assert all(callable(job.load()) for job in PERIODIC)
     workers = {kind: worker_queues(cmd) for kind, cmd in procfile().items() if cmd[:2] == ["gridwatch", "worker"]}
@@ -176,7 +176,7 @@ def test_a_long_maintenance_job_does_not_delay_a_report(redis_app, tmp_path):
     from rq import Queue, Worker
     from rq.job import Job
 
-    from server.pipeline.queue import MAINTENANCE_QUEUE, REPORTS_QUEUE
+    from server.tasks.queue import MAINTENANCE_QUEUE, REPORTS_QUEUE
     connection = redis_app.extensions["gridwatch_queue"].connection
     procs = [_start(redis_app, kind, tmp_path / f"{kind}.log") for kind in ("worker", "maintenance")]
     started, release = tmp_path / "started", tmp_path / "release"

@@ -1,4 +1,4 @@
-"""One schedule of periodic jobs (``server/pipeline/schedule.py``) for both runners: the embedded server's loop and
+"""One schedule of periodic jobs (``server/tasks/schedule.py``) for both runners: the embedded server's loop and
 ``gridwatch scheduler`` on RQ, which puts every one of them on the maintenance queue."""
 import json
 import os
@@ -10,8 +10,8 @@ import pytest
 
 from server.extensions import db
 from server.models import Case
-from server.pipeline.queue import MAINTENANCE_QUEUE, backend
-from server.pipeline.schedule import PERIODIC
+from server.tasks.queue import MAINTENANCE_QUEUE, backend
+from server.tasks.schedule import PERIODIC
 
 from .test_cases_support import case_in, past
 

@@ -5,7 +5,7 @@ import pytest
 from server import create_app
 from server.extensions import db
 from server.models import Case, Report
-from server.pipeline.queue import backend
+from server.tasks.queue import backend
 from triage.learn import train
 from triage.taxonomy import load_default
 
@@ -88,7 +88,7 @@ def test_an_unusable_model_leaves_routing_on_the_keyword_rules(db_url, tmp_path,
 
 
 def test_severity_rises_as_more_people_report_the_same_hazard(db_url, tmp_path):
-    from server.accounts import create_user
+    from server.accounts.service import create_user
     app = _app(db_url, tmp_path)
     client = app.test_client()
     with app.app_context():
@@ -115,7 +115,7 @@ def test_severity_rises_as_more_people_report_the_same_hazard(db_url, tmp_path):
 
 
 def test_a_hotspot_many_people_report_raises_its_open_cases(db_url, tmp_path):
-    from server.accounts import create_user
+    from server.accounts.service import create_user
     from server.models import Hotspot
     from server.pipeline.grading import regrade_hotspot_cases
     app = _app(db_url, tmp_path)

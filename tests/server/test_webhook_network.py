@@ -10,12 +10,12 @@ import pytest
 
 from server.config import Config
 from server.extensions import db
-from server.interop import netpolicy
-from server.interop.delivery import embedded, resume_pending, setting
-from server.interop.transport import REASONS
+from server.webhooks import netpolicy
+from server.webhooks.delivery import embedded, resume_pending, setting
+from server.webhooks.transport import REASONS
 from server.models import Department, Report, Webhook, WebhookDelivery
-from server.pipeline.queue import WEBHOOK_QUEUE, backend, queue_for
-from server.security import encrypt
+from server.tasks.queue import WEBHOOK_QUEUE, backend, queue_for
+from server.accounts.security import encrypt
 
 from ..helpers import LOGIN, login, new_uuid
 from .interop_support import GAS, Blackhole, Receiver, closed_port

@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 
 from server.extensions import db
-from server.interop.delivery import backoff_seconds, deliver, embedded
-from server.interop.webhooks import verify_signature
+from server.webhooks.delivery import backoff_seconds, deliver, embedded
+from server.webhooks.service import verify_signature
 from server.models import Report, WebhookDelivery, utcnow
-from server.pipeline.queue import WEBHOOK_QUEUE, backend, queue_for
+from server.tasks.queue import WEBHOOK_QUEUE, backend, queue_for
 
 from ..helpers import LOGIN, login, new_uuid
 from .interop_support import GAS, Receiver

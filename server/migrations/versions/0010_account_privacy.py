@@ -59,7 +59,7 @@ def _crypto():
     try:
         from flask import current_app
         current_app.config['SECRET_KEY']
-        from server.security import blind_index, encrypt
+        from server.accounts.security import blind_index, encrypt
         return encrypt, blind_index
     except Exception:  # noqa: BLE001 - no app: rows without an encrypted copy lose the clear number
         return None

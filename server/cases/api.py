@@ -1,0 +1,178 @@
+"""Cases: the department inbox, supervisor queues, lifecycle actions, attachments and reporters' ratings."""
+import math
+
+from flask import request
+from flask_smorest import Blueprint
+
+from server.reports.access import can_view_report
+from server.accounts.auth import BEARER, auth_required, current_user
+from server.cases.attachments import FIELDS, Upload
+from server.cases.queries import can_view_case, list_cases
+from server.cases.service import Context, apply_action, case_for_action, rate_report
+from server.cases.presenters import present_case, present_case_summary
+from server.web.errors import ApiError
+from server.extensions import db
+from server.media.store import send_stored
+from server.models import Case, CaseAttachment, Report
+from server.cases.schemas import (ACTION_SCHEMAS, CaseListArgsSchema, CasePageSchema, CaseSchema, RatingOutSchema,
+                                  RatingSchema, VerificationSchema)
+from server.web.schemas import ErrorSchema
+
+blp = Blueprint("cases", __name__, description="Cases: inbox, queues and the handling lifecycle")
+ratings_blp = Blueprint("ratings", __name__, description="Reporters rate the handling of their reports")
+
+
+
+def _read_body(schema) -> tuple[dict, list[Upload]]:
+    """Fields (validated) and files from a JSON or multipart body; an empty body is an empty object."""
+    uploads: list[Upload] = []
+    if request.mimetype == "multipart/form-data":
+        raw = {}
+        for key in request.form:
+            values = request.form.getlist(key)
+            raw[key] = values if len(values) > 1 else values[0]
+        unknown = set(request.files) - set(FIELDS)
+        if unknown:
+            raise ApiError(422, "validation_error", "The request has invalid fields.",
+                           {name: ["Unknown file field."] for name in unknown})
+        for name in FIELDS:
+            uploads += [Upload(name, f.read()) for f in request.files.getlist(name)]
+    elif request.mimetype == "application/json":
+        raw = request.get_json(silent=True)
+        if not isinstance(raw, dict):
+            raise ApiError(400, "bad_json", "The body must be a JSON object.")
+    elif not request.get_data():
+        raw = {}
+    else:
+        raise ApiError(415, "unsupported_media_type", "Send application/json or multipart/form-data.")
+    return schema().load(raw), uploads
+
+
+def _case_for_viewer(case_id: int) -> Case:
+    """The case if the signed-in user may see it, else 404."""
+    case = db.session.get(Case, case_id)
+    if case is None or not can_view_case(current_user(), case):
+        raise ApiError(404, "not_found", f"No case {case_id} that you may see.")
+    return case
+
+
+def _case_for_action(case_id: int, action: str | None = None, fields: dict | None = None) -> Case:
+    """The case, locked for the transition (PostgreSQL), or 404 when the user may not see it; the role's
+    permission for the action is checked by the action (403)."""
+    return case_for_action(current_user(), case_id, action, fields)
+
+
+@blp.route("", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.arguments(CaseListArgsSchema, location="query")
+@blp.response(200, CasePageSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Residents follow cases through their reports")
+@auth_required()
+def get_cases(args):
+    """Cases the user may see: a department's inbox (nearest deadline first), or everything for supervisors;
+    ``queue`` picks a supervisors' queue."""
+    rows, total = list_cases(current_user(), args)
+    page, per_page = args["page"], args["per_page"]
+    return {"items": [present_case_summary(c) for c in rows],
+            "meta": {"page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page)}}
+
+
+@blp.route("/<int:case_id>", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, CaseSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+@auth_required()
+def get_case(case_id: int):
+    """One case: departments, deadlines, events with their files, reports, audit state and what you may do."""
+    case = _case_for_viewer(case_id)
+    return present_case(case, current_user())
+
+
+def _action_view(action: str, schema):
+    """A POST endpoint for one action."""
+
+    def view(case_id: int):
+        fields, uploads = _read_body(schema)
+        case = _case_for_action(case_id, action, fields)
+        apply_action(case, action, Context(current_user(), fields, uploads))
+        return present_case(case, current_user())
+
+    view.__name__ = f"action_{action}"
+    view.__doc__ = f"{schema.__doc__.strip()}\n\nAnswers 409 (``invalid_transition``, Chinese text in " \
+                   "``errors.status``) from a wrong state, 403 for a wrong role or department."
+    return view
+
+
+for _action, _schema in ACTION_SCHEMAS.items():
+    blp.route(f"/<int:case_id>/actions/{_action}", methods=["POST"])(
+        blp.doc(security=BEARER, requestBody={"required": False, "content": {
+            "application/json": {"schema": _schema}, "multipart/form-data": {"schema": _schema}}})(
+            blp.response(200, CaseSchema)(
+                blp.alt_response(403, schema=ErrorSchema, description="Wrong role or department")(
+                    blp.alt_response(409, schema=ErrorSchema, description="Not allowed from the current status")(
+                        blp.alt_response(422, schema=ErrorSchema)(
+                            auth_required()(_action_view(_action, _schema))))))))
+
+
+@blp.route("/<int:case_id>/verification", methods=["POST"])
+@blp.doc(security=BEARER, requestBody={"required": True, "content": {
+    "multipart/form-data": {"schema": VerificationSchema}}})
+@blp.response(200, CaseSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="Not the grid worker of the case's grid")
+@blp.alt_response(409, schema=ErrorSchema, description="No feedback to verify")
+@blp.alt_response(422, schema=ErrorSchema, description="No photo, or a bad file")
+@auth_required()
+def verify_case(case_id: int):
+    """核查: the grid worker checks the handling on site, with photos (needed before a grid case closes)."""
+    fields, uploads = _read_body(VerificationSchema)
+    case = _case_for_action(case_id, "verify")
+    apply_action(case, "verify", Context(current_user(), fields, uploads))
+    return present_case(case, current_user())
+
+
+def _attachment_for_viewer(case_id: int, attachment_id: str) -> CaseAttachment:
+    case = _case_for_viewer(case_id)
+    att = db.session.get(CaseAttachment, attachment_id)
+    if att is None or att.case_id != case.id:
+        raise ApiError(404, "not_found", "No such file that you may see.")
+    return att
+
+
+@blp.route("/<int:case_id>/attachments/<attachment_id>", methods=["GET"])
+@blp.doc(security=BEARER, responses={"200": {"description": "The file"}})
+@blp.alt_response(404, schema=ErrorSchema)
+@auth_required()
+def get_attachment(case_id: int, attachment_id: str):
+    """A file attached to a case event."""
+    att = _attachment_for_viewer(case_id, attachment_id)
+    return send_stored(att.storage_key, att.mime)
+
+
+@blp.route("/<int:case_id>/attachments/<attachment_id>/thumb", methods=["GET"])
+@blp.doc(security=BEARER, responses={"200": {"description": "A JPEG thumbnail"}})
+@blp.alt_response(404, schema=ErrorSchema)
+@auth_required()
+def get_attachment_thumb(case_id: int, attachment_id: str):
+    """A photo attachment's thumbnail."""
+    att = _attachment_for_viewer(case_id, attachment_id)
+    if not att.thumb_key:
+        raise ApiError(404, "not_found", "This file has no thumbnail.")
+    return send_stored(att.thumb_key, "image/jpeg")
+
+
+@ratings_blp.route("/<int:report_id>/rating", methods=["POST"])
+@ratings_blp.doc(security=BEARER)
+@ratings_blp.arguments(RatingSchema)
+@ratings_blp.response(201, RatingOutSchema)
+@ratings_blp.alt_response(403, schema=ErrorSchema, description="Not the reporter")
+@ratings_blp.alt_response(404, schema=ErrorSchema)
+@ratings_blp.alt_response(409, schema=ErrorSchema, description="Case not closed, or already rated")
+@auth_required()
+def rate(args, report_id: int):
+    """The reporter rates the handling after the case closes: satisfied | basically_satisfied | dissatisfied.
+    Dissatisfied puts the case in the supervisors' ``rating_review`` queue."""
+    report = db.session.get(Report, report_id)
+    if report is None or not can_view_report(current_user(), report):
+        raise ApiError(404, "not_found", f"No report {report_id} that you may see.")
+    row = rate_report(report, current_user(), args["rating"], args.get("comment"))
+    return row

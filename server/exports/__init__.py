@@ -1,0 +1,1 @@
+"""Open exports: reports and hotspots as GeoJSON, cases as CSV, and the table and XML writers."""

@@ -1,0 +1,214 @@
+"""Hotspots in the database: full re-clustering with stable ids, and incremental assignment."""
+import math
+from datetime import timedelta
+
+from flask import current_app
+
+from server.extensions import db
+from server.models import Category, Hotspot, Report, utcnow
+from server.table_cache import TableCache
+
+WINDOW_DAYS = 14
+SUGGESTED = "suggested"
+NEAR_KM = 0.3  # a near-duplicate is within this distance
+
+
+def report_doc(report, grid_code: str | None = None, category: str | None = None) -> dict:
+    """A report (or a row of its columns) as nlp's hotspot functions take it."""
+    return {"id": report.id, "text": report.text_masked or report.text or "", "tokens": report.tokens or [],
+            "lat": report.lat, "lon": report.lon, "created_at": report.created_at, "place": report.place_code,
+            "reporter": report.reporter_id, "grid": grid_code, "category": category, "severity": report.severity}
+
+
+def _window_docs(window_days: int) -> tuple[list[Report], list[dict]]:
+    """Recent analysed reports and their documents."""
+    since = utcnow() - timedelta(days=window_days)
+    rows = db.session.execute(
+        db.select(Report, Category.code).outerjoin(Category, Report.category_id == Category.id)
+        .where(Report.created_at >= since, Report.tokens.is_not(None)).order_by(Report.id)).all()
+    from server.pipeline.places import area_index
+    codes = area_index().code_of
+    return [r for r, _ in rows], [report_doc(r, codes.get(r.grid_id), c) for r, c in rows]
+
+
+def recluster(window_days: int = WINDOW_DAYS, min_cluster_size: int = 3) -> int:
+    """Cluster the window again; hotspots keep their key (and reviews) when their members overlap."""
+    from nlp.hotspots import cluster, match_ids
+    reports, docs = _window_docs(window_days)
+    reviewed = {h.id for h in db.session.execute(db.select(Hotspot).where(Hotspot.status != SUGGESTED)).scalars()}
+    free = [d for d, r in zip(docs, reports) if r.hotspot_id not in reviewed]
+    clusters = cluster(free, min_cluster_size=min_cluster_size) if len(free) >= min_cluster_size else []
+    existing = {h.key: h for h in db.session.execute(db.select(Hotspot).where(Hotspot.status == SUGGESTED)).scalars()}
+    previous = {key: set() for key in existing}
+    for report in reports:
+        if report.hotspot_id is not None and report.hotspot_id not in reviewed:
+            hotspot = next((h for h in existing.values() if h.id == report.hotspot_id), None)
+            if hotspot is not None:
+                previous[hotspot.key].add(report.id)
+    keys = match_ids(previous, clusters)
+    by_id = {r.id: r for r in reports}
+    for report in reports:
+        if report.hotspot_id is not None and report.hotspot_id not in reviewed:
+            report.hotspot_id = None
+    kept = set()
+    for key, found in zip(keys, clusters):
+        hotspot = existing.get(key) or Hotspot(key=key, status=SUGGESTED)
+        _describe(hotspot, found)
+        db.session.add(hotspot)
+        db.session.flush()
+        kept.add(key)
+        for member in found["members"]:
+            by_id[member].hotspot_id = hotspot.id
+    for key, hotspot in existing.items():
+        if key not in kept:
+            db.session.delete(hotspot)
+    db.session.flush()
+    recount_hotspot_people()
+    db.session.commit()
+    invalidate()
+    return len(clusters)
+
+
+def recount_hotspot_people() -> None:
+    """The people among every hotspot's members, read again from the reports (after a re-clustering moved them)."""
+    from server.models import HotspotReporter
+    db.session.execute(db.delete(HotspotReporter))
+    grouped = db.select(Report.hotspot_id, Report.reporter_id, db.func.min(Report.id)) \
+        .where(Report.hotspot_id.is_not(None), Report.reporter_id.is_not(None)) \
+        .group_by(Report.hotspot_id, Report.reporter_id)
+    alone = db.select(Report.hotspot_id, Report.reporter_id, Report.id) \
+        .where(Report.hotspot_id.is_not(None), Report.reporter_id.is_(None))
+    for query in (grouped, alone):
+        db.session.execute(db.insert(HotspotReporter).from_select(["hotspot_id", "reporter_id", "report_id"], query))
+    people = db.select(db.func.count(HotspotReporter.id)).where(HotspotReporter.hotspot_id == Hotspot.id) \
+        .scalar_subquery()
+    db.session.execute(db.update(Hotspot).values(reporters=people, updated_at=Hotspot.updated_at)
+                       .execution_options(synchronize_session=False))
+
+
+def _describe(hotspot: Hotspot, found: dict) -> None:
+    """Copy nlp's description of a cluster onto the row."""
+    lat, lon = found.get("centroid") or (None, None)
+    west, south, east, north = found.get("bbox") or (None, None, None, None)
+    hotspot.label, hotspot.keywords, hotspot.size = found["label"][:120], found["keywords"], found["size"]
+    hotspot.centroid_lat, hotspot.centroid_lon = lat, lon
+    hotspot.min_lon, hotspot.min_lat, hotspot.max_lon, hotspot.max_lat = west, south, east, north
+    hotspot.first_seen, hotspot.last_seen = found.get("first_seen"), found.get("last_seen")
+    hotspot.representative_report_id = found.get("representative")
+    hotspot.growth, hotspot.heat = found.get("growth"), float(found.get("heat") or 0.0)
+    hotspot.grids = [g for g in (found.get("grids") or []) if g]
+    hotspot.dominant_category, hotspot.highest_severity = found.get("category"), found.get("severity_level")
+    hotspot.updated_at = utcnow()
+
+
+def assign_report(report: Report) -> int | None:
+    """The suggested hotspot a newly analysed report belongs to (nearest members), or None; counts its person in."""
+    from nlp.hotspots import assign
+    state, ids = _state()
+    if state is None:
+        return None
+    hotspot_id = ids.get(assign(report_doc(report), state))
+    if hotspot_id is not None:
+        from server.pipeline.grading import count_into_hotspot
+        count_into_hotspot(hotspot_id, report)
+    return hotspot_id
+
+
+def _build_state():
+    """The incremental-assignment state of the current hotspots, and their ids by key."""
+    from nlp.hotspots import build_state
+    hotspots = db.session.execute(db.select(Hotspot).where(Hotspot.key.is_not(None))).scalars().all()
+    members = db.session.execute(db.select(Report).where(
+        Report.hotspot_id.in_([h.id for h in hotspots]), Report.tokens.is_not(None))).scalars().all()
+    docs = [report_doc(r) for r in members]
+    clusters = [{"id": h.key, "members": [r.id for r in members if r.hotspot_id == h.id]} for h in hotspots]
+    state = build_state(docs, [c for c in clusters if c["members"]]) if docs else None
+    return state, {h.key: h.id for h in hotspots}
+
+
+# Re-clustering runs every few minutes: workers ask whether the hotspots changed every few seconds.
+_states = TableCache(
+    lambda: db.session.execute(db.select(db.func.count(Hotspot.id), db.func.max(Hotspot.updated_at))).one(),
+    _build_state)
+
+
+def _state():
+    """The incremental-assignment state for the current hotspots, rebuilt when they change."""
+    return _states.get()
+
+
+def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None) -> int | None:
+    """An earlier report of the same hazard near the same place within the last hours; indexes the report first.
+
+    The report gets its H3 cell and text signature (stored: later reports compare with them, never re-reading its
+    text). Candidates come from the index on (cell, created_at): the newest ``limit`` reports
+    (``DUPLICATE_CANDIDATES``) of the report's cell and of each cell around it within the window, one capped index
+    scan per cell in a single statement; of those within 0.3 km the newest ``limit`` are compared by their stored
+    signatures (a second statement). Without a position, the newest of the same named place. Two statements and
+    at most seven times ``limit`` rows, however many reports gather in the place.
+    """
+    from nlp.hotspots.duplicates import cell_of, cells_around, find_duplicate, signature
+    limit = limit or current_app.config["DUPLICATE_CANDIDATES"]
+    mine = report_doc(report)
+    mine["signature"] = report.signature = signature(mine)
+    report.cell = cell_of(report.lat, report.lon)
+    since = report.created_at - timedelta(hours=hours)
+    window = {"me": report.id, "since": since, "until": report.created_at, "limit": limit}
+    if report.cell is not None:
+        cells = {f"cell{i}": cell for i, cell in enumerate(cells_around(report.cell))}
+        found = db.session.execute(_around_cells(len(cells)), {**window, **cells}).all()
+        found = [r for r in found if r.lat is not None and _km(report, r) <= NEAR_KM]
+    elif report.place_code:
+        found = db.session.execute(_NEAR_PLACE, {**window, "place": report.place_code}).all()
+    else:
+        return None
+    newest = [r.id for r in sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]]
+    if not newest:
+        return None
+    # Plain rows, not ORM objects: the candidates are only read, and their texts only for a row without a signature
+    # (analysed before signatures were stored), which is then computed from its text.
+    rows = {r.id: r for r in db.session.execute(db.select(*_SIGNED).where(Report.id.in_(newest)))}
+    unsigned = [i for i, r in rows.items() if r.signature is None]
+    texts = {r.id: r for r in db.session.execute(db.select(Report.id, Report.text_masked, Report.text, Report.tokens)
+                                                 .where(Report.id.in_(unsigned)))} if unsigned else {}
+    recent = [_candidate(rows[i], texts.get(i)) for i in newest if i in rows]
+    return find_duplicate(mine, recent, max_km=NEAR_KM, max_hours=hours)
+
+
+_WHERE = (Report.id, Report.lat, Report.lon, Report.created_at)
+_WINDOW = (Report.id != db.bindparam("me"), Report.created_at >= db.bindparam("since"),
+           Report.created_at <= db.bindparam("until"))
+_NEAR_PLACE = db.select(*_WHERE).where(Report.place_code == db.bindparam("place"), *_WINDOW) \
+    .order_by(Report.created_at.desc()).limit(db.bindparam("limit"))
+_SIGNED = (Report.id, Report.lat, Report.lon, Report.created_at, Report.place_code, Report.signature)
+_AROUND: dict[int, object] = {}
+
+
+def _around_cells(count: int):
+    """The newest reports of each of count cells in the window, one capped index scan per cell (built once)."""
+    if count not in _AROUND:
+        parts = [db.select(*_WHERE).where(Report.cell == db.bindparam(f"cell{i}"), *_WINDOW)
+                 .order_by(Report.created_at.desc()).limit(db.bindparam("limit")).subquery() for i in range(count)]
+        _AROUND[count] = db.union_all(*[db.select(part) for part in parts])
+    return _AROUND[count]
+
+
+def _candidate(row, text_row) -> dict:
+    """A candidate as find_duplicate takes it: its position, time, place and signature (or its text without one)."""
+    doc = {"id": row.id, "lat": row.lat, "lon": row.lon, "created_at": row.created_at, "place": row.place_code,
+           "signature": row.signature}
+    if text_row is not None:
+        doc.update(text=text_row.text_masked or text_row.text or "", tokens=text_row.tokens or [])
+    return doc
+
+
+def _km(report: Report, row) -> float:
+    """Distance in km between a report and a candidate row (equirectangular: fine at this scale)."""
+    dy = (row.lat - report.lat) * 111.32
+    dx = (row.lon - report.lon) * 111.32 * math.cos(math.radians(report.lat))
+    return math.hypot(dx, dy)
+
+
+def invalidate() -> None:
+    """Forget the assignment state (after a re-clustering, and between tests)."""
+    _states.invalidate()

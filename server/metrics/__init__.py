@@ -1,0 +1,1 @@
+"""Department assessment (三率): the figures and their API."""

@@ -1,0 +1,93 @@
+"""Opening a case for a report: classify, grade, route (triage) and record the dispatch."""
+from flask import current_app
+
+from triage.lifecycle import FINISHED, CaseStatus
+from triage.severity import grade
+
+from server.cases.log import append_event, lock_case
+from server.cases.deadlines import case_deadlines
+from server.notifications.service import notify_dispatch
+from server.extensions import db
+from server.models import Area, Case, CaseDepartment, Category, Department, Report, utcnow
+from server.pipeline.grading import count_origin, regrade_on_join, reporters_for_new_case
+from server.pipeline.places import area_index
+from server.taxonomy.source import current_suggester, current_taxonomy
+
+
+def suggest(report: Report, text: str, district: str | None) -> tuple[list[dict], str]:
+    """The top three ways to handle the report (category, confidence, lead, assist, reason), and their source.
+
+    Each reason (why this category, which routing rule, the confidence) is kept with its suggestion, with
+    the district's name and the manual dispatch threshold of the moment.
+    """
+    suggester = current_suggester()
+    found = [s.as_dict() for s in suggester.suggest(text, hint=report.category_hint, district=district, k=3)]
+    district_name = None
+    if district and any(s["reason"].get("rule", {}).get("district") for s in found):
+        district_name = db.session.execute(db.select(Area.name).where(Area.code == district)).scalar()
+    for s in found:
+        s["reason"]["manual_dispatch_below"] = current_app.config["MANUAL_DISPATCH_BELOW"]
+        if district_name and s["reason"].get("rule", {}).get("district"):
+            s["reason"]["rule"]["district_name"] = district_name
+    return found, suggester.source
+
+
+def join_open_case(report: Report, text: str) -> Case | None:
+    """The open case of the report this one duplicates, which it joins instead of opening its own."""
+    if report.duplicate_of_id is None:
+        return None
+    original = db.session.get(Report, report.duplicate_of_id)
+    case = lock_case(original.case_id) if original is not None and original.case_id else None
+    while case is not None and case.status == CaseStatus.MERGED.value and case.merged_into_id:
+        case = lock_case(case.merged_into_id)
+    if case is None or case.status in FINISHED:
+        return None
+    append_event(case, "report_joined", case.status, note=f"report {report.id} reports the same hazard",
+                 data={"report_id": report.id, "duplicate_of": original.id})
+    regrade_on_join(case, report, current_taxonomy(), text)
+    return case
+
+
+def open_case(report: Report, text: str) -> Case:
+    """Create the case for a report with its lead and assisting departments (or for manual dispatch)."""
+    taxonomy = current_taxonomy()
+    district = area_index().district_code.get(report.grid_id) if report.grid_id else None
+    suggestions, source = suggest(report, text, district)
+    best = suggestions[0] if suggestions else {"category": None, "confidence": 0.0, "lead": None, "assist": []}
+    code, lead, assists = best["category"], best["lead"], best["assist"]
+    sub = taxonomy.subcategory(code) if code else None
+    reporters = reporters_for_new_case(report)
+    level, reasons = grade(text, sub, reporters=reporters)
+    departments = {d.code: d for d in db.session.execute(
+        db.select(Department).where(Department.code.in_([c for c in [lead, *assists] if c]))).scalars()}
+    manual = best["confidence"] < current_app.config["MANUAL_DISPATCH_BELOW"] or lead not in departments
+    category = db.session.execute(db.select(Category).where(Category.code == code)).scalar_one_or_none() \
+        if code else None
+    report.category_id = category.id if category else None
+    report.suggestions = [[s["category"], s["confidence"]] for s in suggestions]
+    report.severity, report.severity_reasons = level, reasons
+    now = utcnow()
+    sign_by, resolve_by = case_deadlines(taxonomy, level, now)
+    case = Case(origin_report_id=report.id, category_id=report.category_id, severity=level,
+                status=CaseStatus.RECEIVED.value, needs_manual_dispatch=manual, sign_by=sign_by,
+                resolve_by=resolve_by, created_at=now, suggestions=suggestions, classifier=source,
+                severity_reasons=reasons, reporters=reporters, hotspot_id=report.hotspot_id,
+                events=[], departments=[])  # new: nothing to load
+    db.session.add(case)
+    db.session.flush()
+    case.number = f"GW{now:%Y%m%d}{case.id:06d}"
+    count_origin(case, report)
+    append_event(case, "create", CaseStatus.RECEIVED.value, note=f"from report {report.id}",
+                 data={"report_id": report.id, "suggestions": suggestions, "classifier": source,
+                       "severity": level, "severity_reasons": reasons})
+    if manual:
+        return case
+    for dept_code, role in [(lead, "lead"), *((a, "assist") for a in assists if a != lead)]:
+        if dept_code in departments:  # an assisting unit missing from the table is skipped
+            case.departments.append(CaseDepartment(department_id=departments[dept_code].id, role=role,
+                                                   assigned_at=now))
+    case.dispatched_at = now
+    append_event(case, "dispatch", CaseStatus.DISPATCHED.value, note="automatic dispatch",
+                 data={"lead": lead, "assist": [a for a in assists if a != lead]})
+    notify_dispatch(case)
+    return case

@@ -1,0 +1,1 @@
+"""Hazard reports: intake, who may see them, the API and its schemas, presenters."""

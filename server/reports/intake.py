@@ -1,0 +1,133 @@
+"""Accepting a report: idempotent on the phone's UUID, media checked by content."""
+import hashlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from server.web.errors import ApiError
+from server.extensions import db
+from server.media import MediaError, probe_audio, process_photo, strip_audio
+from server.media.store import storage
+from server.models import Channel, Media, Report, Role, User
+
+log = logging.getLogger(__name__)
+
+CHANNELS_BY_ROLE = {
+    Role.RESIDENT.value: {Channel.APP.value, Channel.WEB.value},
+    Role.GRID_WORKER.value: {Channel.APP.value, Channel.PATROL.value, Channel.WEB.value},
+    Role.DEPT_STAFF.value: {Channel.WEB.value, Channel.HOTLINE.value},
+    Role.SUPERVISOR.value: {Channel.WEB.value, Channel.HOTLINE.value, Channel.APP.value},
+    Role.ADMIN.value: {c.value for c in Channel},
+}
+
+
+@dataclass
+class Upload:
+    """A file from the request, read into memory."""
+
+    field: str
+    data: bytes
+
+
+def payload_hash(fields: dict, photos: list[Upload], audio: Upload | None) -> str:
+    """A fingerprint of what was sent, to tell a re-send from a different report."""
+    canon = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in sorted(fields.items())
+             if k != "client_uuid"}
+    canon["photos"] = [hashlib.sha256(p.data).hexdigest() for p in photos]
+    canon["audio"] = hashlib.sha256(audio.data).hexdigest() if audio else None
+    return hashlib.sha256(json.dumps(canon, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _existing(user: User, client_uuid: str, digest: str) -> Report | None:
+    """This reporter's report already stored under this UUID; 409 when its payload differs.
+
+    Only the same account's reports are looked at: another person's UUID never answers with their report.
+    """
+    report = db.session.execute(db.select(Report).where(
+        Report.reporter_id == user.id, Report.client_uuid == client_uuid)).scalar_one_or_none()
+    if report is not None and report.payload_hash != digest:
+        raise ApiError(409, "client_uuid_conflict",
+                       "A different report was already sent with this client_uuid; make a new UUID for a new report.",
+                       {"client_uuid": ["already used for a different report"]})
+    return report
+
+
+def _check_request(user: User, fields: dict, photos: list[Upload], audio: Upload | None, check_channel: bool) -> None:
+    """Rules that need more than one field."""
+    cfg = current_app.config
+    if fields.get("client_uuid") is None:
+        if user.role == Role.RESIDENT.value:  # the app always sends one: its outbox re-sends depend on it
+            raise ApiError(422, "validation_error", "The request has invalid fields.",
+                           {"client_uuid": ["Missing data for required field."]})
+        fields["client_uuid"] = str(uuid.uuid4())  # staff without an outbox: every request is a new report
+    if check_channel and fields["channel"] not in CHANNELS_BY_ROLE.get(user.role, set()):
+        raise ApiError(422, "validation_error", "The request has invalid fields.",
+                       {"channel": [f"A {user.role} cannot report through channel '{fields['channel']}'."]})
+    if len(photos) > cfg["MAX_PHOTOS"]:
+        raise ApiError(422, "validation_error", "The request has invalid fields.",
+                       {"photos": [f"At most {cfg['MAX_PHOTOS']} photos."]})
+    if not fields["text"] and not photos and audio is None:
+        raise ApiError(422, "validation_error", "The request has invalid fields.",
+                       {"text": ["Say what the hazard is: give text, a voice recording or a photo."]})
+
+
+def _media_rows(photos: list[Upload], audio: Upload | None) -> list[Media]:
+    """Check every file by its content, then store them all; 413/422 on the first bad one, with nothing stored."""
+    cfg, store = current_app.config, storage()
+    try:
+        cleaned, budget = [], cfg["MAX_REQUEST_PHOTO_PIXELS"]
+        for i, upload in enumerate(photos):
+            try:  # one at a time, each reduced while decoding, within the request's pixel budget
+                cleaned.append(process_photo(upload.data, max_bytes=cfg["MAX_PHOTO_BYTES"],
+                                             max_pixels=cfg["MAX_PHOTO_PIXELS"], max_side=cfg["PHOTO_MAX_SIDE"],
+                                             pixel_budget=budget))
+                budget -= cleaned[-1].decoded_pixels
+            except MediaError as exc:
+                exc.field = f"photos[{i}]" if len(photos) > 1 else "photos"
+                raise
+        info = clean = None
+        if audio is not None:
+            try:
+                info = probe_audio(audio.data, max_bytes=cfg["MAX_AUDIO_BYTES"], max_seconds=cfg["MAX_AUDIO_SECONDS"])
+                clean = strip_audio(audio.data, info.container, info.mime, info.ext)  # no tags, cover art, chapters
+            except MediaError as exc:
+                exc.field = "audio"
+                raise
+    except MediaError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, {exc.field or "file": [exc.message]}) from exc
+    rows = [Media(kind="photo", position=i, storage_key=store.put(photo.data, photo.ext),
+                  thumb_key=store.put(photo.thumb, "jpg"), mime=photo.mime, size=len(photo.data),
+                  sha256=photo.sha256, width=photo.width, height=photo.height) for i, photo in enumerate(cleaned)]
+    if audio is not None:
+        rows.append(Media(kind="audio", position=len(photos), storage_key=store.put(clean.data, clean.ext),
+                          mime=clean.mime, size=len(clean.data), sha256=hashlib.sha256(clean.data).hexdigest(),
+                          duration=info.duration))
+    return rows
+
+
+def accept_report(user: User, fields: dict, photos: list[Upload], audio: Upload | None,
+                  check_channel: bool = True) -> tuple[Report, bool]:
+    """Store a report (or find its earlier copy); True when it is new."""
+    _check_request(user, fields, photos, audio, check_channel)
+    digest = payload_hash(fields, photos, audio)
+    if photos or audio is not None:  # look first, so that a re-send stores no file twice
+        existing = _existing(user, fields["client_uuid"], digest)
+        if existing is not None:
+            return existing, False
+    # Text only: insert straight away; the unique (reporter, client_uuid) catches a re-send.
+    report = Report(**fields, payload_hash=digest, reporter_id=user.id, has_audio=audio is not None,
+                    media=_media_rows(photos, audio), transcripts=[], events=[])
+    db.session.add(report)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing(user, fields["client_uuid"], digest)
+        if existing is None:
+            raise
+        return existing, False
+    return report, True

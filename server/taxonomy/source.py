@@ -1,0 +1,116 @@
+"""The taxonomy the pipeline uses: the shipped file as edited by admins in the categories table."""
+import json
+import logging
+import os
+import threading
+import time
+from importlib import resources
+
+from flask import current_app
+
+from triage.classify import KeywordClassifier
+from triage.suggest import Suggester
+from triage.taxonomy import Taxonomy, from_dict
+
+from server.extensions import db
+from server.models import Category, Department
+
+TTL_SECONDS = 30
+_lock = threading.Lock()
+_cache: dict = {}
+_models: dict = {}  # path -> (mtime, model or None)
+log = logging.getLogger(__name__)
+
+
+def _shipped() -> dict:
+    """The taxonomy file that triage ships."""
+    return json.loads(resources.files("triage").joinpath("data", "taxonomy.json").read_text(encoding="utf-8"))
+
+
+def build_taxonomy() -> Taxonomy:
+    """The shipped taxonomy with the database's departments and category rows applied."""
+    data = _shipped()
+    departments = db.session.execute(db.select(Department)).scalars().all()
+    if departments:
+        data["departments"] = [{"code": d.code, "name_zh": d.name, "name_en": d.name_en} for d in departments]
+    rows = {c.code: c for c in db.session.execute(db.select(Category)).scalars()}
+    for raw_class in data["classes"]:
+        for sub in raw_class["subcategories"]:
+            row = rows.get(f"{raw_class['code']}.{sub['code']}")
+            if row is None:
+                continue
+            sub.update(name_zh=row.name, name_en=row.name_en or sub.get("name_en", ""),
+                       keywords=list(row.keywords or sub["keywords"]), examples=list(row.examples or []),
+                       default_severity=row.default_severity,
+                       assist=[c for c in (row.assist_department_codes or [])])
+            if row.lead_department is not None:
+                sub["lead"] = row.lead_department.code
+        raw_class["subcategories"] = [s for s in raw_class["subcategories"]
+                                      if rows.get(f"{raw_class['code']}.{s['code']}") is None
+                                      or rows[f"{raw_class['code']}.{s['code']}"].active]
+    return from_dict(data)
+
+
+def current_taxonomy() -> Taxonomy:
+    """The taxonomy, rebuilt at most every TTL_SECONDS per process."""
+    return _current()[0]
+
+
+def current_classifier() -> KeywordClassifier:
+    """The keyword classifier for the current taxonomy."""
+    return _current()[1]
+
+
+def current_suggester() -> Suggester:
+    """Keyword rules for the current taxonomy, blended with the configured learned model if it loads."""
+    taxonomy, keywords = _current()
+    model = _model(current_app.config.get("TRIAGE_MODEL"))
+    key = (id(taxonomy), id(model))
+    with _lock:
+        if _cache.get("suggester_key") != key:
+            _cache.update(suggester_key=key, suggester=Suggester(
+                taxonomy, keywords, model, current_app.config.get("TRIAGE_MODEL_WEIGHT", 0.7)))
+            unknown = _cache["suggester"].labels.unknown
+            if unknown:
+                log.warning("triage model labels that are neither a category nor a department: %s",
+                            ", ".join(unknown[:10]))
+        return _cache["suggester"]
+
+
+def _model(path: str | None):
+    """The learned model at path, loaded once per file version; None (logged) when it cannot be used."""
+    if not path:
+        return None
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        mtime = None
+    with _lock:
+        cached = _models.get(path)
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        from triage.learn import load
+        from triage.modelfile import ModelError
+        try:
+            model = load(path)
+        except ModelError as exc:
+            log.error("triage model not used, routing on keyword rules: %s", exc)
+            model = None
+        _models[path] = (mtime, model)
+        return model
+
+
+def _current() -> tuple[Taxonomy, KeywordClassifier]:
+    with _lock:
+        if _cache.get("until", 0) < time.monotonic() or _cache.get("engine") != id(db.engine):
+            taxonomy = build_taxonomy()
+            _cache.update(value=(taxonomy, KeywordClassifier(taxonomy)), until=time.monotonic() + TTL_SECONDS,
+                          engine=id(db.engine))
+        return _cache["value"]
+
+
+def invalidate() -> None:
+    """Forget the cached taxonomy (after an admin edit, and between tests)."""
+    with _lock:
+        _cache.clear()
+        _models.clear()

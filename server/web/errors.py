@@ -1,0 +1,124 @@
+"""One JSON error shape for every 4xx and 5xx: ``{code, message, errors}``.
+
+``describe`` decides how any exception is answered (status, code, message, field errors); the API's handlers
+below and Open311's (which writes the same answer in its own XML/JSON shape) both use it, so that a class of
+failure (the database down, a value it cannot hold, a field the client got wrong) is answered alike everywhere.
+"""
+import logging
+from dataclasses import dataclass, field
+
+from flask import jsonify, request
+from marshmallow import ValidationError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error answered to the client with a status, a code and a message."""
+
+    def __init__(self, status: int, code: str, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.errors = status, code, message, errors or {}
+
+
+@dataclass
+class Answer:
+    """How an error is answered."""
+
+    status: int
+    code: str
+    message: str
+    errors: dict = field(default_factory=dict)
+
+
+def error_response(status: int, code: str, message: str, errors: dict | None = None):
+    """Build the JSON error response."""
+    response = jsonify({"code": code, "message": message, "errors": errors or {}})
+    response.status_code = status
+    return response
+
+
+def _http_code(exc: HTTPException) -> str:
+    """A snake_case code from a werkzeug exception name."""
+    return (exc.name or "error").lower().replace(" ", "_").replace("'", "")
+
+
+def _http(exc: HTTPException) -> Answer:
+    errors = {}
+    data = getattr(exc, "data", None)  # webargs / flask-smorest put field messages here
+    if data and isinstance(data.get("messages"), dict):
+        errors = data["messages"]
+        errors = {k: v for loc in errors.values() for k, v in (loc.items() if isinstance(loc, dict) else [])} \
+            if all(isinstance(v, dict) for v in errors.values()) else errors
+    message = exc.description or exc.name
+    if exc.code == 413:
+        message = "The request body is larger than the upload limit."
+    return Answer(exc.code or 500, _http_code(exc), message, errors)
+
+
+def _rollback() -> None:
+    from server.extensions import db
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the pool replaces it
+        log.warning("rollback failed", exc_info=True)
+
+
+OUT_OF_RANGE = ("invalid_value", "A value in the request is out of range.")
+
+
+def describe(exc: BaseException) -> Answer | None:
+    """The answer to an exception, or None when it is unexpected (a server error to log).
+
+    Database problems roll the session back: a conflict is a 409, a value the database cannot hold (an id beyond
+    INTEGER, a NUL character, a date it cannot convert) a 422, the database unreachable a 503.
+    """
+    if isinstance(exc, ApiError):
+        return Answer(exc.status, exc.code, exc.message, exc.errors)
+    if isinstance(exc, ValidationError):
+        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return Answer(422, "validation_error", "The request has invalid fields.", errors)
+    if isinstance(exc, HTTPException):
+        return _http(exc)
+    if isinstance(exc, IntegrityError):
+        log.warning("integrity conflict: %s", exc.orig)
+        _rollback()
+        return Answer(409, "conflict", "The record was changed at the same time by another request; retry.")
+    if isinstance(exc, (DataError, OverflowError, UnicodeEncodeError)) or (
+            isinstance(exc, StatementError) and not isinstance(exc, DBAPIError)
+            and isinstance(exc.orig, (OverflowError, ValueError, UnicodeEncodeError))):
+        # The request's fault: a value the database (or its driver) cannot hold.
+        log.warning("value out of range for the database: %s", exc)
+        _rollback()
+        return Answer(422, *OUT_OF_RANGE)
+    if isinstance(exc, (OperationalError, DBAPIError)):
+        log.warning("database unavailable: %s", exc)
+        _rollback()
+        return Answer(503, "database_unavailable", "The database is unavailable; try again shortly.")
+    return None
+
+
+def answer_under(app, prefix: str, render) -> None:
+    """Errors of requests under ``prefix`` are answered by ``render(exc)`` (an interface with its own error shape,
+    like Open311), also when no route matched the path."""
+    app.extensions.setdefault("gridwatch_error_renderers", {})[prefix] = render
+
+
+def register_error_handlers(app) -> None:
+    """Install the handlers on the app."""
+
+    def _answer(exc):
+        for prefix, render in app.extensions.get("gridwatch_error_renderers", {}).items():
+            if request.path.startswith(prefix):
+                return render(exc)
+        answer = describe(exc)
+        if answer is None:
+            log.exception("unhandled error")
+            return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
+        return error_response(answer.status, answer.code, answer.message, answer.errors)
+
+    for kind in (ApiError, ValidationError, HTTPException, IntegrityError, DataError, OverflowError,
+                 UnicodeEncodeError, StatementError, Exception):
+        app.register_error_handler(kind, _answer)

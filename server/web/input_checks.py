@@ -1,0 +1,93 @@
+"""Every request's text checked once, before any view: no NUL, no unpaired surrogate, JSON not nested too deep.
+
+A NUL or a lone surrogate (``"\\ud800"`` is valid JSON) is not text: PostgreSQL refuses the first, UTF-8 cannot
+encode the second, and XML forbids both. Rather than each endpoint and each database call meeting them, the path,
+the query, form fields and the JSON body are checked here (after the body size limit) and such a request is a 422
+naming the field. JSON deeper than ``MAX_JSON_DEPTH`` levels (no endpoint takes more than a few) is a 400 before
+any parser recurses into it.
+"""
+import json
+import re
+
+from flask import Flask, request
+
+from server.web.errors import ApiError
+
+MAX_JSON_DEPTH = 32
+NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+NOT_TEXT_MESSAGE = "Contains a NUL character or an unpaired surrogate, which are not text."
+
+
+def bad_text(value) -> bool:
+    """True for a string holding a NUL or an unpaired surrogate."""
+    return isinstance(value, str) and NOT_TEXT.search(value) is not None
+
+
+def _label(key) -> str:
+    """A field's name as the error shows it (itself made printable)."""
+    return NOT_TEXT.sub("\ufffd", str(key))[:64] or "_"
+
+
+def _check_pairs(pairs, problems: dict, prefix: str = "") -> None:
+    for key, value in pairs:
+        if bad_text(key) or bad_text(value):
+            problems.setdefault(prefix + _label(key), [NOT_TEXT_MESSAGE])
+
+
+def _check_json(document, problems: dict) -> None:
+    """Walk the parsed body without recursion: depth and text of every key and string."""
+    stack = [(document, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ApiError(400, "invalid_json", f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        if isinstance(value, dict):
+            items = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            if bad_text(value):
+                problems.setdefault(path or "_body", [NOT_TEXT_MESSAGE])
+            continue
+        for key, inner in items:
+            name = f"{path}.{_label(key)}" if path else _label(key)
+            if bad_text(key):
+                problems.setdefault(name, [NOT_TEXT_MESSAGE])
+            stack.append((inner, name, depth + 1))
+
+
+def _json_body():
+    """The parsed JSON body, or None when there is none or it does not parse (the view's parser says why)."""
+    if not request.is_json:
+        return None
+    raw = request.get_data(cache=True)
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ApiError(400, "invalid_json",
+                       f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
+    except ValueError:  # malformed JSON or bytes that are not UTF-8: the endpoint answers that itself
+        return None
+
+
+def check_request() -> None:
+    """Refuse a request whose path, query, form or JSON body holds something that is not text."""
+    problems: dict[str, list[str]] = {}
+    _check_pairs((request.view_args or {}).items(), problems)
+    _check_pairs(request.args.items(multi=True), problems)
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        _check_pairs(request.form.items(multi=True), problems)
+        _check_pairs(((k, f.filename) for k, f in request.files.items(multi=True)), problems)
+    document = _json_body()
+    if document is not None:
+        _check_json(document, problems)
+    if problems:
+        raise ApiError(422, "invalid_text", "The request contains characters that are not text (NUL or an unpaired "
+                       "surrogate).", problems)
+
+
+def init_input_checks(app: Flask) -> None:
+    """Install the check; call it after the body size limit is installed (it reads bodies)."""
+    app.before_request(check_request)

@@ -1,0 +1,1 @@
+"""Department webhooks: registration, signing, delivery under the network policy, and their API."""
