@@ -1,4 +1,6 @@
 """REST endpoints of department webhooks and their deliveries (admins; department staff for their own department)."""
+import math
+
 from flask_smorest import Blueprint
 
 from server.accounts.audit_log import record_api_action
