@@ -27,6 +27,7 @@ ZH = {
     "Open cases by state": "在办案件状态分布", "Reports": "上报", "Cases closed": "办结案件",
     "Hottest hotspots": "热度最高的热点", "Hotspot": "热点", "Heat": "热度", "Last report": "最近上报",
     "No overdue cases.": "没有超期案件。", "Overdue": "已超期",
+    "Early warnings": "预警", "Raised": "预警时间", "Alert": "预警对象", "Evidence": "依据", "Significance": "显著性",
     # cases
     "Case": "案件", "Category": "类别", "Severity": "等级", "Status": "状态", "Sign by": "签收时限",
     "Resolve by": "办理时限", "assist": "协办", "lead": "主办", "Lead": "主办", "Previous": "上一页", "Next": "下一页",
@@ -87,10 +88,27 @@ ZH = {
     "Signed in time": "按时签收", "Response rate": "响应率", "Resolution rate": "解决率",
     "Satisfaction rate": "满意率", "On-time rate": "按时办结率", "Hours to sign": "平均签收时长（时）",
     "Hours to resolve": "平均办理时长（时）", "Score": "综合得分", "Ranking": "排名",
-    "No cases were assigned in this period.": "该周期内没有派件。",
-    "Response rate: signed in time / assigned. Resolution rate: closed and not rated dissatisfied / lead cases. "
-    "Satisfaction rate: satisfied or basically satisfied / ratings.":
-        "响应率：按时签收数 / 派件数；解决率：办结且未被评价不满意的主办案件 / 主办案件数；满意率：满意和基本满意 / 评价数。",
+    "Nothing was assigned, due or rated in this period.": "该周期内没有派件、到期或评价的事项。",
+    "Due for signing": "应签收", "Due for resolution": "应办结", "Resolved": "已解决", "Ratings": "评价数",
+    "How the rates are counted": "口径说明",
+    "Period: a calendar month, China time. Only what fell due in the period counts: a case whose deadline has not "
+    "passed and that is not done yet is not a failure.":
+        "统计周期为自然月（北京时间）。只统计本周期内到期的事项：时限未到且尚未办完的案件不计为失败。",
+    "Response rate = signed in time / due for signing. A sign-for falls due at the earlier of the signature and "
+    "the sign-for deadline (lead and assisting departments).":
+        "响应率 = 按时签收数 / 应签收数。签收时间与签收时限中较早者落在本周期的，计入本周期应签收（主办、协办单位均计）。",
+    "Resolution rate = resolved / due for resolution. A lead case falls due at the earlier of its closing and its "
+    "resolve-by deadline; resolved: closed, with no dissatisfied rating waiting for a supervisor's ruling.":
+        "解决率 = 已解决数 / 应办结数。主办案件的办结时间与办理时限中较早者落在本周期的，计入本周期应办结；"
+        "已解决指已办结、且没有等待指挥中心裁定的不满意评价。",
+    "Satisfaction rate = (satisfied + basically satisfied) / ratings given in the period on the department's lead "
+    "cases.": "满意率 =（满意 + 基本满意）/ 本周期内对本部门主办案件的评价数。",
+    "On-time rate = closed with the last feedback by the resolve-by deadline / due for resolution. Hours to "
+    "resolve: from assignment to the last feedback.":
+        "按时办结率 = 最后一次处置反馈在办理时限内且已办结的案件数 / 应办结数。平均办理时长：从派件到最后一次处置反馈。",
+    "Score = response rate × {response}% + resolution rate × {resolution}% + satisfaction rate × {satisfaction}% "
+    "(rates without data left out); ranked by score.":
+        "综合得分 = 响应率 × {response}% + 解决率 × {resolution}% + 满意率 × {satisfaction}%（无数据的项不计），按得分排名。",
     # jobs
     "No Redis is configured: reports are processed by a worker thread inside the web server. Queue lengths below "
     "are that thread's; failed jobs are retried by the sweeper, and reports it gave up on are listed at the bottom.":

@@ -57,7 +57,7 @@ def alerts_command(input_path, output_path, threshold, hotspot_threshold, warmup
     has_text = any(isinstance(rec.get("text"), str) and rec["text"].strip() for rec in records)
     online = None
     if assign_hotspots == "yes" or (assign_hotspots == "auto" and not has_hotspots and has_text):
-        from nlp.alerts.online_hotspots import OnlineHotspots
+        from nlp.alerts.online_hotspots import OnlineHotspots  # lazy: clustering loads only when it is needed
 
         online = OnlineHotspots()
     detector = Detector(params)

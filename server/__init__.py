@@ -84,6 +84,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _api_blueprints() -> list[tuple]:
     """Every API blueprint with its path under ``API_PREFIX``."""
     from server.accounts.api import blp as auth
+    from server.alerts.api import blp as alerts
     from server.cases.api import blp as cases, ratings_blp as ratings
     from server.exports.api import exports_blp as exports
     from server.media.api import blp as media
@@ -99,7 +100,7 @@ def _api_blueprints() -> list[tuple]:
     return [
         (auth, "/auth"), (reports, "/reports"), (media, "/media"), (categories, "/categories"),
         (cases, "/cases"), (ratings, "/reports"), (notifications, "/notifications"), (metrics, "/metrics"),
-        (plans, ""), (patrols, "/patrols"), (report_feedback, "/reports"),
+        (plans, ""), (patrols, "/patrols"), (report_feedback, "/reports"), (alerts, "/alerts"),
         (apikeys, "/apikeys"), (webhooks, "/webhooks"), (exports, "/exports"), (open311_admin, "/open311"),
     ]
 

@@ -161,6 +161,12 @@ class Config:
         # Full hotspot re-clustering and keyword-IDF refit.
         self.RECLUSTER_INTERVAL_SECONDS = env.integer("RECLUSTER_INTERVAL_SECONDS", 600)
         self.HOTSPOT_WINDOW_DAYS = env.integer("HOTSPOT_WINDOW_DAYS", 14)
+        # Early warning (预警, server/alerts): how often the detector reads new reports, the history it is rebuilt
+        # from when a worker starts, and the -log10 p an area × category count or a hotspot's growth must reach.
+        self.ALERTS_INTERVAL_SECONDS = env.integer("ALERTS_INTERVAL_SECONDS", 300)
+        self.ALERTS_HISTORY_DAYS = env.integer("ALERTS_HISTORY_DAYS", 28)
+        self.ALERTS_THRESHOLD = env.number("ALERTS_THRESHOLD", 6.0)
+        self.ALERTS_HOTSPOT_THRESHOLD = env.number("ALERTS_HOTSPOT_THRESHOLD", 6.0)
         # Near-duplicate search compares a report with at most this many of the newest reports around it.
         self.DUPLICATE_CANDIDATES = env.integer("DUPLICATE_CANDIDATES", 50)
         # Cases: how often overdue ones are escalated, the calendar their deadlines count working days on, and the

@@ -16,7 +16,7 @@ class OnlineHotspots:
 
     def hotspot_of(self, t: float, original_id, text: str, lat=None, lon=None) -> str | None:
         """Return the hotspot of a report arriving at t (hours since the epoch), then remember the report."""
-        from nlp.hotspots import assign
+        from nlp.hotspots import assign  # lazy: numpy, scipy and jieba load only when hotspots are assigned
 
         if self.next_at is None:
             self.next_at = t + self.every
@@ -31,8 +31,8 @@ class OnlineHotspots:
 
     def _recluster(self, now: float) -> None:
         """Cluster the reports of the history window before now; keep ids of hotspots that continue."""
-        from nlp.hotspots import build_state, cluster, match_ids
-        from nlp.hotspots.describe import hotspot_id
+        from nlp.hotspots import build_state, cluster, match_ids  # lazy: as above
+        from nlp.hotspots.describe import hotspot_id  # lazy: as above
 
         window = [d for d in self.docs if now - self.history <= d["t"] < now and d["text"]]
         found = cluster(window, self.min_size, mode="live") if len(window) >= self.min_size else []

@@ -62,7 +62,7 @@ def to_report(record: dict, params: Params = Params()) -> Report:
     if area is None:
         lat, lon = _number(record.get("lat")), _number(record.get("lon"))
         if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
-            import h3
+            import h3  # lazy: only reports with coordinates and no grid need it
 
             area = h3.latlng_to_cell(lat, lon, params.h3_resolution)
             parent = parent or h3.cell_to_parent(area, params.h3_parent_resolution)

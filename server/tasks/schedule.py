@@ -40,4 +40,5 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("server.hotspots.recluster.recluster_job", "RECLUSTER_INTERVAL_SECONDS", timeout=1800, at_start=False),
     Periodic("server.cases.escalation.escalate_overdue_job", "CASE_ESCALATION_INTERVAL_SECONDS"),
     Periodic("server.accounts.retention.retention_job", "RETENTION_INTERVAL_SECONDS", timeout=1800, at_start=False),
+    Periodic("server.alerts.service.alerts_job", "ALERTS_INTERVAL_SECONDS", timeout=1800),
 )
