@@ -1,18 +1,17 @@
 """The keyword IDF table fitted on the platform's own reports."""
-import threading
-import time
 from datetime import timedelta
 
+from nlp.keywords import IdfTable
+
 from server.extensions import db
-from server.models import Report, get_setting, put_setting, utcnow
+from server.models import Report, Setting, get_setting, put_setting, utcnow
+from server.table_cache import TableCache
 
 KEY = "keyword_idf"
 WINDOW_DAYS = 365
 MAX_DOCS = 50_000
 MIN_DOCS = 50  # below this, jieba's general-purpose table is the better guess
-TTL_SECONDS = 300
-_lock = threading.Lock()
-_cache: dict = {}
+RECHECK_SECONDS = 300
 
 
 def refresh_idf() -> int:
@@ -31,17 +30,20 @@ def refresh_idf() -> int:
 
 
 def current_idf() -> dict[str, float] | None:
-    """The platform's IDF table (None until enough reports exist), cached per process."""
-    with _lock:
-        if _cache.get("until", 0) < time.monotonic() or _cache.get("engine") != id(db.engine):
-            stored = get_setting(KEY)
-            from nlp.keywords import IdfTable
-            _cache.update(value=IdfTable(stored["idf"]) if stored else None, engine=id(db.engine),
-                          until=time.monotonic() + TTL_SECONDS)
-        return _cache["value"]
+    """The platform's IDF table (None until enough reports exist), cached per process until it is refitted."""
+    return _table.get()
 
 
 def invalidate() -> None:
     """Forget the cached table."""
-    with _lock:
-        _cache.clear()
+    _table.invalidate()
+
+
+def _stored():
+    """The stored table as an IdfTable, or None."""
+    stored = get_setting(KEY)
+    return IdfTable(stored["idf"]) if stored else None
+
+
+_table = TableCache(lambda: (db.session.execute(db.select(Setting.updated_at).where(Setting.key == KEY))
+                             .scalar_one_or_none(),), _stored, recheck_seconds=RECHECK_SECONDS)

@@ -2,6 +2,7 @@
 import enum
 
 from server.extensions import db
+from server.models.versions import AREAS, versioned
 
 
 class AreaLevel(str, enum.Enum):
@@ -13,6 +14,7 @@ class AreaLevel(str, enum.Enum):
     GRID = "grid"
 
 
+@versioned(AREAS)
 class Area(db.Model):
     """One area with its GeoJSON polygon and bounding box."""
 

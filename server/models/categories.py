@@ -1,7 +1,9 @@
 """The category taxonomy: four risk classes and their subcategories."""
 from server.extensions import db
+from server.models.versions import TAXONOMY, versioned
 
 
+@versioned(TAXONOMY)
 class Category(db.Model):
     """A risk class (parent empty) or a subcategory (code like ``accident.gas_leak``)."""
 

@@ -2,6 +2,7 @@
 import enum
 
 from server.extensions import db
+from server.models.versions import TAXONOMY, versioned
 
 
 class DepartmentType(str, enum.Enum):
@@ -12,6 +13,7 @@ class DepartmentType(str, enum.Enum):
     COORDINATION = "coordination"
 
 
+@versioned(TAXONOMY)
 class Department(db.Model):
     """A government department or utility that can lead or assist a case."""
 

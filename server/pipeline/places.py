@@ -4,6 +4,7 @@ from shapely.prepared import prep
 
 from server.extensions import db
 from server.models import Area, AreaLevel
+from server.models.versions import AREAS, versions
 from server.table_cache import TableCache
 
 
@@ -44,7 +45,8 @@ class AreaIndex:
 
 
 def _area_version() -> tuple:
-    return db.session.execute(db.select(db.func.count(Area.id), db.func.max(Area.id))).one()
+    """A token that changes with every change to the areas (``server.models.versions``)."""
+    return versions(AREAS)
 
 
 # Admins edit areas rarely: workers ask whether the table changed every few seconds.

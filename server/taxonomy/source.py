@@ -3,7 +3,6 @@ import json
 import logging
 import os
 import threading
-import time
 from importlib import resources
 
 from flask import current_app
@@ -14,10 +13,12 @@ from triage.taxonomy import Taxonomy, from_dict
 
 from server.extensions import db
 from server.models import Category, Department
+from server.models.versions import TAXONOMY, versions
+from server.table_cache import TableCache
 
-TTL_SECONDS = 30
+RECHECK_SECONDS = 30
 _lock = threading.Lock()
-_cache: dict = {}
+_suggester: dict = {}  # the last suggester built, by the identity of its taxonomy and model
 _models: dict = {}  # path -> (mtime, model or None)
 log = logging.getLogger(__name__)
 
@@ -52,29 +53,24 @@ def build_taxonomy() -> Taxonomy:
 
 
 def current_taxonomy() -> Taxonomy:
-    """The taxonomy, rebuilt at most every TTL_SECONDS per process."""
-    return _current()[0]
-
-
-def current_classifier() -> KeywordClassifier:
-    """The keyword classifier for the current taxonomy."""
-    return _current()[1]
+    """The taxonomy, rebuilt when the categories or departments change (checked every RECHECK_SECONDS)."""
+    return _taxonomy.get()[0]
 
 
 def current_suggester() -> Suggester:
     """Keyword rules for the current taxonomy, blended with the configured learned model if it loads."""
-    taxonomy, keywords = _current()
+    taxonomy, keywords = _taxonomy.get()
     model = _model(current_app.config.get("TRIAGE_MODEL"))
     key = (id(taxonomy), id(model))
     with _lock:
-        if _cache.get("suggester_key") != key:
-            _cache.update(suggester_key=key, suggester=Suggester(
+        if _suggester.get("key") != key:
+            _suggester.update(key=key, value=Suggester(
                 taxonomy, keywords, model, current_app.config.get("TRIAGE_MODEL_WEIGHT", 0.7)))
-            unknown = _cache["suggester"].labels.unknown
+            unknown = _suggester["value"].labels.unknown
             if unknown:
                 log.warning("triage model labels that are neither a category nor a department: %s",
                             ", ".join(unknown[:10]))
-        return _cache["suggester"]
+        return _suggester["value"]
 
 
 def _model(path: str | None):
@@ -100,17 +96,19 @@ def _model(path: str | None):
         return model
 
 
-def _current() -> tuple[Taxonomy, KeywordClassifier]:
-    with _lock:
-        if _cache.get("until", 0) < time.monotonic() or _cache.get("engine") != id(db.engine):
-            taxonomy = build_taxonomy()
-            _cache.update(value=(taxonomy, KeywordClassifier(taxonomy)), until=time.monotonic() + TTL_SECONDS,
-                          engine=id(db.engine))
-        return _cache["value"]
-
-
 def invalidate() -> None:
     """Forget the cached taxonomy (after an admin edit, and between tests)."""
+    _taxonomy.invalidate()
     with _lock:
-        _cache.clear()
+        _suggester.clear()
         _models.clear()
+
+
+def _build() -> tuple[Taxonomy, KeywordClassifier]:
+    """The taxonomy and its keyword classifier."""
+    taxonomy = build_taxonomy()
+    return taxonomy, KeywordClassifier(taxonomy)
+
+
+_taxonomy: TableCache[tuple[Taxonomy, KeywordClassifier]] = TableCache(
+    lambda: versions(TAXONOMY), _build, recheck_seconds=RECHECK_SECONDS)
