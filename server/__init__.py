@@ -95,12 +95,15 @@ def _api_blueprints() -> list[tuple]:
     from server.plans.api import blp as plans
     from server.reports.api import blp as reports
     from server.reports.feedback_api import blp as report_feedback
+    from server.reports.support_api import blp as report_support
+    from server.areas.api import blp as areas
     from server.taxonomy.api import blp as categories
     from server.webhooks.api import webhooks_blp as webhooks
     return [
         (auth, "/auth"), (reports, "/reports"), (media, "/media"), (categories, "/categories"),
         (cases, "/cases"), (ratings, "/reports"), (notifications, "/notifications"), (metrics, "/metrics"),
-        (plans, ""), (patrols, "/patrols"), (report_feedback, "/reports"), (alerts, "/alerts"),
+        (plans, ""), (patrols, "/patrols"), (report_feedback, "/reports"), (report_support, "/reports"),
+        (areas, "/areas"), (alerts, "/alerts"),
         (apikeys, "/apikeys"), (webhooks, "/webhooks"), (exports, "/exports"), (open311_admin, "/open311"),
     ]
 

@@ -136,6 +136,8 @@ class Config:
         # already accepted are not counted (server/web/request_limits.py). Empty: no limit.
         self.INTAKE_RATE_LIMIT_ACCOUNT = env.text("INTAKE_RATE_LIMIT_ACCOUNT", "20 per minute; 200 per day")
         self.INTAKE_RATE_LIMIT_ADDRESS = env.text("INTAKE_RATE_LIMIT_ADDRESS", "100 per minute; 2000 per hour")
+        # Look-ups of open reports near a point before reporting (GET /api/v1/reports/nearby), per account.
+        self.NEARBY_RATE_LIMIT = env.text("NEARBY_RATE_LIMIT", "30 per minute; 600 per day")
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (client address, https, HSTS).
         self.TRUSTED_PROXIES = env.integer("TRUSTED_PROXIES", 0)
         # Admin web session cookie: HTTPS-only outside the demo and tests (SESSION_COOKIE_SECURE=0 to serve

@@ -12,6 +12,7 @@ from server.extensions import db
 from server.models import Area, AreaLevel, Department, Role, User
 from server.accounts.schemas import USERNAME_RE
 from server.accounts.security import blind_index, encrypt, hash_password, normalise_phone, password_problem
+from server.reports.support import forget_supports
 
 
 class AccountError(ValueError):
@@ -105,6 +106,7 @@ def delete_account(user: User, *, via: str = "api") -> dict:
     keys = []
     for report in reports:
         keys += anonymise_report(report)
+    forget_supports(user)  # 我也遇到了: still counted, no longer as this account
     db.session.execute(db.delete(Notification).where(Notification.user_id == user.id))
     end_sessions(user)
     user.username = "deleted_" + secrets.token_hex(6)

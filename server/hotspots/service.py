@@ -6,6 +6,7 @@ from flask import current_app
 
 from server.extensions import db
 from server.models import Category, Hotspot, Report, utcnow
+from server.reports.support import support_likes, supporters_into_hotspots
 from server.table_cache import TableCache
 
 WINDOW_DAYS = 14
@@ -28,7 +29,9 @@ def _window_docs(window_days: int) -> tuple[list[Report], list[dict]]:
         .where(Report.created_at >= since, Report.tokens.is_not(None)).order_by(Report.id)).all()
     from server.pipeline.places import area_index
     codes = area_index().code_of
-    return [r for r, _ in rows], [report_doc(r, codes.get(r.grid_id), c) for r, c in rows]
+    likes = support_likes([r.id for r, _ in rows])  # supporters weigh in the heat as reporters do
+    return [r for r, _ in rows], [{**report_doc(r, codes.get(r.grid_id), c), "likes": likes.get(r.id, 0.0)}
+                                  for r, c in rows]
 
 
 def recluster(window_days: int = WINDOW_DAYS, min_cluster_size: int = 3) -> int:
@@ -80,6 +83,7 @@ def recount_hotspot_people() -> None:
         .where(Report.hotspot_id.is_not(None), Report.reporter_id.is_(None))
     for query in (grouped, alone):
         db.session.execute(db.insert(HotspotReporter).from_select(["hotspot_id", "reporter_id", "report_id"], query))
+    supporters_into_hotspots()  # 我也遇到了: supporters of members are people of the hotspot too
     people = db.select(db.func.count(HotspotReporter.id)).where(HotspotReporter.hotspot_id == Hotspot.id) \
         .scalar_subquery()
     db.session.execute(db.update(Hotspot).values(reporters=people, updated_at=Hotspot.updated_at)

@@ -1,0 +1,1 @@
+"""The city's areas as the phone's map needs them."""
