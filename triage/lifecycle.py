@@ -7,7 +7,6 @@ class CaseStatus(str, enum.Enum):
     """Where a case stands."""
 
     RECEIVED = "received"
-    PROCESSING = "processing"
     DISPATCHED = "dispatched"
     ACCEPTED = "accepted"
     RETURNED = "returned"
@@ -20,42 +19,42 @@ class CaseStatus(str, enum.Enum):
     MERGED = "merged"
 
 
-S = CaseStatus
 STATUS_ZH = {
-    S.RECEIVED: "已受理", S.PROCESSING: "研判中", S.DISPATCHED: "已派发", S.ACCEPTED: "已签收",
-    S.RETURNED: "已退单", S.EXTENSION_REQUESTED: "延期申请中", S.IN_PROGRESS: "处置中",
-    S.FEEDBACK_SUBMITTED: "已反馈", S.CLOSED: "已办结", S.REOPENED: "已重启", S.ESCALATED: "督办中",
-    S.MERGED: "已合并",
+    CaseStatus.RECEIVED: "已受理", CaseStatus.DISPATCHED: "已派发", CaseStatus.ACCEPTED: "已签收",
+    CaseStatus.RETURNED: "已退单", CaseStatus.EXTENSION_REQUESTED: "延期申请中", CaseStatus.IN_PROGRESS: "处置中",
+    CaseStatus.FEEDBACK_SUBMITTED: "已反馈", CaseStatus.CLOSED: "已办结", CaseStatus.REOPENED: "已重启",
+    CaseStatus.ESCALATED: "督办中", CaseStatus.MERGED: "已合并",
 }
 # Cases whose handling is over: nothing joins them, nothing raises them.
-FINISHED = frozenset({S.CLOSED, S.MERGED})
-# Cases a department still holds, which may be escalated when overdue.
-_OPEN_AT_DEPARTMENT = {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.EXTENSION_REQUESTED, S.REOPENED}
+FINISHED = frozenset({CaseStatus.CLOSED, CaseStatus.MERGED})
+# Open at a department: dispatched to it and not yet answered with feedback (its deadlines run, it may be overdue).
+OPEN_AT_DEPARTMENT = frozenset({CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS,
+                                CaseStatus.EXTENSION_REQUESTED, CaseStatus.REOPENED, CaseStatus.ESCALATED})
 
 # action -> (statuses it may be taken from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset, CaseStatus]] = {
-    "process": (frozenset({S.RECEIVED}), S.PROCESSING),
-    "dispatch": (frozenset({S.RECEIVED, S.PROCESSING}), S.DISPATCHED),
-    "sign": (frozenset({S.DISPATCHED, S.ESCALATED}), S.ACCEPTED),
-    "send_back": (frozenset({S.DISPATCHED, S.ACCEPTED}), S.RETURNED),
-    "rule_send_back": (frozenset({S.RETURNED}), S.DISPATCHED),
-    "extend_request": (frozenset({S.ACCEPTED, S.IN_PROGRESS, S.REOPENED}), S.EXTENSION_REQUESTED),
-    "extend_decide": (frozenset({S.EXTENSION_REQUESTED}), S.IN_PROGRESS),
-    "start": (frozenset({S.ACCEPTED, S.REOPENED, S.ESCALATED}), S.IN_PROGRESS),
-    "feedback": (frozenset({S.ACCEPTED, S.IN_PROGRESS, S.REOPENED, S.ESCALATED}), S.FEEDBACK_SUBMITTED),
-    "close": (frozenset({S.FEEDBACK_SUBMITTED}), S.CLOSED),
-    "reopen": (frozenset({S.FEEDBACK_SUBMITTED, S.CLOSED}), S.REOPENED),
-    "escalate": (frozenset(_OPEN_AT_DEPARTMENT | {S.RETURNED}), S.ESCALATED),
-    "merge": (frozenset({S.RECEIVED, S.PROCESSING, S.DISPATCHED, S.RETURNED}), S.MERGED),
+    "dispatch": (frozenset({CaseStatus.RECEIVED}), CaseStatus.DISPATCHED),
+    "sign": (frozenset({CaseStatus.DISPATCHED, CaseStatus.ESCALATED}), CaseStatus.ACCEPTED),
+    "send_back": (frozenset({CaseStatus.DISPATCHED, CaseStatus.ACCEPTED}), CaseStatus.RETURNED),
+    "rule_send_back": (frozenset({CaseStatus.RETURNED}), CaseStatus.DISPATCHED),
+    "extend_request": (frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.REOPENED}),
+                       CaseStatus.EXTENSION_REQUESTED),
+    "extend_decide": (frozenset({CaseStatus.EXTENSION_REQUESTED}), CaseStatus.IN_PROGRESS),
+    "start": (frozenset({CaseStatus.ACCEPTED, CaseStatus.REOPENED, CaseStatus.ESCALATED}), CaseStatus.IN_PROGRESS),
+    "feedback": (frozenset({CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.REOPENED, CaseStatus.ESCALATED}),
+                 CaseStatus.FEEDBACK_SUBMITTED),
+    "close": (frozenset({CaseStatus.FEEDBACK_SUBMITTED}), CaseStatus.CLOSED),
+    "reopen": (frozenset({CaseStatus.FEEDBACK_SUBMITTED, CaseStatus.CLOSED}), CaseStatus.REOPENED),
+    "escalate": ((OPEN_AT_DEPARTMENT - {CaseStatus.ESCALATED}) | {CaseStatus.RETURNED}, CaseStatus.ESCALATED),
+    "merge": (frozenset({CaseStatus.RECEIVED, CaseStatus.DISPATCHED, CaseStatus.RETURNED}), CaseStatus.MERGED),
 }
 ACTION_ZH = {
-    "process": "研判", "dispatch": "派发", "sign": "签收", "send_back": "退单", "rule_send_back": "退单裁定",
+    "dispatch": "派发", "sign": "签收", "send_back": "退单", "rule_send_back": "退单裁定",
     "extend_request": "申请延期", "extend_decide": "延期审批", "start": "开始处置", "feedback": "处置反馈",
     "close": "办结", "reopen": "重启", "escalate": "督办", "merge": "合并",
 }
 # action -> roles allowed to take it (enforced by the server).
 ROLES: dict[str, frozenset] = {
-    "process": frozenset({"system", "supervisor"}),
     "dispatch": frozenset({"system", "supervisor"}),
     "sign": frozenset({"dept_staff"}),
     "send_back": frozenset({"dept_staff"}),

@@ -14,7 +14,6 @@ from server.models import Case, CaseDepartment, Category, Department, Report
 from server.taxonomy.source import current_taxonomy
 from server.cases.deadlines import add_working_days, case_deadlines
 
-S = CaseStatus
 MAX_EXTENSION_DAYS = 60
 
 
@@ -86,7 +85,7 @@ def _dispatch(case, ctx, now):
     lead, assists = _departments(f["lead"], f.get("assist") or [])
     _assign(case, lead, assists, now)
     case.needs_manual_dispatch = False
-    return S.DISPATCHED.value, f.get("note"), {
+    return CaseStatus.DISPATCHED.value, f.get("note"), {
         "lead": lead.code, "assist": [a.code for a in assists], "severity": case.severity,
         "category": case.category.code if case.category else None,
         "sign_by": _iso(case.sign_by), "resolve_by": _iso(case.resolve_by)}
@@ -98,12 +97,12 @@ def _sign(case, ctx, now):
     data = {"department": row.department.code, "role": row.role, "in_time": case.sign_by is None or now <= case.sign_by}
     if row.role == "lead":
         case.signed_at = now
-        return S.ACCEPTED.value, ctx.fields.get("note"), data
+        return CaseStatus.ACCEPTED.value, ctx.fields.get("note"), data
     return case.status, ctx.fields.get("note"), data  # an assisting unit signs without moving the case
 
 
 def _send_back(case, ctx, now):
-    return S.RETURNED.value, ctx.fields.get("note"), {
+    return CaseStatus.RETURNED.value, ctx.fields.get("note"), {
         "reason": ctx.fields["reason"], "department": ctx.user.department.code if ctx.user.department else None}
 
 
@@ -118,7 +117,7 @@ def _rule_send_back(case, ctx, now):
     data = {"decision": f["decision"], "lead": lead_code,
             "assist": [r.department.code for r in case.departments if r.role == "assist"],
             "sign_by": _iso(case.sign_by), "resolve_by": _iso(case.resolve_by)}
-    return S.DISPATCHED.value, f.get("note"), data
+    return CaseStatus.DISPATCHED.value, f.get("note"), data
 
 
 def _extend_request(case, ctx, now):
@@ -132,7 +131,7 @@ def _extend_request(case, ctx, now):
         raise ApiError(422, "validation_error", "The request has invalid fields.",
                        {"resolve_by": [f"An extension may add at most {MAX_EXTENSION_DAYS} days."]})
     case.pending_resolve_by = until
-    return S.EXTENSION_REQUESTED.value, f.get("note"), {
+    return CaseStatus.EXTENSION_REQUESTED.value, f.get("note"), {
         "reason": f["reason"], "current_resolve_by": _iso(case.resolve_by), "requested_resolve_by": _iso(until)}
 
 
@@ -145,11 +144,11 @@ def _extend_decide(case, ctx, now):
         case.resolve_escalated_at = None
     case.pending_resolve_by = None
     data["resolve_by"] = _iso(case.resolve_by)
-    return S.IN_PROGRESS.value, ctx.fields.get("note"), data
+    return CaseStatus.IN_PROGRESS.value, ctx.fields.get("note"), data
 
 
 def _start(case, ctx, now):
-    return S.IN_PROGRESS.value, ctx.fields.get("note"), {}
+    return CaseStatus.IN_PROGRESS.value, ctx.fields.get("note"), {}
 
 
 def _feedback(case, ctx, now):
@@ -162,7 +161,7 @@ def _feedback(case, ctx, now):
             "on_time": case.resolve_by is None or now <= case.resolve_by}
     if (f.get("public_reply") or "").strip():  # written for the public: the event shows it (case_log.public_reply)
         data["public_reply"] = f["public_reply"].strip()
-    return S.FEEDBACK_SUBMITTED.value, f.get("note"), data
+    return CaseStatus.FEEDBACK_SUBMITTED.value, f.get("note"), data
 
 
 def _verify(case, ctx, now):
@@ -174,7 +173,7 @@ def _verify(case, ctx, now):
 
 def _close(case, ctx, now):
     case.closed_at = now
-    return S.CLOSED.value, ctx.fields.get("note"), {"verified_at": _iso(case.verified_at)}
+    return CaseStatus.CLOSED.value, ctx.fields.get("note"), {"verified_at": _iso(case.verified_at)}
 
 
 def _reopen(case, ctx, now, ruling: str | None = None):
@@ -187,7 +186,7 @@ def _reopen(case, ctx, now, ruling: str | None = None):
     data = {"reason": ctx.fields["reason"], "resolve_by": _iso(case.resolve_by)}
     if ruling:
         data["ruling"] = ruling
-    return S.REOPENED.value, ctx.fields.get("note"), data
+    return CaseStatus.REOPENED.value, ctx.fields.get("note"), data
 
 
 def _rule_rating(case, ctx, now):
@@ -195,7 +194,7 @@ def _rule_rating(case, ctx, now):
         ctx.fields.setdefault("reason", ctx.fields.get("note") or "reporter dissatisfied")
         return _reopen(case, ctx, now, ruling="dissatisfied_rating")
     case.rating_review = False
-    return S.CLOSED.value, ctx.fields.get("note"), {"decision": "uphold"}
+    return CaseStatus.CLOSED.value, ctx.fields.get("note"), {"decision": "uphold"}
 
 
 def _escalate(case, ctx, now):
@@ -204,7 +203,7 @@ def _escalate(case, ctx, now):
         case.sign_escalated_at = now
     elif reason == "resolve_overdue":
         case.resolve_escalated_at = now
-    return S.ESCALATED.value, ctx.fields.get("note"), {
+    return CaseStatus.ESCALATED.value, ctx.fields.get("note"), {
         "reason": reason, "sign_by": _iso(case.sign_by), "resolve_by": _iso(case.resolve_by)}
 
 
@@ -214,14 +213,14 @@ def _merge(case, ctx, now):
         raise ApiError(422, "validation_error", "The request has invalid fields.", {"into": ["No such other case."]})
     if target.status in FINISHED:
         raise invalid_transition(f"cannot merge into a case that is {target.status}",
-                                 f"目标案件状态为“{STATUS_ZH[S(target.status)]}”，不能并入")
+                                 f"目标案件状态为“{STATUS_ZH[CaseStatus(target.status)]}”，不能并入")
     moved = list(db.session.execute(db.select(Report).where(Report.case_id == case.id)).scalars())
     for report in moved:
         report.case_id = target.id
     case.merged_into_id = target.id
     append_event(target, "merge_in", target.status, actor_id=ctx.user.id if ctx.user else None,
                  note=ctx.fields.get("note"), data={"from_case": case.number, "reports": [r.id for r in moved]})
-    return S.MERGED.value, ctx.fields.get("note"), {"into": target.number, "reports": [r.id for r in moved]}
+    return CaseStatus.MERGED.value, ctx.fields.get("note"), {"into": target.number, "reports": [r.id for r in moved]}
 
 
 HANDLERS = {

@@ -1,7 +1,7 @@
 """The scheduled job that escalates (督办) cases past their sign-for or resolve-by deadline."""
 import logging
 
-from triage.lifecycle import CaseStatus as S
+from triage.lifecycle import CaseStatus
 
 from server.extensions import db
 from server.models import Case, utcnow
@@ -9,9 +9,9 @@ from server.cases.service import Context, apply_action
 
 log = logging.getLogger(__name__)
 # Statuses in which a department holds the case and a deadline runs.
-SIGN_PENDING = (S.DISPATCHED.value,)
-RESOLVE_PENDING = (S.ACCEPTED.value, S.IN_PROGRESS.value, S.EXTENSION_REQUESTED.value, S.REOPENED.value,
-                   S.DISPATCHED.value)
+SIGN_PENDING = (CaseStatus.DISPATCHED.value,)
+RESOLVE_PENDING = (CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value, CaseStatus.EXTENSION_REQUESTED.value, CaseStatus.REOPENED.value,
+                   CaseStatus.DISPATCHED.value)
 
 
 def escalate_overdue(now=None) -> list[str]:
@@ -25,7 +25,7 @@ def escalate_overdue(now=None) -> list[str]:
     for reason, query in (("resolve_overdue", resolve_late), ("sign_overdue", sign_late)):
         for case_id in list(db.session.execute(query).scalars()):
             case = db.session.get(Case, case_id)
-            if case.status == S.ESCALATED.value:
+            if case.status == CaseStatus.ESCALATED.value:
                 continue
             try:
                 apply_action(case, "escalate", Context(None, {"reason": reason, "note": "自动督办：已超时"}))

@@ -1,15 +1,15 @@
 """Finding cases: who sees which, inbox and supervisor queues, filters."""
 from sqlalchemy import and_, false, or_, true
 
-from triage.lifecycle import CaseStatus as S
+from triage.lifecycle import CaseStatus
 
 from server.web.errors import ApiError
 from server.extensions import db
 from server.models import Case, CaseDepartment, Department, Report, Role, User, utcnow
 
 FULL_VIEW = {Role.SUPERVISOR.value, Role.ADMIN.value}
-OPEN_AT_DEPARTMENT = (S.DISPATCHED.value, S.ACCEPTED.value, S.IN_PROGRESS.value, S.EXTENSION_REQUESTED.value,
-                      S.REOPENED.value, S.ESCALATED.value)
+OPEN_AT_DEPARTMENT = (CaseStatus.DISPATCHED.value, CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value, CaseStatus.EXTENSION_REQUESTED.value,
+                      CaseStatus.REOPENED.value, CaseStatus.ESCALATED.value)
 QUEUES = ("manual_dispatch", "send_back", "extension", "feedback_review", "overdue", "rating_review", "verification")
 
 
@@ -55,19 +55,19 @@ def is_overdue(case: Case, now=None) -> bool:
 def queue_clause(queue: str):
     """The cases waiting in a supervisors' (or grid workers') queue."""
     if queue == "manual_dispatch":
-        return Case.status.in_((S.RECEIVED.value, S.PROCESSING.value))
+        return Case.status == CaseStatus.RECEIVED.value
     if queue == "send_back":
-        return Case.status == S.RETURNED.value
+        return Case.status == CaseStatus.RETURNED.value
     if queue == "extension":
-        return Case.status == S.EXTENSION_REQUESTED.value
+        return Case.status == CaseStatus.EXTENSION_REQUESTED.value
     if queue == "feedback_review":
-        return Case.status == S.FEEDBACK_SUBMITTED.value
+        return Case.status == CaseStatus.FEEDBACK_SUBMITTED.value
     if queue == "overdue":
         return overdue_clause()
     if queue == "rating_review":
-        return and_(Case.status == S.CLOSED.value, Case.rating_review.is_(True))
+        return and_(Case.status == CaseStatus.CLOSED.value, Case.rating_review.is_(True))
     if queue == "verification":
-        return and_(Case.status == S.FEEDBACK_SUBMITTED.value, Case.verified_at.is_(None),
+        return and_(Case.status == CaseStatus.FEEDBACK_SUBMITTED.value, Case.verified_at.is_(None),
                     Case.origin_report_id.in_(db.select(Report.id).where(Report.grid_id.is_not(None))))
     raise ValueError(queue)
 

@@ -11,7 +11,6 @@ from server.notifications import service as notes
 from server.cases.attachments import Upload, store_uploads
 from server.cases.effects import ACTIONS, HANDLERS, department_row, invalid_transition
 
-S = CaseStatus
 # Actions the server adds around triage's state machine (they do not change the status, or rule on a flag).
 EXTRA_ROLES = {"verify": frozenset({Role.GRID_WORKER.value}), "rule_rating": frozenset({Role.SUPERVISOR.value})}
 EXTRA_ZH = {"verify": "核查", "rule_rating": "不满意裁定", "merge_in": "并入案件", "rate": "评价", "create": "受理",
@@ -19,7 +18,7 @@ EXTRA_ZH = {"verify": "核查", "rule_rating": "不满意裁定", "merge_in": "�
 # Department actions only the lead department (主办) takes; ``sign`` is for every department on the case.
 LEAD_ONLY = {"send_back", "extend_request", "start", "feedback"}
 # Where a department still holds the case (an assisting unit may sign for it then).
-HELD = {S.DISPATCHED, S.ACCEPTED, S.IN_PROGRESS, S.EXTENSION_REQUESTED, S.REOPENED, S.ESCALATED}
+HELD = {CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.EXTENSION_REQUESTED, CaseStatus.REOPENED, CaseStatus.ESCALATED}
 
 
 def action_zh(action: str) -> str:
@@ -103,17 +102,17 @@ def _precheck(case: Case, action: str, ctx: Context) -> None:
     """The state check, including the server's extra rules; raises 409."""
     if action == "sign" and _department_role(case, ctx.user) == "assist":
         row = department_row(case, ctx.user.department_id)
-        if S(case.status) not in HELD or row.signed_at is not None:
+        if CaseStatus(case.status) not in HELD or row.signed_at is not None:
             raise invalid_transition(f"cannot sign a case that is {case.status} (or already signed)",
-                                     f"案件当前状态为“{STATUS_ZH[S(case.status)]}”或本部门已签收，不能签收")
+                                     f"案件当前状态为“{STATUS_ZH[CaseStatus(case.status)]}”或本部门已签收，不能签收")
         return
     if action == "verify":
-        if case.status != S.FEEDBACK_SUBMITTED.value:
+        if case.status != CaseStatus.FEEDBACK_SUBMITTED.value:
             raise invalid_transition("a case is verified after the department's feedback",
                                      "案件须在部门处置反馈后核查")
         return
     if action == "rule_rating":
-        if case.status != S.CLOSED.value or not case.rating_review:
+        if case.status != CaseStatus.CLOSED.value or not case.rating_review:
             raise invalid_transition("no dissatisfied rating is waiting for a ruling on this case",
                                      "该案件没有待裁定的不满意评价")
         return
@@ -180,7 +179,7 @@ def _notify(case: Case, action: str, ctx: Context, data: dict) -> None:
     elif action == "verify":
         notes.notify_supervisors(case, "verified", f"案件 {num} 网格员核查{'通过' if data['passed'] else '未通过'}。",
                                  skip=who)
-    elif action in ("reopen", "rule_rating") and case.status == S.REOPENED.value:
+    elif action in ("reopen", "rule_rating") and case.status == CaseStatus.REOPENED.value:
         notes.notify_departments(case, "reopened", f"案件 {num} 已重启，请重新处置。", skip=who)
     elif action == "close":
         notes.notify_departments(case, "closed", f"案件 {num} 已办结。", skip=who)
@@ -204,7 +203,7 @@ def rate_report(report: Report, user: User, rating: str, comment: str | None):
     if report.reporter_id != user.id:
         raise ApiError(403, "forbidden", "Only the reporter may rate the handling of their report.")
     case = db.session.get(Case, report.case_id) if report.case_id else None
-    if case is None or case.status != S.CLOSED.value:
+    if case is None or case.status != CaseStatus.CLOSED.value:
         raise invalid_transition("a report is rated after its case is closed", "案件办结后方可评价")
     if db.session.execute(db.select(CaseRating).where(CaseRating.report_id == report.id)).scalar_one_or_none():
         raise ApiError(409, "already_rated", "This report has already been rated.", {"rating": ["已评价"]})

@@ -5,17 +5,17 @@ periodic re-clustering keeps it and its members as the supervisor left them.
 """
 from collections import Counter
 
-from triage.lifecycle import CaseStatus as S
+from triage.lifecycle import CaseStatus
 
 from server.web.errors import ApiError
 from server.extensions import db
 from server.models import Case, Hotspot, HotspotReview, Report, User, utcnow
 
 REVIEWED = "reviewed"
-OPEN_CASE_STATES = (S.RECEIVED.value, S.PROCESSING.value, S.DISPATCHED.value, S.ACCEPTED.value,
-                    S.IN_PROGRESS.value, S.RETURNED.value, S.EXTENSION_REQUESTED.value, S.FEEDBACK_SUBMITTED.value,
-                    S.REOPENED.value, S.ESCALATED.value)
-MERGEABLE = (S.RECEIVED.value, S.PROCESSING.value, S.DISPATCHED.value, S.RETURNED.value)
+OPEN_CASE_STATES = (CaseStatus.RECEIVED.value, CaseStatus.DISPATCHED.value, CaseStatus.ACCEPTED.value,
+                    CaseStatus.IN_PROGRESS.value, CaseStatus.RETURNED.value, CaseStatus.EXTENSION_REQUESTED.value, CaseStatus.FEEDBACK_SUBMITTED.value,
+                    CaseStatus.REOPENED.value, CaseStatus.ESCALATED.value)
+MERGEABLE = (CaseStatus.RECEIVED.value, CaseStatus.DISPATCHED.value, CaseStatus.RETURNED.value)
 
 
 def members(hotspot: Hotspot) -> list[Report]:
@@ -59,7 +59,7 @@ def _lead_case(hotspot: Hotspot, rows: list[Report]) -> Case | None:
         ids.insert(0, rep.case_id)
     for case_id in ids:
         case = db.session.get(Case, case_id)
-        while case is not None and case.status == S.MERGED.value and case.merged_into_id:
+        while case is not None and case.status == CaseStatus.MERGED.value and case.merged_into_id:
             case = db.session.get(Case, case.merged_into_id)
         if case is not None and case.status in OPEN_CASE_STATES:
             return case

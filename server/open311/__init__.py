@@ -26,7 +26,6 @@ CHANGESET = "2026-11-21T00:00:00+08:00"
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 ID_RE = re.compile(r"[0-9]{1,10}")
 ATTRIBUTE_RE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
-REQUEST_ITEMS = {"service_requests": "request"}
 
 
 def register(app) -> None:

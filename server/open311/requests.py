@@ -31,7 +31,7 @@ CLOSED = {CaseStatus.CLOSED.value, CaseStatus.MERGED.value}
 WINDOW = timedelta(days=90)
 # Our lifecycle in the words of mySociety's extended states (servicerequestupdates).
 UPDATE_STATUS = {
-    "received": "open", "processing": "investigating", "dispatched": "action_scheduled",
+    "received": "open", "dispatched": "action_scheduled",
     "accepted": "action_scheduled", "returned": "internal_referral", "extension_requested": "in_progress",
     "in_progress": "in_progress", "feedback_submitted": "fixed", "closed": "closed", "reopened": "open",
     "escalated": "in_progress", "merged": "duplicate",

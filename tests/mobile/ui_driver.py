@@ -277,7 +277,7 @@ def grid_worker():
     boss, grid = api(LOGIN["supervisor"]), api(LOGIN["grid_worker"])
     case = boss.get(f"{SERVER}/api/v1/cases/{case_id}").json()
     lead_code = case["departments"][0]["code"] if case["departments"] else None
-    if case["status"] in ("received", "processing") or lead_code is None:
+    if case["status"] == "received" or lead_code is None:
         act(boss, case_id, "dispatch", json={"lead": "FIRE"})
         lead_code = "FIRE"
     staff = api_for_department(lead_code)

@@ -4,12 +4,11 @@ import pytest
 
 from triage.lifecycle import ROLES, TRANSITIONS, CaseStatus, TransitionError, allowed_actions, next_status
 
-S = CaseStatus
 REQUIRED_ACTIONS = {"dispatch", "sign", "send_back", "rule_send_back", "extend_request", "extend_decide",
                     "start", "feedback", "close", "reopen", "escalate", "merge"}
 
 
-def run(*actions, start=S.RECEIVED):
+def run(*actions, start=CaseStatus.RECEIVED):
     status = start
     for action in actions:
         status = next_status(status, action)
@@ -17,10 +16,10 @@ def run(*actions, start=S.RECEIVED):
 
 
 def test_statuses_are_str_enum():
-    assert [s.value for s in S] == ["received", "processing", "dispatched", "accepted", "returned",
-                                    "extension_requested", "in_progress", "feedback_submitted", "closed",
-                                    "reopened", "escalated", "merged"]
-    assert S("closed") == "closed" and isinstance(S.CLOSED, str)
+    assert [s.value for s in CaseStatus] == ["received", "dispatched", "accepted", "returned", "extension_requested",
+                                             "in_progress", "feedback_submitted", "closed", "reopened", "escalated",
+                                             "merged"]
+    assert CaseStatus("closed") == "closed" and isinstance(CaseStatus.CLOSED, str)
 
 
 def test_all_actions_defined_with_roles():
@@ -31,23 +30,24 @@ def test_all_actions_defined_with_roles():
 
 
 def test_happy_path():
-    assert run("process", "dispatch", "sign", "start", "feedback", "close") == S.CLOSED
-    assert run("dispatch", "sign", "feedback") == S.FEEDBACK_SUBMITTED
+    assert run("dispatch", "sign", "start", "feedback", "close") == CaseStatus.CLOSED
+    assert run("dispatch", "sign", "feedback") == CaseStatus.FEEDBACK_SUBMITTED
 
 
 def test_side_paths():
-    assert run("dispatch", "send_back") == S.RETURNED
-    assert run("dispatch", "send_back", "rule_send_back") == S.DISPATCHED
-    assert run("dispatch", "sign", "extend_request", "extend_decide") == S.IN_PROGRESS
-    assert run("dispatch", "sign", "start", "feedback", "reopen", "start") == S.IN_PROGRESS
-    assert run("dispatch", "sign", "start", "feedback", "close", "reopen") == S.REOPENED
-    assert run("dispatch", "escalate", "sign") == S.ACCEPTED
-    assert run("dispatch", "merge") == S.MERGED
+    assert run("dispatch", "send_back") == CaseStatus.RETURNED
+    assert run("dispatch", "send_back", "rule_send_back") == CaseStatus.DISPATCHED
+    assert run("dispatch", "sign", "extend_request", "extend_decide") == CaseStatus.IN_PROGRESS
+    assert run("dispatch", "sign", "start", "feedback", "reopen", "start") == CaseStatus.IN_PROGRESS
+    assert run("dispatch", "sign", "start", "feedback", "close", "reopen") == CaseStatus.REOPENED
+    assert run("dispatch", "escalate", "sign") == CaseStatus.ACCEPTED
+    assert run("dispatch", "merge") == CaseStatus.MERGED
 
 
 @pytest.mark.parametrize("status, action", [
-    (S.CLOSED, "sign"), (S.RECEIVED, "close"), (S.MERGED, "reopen"), (S.MERGED, "dispatch"),
-    (S.FEEDBACK_SUBMITTED, "sign"), (S.RETURNED, "feedback"), (S.IN_PROGRESS, "merge"),
+    (CaseStatus.CLOSED, "sign"), (CaseStatus.RECEIVED, "close"), (CaseStatus.MERGED, "reopen"),
+    (CaseStatus.MERGED, "dispatch"),
+    (CaseStatus.FEEDBACK_SUBMITTED, "sign"), (CaseStatus.RETURNED, "feedback"), (CaseStatus.IN_PROGRESS, "merge"),
 ])
 def test_illegal_moves_raise(status, action):
     with pytest.raises(TransitionError) as err:
@@ -71,7 +71,7 @@ def test_error_survives_pickling():
         next_status("closed", "sign")
     copy = pickle.loads(pickle.dumps(err.value))
     assert str(copy) == str(err.value) and copy.message_zh == err.value.message_zh
-    assert copy.current == S.CLOSED and copy.action == "sign"
+    assert copy.current == CaseStatus.CLOSED and copy.action == "sign"
 
 
 def test_message_zh_names_status_and_action():
