@@ -1,7 +1,7 @@
 """Department metrics (三率): table, chart, ranking, period picker and export."""
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 
-from server.metrics.service import PERIOD, department_metrics
+from server.metrics.service import DEFAULT_WEIGHTS, PERIOD, department_metrics
 
 from .. import bp
 from ..auth import login_required
@@ -9,9 +9,9 @@ from ..i18n import gettext
 from ..stats import local_midnight
 from ..tabular import csv_response, xlsx_response
 
-COLUMNS = ["rank", "department", "name", "assigned", "lead", "signed_in_time", "closed", "resolved", "rated",
-           "response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate", "mean_hours_to_sign",
-           "mean_hours_to_resolve", "score"]
+COLUMNS = ["rank", "department", "name", "assigned", "lead", "sign_due", "signed_in_time", "resolve_due", "closed",
+           "resolved", "rated", "response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate",
+           "mean_hours_to_sign", "mean_hours_to_resolve", "score"]
 
 
 def _period() -> str:
@@ -34,7 +34,9 @@ def metrics():
                            ("satisfaction_rate", "Satisfaction rate"))]}
     ranking = {"type": "bar", "horizontal": True, "labels": names, "scales": {"x": {"beginAtZero": True, "max": 100}},
                "datasets": [{"label": gettext("Score"), "data": [r["score"] or 0 for r in rows]}]}
-    return render_template("admin/metrics.html", period=period, rows=rows, chart=chart, ranking=ranking)
+    weights = current_app.config.get("CASE_METRICS_WEIGHTS") or DEFAULT_WEIGHTS
+    return render_template("admin/metrics.html", period=period, rows=rows, chart=chart, ranking=ranking,
+                           weights={k: round(v * 100) for k, v in weights.items()})
 
 
 @bp.get("/metrics/export.<fmt>")

@@ -1,4 +1,4 @@
-"""Case actions, lists, ratings, notifications and metrics."""
+"""Case actions, lists, ratings and notifications."""
 from datetime import timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -309,36 +309,3 @@ class MarkReadSchema(Schema):
     ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), load_default=list,
                       validate=validate.Length(max=1000))
     all = fields.Boolean(load_default=False)
-
-
-class MetricsArgsSchema(Schema):
-    period = fields.String(required=True, validate=validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$",
-                                                                      error="Use YYYY-MM (2000-01 to 2099-12)."))
-
-
-class DepartmentMetricsSchema(Schema):
-    department = fields.String()
-    name = fields.String(allow_none=True)
-    period = fields.String()
-    assigned = fields.Integer()
-    lead = fields.Integer()
-    signed = fields.Integer()
-    signed_in_time = fields.Integer()
-    closed = fields.Integer()
-    resolved = fields.Integer()
-    on_time = fields.Integer()
-    rated = fields.Integer()
-    ratings = fields.Dict(keys=fields.String(), values=fields.Integer())
-    response_rate = fields.Float(allow_none=True)
-    resolution_rate = fields.Float(allow_none=True)
-    satisfaction_rate = fields.Float(allow_none=True)
-    on_time_rate = fields.Float(allow_none=True)
-    mean_hours_to_sign = fields.Float(allow_none=True)
-    mean_hours_to_resolve = fields.Float(allow_none=True)
-    score = fields.Float(allow_none=True)
-    rank = fields.Integer()
-
-
-class MetricsPageSchema(Schema):
-    period = fields.String()
-    departments = fields.List(fields.Nested(DepartmentMetricsSchema))

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from server.accounts.auth import BEARER, auth_required
 from server.metrics.service import department_metrics
 from server.models import Role
-from server.cases.schemas import MetricsArgsSchema, MetricsPageSchema
+from server.metrics.schemas import MetricsArgsSchema, MetricsPageSchema
 from server.web.schemas import ErrorSchema
 
 blp = Blueprint("metrics", __name__, description="Department metrics")
