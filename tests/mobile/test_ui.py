@@ -9,8 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import io
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 import requests
+from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "mobile"
@@ -76,10 +81,40 @@ def seed_notifications(live) -> None:
         db.session.remove()
 
 
+class TileHandler(BaseHTTPRequestHandler):
+    """A tile server: each /z/x/y.png is a light tile with its own border (what a real one serves, without roads)."""
+
+    served: list = []
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        image = Image.new("RGB", (256, 256), (236, 232, 222))
+        ImageDraw.Draw(image).rectangle((0, 0, 255, 255), outline=(200, 190, 170), width=2)
+        body = io.BytesIO()
+        image.save(body, "PNG")
+        self.served.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(body.tell()))
+        self.end_headers()
+        self.wfile.write(body.getvalue())
+
+    def log_message(self, *_args):
+        pass
+
+
 def test_map_nearby_and_notifications_on_a_small_phone(live, display, tmp_path):
-    """The pin map (drop, my position, drag; the pin's coordinates are sent), nearby reports with 我也遇到了 offline,
-    notifications and local times, human outbox messages."""
+    """The pin map (tiles from the configured tile server under the grids; drop, my position, drag; the pin's
+    coordinates are sent), nearby reports with 我也遇到了 offline, notifications and local times, human outbox
+    messages."""
     seed_notifications(live)
-    shots = drive("neighbour", "360x640", 1, live, display, tmp_path)
+    tiles = ThreadingHTTPServer(("127.0.0.1", 0), TileHandler)
+    threading.Thread(target=tiles.serve_forever, daemon=True).start()
+    live.app.config["ADMIN_TILE_URL"] = f"http://127.0.0.1:{tiles.server_port}/{{z}}/{{x}}/{{y}}.png"
+    try:
+        shots = drive("neighbour", "360x640", 1, live, display, tmp_path)
+    finally:
+        live.app.config["ADMIN_TILE_URL"] = ""
+        tiles.shutdown()
+    assert TileHandler.served and all(p.endswith(".png") and p.count("/") == 3 for p in TileHandler.served)
     assert set(shots) == {f"neighbour-{n}.png" for n in (
         "home", "notices", "nearby", "map-drop", "map", "new_report-map", "outbox", "my_reports")}

@@ -2,6 +2,7 @@
 
 ``neighbour(d)`` takes the driver module (its app, devices and helpers); run through ``ui_driver neighbour``.
 """
+import os
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -126,6 +127,7 @@ def neighbour(d):
     picker = screen("map_pick")
     pin_map = picker.ids.pin_map
     yield lambda: len(pin_map.features) > 10 and picker.ids.status.text == ""
+    yield lambda: pin_map.tile_url.startswith("http://127.0.0.1:") and len(os.listdir(pin_map.tile_dir)) >= 4
     assert picker.ids.confirm.disabled and picker.ids.pin_text.text == "请在地图上点按标出隐患位置"
     yield 0.3
     x, y = pin_map.center_x + dp(30), pin_map.center_y + dp(20)
@@ -160,6 +162,12 @@ def neighbour(d):
     # The server cannot be reached: the outbox says so in words, and when it retries.
     server = app.core.settings.server_url
     app.core.settings.set("server_url", "http://127.0.0.1:9")
+    tap(form.ids.open_map)  # the server is gone: the grids saved last time are the map
+    yield on("map_pick")
+    yield lambda: picker.ids.status.text == "离线：显示上次保存的网格地图" and len(pin_map.features) > 10
+    assert pin_map.pin == pin
+    tap(picker.ids.confirm)
+    yield on("new_report")
     tap(form.ids.submit)
     yield on("home")
     item = next(i for i in app.core.outbox.items(kind="report") if i.payload["text"].startswith("桂花园小区7栋楼道里"))

@@ -1,7 +1,7 @@
 """Messages of the map, nearby reports, notifications, sending states and local details (Chinese first, English)."""
 
 ZH = {
-    "map.title": "在地图上标出位置", "map.hint": "点按地图放置标记，拖动标记可调整；双指或按钮缩放",
+    "map.title": "在地图上标出位置", "map.hint": "点按地图放置标记，拖动标记可调整；双击或按钮放大",
     "map.pin": "已标记：{place}", "map.no_pin": "请在地图上点按标出隐患位置", "map.zoom_in": "放大",
     "map.zoom_out": "缩小", "map.my_place": "我的位置", "map.loading": "正在加载网格地图…",
     "map.offline": "离线：显示上次保存的网格地图", "map.none": "暂无网格地图，联网后自动下载",
@@ -33,8 +33,8 @@ ZH = {
 }
 
 EN = {
-    "map.title": "Mark the place on the map", "map.hint": "Tap the map to drop the pin, drag it to move; pinch or "
-    "use the buttons to zoom", "map.pin": "Pinned: {place}", "map.no_pin": "Tap the map to mark where the hazard is",
+    "map.title": "Mark the place on the map", "map.hint": "Tap the map to drop the pin, drag it to move; double-tap "
+    "or use the buttons to zoom", "map.pin": "Pinned: {place}", "map.no_pin": "Tap the map to mark where the hazard is",
     "map.zoom_in": "Zoom in", "map.zoom_out": "Zoom out", "map.my_place": "My location",
     "map.loading": "Loading the grid map…", "map.offline": "Offline: the grid map saved last time",
     "map.none": "No grid map yet; it downloads when online", "map.outside": "outside the grids", "map.grid": "{grid}",

@@ -134,7 +134,8 @@ class PinMap(StencilView):
                     points = []
                     for lon, lat in ring:
                         points += self.to_screen(lat, lon)
-                    _fill(points, FILLS[index % len(FILLS)])
+                    rgba = FILLS[index % len(FILLS)]
+                    _fill(points, (*rgba[:3], 0.35) if self.tile_url else rgba)  # tiles show through
                     Color(0.1, 0.42, 0.78, 1)  # opaque: a translucent wide Line uses the stencil and escapes the clip
                     Line(points=points, width=dp(1.2), close=True)
             self._draw_names()
