@@ -116,12 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     admin.init_app(app)
     from server.open311 import register as register_open311  # Open311 GeoReport v2 at /open311/v2/
     register_open311(app)
-
-    @app.get("/")
-    def index():
-        """Where to start."""
-        return {"name": "GridWatch 网格安全隐患上报与处置平台", "api": "/api/v1/openapi.json",
-                "health": "/healthz"}
+    from server.web.landing import bp as landing  # the root URL: a landing page for people, JSON for programs
+    app.register_blueprint(landing)
 
     @app.get("/healthz")
     def healthz():

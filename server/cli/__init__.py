@@ -74,11 +74,13 @@ def sweep_command(grace: int | None):
 
 @cli.command("seed-demo")
 @click.option("--reports/--no-reports", default=True, help="also load and process the demo reports")
+@click.option("--history-days", type=click.IntRange(0, 365), default=90, show_default=True,
+              help="days of past cases (reported, handled, closed, rated) written through the case service; 0: none")
 @with_appcontext
-def seed_demo(reports: bool):
-    """Load the demo city, departments, taxonomy, accounts and reports (idempotent)."""
-    from server.demo.seed import seed
-    summary = seed(with_reports=reports)
+def seed_demo(reports: bool, history_days: int):
+    """Load the demo city, departments, taxonomy, accounts, reports and past cases (idempotent)."""
+    from server.demo.seed import seed  # lazy: CLI start-up time
+    summary = seed(with_reports=reports, history_days=history_days)
     for line in summary:
         click.echo(line)
 

@@ -5,34 +5,42 @@ from datetime import timedelta
 from shapely.geometry import shape
 
 from server.accounts.service import create_user, find_user
-from server.extensions import db
-from server.reports.intake import Upload, accept_report
-from server.models import Area, Category, Department, Report, User, utcnow
+from server.demo.accounts import demo_accounts, login_table
 from server.demo.data import load
+from server.demo.history import replay_history
 from server.demo.media import demo_photo, demo_voice
+from server.extensions import db
+from server.hotspots.service import recluster
+from server.models import PENDING_STAGES, Area, Category, Department, Report, User, utcnow
+from server.patrols.seed import seed_patrols
+from server.pipeline.grading import regrade_hotspot_cases
+from server.pipeline.jobs import process_report
+from server.reports.intake import Upload, accept_report
+from triage.taxonomy import load_default
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1d2e-5d0b-4c53-9a53-3d1f1c0de5a1")
-ROLE_ORDER = ["resident", "grid_worker", "dept_staff", "supervisor", "admin"]
 
 
-def seed(with_reports: bool = True) -> list[str]:
-    """Seed reference data, then (optionally) the demo reports; returns lines to print."""
+def seed(with_reports: bool = True, history_days: int = 0) -> list[str]:
+    """Seed reference data, then (optionally) the demo reports and the past days; returns lines to print."""
     seed_reference()
     lines = []
     if with_reports:
         created = seed_reports()
         processed = process_pending()
-        from server.hotspots.service import recluster
-        from server.pipeline.grading import regrade_hotspot_cases
+        lines.append(f"demo reports: {created} new, {processed} processed")
+    if history_days:
+        past = replay_history(demo_accounts(), days=history_days)
+        lines.append(f"demo history: {past['stories']} new case(s) over the last {history_days} days"
+                     + (f", {len(past['failed'])} step(s) left out" if past["failed"] else ""))
+    if with_reports or history_days:
         hotspots = recluster()
         raised = regrade_hotspot_cases()
-        lines.append(f"demo reports: {created} new, {processed} processed, {hotspots} hotspots"
-                     + (f", {raised} case(s) raised by how many people report them" if raised else ""))
-    lines.append("demo logins (one per role):")
-    users = load("users")
-    for role in ROLE_ORDER:
-        account = next(u for u in users if u["role"] == role)
-        lines.append(f"  {role:<12} {account['username']:<14} password: {account['password']}")
+        lines.append(f"hotspots: {hotspots}" + (f", {raised} case(s) raised by how many people report them"
+                                                 if raised else ""))
+    names = {d["code"]: f"{d['code']} {d['name']}" for d in load("departments")}
+    lines.append("demo logins (for the demo only; role, department or grid, username, password):")
+    lines.extend(login_table(demo_accounts(), names))
     return lines
 
 
@@ -43,7 +51,6 @@ def seed_reference() -> None:
     seed_categories()
     _seed_users()
     db.session.commit()
-    from server.patrols.seed import seed_patrols
     seed_patrols()  # checklists and patrol places for the grid workers
 
 
@@ -72,7 +79,6 @@ def _seed_areas() -> None:
 
 def seed_categories() -> None:
     """The taxonomy from triage's shipped file into the categories table."""
-    from triage.taxonomy import load_default
     taxonomy = load_default()
     departments = {d.code: d for d in db.session.execute(db.select(Department)).scalars()}
     existing = {c.code: c for c in db.session.execute(db.select(Category)).scalars()}
@@ -93,7 +99,7 @@ def seed_categories() -> None:
 
 
 def _seed_users() -> None:
-    for item in load("users"):  # residents sign in by phone: their usernames are generated, never the number
+    for item in demo_accounts():  # residents sign in by phone: their usernames are generated, never the number
         if find_user(item["username"]) is None:
             create_user(username=item["username"], role=item["role"], password=item["password"],
                         department=item.get("department"), grid=item.get("grid"), phone=item.get("phone"),
@@ -126,8 +132,6 @@ def seed_reports() -> int:
 
 def process_pending() -> int:
     """Run the pipeline on every pending report, here and now."""
-    from server.models import PENDING_STAGES
-    from server.pipeline.jobs import process_report
     ids = list(db.session.execute(db.select(Report.id).where(Report.stage.in_(PENDING_STAGES))).scalars())
     for report_id in ids:
         try:

@@ -1,12 +1,29 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and the clock."""
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from sqlalchemy.types import DateTime, TypeDecorator
 
 
+# The moment a replay of past events runs at (``clock_at``); None: the real clock.
+_replayed: ContextVar[datetime | None] = ContextVar("gridwatch_replayed_now", default=None)
+
+
 def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    """The current time, timezone-aware in UTC (inside ``clock_at``, the replayed moment)."""
+    return _replayed.get() or datetime.now(timezone.utc)
+
+
+@contextmanager
+def clock_at(moment: datetime):
+    """Within the block utcnow() answers moment: the demo writes its past through the real services at the times
+    it happened (event hashes cover their times). Only the demo seed uses it; nothing serving requests does."""
+    token = _replayed.set(moment.astimezone(timezone.utc))
+    try:
+        yield moment
+    finally:
+        _replayed.reset(token)
 
 
 class UTCDateTime(TypeDecorator):
