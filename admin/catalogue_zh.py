@@ -157,4 +157,20 @@ ZH = {
     "三率": "三率",
     "Why routed to me": "为什么派给我", "Why this routing": "派单依据",
     "Machine suggestions (why)": "系统建议及依据",
+    # the case library (案例库)
+    "Case library": "案例库", "Similar cases": "相似案例", "Model case": "典型案例", "Model cases only": "只看典型案例",
+    "Words": "关键词", "e.g. gas smell in a stairwell": "例如：楼道燃气味", "Search": "搜索",
+    "Reply templates": "回复模板", "{n} closed cases": "共 {n} 件已办结案件", "most similar first": "最相似的在前",
+    "No closed case matches.": "没有符合条件的已办结案件。", "similarity": "相似度", "Summary": "总结",
+    "Took": "用时", "hours": "小时", "not rated": "未评价", "No similar closed case yet.": "暂无相似的已办结案件。",
+    "Mark as a model case": "设为典型案例", "Unmark": "取消典型案例", "No longer a model case.": "已取消典型案例。",
+    "Marked as a model case.": "已设为典型案例。", "Only a closed case can be a model case.": "只有已办结的案件可以设为典型案例。",
+    "Write a summary of 4 to 2000 characters.": "请填写 4 至 2000 字的总结。",
+    "Start from the reply template": "从回复模板开始填写",
+    "Department staff start their feedback from these. Placeholders filled from the case:":
+        "部门人员可从这些模板开始填写处置反馈。以下占位符按案件自动填写：",
+    "custom": "已自定义", "shipped": "系统默认", "Saved.": "已保存。",
+    "Back to the shipped template": "恢复系统默认模板",
+    "Not saved: fill in measures and result, and use only the placeholders listed.":
+        "未保存：请填写处置措施和结果，并且只使用列出的占位符。",
 }

@@ -9,6 +9,7 @@ MENU = [
     ("admin.queues", "Supervisor queues", (SUPERVISOR,)),
     ("admin.inbox", "Department inbox", (DEPT,)),
     ("admin.case_list", "Cases", (SUPERVISOR, DEPT, ADMIN)),
+    ("admin.library_page", "Case library", (SUPERVISOR, DEPT, ADMIN)),
     ("admin.transcript_list", "Transcripts", (SUPERVISOR, ADMIN)),
     ("admin.metrics", "Department metrics", (SUPERVISOR, DEPT, ADMIN)),
     ("admin.jobs", "Jobs", (SUPERVISOR, ADMIN)),

@@ -86,6 +86,7 @@ def _api_blueprints() -> list[tuple]:
     from server.accounts.api import blp as auth
     from server.alerts.api import blp as alerts
     from server.cases.api import blp as cases, ratings_blp as ratings
+    from server.cases.library_api import blp as case_library
     from server.exports.api import exports_blp as exports
     from server.media.api import blp as media
     from server.metrics.api import blp as metrics
@@ -105,6 +106,7 @@ def _api_blueprints() -> list[tuple]:
         (plans, ""), (patrols, "/patrols"), (report_feedback, "/reports"), (report_support, "/reports"),
         (areas, "/areas"), (alerts, "/alerts"),
         (apikeys, "/apikeys"), (webhooks, "/webhooks"), (exports, "/exports"), (open311_admin, "/open311"),
+        (case_library, ""),
     ]
 
 

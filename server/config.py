@@ -176,6 +176,9 @@ class Config:
         self.CASE_ESCALATION_INTERVAL_SECONDS = env.integer("CASE_ESCALATION_INTERVAL_SECONDS", 300)
         self.CASE_DEADLINE_CALENDAR = env.choice("CASE_DEADLINE_CALENDAR", "china", CALENDARS)
         self.CASE_METRICS_WEIGHTS = env.weights("CASE_METRICS_WEIGHTS", dict(DEFAULT_WEIGHTS))
+        # The case library: how often a process checks whether cases closed or model marks changed elsewhere
+        # (then it rebuilds its index of closed cases from their stored vectors).
+        self.CASE_LIBRARY_RECHECK_SECONDS = env.number("CASE_LIBRARY_RECHECK_SECONDS", 30.0)
         # Department webhooks (server/webhooks): private ranges deliveries may reach (comma-separated CIDRs; empty:
         # public addresses only), plain http (unset: allowed outside production), timeouts, attempts, hooks per
         # department, and whether deliveries without Redis run in a thread of the server (unset: outside tests).

@@ -9,6 +9,7 @@ from triage.lifecycle import FINISHED, STATUS_ZH, CaseStatus
 
 from server.web.errors import ApiError
 from server.cases.log import append_event
+from server.cases.library import store_vector
 from server.extensions import db
 from server.models import Case, CaseDepartment, Category, Department, Report
 from server.taxonomy.source import current_taxonomy
@@ -173,6 +174,7 @@ def _verify(case, ctx, now):
 
 def _close(case, ctx, now):
     case.closed_at = now
+    store_vector(case)  # the case library (案例库) compares it with later cases
     return CaseStatus.CLOSED.value, ctx.fields.get("note"), {"verified_at": _iso(case.verified_at)}
 
 

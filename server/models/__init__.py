@@ -8,6 +8,7 @@ from server.models.cases import (Case, CaseAttachment, CaseDepartment, CaseEvent
 from server.models.categories import Category
 from server.models.departments import Department, DepartmentType
 from server.models.hotspots import Hotspot, HotspotReporter
+from server.models.library import CaseLibraryEntry, ReplyTemplate
 from server.models.interop import (ApiKey, DeliveryStatus, Open311Request, ServiceAttribute, Webhook, WebhookDelivery,
                                    WebhookEvent)
 from server.models.patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
@@ -20,6 +21,7 @@ __all__ = [
     "Alert",
     "ApiKey", "DeliveryStatus", "Open311Request", "ServiceAttribute", "Webhook", "WebhookDelivery", "WebhookEvent",
     "AdminAuditLog", "HotspotReview", "TranscriptCorrection",
+    "CaseLibraryEntry", "ReplyTemplate",
     "ApiToken", "Area", "AreaLevel", "Case", "CaseAttachment", "CaseDepartment", "CaseEvent", "CaseRating",
     "CaseReporter", "HotspotReporter", "Category", "Channel",
     "Department", "DepartmentType", "EmergencyPlan", "Hotspot", "Media", "Notification", "PENDING_STAGES",

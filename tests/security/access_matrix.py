@@ -134,4 +134,17 @@ MATRIX = [
     row("GET", "/api/v1/exports/cases.csv", (401, 403, 403, 403, 403, 403, 403, 200, 200)),
     row("PUT", "/api/v1/open311/services/accident.gas_leak/attributes", (401, 403, 403, 403, 403, 403, 403, 403, 200),
         {"attributes": []}),
+    # the case library: similar closed cases for who sees the case, model cases by supervisors, templates by admins
+    row("GET", "/api/v1/cases/{case}/similar", (401, 403, 403, 200, 404, 200, 404, 200, 200)),
+    row("GET", "/api/v1/case-library", (401, 403, 403, 200, 200, 200, 200, 200, 200)),
+    row("PUT", "/api/v1/cases/{case_closed}/model", (401, 403, 403, 403, 403, 403, 403, 200, 403),
+        {"summary": "先疏散、关阀，再排查漏点"}),
+    row("PUT", "/api/v1/cases/{case}/model", (401, 403, 403, 403, 403, 403, 403, 409, 403),
+        {"summary": "先疏散、关阀，再排查漏点"}, "only a closed case"),
+    row("DELETE", "/api/v1/cases/{case_closed}/model", (401, 403, 403, 403, 403, 403, 403, 200, 403)),
+    row("GET", "/api/v1/cases/{case}/reply-template", (401, 403, 403, 200, 404, 200, 404, 200, 200)),
+    row("GET", "/api/v1/reply-templates", (401, 403, 403, 200, 200, 200, 200, 200, 200)),
+    row("PUT", "/api/v1/reply-templates/accident.gas_leak", (401, 403, 403, 403, 403, 403, 403, 403, 200),
+        {"measures": "到现场处置", "result": "已处理"}),
+    row("DELETE", "/api/v1/reply-templates/accident.gas_leak", (401, 403, 403, 403, 403, 403, 403, 403, 200)),
 ]
