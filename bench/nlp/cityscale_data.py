@@ -127,7 +127,7 @@ def load_docs(path: Path, ids) -> list[dict]:
             chunk = ids[s:s + 900]
             query = f"SELECT doc FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
             out += [json.loads(row[0]) for row in db.execute(query, chunk)]
-    return out
+    return sorted(out, key=lambda d: d["id"])
 
 
 def truth(path: Path) -> dict:

@@ -28,7 +28,7 @@ HALO_KM, HALO_HOURS = 0.5, 12.0
 HOURS_PER_KM = 12.0
 SPREAD_KM = 1.0  # a place name locates a report when the located reports naming it lie this close
 MAX_HALO = 0.5  # a halo holds at most this share of max_size (the nearest reports kept)
-SHARED = 2  # two clusters sharing this many reports (or half the smaller one's) are one
+SHARED = 2  # two clusters sharing this many reports, and half the smaller one's, are one
 MERGE_KM, MERGE_HOURS, MERGE_TEXT = 0.5, 24.0, 0.35  # summaries closer than these are one incident
 SIGNATURE_SAMPLE, SIGNATURE_TOP = 64, 300
 
@@ -86,15 +86,35 @@ def _positions(docs: list, origin: tuple, places=None) -> np.ndarray:
         if k.startswith("g:") or np.median(np.hypot(*(xy[rows] - mid).T)) <= SPREAD_KM:
             centre[k] = mid
     matcher = Matcher(sorted(k[2:] for k in centre if k.startswith("n:")))
+    area = [None] * len(docs)
     for i, d in enumerate(docs):
         if np.isfinite(xy[i, 0]):
             continue
         found = [f"n:{n}" for n in matcher.find(soft_text(d["text"]))] if d.get("text") else []
         for k in keys[i] + found + ([f"g:{d['grid']}"] if d.get("grid") else []):
             if k in centre:
-                xy[i] = centre[k]
+                xy[i], area[i] = centre[k], (k if k.startswith("g:") else None)
                 break
-    return xy
+    extent = {k: np.r_[np.percentile(xy[rows], 2, axis=0) - HALO_KM, np.percentile(xy[rows], 98, axis=0) + HALO_KM]
+              for k, rows in spots.items() if k.startswith("g:")}
+    return xy, area, extent
+
+
+def _area_halo(points: np.ndarray, own: np.ndarray, coarse: np.ndarray, box: np.ndarray, limit: int) -> np.ndarray:
+    """Return the reports placed only by their grid whose grid's box overlaps own's and whose time is near it.
+
+    A report known only by its district may be about any place in it: every partition the district overlaps
+    sees it (the nearest in time first, at most limit), so that it can join its incident wherever that is.
+    """
+    exact = np.setdiff1d(own, coarse)
+    if not len(exact) or not len(coarse):
+        return np.empty(0, dtype=int)
+    lo, hi = points[exact].min(axis=0), points[exact].max(axis=0)
+    t, near_t = points[coarse, 2], HALO_HOURS / HOURS_PER_KM
+    hit = (box[:, 0] <= hi[0]) & (box[:, 2] >= lo[0]) & (box[:, 1] <= hi[1]) & (box[:, 3] >= lo[1]) \
+        & (t >= lo[2] - near_t) & (t <= hi[2] + near_t) & ~np.isin(coarse, own)
+    rows = coarse[hit]
+    return np.sort(rows[np.argsort(np.abs(t[hit] - (lo[2] + hi[2]) / 2), kind="stable")[:limit]])
 
 
 def _origin(docs: list) -> tuple:
@@ -144,7 +164,7 @@ def plan(docs: list, max_size: int = MAX_SIZE, *, mode: str = "auto", now=None, 
     """
     origin = _origin(docs)
     hours = np.array([to_hours(d.get("created_at")) for d in docs], dtype=float)
-    xy = _positions(docs, origin, places)
+    xy, area, extent = _positions(docs, origin, places)
     known = hours[np.isfinite(hours)]
     t = np.where(np.isfinite(hours), hours, known.max() if len(known) else 0.0)
     points = np.column_stack([xy, t / HOURS_PER_KM])
@@ -155,6 +175,8 @@ def plan(docs: list, max_size: int = MAX_SIZE, *, mode: str = "auto", now=None, 
     found = []
     placed = np.isfinite(xy[:, 0])
     halo = np.array([HALO_KM, HALO_KM, HALO_HOURS / HOURS_PER_KM])
+    coarse = np.array([i for i, key in enumerate(area) if key is not None], dtype=int)
+    box = np.array([extent[area[i]] for i in coarse]).reshape(-1, 4)  # each coarse report's grid: x0, y0, x1, y1
     for prefix, rows in (("s", np.flatnonzero(placed)), ("t", np.flatnonzero(~placed))):
         if len(rows):
             pts = points if prefix == "s" else np.column_stack([np.zeros((len(points), 2)), points[:, 2]])
@@ -162,6 +184,8 @@ def plan(docs: list, max_size: int = MAX_SIZE, *, mode: str = "auto", now=None, 
             _split(pts, rows, np.ones(len(rows), dtype=bool), halo, max_size, prefix, boxes)
             for path, own, near in boxes:
                 near = _trim_halo(pts, own, near, int(max_size * MAX_HALO))
+                wide = _area_halo(pts, own, coarse, box, int(max_size * MAX_HALO)) if prefix == "s" else near
+                near = np.union1d(near, wide).astype(int)
                 found.append(Partition(path, ids[np.sort(own)].tolist(), ids[near].tolist()))
     return Plan(sorted(found, key=lambda p: p.key), choose_mode(hours, mode), now_h, origin)
 
@@ -308,9 +332,9 @@ def groups(results: list) -> list:
     shared = Counter()
     for member, takers in taken_by.items():
         if member in owner:
-            shared.update((owner[member], t) for t in takers)
+            shared.update((min(owner[member], t), max(owner[member], t)) for t in takers)
     for (a, b), count in sorted(shared.items()):
-        if count >= SHARED or count * 2 >= min(len(flat[a]["members"]), len(flat[b]["members"])):
+        if count >= SHARED and count * 2 >= min(len(flat[a]["members"]), len(flat[b]["members"])):
             union.join(a, b)
     for a, b in _summary_pairs([c["summary"] for c in flat], part_of):
         union.join(a, b)
