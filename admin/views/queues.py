@@ -1,8 +1,10 @@
 """The supervisors' queues: manual dispatch, send-backs, extensions, feedback review, overdue, ratings, plans."""
 from flask import abort, render_template, request
 
+from triage.lifecycle import CaseStatus
+
 from server.plans import service as plan_service
-from server.cases.queries import is_overdue, queue_clause
+from server.cases.queries import is_overdue, open_at_department, queue_clause
 from server.cases.service import allowed_for
 from server.extensions import db
 from server.models import Case, Report
@@ -22,7 +24,6 @@ QUEUES = {
     "plans": ("Emergency plans", ()),
 }
 LIMIT = 25
-PLAN_STATES = ("dispatched", "accepted", "in_progress", "escalated", "reopened", "extension_requested", "returned")
 
 
 def _count(queue: str) -> int:
@@ -33,7 +34,7 @@ def _count(queue: str) -> int:
 
 def _plan_candidates() -> list[tuple[Case, dict]]:
     """Open serious cases (levels I–II) with a plan that is not active on them yet."""
-    rows = db.session.execute(db.select(Case).where(Case.status.in_(PLAN_STATES), Case.severity <= 2)
+    rows = db.session.execute(db.select(Case).where(open_at_department(CaseStatus.RETURNED), Case.severity <= 2)
                               .order_by(Case.severity, Case.created_at.desc()).limit(LIMIT)).scalars().all()
     result = []
     for case in rows:

@@ -5,13 +5,13 @@ from triage.lifecycle import CaseStatus
 
 from server.extensions import db
 from server.models import Case, utcnow
+from server.cases.queries import OPEN_AT_DEPARTMENT
 from server.cases.service import Context, apply_action
 
 log = logging.getLogger(__name__)
 # Statuses in which a department holds the case and a deadline runs.
 SIGN_PENDING = (CaseStatus.DISPATCHED.value,)
-RESOLVE_PENDING = (CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value, CaseStatus.EXTENSION_REQUESTED.value, CaseStatus.REOPENED.value,
-                   CaseStatus.DISPATCHED.value)
+RESOLVE_PENDING = tuple(s for s in OPEN_AT_DEPARTMENT if s != CaseStatus.ESCALATED.value)
 
 
 def escalate_overdue(now=None) -> list[str]:

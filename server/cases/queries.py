@@ -1,6 +1,7 @@
 """Finding cases: who sees which, inbox and supervisor queues, filters."""
 from sqlalchemy import and_, false, or_, true
 
+from triage import lifecycle
 from triage.lifecycle import CaseStatus
 
 from server.web.errors import ApiError
@@ -8,8 +9,8 @@ from server.extensions import db
 from server.models import Case, CaseDepartment, Department, Report, Role, User, utcnow
 
 FULL_VIEW = {Role.SUPERVISOR.value, Role.ADMIN.value}
-OPEN_AT_DEPARTMENT = (CaseStatus.DISPATCHED.value, CaseStatus.ACCEPTED.value, CaseStatus.IN_PROGRESS.value, CaseStatus.EXTENSION_REQUESTED.value,
-                      CaseStatus.REOPENED.value, CaseStatus.ESCALATED.value)
+# Statuses of the cases open at a department (triage.lifecycle.OPEN_AT_DEPARTMENT), as stored.
+OPEN_AT_DEPARTMENT = tuple(s.value for s in CaseStatus if s in lifecycle.OPEN_AT_DEPARTMENT)
 QUEUES = ("manual_dispatch", "send_back", "extension", "feedback_review", "overdue", "rating_review", "verification")
 
 
@@ -36,10 +37,15 @@ def can_view_case(user: User, case: Case) -> bool:
     return False
 
 
+def open_at_department(*also: CaseStatus):
+    """WHERE clause: the case is open at a department (dispatched, not yet answered), or in one of ``also``."""
+    return Case.status.in_(OPEN_AT_DEPARTMENT + tuple(s.value for s in also))
+
+
 def overdue_clause(now=None):
     """Open at a department and past a deadline (sign-for not met, or resolve-by)."""
     now = now or utcnow()
-    return and_(Case.status.in_(OPEN_AT_DEPARTMENT),
+    return and_(open_at_department(),
                 or_(Case.resolve_by < now, and_(Case.signed_at.is_(None), Case.sign_by < now)))
 
 

@@ -1,7 +1,7 @@
 """Applying lifecycle actions to a case: who may, from which state, with what effect (留痕 in every step)."""
 from dataclasses import dataclass, field
 
-from triage.lifecycle import ACTION_ZH, ROLES, STATUS_ZH, CaseStatus, TransitionError, next_status
+from triage.lifecycle import ACTION_ZH, OPEN_AT_DEPARTMENT, ROLES, STATUS_ZH, CaseStatus, TransitionError, next_status
 
 from server.cases.log import append_event, lock_cases
 from server.web.errors import ApiError
@@ -18,7 +18,6 @@ EXTRA_ZH = {"verify": "核查", "rule_rating": "不满意裁定", "merge_in": "�
 # Department actions only the lead department (主办) takes; ``sign`` is for every department on the case.
 LEAD_ONLY = {"send_back", "extend_request", "start", "feedback"}
 # Where a department still holds the case (an assisting unit may sign for it then).
-HELD = {CaseStatus.DISPATCHED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS, CaseStatus.EXTENSION_REQUESTED, CaseStatus.REOPENED, CaseStatus.ESCALATED}
 
 
 def action_zh(action: str) -> str:
@@ -102,7 +101,7 @@ def _precheck(case: Case, action: str, ctx: Context) -> None:
     """The state check, including the server's extra rules; raises 409."""
     if action == "sign" and _department_role(case, ctx.user) == "assist":
         row = department_row(case, ctx.user.department_id)
-        if CaseStatus(case.status) not in HELD or row.signed_at is not None:
+        if CaseStatus(case.status) not in OPEN_AT_DEPARTMENT or row.signed_at is not None:
             raise invalid_transition(f"cannot sign a case that is {case.status} (or already signed)",
                                      f"案件当前状态为“{STATUS_ZH[CaseStatus(case.status)]}”或本部门已签收，不能签收")
         return

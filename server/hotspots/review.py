@@ -5,16 +5,14 @@ periodic re-clustering keeps it and its members as the supervisor left them.
 """
 from collections import Counter
 
-from triage.lifecycle import CaseStatus
+from triage.lifecycle import FINISHED, CaseStatus
 
 from server.web.errors import ApiError
 from server.extensions import db
 from server.models import Case, Hotspot, HotspotReview, Report, User, utcnow
 
 REVIEWED = "reviewed"
-OPEN_CASE_STATES = (CaseStatus.RECEIVED.value, CaseStatus.DISPATCHED.value, CaseStatus.ACCEPTED.value,
-                    CaseStatus.IN_PROGRESS.value, CaseStatus.RETURNED.value, CaseStatus.EXTENSION_REQUESTED.value, CaseStatus.FEEDBACK_SUBMITTED.value,
-                    CaseStatus.REOPENED.value, CaseStatus.ESCALATED.value)
+OPEN_CASE_STATES = tuple(s.value for s in CaseStatus if s not in FINISHED)
 MERGEABLE = (CaseStatus.RECEIVED.value, CaseStatus.DISPATCHED.value, CaseStatus.RETURNED.value)
 
 

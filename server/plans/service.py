@@ -11,6 +11,7 @@ from server.extensions import db
 from server.models import Case, CaseDepartment, Department, EmergencyPlan, PlanActivation, PlanTask, Role, User, utcnow
 from server.notifications import service as notes
 from server.cases import service
+from server.cases.queries import OPEN_AT_DEPARTMENT
 
 SHIPPED = Path(__file__).parent / "data" / "plans.json"
 LEVEL_ZH = {1: "Ⅰ级", 2: "Ⅱ级", 3: "Ⅲ级", 4: "Ⅳ级"}
@@ -20,7 +21,7 @@ NOT_ACTIVATABLE = {CaseStatus.RECEIVED.value: "案件尚未派发，请先派发
                    CaseStatus.MERGED.value: "案件已合并，不能启动预案"}
 # Where a department still holds the case, so that its plan task may be marked done (not once the case is sent back,
 # closed or merged, nor after the department has been taken off it).
-HOLDING = {*(s.value for s in service.HELD), CaseStatus.FEEDBACK_SUBMITTED.value}
+HOLDING = (*OPEN_AT_DEPARTMENT, CaseStatus.FEEDBACK_SUBMITTED.value)
 ZH = {"activate_plan": "启动应急预案", "plan_task_done": "预案任务完成"}
 service.EXTRA_ZH.update(ZH)  # the event log shows these actions in Chinese
 
