@@ -78,7 +78,7 @@ def register(args):
         db.session.flush()
     except IntegrityError:  # registered at the same moment by another request
         db.session.rollback()
-        raise taken
+        raise taken from None
     return _token_response(user)
 
 

@@ -88,7 +88,7 @@ def create_user(*, username: str | None, role: str, password: str, department: s
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise AccountError(f"username {typed!r} or that phone number is taken")
+        raise AccountError(f"username {typed!r} or that phone number is taken") from None
     if commit:
         db.session.commit()
     return user

@@ -106,7 +106,7 @@ def user_add(username, role, password, department, grid, phone, display_name):
         user = create_user(username=username, role=role, password=password, department=department, grid=grid,
                            phone=phone, display_name=display_name)
     except AccountError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     click.echo(f"created {user.role} {user.username} (id {user.id})")
 
 

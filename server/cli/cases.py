@@ -61,7 +61,7 @@ def metrics_command(period: str, as_json: bool):
     try:
         rows = department_metrics(period)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--period")
+        raise click.BadParameter(str(exc), param_hint="--period") from None
     if as_json:
         click.echo(json.dumps({"period": period, "departments": rows}, ensure_ascii=False, indent=2))
     elif rows:
@@ -97,7 +97,7 @@ def export_training_command(output: str, since: str | None):
         try:
             start = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
-            raise click.BadParameter("use YYYY-MM-DD", param_hint="--since")
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
         query = query.where(Case.closed_at >= start)
     from server.exports.tabular import write_csv
     rows = ([case_id, masked or text, category, department, closed_at.isoformat() if closed_at else ""]

@@ -17,7 +17,7 @@ def apikey_create(name: str):
     try:
         row, plaintext = create_key(name)
     except ApiKeyError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     click.echo(f"created API key {row.id} for {row.name!r}; store it now, it is not shown again: {plaintext}")
 
 
@@ -44,7 +44,7 @@ def apikey_revoke(key: str):
     try:
         row = revoke_key(key)
     except ApiKeyError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     click.echo(f"revoked API key {row.id} ({row.name})")
 
 
@@ -64,7 +64,7 @@ def webhook_add(department: str, url: str, events: str | None):
     try:
         hook, secret = register_webhook(department, url, events.split(",") if events else None)
     except WebhookError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     click.echo(f"webhook {hook.id} for {hook.department.code} → {hook.url}; signing secret: {secret}")
 
 

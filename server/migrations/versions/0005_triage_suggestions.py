@@ -8,7 +8,6 @@ Create Date: 2026-11-21 00:20:00
 from alembic import op
 import sqlalchemy as sa
 
-import server.models.types
 
 
 # revision identifiers, used by Alembic.

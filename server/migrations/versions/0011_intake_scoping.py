@@ -71,7 +71,8 @@ def _remask():
         masked = normalise(mask(raw))
 
         def personal(word) -> bool:  # in what was written, gone from what departments see
-            return isinstance(word, str) and word not in masked and word in raw
+            # Called only within this iteration: the loop's raw and masked are the right ones.
+            return isinstance(word, str) and word not in masked and word in raw  # noqa: B023
         values = {'text_masked': mask(text or "")}
         if keywords:
             values['keywords'] = [k for k in keywords if not (isinstance(k, list) and k and personal(k[0]))]
