@@ -132,17 +132,21 @@ def _join_places(raw_tokens) -> list[str]:
     return out
 
 
-def with_place_stems(tokens: list[str]) -> list[str]:
-    """Return tokens plus the name part of every joined place (幸福路 -> 幸福路, 幸福), for text similarity.
+def split_places(tokens: list[str]) -> list[str]:
+    """Return tokens with every joined place cut back into its name and suffix (幸福路 -> 幸福), for similarity.
 
-    A place joined with its suffix must still match a report naming it without one.
+    Text similarity then treats a place named with and without its suffix alike, as before joining; the
+    suffix stays a token when it is a word of two or more characters (之城小区 -> 之城, 小区).
     """
     out = []
     for tok in tokens:
-        out.append(tok)
         suffix = next((tok[-n:] for n in (3, 2, 1) if len(tok) > n + 1 and tok[-n:] in PLACE_SUFFIXES), None)
-        if suffix:
-            out.append(tok[: -len(suffix)])
+        if suffix is None:
+            out.append(tok)
+            continue
+        out.append(tok[: -len(suffix)])
+        if len(suffix) > 1 or suffix in KEEP_SINGLE:
+            out.append(suffix)
     return out
 
 

@@ -55,7 +55,25 @@ def run(docs: list[dict], likes: bool) -> list[dict]:
     """Return the hotspots of docs, with or without their likes."""
     from nlp.hotspots import cluster
 
-    return cluster([d if likes else {k: v for k, v in d.items() if k != "likes"} for d in docs])
+    return cluster([d if likes else {k: v for k, v in d.items() if k != "likes"} for d in docs], None)  # as the CLI
+
+
+def run_old(args) -> int:
+    """Run this bench in a child process on a copy of nlp/ taken from git at OLD_REF."""
+    import os
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from bench.nlp.crowded import OLD_REF, ROOT
+
+    with tempfile.TemporaryDirectory(prefix="old-nlp-") as tmp:
+        archive = subprocess.run(["git", "archive", OLD_REF, "nlp"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        print(f"(pipeline at {OLD_REF})", flush=True)
+        return subprocess.run([sys.executable, "-m", "bench.nlp.tipdm", str(Path(args.csv).resolve()), "--top",
+                               str(args.top), "--samples", str(args.samples)], cwd=tmp,
+                              env=dict(os.environ, PYTHONPATH=str(ROOT))).returncode
 
 
 def main(argv=None) -> int:
@@ -64,7 +82,10 @@ def main(argv=None) -> int:
     parser.add_argument("csv")
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--samples", type=int, default=5)
+    parser.add_argument("--old", action="store_true", help="run with the pipeline as it was at bench.nlp.crowded.OLD_REF")
     args = parser.parse_args(argv)
+    if args.old:
+        return run_old(args)
     docs, titles = read(args.csv)
     hotspots = run(docs, True)
     print(f"{'#':>3} {'heat':>7} {'size':>5} {'likes':>6}  label | representative title")

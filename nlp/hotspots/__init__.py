@@ -14,7 +14,7 @@ def cluster(docs: list[dict], min_cluster_size: int | None = 3, *, mode: str = "
     places: an optional resolver with .resolve(text) -> {"code", ...} | None. now: the time growth
     and recency are measured from (default: the newest report).
     """
-    from nlp.hotspots.describe import describe
+    from nlp.hotspots.describe import describe  # lazy: the pipeline's numpy/scipy load only when clustering runs
     from nlp.hotspots.features import to_hours
     from nlp.hotspots.pipeline import run
 
@@ -22,7 +22,8 @@ def cluster(docs: list[dict], min_cluster_size: int | None = 3, *, mode: str = "
     if result.vectors is None:
         return []
     return describe(docs, result.prep, result.vectors, result.labels, result.mode,
-                    to_hours(now) if now is not None else None, result.models.places.display_names)
+                    to_hours(now) if now is not None else None, result.models.places.display_names,
+                    topics=result.topics)
 
 
 __all__ = ["cluster", "assign", "build_state", "HotspotState", "match_ids", "find_duplicate"]

@@ -6,6 +6,9 @@ from collections import Counter
 import numpy as np
 import scipy.sparse as sp
 
+from nlp.keywords import is_filler
+
+
 
 # Words too general to name an issue, and tokens that are mostly digits.
 GENERIC = frozenset("时候 问题 情况 相关 反映 部门 有限公司 限公司 公司 希望 要求 进行 没有 现在 已经 今天 一直 "
@@ -15,14 +18,8 @@ _DIGITS = re.compile(r"\d")
 
 def usable(word: str) -> bool:
     """Tell whether a word may serve as a keyword."""
-    from nlp.keywords import is_filler
 
     return word not in GENERIC and len(_DIGITS.findall(word)) * 2 < len(word) and not is_filler(word)
-
-
-def _whole(tokens: list) -> list:
-    """Return tokens without the name parts added after joined places (segment.with_place_stems)."""
-    return [w for k, w in enumerate(tokens) if not (k and len(tokens[k - 1]) > len(w) and tokens[k - 1].startswith(w))]
 
 
 def _counts(tokens: list, labels: np.ndarray):
@@ -32,7 +29,7 @@ def _counts(tokens: list, labels: np.ndarray):
     rows, cols, vals = [], [], []
     row_of = {c: r for r, c in enumerate(classes)}
     for toks, label in zip(tokens, labels):
-        for word, count in Counter(w for w in _whole(toks) if usable(w)).items():
+        for word, count in Counter(w for w in toks if usable(w)).items():
             rows.append(row_of[int(label)])
             cols.append(vocab.setdefault(word, len(vocab)))
             vals.append(count)

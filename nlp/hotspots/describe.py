@@ -8,6 +8,7 @@ import numpy as np
 
 from nlp.hotspots import ctfidf, hazards, pairs, placenames
 from nlp.hotspots.heat import heat, severity_level
+from nlp.hotspots.features import has_position
 
 SAMPLE = 400  # members used for the medoid and coherence of large hotspots
 
@@ -78,7 +79,6 @@ def _times(docs: list, hours: np.ndarray, members: np.ndarray, now_h) -> dict:
 
 def _area(docs: list, members) -> dict:
     """Return the centroid (lat, lon) and bbox [west, south, east, north] of the located members."""
-    from nlp.hotspots.features import has_position
 
     where = [(docs[i]["lat"], docs[i]["lon"]) for i in members if has_position(docs[i])]
     if not where:
@@ -99,11 +99,22 @@ def _people(docs: list, members) -> dict:
             "category": next(iter(Counter(_optional(docs, members, "category")).most_common(1)), (None,))[0]}
 
 
+def _topics(members: np.ndarray, topics, topic_words: dict) -> list[dict]:
+    """Return the sub-topics of a parent hotspot ({"keywords", "size"}, largest first), or [] for one topic."""
+    if topics is None:
+        return []
+    counts = Counter(int(topics[i]) for i in members if topics[i] >= 0)
+    if len(counts) < 2:
+        return []
+    return [{"keywords": topic_words.get(t, [])[:3], "size": n} for t, n in counts.most_common()]
+
+
 def describe(docs: list, prep, v: pairs.Vectors, labels: np.ndarray, mode: str = "live", now_hours=None,
-             place_names=None) -> list[dict]:
-    """Return one dict per cluster label, hottest first."""
+             place_names=None, topics=None) -> list[dict]:
+    """Return one dict per cluster label, hottest first; topics: sub-cluster labels (parents get "topics")."""
     labels = np.asarray(labels)
     words = ctfidf.keywords(prep.tokens, labels)
+    topic_words = ctfidf.keywords(prep.tokens, np.asarray(topics)) if topics is not None else {}
     known = prep.hours[np.isfinite(prep.hours)]
     now_h = now_hours if now_hours is not None else (float(known.max()) if len(known) else None)
     out = []
@@ -123,6 +134,7 @@ def describe(docs: list, prep, v: pairs.Vectors, labels: np.ndarray, mode: str =
             **{k: times[k] for k in ("first_seen", "last_seen", "last_24h", "previous_24h")},
             "growth": round((times["last_24h"] + 1) / (times["previous_24h"] + 1), 4), **_area(docs, members),
             "places": [n for n, _ in written.most_common(3)], **people, "coherence": round(coherence, 4),
+            "topics": _topics(members, topics, topic_words),
         }
         found["severity_level"] = severity_level(people["severity"])
         found["heat"] = heat(people["reporters"], people["likes"], times["last_24h"], times["previous_24h"],

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nlp.text import normalise
+from nlp.segment import default_segmenter
+
 KM_PER_DEGREE = 111.32
 # Boilerplate of hotline and patrol transcripts, shared by unrelated reports.
 _BOILERPLATE = re.compile(
@@ -19,7 +22,6 @@ _NOT_WORD = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
 
 def soft_text(text: str) -> str:
     """Return text normalised and lower-cased, boilerplate and long numbers removed, punctuation as spaces."""
-    from nlp.text import normalise
 
     text = _BOILERPLATE.sub(" ", normalise(text or ""))
     return _NOT_WORD.sub(" ", _LONG_NUMBER.sub(" ", text)).strip().lower()
@@ -95,18 +97,15 @@ def prepare(docs: list[dict], places=None, origin=None, segmenter=None, soft: li
         origin = (float(np.mean([p[0] for p in located])), float(np.mean([p[1] for p in located]))) \
             if located else (0.0, 0.0)
     xy = np.full((len(docs), 2), np.nan)
-    from nlp.segment import with_place_stems
-
     given, tokens, texts, soft = soft, [], [], []
     for i, d in enumerate(docs):
         toks = d.get("tokens")
         if toks is None:
             if segmenter is None:
-                from nlp.segment import default_segmenter
 
                 segmenter = default_segmenter()
             toks = segmenter.cut(d.get("text") or "")
-        tokens.append(with_place_stems(list(toks)))
+        tokens.append(list(toks))
         soft.append(given[i] if given is not None else soft_text(d["text"]) if d.get("text") else " ".join(toks))
         texts.append(soft[-1].replace(" ", ""))
         if has_position(d):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from nlp.hotspots import candidates, graph, pairs, vectors
+from nlp.hotspots import candidates, graph, pairs, parents, vectors
 from nlp.hotspots.features import Prepared, prepare
 from nlp.hotspots.refine import prune, refine
 from nlp.hotspots.split import split
@@ -37,6 +37,7 @@ class Result:
     models: vectors.Models | None
     mode: str
     time_scale: float
+    topics: np.ndarray | None = None  # archive: each report's cluster before same-place clusters merged
 
 
 def choose_mode(hours: np.ndarray, mode: str = "auto") -> str:
@@ -97,7 +98,7 @@ def run(docs: list[dict], min_cluster_size: int | None = None, mode: str = "auto
     mode = choose_mode(prep.hours, mode)
     size = max(2, int(min_cluster_size or MIN_SIZE[mode]))
     scale = pairs.time_scale(prep.hours)
-    labels = np.full(len(docs), -1, dtype=int)
+    labels, topics = np.full(len(docs), -1, dtype=int), None
     if sum(1 for t in prep.texts if t) < size:
         return Result(labels, prep, None, None, mode, scale)
     v, models = vectors.fit(prep, HEAD[mode])
@@ -115,5 +116,9 @@ def run(docs: list[dict], min_cluster_size: int | None = None, mode: str = "auto
             found = split(prob, found, sub.masks(), named, size)
         else:
             found = prune(sub, found, size)
+            names = [models.places.display_names(prep.soft[i]) for i in usable]
+            topics = np.full(len(docs), -1, dtype=int)
+            topics[usable] = found
+            found, _ = parents.merge(found, parents.specific_places(names), size)
         labels[usable] = found
-    return Result(labels, prep, v, models, mode, scale)
+    return Result(labels, prep, v, models, mode, scale, topics)

@@ -10,10 +10,12 @@ import scipy.sparse as sp
 SUFFIXES = sorted(
     "小区 社区 花园 家园 新村 新城 公寓 宿舍 华庭 华府 名都 名居 公馆 苑 园 村 湾 "
     "大道 路 街 巷 隧道 大桥 立交 大厦 商厦 广场 农贸市场 菜市场 市场 小学 中学 学校 学院 大学 幼儿园 "
-    "医院 公园 化工厂 工厂 厂 工地 车站 酒店 商场 购物中心 风光带".split(),
+    "医院 公园 化工厂 工厂 厂 工地 车站 酒店 商场 购物中心 风光带 居 府 邸 公馆".split(),
     key=len, reverse=True,
 )
 _SUFFIX_RE = re.compile("|".join(SUFFIXES))
+# What people write right after a place they name without its suffix: 紫汀那边, 紫汀3号楼, 紫汀东门.
+_MARKER_RE = re.compile(r"那边|这边|那块|这块|一带|[东南西北]门|\d{1,3}(?:栋|号楼|幢|单元)")
 # Suffixes of places larger than one estate or building (a road, a street): less specific in a label.
 _WIDE = frozenset("大道 路 街 巷 隧道 大桥 立交 风光带".split())
 # Characters that cannot be inside a place name in these texts (function words, verbs, pronouns).
@@ -38,10 +40,10 @@ def _core(text: str, end: int) -> str:
 
 
 def suffixed_names(text: str) -> list[str]:
-    """Return the cores of names written with a place suffix (e.g. 桃花岭 from 桃花岭小学)."""
+    """Return the cores of names written with a place suffix or marker (桃花岭 from 桃花岭小学, 紫汀 from 紫汀那边)."""
     text = text[:HEAD]
     out = []
-    for m in _SUFFIX_RE.finditer(text):
+    for m in [*_SUFFIX_RE.finditer(text), *_MARKER_RE.finditer(text)]:
         core = _core(text, m.start())
         if len(core) >= 2 and core not in GENERIC and sum(ch.isdigit() for ch in core) * 2 < len(core):
             out.append(core)

@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from nlp.hotspots import hazards
+from nlp.hotspots.placenames import SUFFIXES
 
 
 def primary_hazard(mask: int) -> str | None:
@@ -50,11 +51,22 @@ def _attach(prob, members: np.ndarray, parts: dict) -> dict:
     return {g: np.array(v) for g, v in out.items()}
 
 
-def _canonical(places: list) -> list:
-    """Return each report's names with a name written inside a longer one (银华 in 银华家园) for the longer."""
+def canonical(places: list) -> list:
+    """Return each report's names with a longer spelling of a name folded into it (银华家园, 银华 -> 银华).
+
+    A name folds into a shorter one it starts with when the rest is a place suffix (家园, 公寓, 雅居): 中建梅溪
+    does not fold into 中建.
+    """
     names = sorted({n for p in places for n in p}, key=len)
-    short = {n: next((m for m in names if m in n), n) for n in names}
+    short = {n: next((m for m in names if len(m) < len(n) and n.startswith(m) and _suffix_rest(n[len(m):])), n)
+             for n in names}
     return [list(dict.fromkeys(short[n] for n in p)) for p in places]
+
+
+def _suffix_rest(rest: str) -> bool:
+    """Tell whether what follows a name is a place suffix (or ends with one)."""
+
+    return any(rest.endswith(s) for s in SUFFIXES)
 
 
 def split(prob, labels: np.ndarray, masks: np.ndarray, places: list, min_size: int = 3) -> np.ndarray:
@@ -65,7 +77,7 @@ def split(prob, labels: np.ndarray, masks: np.ndarray, places: list, min_size: i
     labels = np.asarray(labels).copy()
     kinds = [primary_hazard(int(m)) for m in masks]
     kind_sets = [set(hazards.kinds_of(int(m))) for m in masks]
-    places = _canonical(places)
+    places = canonical(places)
     first = [p[0] if p else None for p in places]
     place_sets = [set(p) for p in places]
     next_label = int(labels.max(initial=-1)) + 1

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from nlp.segment import split_places
+
 CHAR_NGRAMS = (1, 3)
 
 
@@ -25,7 +27,7 @@ class TextModel:
         """Return (word rows, character rows), unit length; empty texts give zero rows."""
         from sklearn.preprocessing import normalize
 
-        w = self.words.transform([t[: self.head // 2] for t in tokens])
+        w = self.words.transform([split_places(t)[: self.head // 2] for t in tokens])
         c = self.chars.transform([t[: self.head] for t in texts])
         return normalize(w).tocsr(), normalize(c).tocsr()
 
@@ -39,6 +41,7 @@ def fit(tokens: list, texts: list, head: int = 200) -> tuple[TextModel, sp.csr_m
     words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32, min_df=2 if big else 1)
     chars = TfidfVectorizer(analyzer="char", ngram_range=CHAR_NGRAMS, sublinear_tf=True, dtype=np.float32,
                             min_df=2 if big else 1)
+    tokens = [split_places(t) for t in tokens]
     word_docs = [t[: head // 2] or ["\x00"] for t in tokens]
     char_docs = [t[:head] or "\x00" for t in texts]
     w = _fit_transform(words, word_docs)

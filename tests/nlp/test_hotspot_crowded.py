@@ -5,6 +5,8 @@ import itertools
 import math
 from collections import Counter
 
+import numpy as np
+
 from nlp.hotspots import cluster
 
 T0 = dt.datetime(2025, 10, 8, 19, 0, tzinfo=dt.timezone.utc)
@@ -103,3 +105,42 @@ def test_heat_counts_people_and_supporters():
     liked = cluster([dict(d, likes=200) for d in docs])[0]
     assert plain["reporters"] == 6 and same_person["reporters"] == 1
     assert same_person["heat"] < plain["heat"] < liked["heat"]
+
+
+def test_one_estates_threads_over_a_year_form_one_parent_with_topics():
+    start = dt.datetime(2019, 1, 5, tzinfo=dt.timezone.utc)
+    topics = {
+        "smoke": ["青禾苑小区楼下烧烤店油烟直排", "青禾苑小区底商油烟熏得开不了窗", "青禾苑小区餐馆排烟管道对着住户",
+                  "青禾苑油烟扰民严重", "青禾苑小区一楼饭店油烟太大", "青禾苑小区油烟污染没人管"],
+        "noise": ["青禾苑小区夜宵摊吵到凌晨", "青禾苑小区门口大排档噪音扰民", "青禾苑小区底层酒吧音乐声太大",
+                  "青禾苑夜里吵闹睡不着", "青禾苑小区商铺半夜喧哗", "青禾苑小区临街门面噪音"],
+        "parking": ["青禾苑小区车位只卖不租", "青禾苑小区开发商捆绑销售车位", "青禾苑小区车位价格太高",
+                    "青禾苑车位强制购买", "青禾苑小区车位捆绑", "青禾苑小区业主买不起车位"],
+    }
+    other = ["公交车经常不按时发车", "公交车司机开车太猛", "公交站台没有遮雨棚", "公交车太挤了", "公交线路绕远",
+             "公积金贷款额度太低", "公积金提取手续复杂", "公积金缴存比例问题", "公积金贷款审批慢", "公积金账户转移难"]
+    docs, k = [], 0
+    for name, texts in topics.items():
+        for text in texts:
+            docs.append({"id": f"{name}{k}", "text": text, "created_at": (start + dt.timedelta(days=17 * k)).isoformat()})
+            k += 1
+    for i, text in enumerate(other):
+        docs.append({"id": f"other{i}", "text": text, "created_at": (start + dt.timedelta(days=31 * i)).isoformat()})
+    hotspots = cluster(docs, None, mode="archive")
+    found = {m: h for h in hotspots for m in h["members"]}
+    estate = [found.get(d["id"]) for d in docs if not d["id"].startswith("other")]
+    parent = estate[0]
+    assert parent is not None and sum(h is parent for h in estate) >= 16
+    assert parent["label"].startswith("青禾苑")
+    assert not any(m.startswith("other") for m in parent["members"])
+
+
+def test_clusters_naming_one_estate_merge_into_a_parent_and_keep_their_topics():
+    from nlp.hotspots.parents import merge
+
+    places = [["青禾苑"]] * 4 + [["青禾苑"], []] * 2 + [["白沙"]] * 3 + [["青禾苑"], ["白沙"], []]
+    labels = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, -1, -1, -1])
+    merged, topics = merge(labels, places, 3)
+    assert set(merged[:8]) == {0} and set(merged[8:11]) == {2}
+    assert merged[11] == 0 and merged[12] == 2 and merged[13] == -1  # left-out reports naming a place join its cluster
+    assert topics == {0: [0, 1]}

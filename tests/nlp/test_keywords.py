@@ -88,3 +88,33 @@ def test_keywords_of_masked_text_hold_no_personal_numbers():
     assert "消防通道" in words
     for secret in ("A12345", "12345", "0000", "13800000001", "19900307", "110101"):
         assert not any(secret in w for w in words + tokens), (secret, words, tokens)
+
+
+def test_fillers_are_found_by_rule_not_only_by_list():
+    from nlp.keywords import FILLER_WORDS, is_filler
+
+    # none of these is in the list: function characters only, numeral/demonstrative + classifier, degree words
+    unseen = ["有些", "那种", "一块", "都是", "好多", "没个", "太多", "这样"]
+    assert not set(unseen) & FILLER_WORDS
+    assert all(is_filler(w) for w in unseen)
+    assert not any(is_filler(w) for w in ["燃气", "井盖", "积水", "渣土车", "电梯", "外墙", "幸福路", "消防通道"])
+
+
+def test_keywords_of_a_report_are_readable():
+    from nlp.segment import default_segmenter
+
+    text = "红旗路那边有个井盖没了，都是水，差点有人掉下去，好多车绕着走"
+    words = [w for w, _ in extract(default_segmenter().cut(text), top_k=8)]
+    assert "红旗路" in words and "红旗" not in words
+    assert "井盖" in words
+    assert not {"有个", "都是", "差点", "好多"} & set(words)
+
+
+def test_place_names_with_a_suffix_stay_whole():
+    from nlp.segment import default_segmenter, split_places
+
+    seg = default_segmenter()
+    assert "青禾路" in seg.cut("青禾路上积水很深")
+    assert "望江苑小区" in seg.cut("望江苑小区3栋燃气泄漏") or "望江苑" in seg.cut("望江苑小区3栋燃气泄漏")
+    assert "整个小区" not in seg.cut("整个小区都停电了")
+    assert split_places(["青禾路", "井盖"]) == ["青禾", "井盖"]
