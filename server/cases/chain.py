@@ -1,8 +1,7 @@
 """Checking every case's event chain: edited, inserted, deleted or reordered events."""
 from server.extensions import db
 from server.models import Case, CaseEvent
-
-GENESIS = "0" * 64
+from server.models.cases import GENESIS
 
 
 def audit_events(case: Case, events: list[CaseEvent]) -> list[str]:

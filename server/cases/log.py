@@ -4,9 +4,7 @@ from sqlalchemy.orm import lazyload
 from server.extensions import db
 from server.webhooks.service import queue_case_event
 from server.models import Case, CaseEvent, utcnow
-from server.models.cases import default_public
-
-GENESIS = "0" * 64
+from server.models.cases import GENESIS, default_public
 
 
 def lock_case(case_id: int) -> Case | None:

@@ -6,6 +6,9 @@ import secrets
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
 
+# The prev_hash of a case's first event: the start of its hash chain.
+GENESIS = "0" * 64
+
 
 class Case(db.Model):
     """A hazard being handled; opened from one report, later reports may join it."""
@@ -143,7 +146,7 @@ class CaseEvent(db.Model):
 
 def verify_chain(events: list[CaseEvent]) -> bool:
     """True when no event of a case was edited, removed or reordered."""
-    prev = "0" * 64
+    prev = GENESIS
     for expected_seq, event in enumerate(events, start=1):
         if event.seq != expected_seq or event.prev_hash != prev or event.compute_hash() != event.hash:
             return False
