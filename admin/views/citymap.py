@@ -5,6 +5,7 @@ from flask import jsonify, render_template, request
 
 from server.extensions import db
 from server.models import Area, AreaLevel, Case, Category, Hotspot, Report, utcnow
+from server.taxonomy.filters import category_codes, category_ids
 
 from .. import bp
 from ..auth import ADMIN, SUPERVISOR, login_required
@@ -38,8 +39,7 @@ def _category_filter(query, column):
     code = request.args.get("category")
     if not code:
         return query
-    ids = db.select(Category.id).where((Category.code == code) | Category.code.startswith(code + "."))
-    return query.where(column.in_(ids))
+    return query.where(column.in_(category_ids(code)))
 
 
 @bp.get("/map")
@@ -72,7 +72,7 @@ def map_hotspots():
                                      Hotspot.status.in_(("suggested", "reviewed", "confirmed")),
                                      (Hotspot.last_seen >= _since()) | Hotspot.last_seen.is_(None))
     if request.args.get("category"):
-        query = query.where(Hotspot.dominant_category.startswith(request.args["category"]))
+        query = query.where(Hotspot.dominant_category.in_(category_codes(request.args["category"])))
     if request.args.get("severity", type=int):
         query = query.where(Hotspot.highest_severity == request.args.get("severity", type=int))
     return _collection([_feature(_point(h.centroid_lat, h.centroid_lon), id=h.id, label=h.label, heat=h.heat,

@@ -24,6 +24,7 @@ from triage.lifecycle import STATUS_ZH, CaseStatus
 from server.extensions import db
 from server.models import Area, Case, CaseDepartment, Category, Department, Hotspot, Report
 from server.exports.tabular import csv_lines
+from server.taxonomy.filters import category_codes, category_ids
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,6 @@ CASE_FIELDS = ("number", "id", "status", "status_zh", "severity", "category", "c
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _category_ids(code: str):
-    """Ids of a category and its subcategories."""
-    parent = db.select(Category.id).where(Category.code == code).scalar_subquery()
-    return db.select(Category.id).where(db.or_(Category.code == code, Category.parent_id == parent))
 
 
 def _case_ids_of(department: str):
@@ -104,7 +99,7 @@ def report_rows(since: datetime | None = None, until: datetime | None = None, ca
     if until is not None:
         query = query.where(Report.created_at < until)
     if category:
-        query = query.where(Report.category_id.in_(_category_ids(category)))
+        query = query.where(Report.category_id.in_(category_ids(category)))
     if department:
         query = query.where(Report.case_id.in_(_case_ids_of(department)))
 
@@ -154,8 +149,7 @@ def hotspot_rows(since: datetime | None = None, until: datetime | None = None, c
     if until is not None:
         query = query.where(Hotspot.first_seen < until)
     if category:
-        query = query.where(db.or_(Hotspot.dominant_category == category,
-                                   Hotspot.dominant_category.startswith(category + ".")))
+        query = query.where(Hotspot.dominant_category.in_(category_codes(category)))
     if status:
         query = query.where(Hotspot.status == status)
 
@@ -194,7 +188,7 @@ def case_rows(since: datetime | None = None, until: datetime | None = None, cate
     if until is not None:
         query = query.where(Case.created_at < until)
     if category:
-        query = query.where(Case.category_id.in_(_category_ids(category)))
+        query = query.where(Case.category_id.in_(category_ids(category)))
     if department:
         query = query.where(Case.id.in_(_case_ids_of(department)))
     if status:

@@ -10,9 +10,10 @@ from server.accounts.auth import BEARER, auth_required, current_user
 from server.web.errors import ApiError
 from server.extensions import db
 from server.reports.intake import Upload, accept_report
-from server.models import Category, Report
+from server.models import Report
 from server.tasks.queue import enqueue_report
 from server.reports.presenters import present_report
+from server.taxonomy.filters import category_ids
 from server.web.schemas import ErrorSchema
 from server.reports.schemas import (ReportCreateSchema, ReportListArgsSchema, ReportMultipartSchema, ReportPageSchema,
                                     ReportSchema)
@@ -80,8 +81,7 @@ def list_reports(args):
     if "stage" in args:
         query = query.where(Report.stage == args["stage"])
     if "category" in args:
-        query = query.join(Category, Report.category_id == Category.id).where(
-            (Category.code == args["category"]) | Category.code.startswith(args["category"] + "."))
+        query = query.where(Report.category_id.in_(category_ids(args["category"])))
     if "since" in args:
         query = query.where(Report.created_at >= args["since"])
     if "until" in args:
