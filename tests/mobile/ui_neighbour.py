@@ -61,6 +61,11 @@ def neighbour(d):
     assert any("您的上报已受理" in t for t in texts(notices.ids.rows))
     yield 0.25
     shot("notices")
+    oldest = next(r for r in notices.ids.rows.children if r.ids.when.text.endswith("16:18"))
+    tap(oldest)  # opening one marks it read, on the server too
+    yield lambda: app.unread == 1 and not oldest.parent
+    assert [r.ids.when.text for r in notices.ids.rows.children if r.ids.when.text.endswith("16:18")] == \
+        ["2025-03-05 16:18"]
     tap(notices.ids.read_all)
     yield lambda: app.unread == 0 and notices.ids.read_all.disabled
     assert not any(t.startswith("未读") for t in texts(notices.ids.rows))

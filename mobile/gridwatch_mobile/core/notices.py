@@ -31,6 +31,17 @@ class Notices:
             self.settings.set("last_notification_id", max(n["id"] for n in items))
         return items
 
+    def mark_read(self, notice_id: int) -> dict:
+        """Mark one notification read, on the server first (the cache follows its answer)."""
+        body = self.api_provider().mark_read([notice_id])
+        kept = self.cached()
+        for item in kept["items"]:
+            if item["id"] == notice_id:
+                item["read_at"] = item.get("read_at") or "local"
+        kept["unread"] = body.get("unread", kept.get("unread", 0))
+        self.db.put_cached(NOTICES_KEY, kept)
+        return kept
+
     def mark_all_read(self) -> dict:
         """Mark everything read in the cache at once and on the server when it answers (offline: at the next tap)."""
         kept = self.cached()

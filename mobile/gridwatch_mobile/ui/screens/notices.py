@@ -31,9 +31,22 @@ class NoticesScreen(Screen):
             row.ids.message.text = notice.get("message") or ""
             when = app.core.when(notice.get("created_at"))
             row.ids.when.text = f"{app.tr('notices.unread')} · {when}" if row.unread else when
+            row.bind(on_release=lambda _w, n=notice: self.open(n))
             box.add_widget(row)
         self.ids.read_all.disabled = not kept.get("unread")
         app.update_unread()
+
+    def open(self, notice):
+        """A notice about my report opens the report (marked read on the way)."""
+        app = App.get_running_app()
+        if not notice.get("read_at"):
+            run_async(lambda: app.core.notices.mark_read(notice["id"]), lambda _b: self.refresh_view(),
+                      lambda _e: None)
+        report = next((r for r in app.core.reports.entries()
+                       if notice.get("case_id") and r.get("case_id") == notice["case_id"]), None)
+        if report is not None:
+            app.screen("report_detail").show(report)
+            app.go("report_detail")
 
     def read_all(self):
         app = App.get_running_app()
