@@ -1,6 +1,6 @@
 """Severity benchmark: per-band accuracy on the labelled reports and the I/II share on real complaints.
 
-python -m bench.triage.severity [--part dev|final|all] [--complaints FILE.csv ...] [--sample N]
+python -m bench.triage.severity [--part dev|final|holdout2|all] [--complaints FILE.csv ...] [--sample N]
 
 Prints the judgement (triage.severity) beside the first rules (triage.severity_rules_v1) in one run.
 The labelled reports are triage/data/severity/{dev,final}.jsonl; `final` is the held-aside part,
@@ -110,7 +110,7 @@ def parse(argv):
     """Return the parsed command line."""
     p = argparse.ArgumentParser(prog="python -m bench.triage.severity", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--part", choices=("dev", "final", "all"), default=os.environ.get("BENCH_SEVERITY_PART", "dev"),
+    p.add_argument("--part", choices=("dev", "final", "holdout2", "all"), default=os.environ.get("BENCH_SEVERITY_PART", "dev"),
                    help="labelled part to score (final is the held-aside check; env BENCH_SEVERITY_PART, default dev)")
     env = os.environ.get("BENCH_SEVERITY_COMPLAINTS", "")
     p.add_argument("--complaints", action="append", default=[p for p in env.split(os.pathsep) if p],
