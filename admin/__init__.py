@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
     # The session cookie's SameSite, HttpOnly and Secure come from server.config.Config (setdefault here could never
     # override Flask's own SESSION_COOKIE_SAMESITE=None).
     # Only these pages use the cookie session: a working day (not Flask's 31 days), ADMIN_SESSION_HOURS to change.
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config.get("ADMIN_SESSION_HOURS", 12)))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["ADMIN_SESSION_HOURS"])
     csrf.init_app(app)
     from . import hooks, views  # noqa: F401  (routes and request hooks attach to bp)
     app.register_blueprint(bp)

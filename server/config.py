@@ -211,6 +211,8 @@ class Config:
         # CPU threads for Whisper in a worker process (0: torch's default, all cores).
         self.WHISPER_THREADS = env.integer("WHISPER_THREADS", 0)
         self.WHISPER_QUANTIZE = env.flag("WHISPER_QUANTIZE", False)
+        # The city's time zone: times shown to people (the phone app's map and lists) and the alerts' hours and days.
+        self.CITY_TIMEZONE = env.text("CITY_TIMEZONE", "Asia/Shanghai")
         # Admin city map: a Leaflet tile URL template; empty: the grid polygons are the (offline) base map.
         self.ADMIN_TILE_URL = env.text("ADMIN_TILE_URL", "")
         self.environment_read = env.read
@@ -222,6 +224,7 @@ class Config:
         """Refuse settings that cannot work; decide those left to GRIDWATCH_ENV."""
         _check_cidrs("WEBHOOK_ALLOWED_CIDRS", self.WEBHOOK_ALLOWED_CIDRS)
         _check_timezone("OPEN311_TIMEZONE", self.OPEN311_TIMEZONE)
+        _check_timezone("CITY_TIMEZONE", self.CITY_TIMEZONE)
         if self.GRIDWATCH_ENV not in ENVIRONMENTS:
             raise RuntimeError(f"GRIDWATCH_ENV must be one of {ENVIRONMENTS}, not {self.GRIDWATCH_ENV!r}")
         if self.SESSION_COOKIE_SECURE is None:

@@ -31,7 +31,7 @@ def params_from(config) -> Params:
     """Return the detector's parameters under this configuration."""
     return replace(Params(), threshold=float(config["ALERTS_THRESHOLD"]),
                    hotspot_threshold=float(config["ALERTS_HOTSPOT_THRESHOLD"]),
-                   timezone=config.get("CITY_TIMEZONE") or Params().timezone)
+                   timezone=config["CITY_TIMEZONE"])
 
 
 def _live(app) -> Live:

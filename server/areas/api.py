@@ -23,4 +23,4 @@ def grids():
                  "properties": {"code": a.code, "name": a.name, "name_en": a.name_en}} for a in rows]
     cfg = current_app.config
     return {"type": "FeatureCollection", "features": features,
-            "city_timezone": cfg.get("CITY_TIMEZONE") or "Asia/Shanghai", "tile_url": cfg.get("ADMIN_TILE_URL") or ""}
+            "city_timezone": cfg["CITY_TIMEZONE"], "tile_url": cfg.get("ADMIN_TILE_URL") or ""}

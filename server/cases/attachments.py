@@ -82,7 +82,7 @@ def store_uploads(case: Case, uploads: list[Upload], user: User | None) -> list[
     """Check every file by its content and store it; 413/422 (one error shape) on the first bad one."""
     cfg, store, rows = current_app.config, storage(), []
     counts = {f: sum(1 for u in uploads if u.field == f) for f in FIELDS}
-    limits = {"photos": cfg["MAX_PHOTOS"], "audio": 1, "video": cfg.get("MAX_CASE_VIDEOS", 2)}
+    limits = {"photos": cfg["MAX_PHOTOS"], "audio": 1, "video": cfg["MAX_CASE_VIDEOS"]}
     for field, count in counts.items():
         if count > limits[field]:
             raise ApiError(422, "validation_error", "The request has invalid fields.",
@@ -105,8 +105,8 @@ def store_uploads(case: Case, uploads: list[Upload], user: User | None) -> list[
                 # Stored without tags, chapters or cover art, as photos are without EXIF.
                 checked.append((upload.field, info, strip_audio(upload.data, info.container, info.mime, info.ext)))
             else:
-                info = probe_video(upload.data, max_bytes=cfg.get("MAX_VIDEO_BYTES", 50 * 1024 * 1024),
-                                   max_seconds=cfg.get("MAX_VIDEO_SECONDS", 180))
+                info = probe_video(upload.data, max_bytes=cfg["MAX_VIDEO_BYTES"],
+                                   max_seconds=cfg["MAX_VIDEO_SECONDS"])
                 checked.append((upload.field, info, strip_video(upload.data)))
         except MediaError as exc:
             field = upload.field if counts[upload.field] == 1 else f"{upload.field}[{i}]"

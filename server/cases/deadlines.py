@@ -15,7 +15,7 @@ __all__ = ["CALENDARS", "LOCAL", "add_working_days", "case_deadlines", "is_worki
 
 def _calendar_name() -> str:
     """The configured calendar (china unless set)."""
-    name = current_app.config.get("CASE_DEADLINE_CALENDAR", "china") if has_app_context() else "china"
+    name = current_app.config["CASE_DEADLINE_CALENDAR"] if has_app_context() else "china"
     try:
         return calendar_rules.check_calendar(name)
     except ValueError:

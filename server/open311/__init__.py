@@ -100,11 +100,10 @@ def discovery(fmt):
     fmt = _fmt(fmt)
     cfg = current_app.config
     data = {"changeset": CHANGESET,
-            "contact": cfg.get("OPEN311_CONTACT", "GridWatch 指挥中心 command centre"),
-            "key_service": cfg.get("OPEN311_KEY_SERVICE", "API 密钥由平台管理员签发 API keys are issued by the "
-                                                          "platform's administrators"),
+            "contact": cfg["OPEN311_CONTACT"],
+            "key_service": cfg["OPEN311_KEY_SERVICE"],
             "endpoints": [{"specification": SPEC, "url": request.url_root.rstrip("/") + "/open311/v2",
-                           "changeset": CHANGESET, "type": cfg.get("OPEN311_ENDPOINT_TYPE", "production"),
+                           "changeset": CHANGESET, "type": cfg["OPEN311_ENDPOINT_TYPE"],
                            "formats": ["text/xml", "application/json"]}]}
     return respond(fmt, "discovery", None, data, item_tags={"endpoints": "endpoint", "formats": "format"})
 

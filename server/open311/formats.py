@@ -32,7 +32,7 @@ def timestamp(value: datetime | None) -> str | None:
     """ISO 8601 with the offset, in the platform's local time zone (Asia/Shanghai unless configured)."""
     if value is None:
         return None
-    zone = ZoneInfo(current_app.config.get("OPEN311_TIMEZONE", "Asia/Shanghai"))
+    zone = ZoneInfo(current_app.config["OPEN311_TIMEZONE"])
     return value.astimezone(zone).isoformat(timespec="seconds")
 
 

@@ -124,7 +124,7 @@ def _rows(query) -> list[dict]:
 
 def list_requests(args: dict) -> list[dict]:
     """GET requests: by ids (overriding the rest), else by service, status and the date window; newest first."""
-    limit = current_app.config.get("OPEN311_MAX_RESULTS", 1000)
+    limit = current_app.config["OPEN311_MAX_RESULTS"]
     query = db.select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
     if args.get("service_request_id"):
         return _rows(query.where(Report.id.in_(args["service_request_id"])))
@@ -173,7 +173,7 @@ def list_updates(args: dict) -> list[dict]:
     reply written for the public are shown, never the staff's note.
     """
     start, end = _window(args.get("start_date"), args.get("end_date"))
-    limit = current_app.config.get("OPEN311_MAX_RESULTS", 1000)
+    limit = current_app.config["OPEN311_MAX_RESULTS"]
     rows = db.session.execute(
         db.select(CaseEvent, Report.id).join(Report, Report.case_id == CaseEvent.case_id)
         .where(CaseEvent.public.is_(True), CaseEvent.created_at >= start, CaseEvent.created_at <= end)

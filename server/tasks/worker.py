@@ -23,7 +23,7 @@ class AppWorker(SimpleWorker):
     maintenance or the sweeper)."""
 
     def __init__(self, *args, app: Flask, stop: threading.Event | None = None, **kwargs):
-        kwargs.setdefault("job_monitoring_interval", app.config.get("WORKER_HEARTBEAT_SECONDS", 15))
+        kwargs.setdefault("job_monitoring_interval", app.config["WORKER_HEARTBEAT_SECONDS"])
         super().__init__(*args, **kwargs)
         self.app = app
         self.stop_event = stop or threading.Event()

@@ -65,7 +65,7 @@ def current_suggester() -> Suggester:
     with _lock:
         if _suggester.get("key") != key:
             _suggester.update(key=key, value=Suggester(
-                taxonomy, keywords, model, current_app.config.get("TRIAGE_MODEL_WEIGHT", 0.7)))
+                taxonomy, keywords, model, current_app.config["TRIAGE_MODEL_WEIGHT"]))
             unknown = _suggester["value"].labels.unknown
             if unknown:
                 log.warning("triage model labels that are neither a category nor a department: %s",
