@@ -10,6 +10,7 @@ DEPLOY = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
 # Values that must be one of a few (or have a shape) cannot be made up from the type alone.
 SPECIAL = {"GRIDWATCH_ENV": ("demo", "demo"), "CASE_DEADLINE_CALENDAR": ("weekdays", "weekdays"),
            "OPEN311_ENDPOINT_TYPE": ("test", "test"), "OPEN311_TIMEZONE": ("Asia/Urumqi", "Asia/Urumqi"),
+           "CITY_TIMEZONE": ("Asia/Harbin", "Asia/Harbin"),
            "WEBHOOK_ALLOWED_CIDRS": ("10.20.0.0/16,192.168.7.0/24", "10.20.0.0/16,192.168.7.0/24"),
            "DATABASE_URL": ("postgres://u@db.example/gw", "postgresql+psycopg://u@db.example/gw"),
            "CASE_METRICS_WEIGHTS": ("response=0.2, satisfaction=0.3",
@@ -71,6 +72,7 @@ def test_defaults_fill_what_is_left_to_the_environment():
 @pytest.mark.parametrize("name, value", [("MAX_PHOTOS", "six"), ("RATELIMIT_ENABLED", "maybe"),
                                          ("CASE_DEADLINE_CALENDAR", "lunar"), ("PIPELINE_RETRY_INTERVALS", "5,x"),
                                          ("CASE_METRICS_WEIGHTS", "speed=1"), ("OPEN311_TIMEZONE", "Mars/Olympus"),
+                                         ("CITY_TIMEZONE", "Mars/Olympus"),
                                          ("WEBHOOK_ALLOWED_CIDRS", "10.0.0.0/33"), ("GRIDWATCH_ENV", "staging")])
 def test_a_value_that_does_not_parse_stops_the_start_naming_the_variable(name, value):
     with pytest.raises(RuntimeError, match=name):
