@@ -2,9 +2,11 @@
 marked by supervisors, the library page, admins' reply templates."""
 import html
 
+from server.accounts.service import find_user
 from server.cases import library
+from server.cases.service import Context, apply_action
 from server.extensions import db
-from server.models import Case, CaseLibraryEntry, ReplyTemplate
+from server.models import Case, CaseLibraryEntry, ReplyTemplate, utcnow
 
 from .conftest import ADMIN, DEPT, SUPERVISOR, post
 
@@ -19,9 +21,6 @@ def _gas_case(app, status: str) -> int:
 
 def _handle_to_the_end(app, count: int) -> list[int]:
     """Close this many dispatched gas cases through the case service (the grid's 核查 taken as done)."""
-    from server.accounts.service import find_user
-    from server.cases.service import Context, apply_action
-    from server.models import utcnow
     closed = []
     with app.app_context():
         gas, command = find_user(DEPT), find_user(SUPERVISOR)

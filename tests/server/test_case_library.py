@@ -1,12 +1,14 @@
 """The case library: vectors stored on close, similar closed cases, model cases, the library, reply templates."""
 import pytest
 
+from server.accounts.service import create_user
 from server.cases import library
+from server.cases.log import append_event
 from server.extensions import db
 from server.models import Area, Case, CaseLibraryEntry, Report
 
 from ..helpers import login, new_uuid
-from .test_cases_support import FEEDBACK, GRID, USERS, act, user
+from .test_cases_support import FEEDBACK, GRID, PHOTO, USERS, act, user
 
 HERE, NEAR, FAR = (28.2000, 112.9700), (28.2010, 112.9710), (28.3000, 113.0800)
 
@@ -26,7 +28,6 @@ def headers(client, city):
 
 def _case(text: str, place: tuple, category: str, address: str = "桂花园小区3栋") -> int:
     """A case from a resident's report in the test grid, dispatched to GAS (lead) with FIRE assisting."""
-    from server.cases.log import append_event
     area = db.session.execute(db.select(Area).where(Area.code == GRID)).scalar_one()
     report = Report(client_uuid=new_uuid(), payload_hash="x" * 64, reporter_id=user(USERS["resident"]).id,
                     text=text, lat=place[0], lon=place[1], address=address, grid_id=area.id, stage="routed")
@@ -44,7 +45,6 @@ def _case(text: str, place: tuple, category: str, address: str = "桂花园小�
 
 def _closed(text: str, place: tuple, category: str, measures: str = FEEDBACK["measures"]) -> int:
     """A case handled to the end: signed, started, feedback, verified on site, closed."""
-    from .test_cases_support import PHOTO
     case_id = _case(text, place, category)
     for action, who, fields in [("sign", "lead", {}), ("start", "lead", {}),
                                 ("feedback", "lead", {**FEEDBACK, "measures": measures})]:
@@ -133,7 +133,6 @@ def test_marking_errors_are_json(client, headers, cases):
 
 
 def test_who_may_see_similar_cases(client, app, headers, cases):
-    from server.accounts.service import create_user
     with app.app_context():
         create_user(username="edu01", role="dept_staff", password="edu-pass-2026", department="EDUCATION")
     token = client.post("/api/v1/auth/login", json={"username": "edu01", "password": "edu-pass-2026"}).get_json()
