@@ -1,9 +1,9 @@
 """The admin audit log: who changed what through these pages."""
-import math
 
 from flask import render_template, request
 
 from server.extensions import db
+from server.web.pagination import paginate
 from server.models import AdminAuditLog
 
 from .. import bp
@@ -21,8 +21,5 @@ def audit_log():
     query = db.select(AdminAuditLog)
     if action:
         query = query.where(AdminAuditLog.action == action)
-    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(query.order_by(AdminAuditLog.id.desc()).limit(PER_PAGE)
-                              .offset((page - 1) * PER_PAGE)).scalars().all()
-    return render_template("admin/audit.html", rows=rows, page=page, pages=max(math.ceil(total / PER_PAGE), 1),
-                           action=action)
+    found = paginate(query, page, PER_PAGE, AdminAuditLog.id.desc())
+    return render_template("admin/audit.html", rows=found.items, page=page, pages=found.pages, action=action)

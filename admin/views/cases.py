@@ -1,5 +1,4 @@
 """Case list, case detail (timeline, evidence, audit chain) and the case actions posted from any page."""
-import math
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
@@ -11,6 +10,7 @@ from server.cases.reasons import routing_reason
 from server.cases.presenters import present_case
 from server.web.errors import ApiError
 from server.extensions import db
+from server.web.pagination import paginate
 from server.media.store import send_stored
 from server.models import Case, CaseAttachment, Category, Department, Media
 
@@ -49,11 +49,9 @@ def case_list():
         query = query.where(Case.status == status)
     if severity:
         query = query.where(Case.severity == severity)
-    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(query.order_by(Case.created_at.desc(), Case.id.desc())
-                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars().all()
-    return render_template("admin/cases.html", cases=rows, page=page, pages=max(math.ceil(total / PER_PAGE), 1),
-                           total=total, status=status or "", severity=severity or "", is_overdue=is_overdue)
+    found = paginate(query, page, PER_PAGE, Case.created_at.desc(), Case.id.desc())
+    return render_template("admin/cases.html", cases=found.items, page=page, pages=found.pages, total=found.total,
+                           status=status or "", severity=severity or "", is_overdue=is_overdue)
 
 
 @bp.get("/cases/<int:case_id>")

@@ -1,9 +1,9 @@
 """Transcript correction against the audio; Whisper's original text is kept, and every correction recorded."""
-import math
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from server.extensions import db
+from server.web.pagination import paginate
 from server.models import Media, Transcript, TranscriptCorrection
 
 from .. import bp
@@ -20,12 +20,9 @@ MAX_CHARS = 4000
 def transcript_list():
     """Transcripts, the uncertain and uncorrected first."""
     page = max(request.args.get("page", 1, type=int), 1)
-    total = db.session.execute(db.select(db.func.count(Transcript.id))).scalar_one()
-    rows = db.session.execute(db.select(Transcript).order_by(
-        Transcript.corrected_text.is_not(None), Transcript.status == "ok", Transcript.id.desc())
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars().all()
-    return render_template("admin/transcripts.html", rows=rows, page=page,
-                           pages=max(math.ceil(total / PER_PAGE), 1))
+    found = paginate(db.select(Transcript), page, PER_PAGE, Transcript.corrected_text.is_not(None),
+                     Transcript.status == "ok", Transcript.id.desc())
+    return render_template("admin/transcripts.html", rows=found.items, page=page, pages=found.pages)
 
 
 def _transcript(media_id: str) -> Transcript:

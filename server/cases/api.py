@@ -1,5 +1,4 @@
 """Cases: the department inbox, supervisor queues, lifecycle actions, attachments and reporters' ratings."""
-import math
 
 from flask import request
 from flask_smorest import Blueprint
@@ -12,6 +11,7 @@ from server.cases.service import Context, apply_action, case_for_action, rate_re
 from server.cases.presenters import present_case, present_case_summary
 from server.web.errors import ApiError
 from server.extensions import db
+from server.web.pagination import page_meta
 from server.media.store import send_stored
 from server.models import Case, CaseAttachment, Report
 from server.cases.schemas import (ACTION_SCHEMAS, CaseListArgsSchema, CasePageSchema, CaseSchema, RatingOutSchema,
@@ -72,9 +72,7 @@ def get_cases(args):
     """Cases the user may see: a department's inbox (nearest deadline first), or everything for supervisors;
     ``queue`` picks a supervisors' queue."""
     rows, total = list_cases(current_user(), args)
-    page, per_page = args["page"], args["per_page"]
-    return {"items": [present_case_summary(c) for c in rows],
-            "meta": {"page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page)}}
+    return {"items": [present_case_summary(c) for c in rows], "meta": page_meta(args["page"], args["per_page"], total)}
 
 
 @blp.route("/<int:case_id>", methods=["GET"])

@@ -6,6 +6,7 @@ from triage.lifecycle import CaseStatus
 
 from server.web.errors import ApiError
 from server.extensions import db
+from server.web.pagination import paginate
 from server.models import Case, CaseDepartment, Department, Report, Role, User, utcnow
 
 FULL_VIEW = {Role.SUPERVISOR.value, Role.ADMIN.value}
@@ -99,11 +100,9 @@ def list_cases(user: User, args: dict) -> tuple[list[Case], int]:
         query = query.where(Case.created_at >= args["since"])
     if args.get("until"):
         query = query.where(Case.created_at < args["until"])
-    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    page, per_page = args["page"], args["per_page"]
     if user.role == Role.DEPT_STAFF.value or args.get("queue") == "overdue":  # an inbox: nearest deadline first
         order = (Case.resolve_by.asc(), Case.id.asc())
     else:
         order = (Case.created_at.desc(), Case.id.desc())
-    rows = list(db.session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).scalars())
-    return rows, total
+    found = paginate(query, args["page"], args["per_page"], *order)
+    return found.items, found.total

@@ -1,10 +1,10 @@
 """The in-app notification inbox."""
-import math
 
 from flask_smorest import Blueprint
 
 from server.accounts.auth import BEARER, auth_required, current_user
 from server.extensions import db
+from server.web.pagination import paginate
 from server.models import Notification, utcnow
 from server.cases.schemas import MarkReadSchema, NotificationListArgsSchema, NotificationPageSchema
 from server.web.schemas import ErrorSchema
@@ -29,12 +29,8 @@ def list_notifications(args):
     query = db.select(Notification).where(Notification.user_id == user.id)
     if "unread" in args:
         query = query.where(Notification.read_at.is_(None) if args["unread"] else Notification.read_at.is_not(None))
-    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.execute(query.order_by(Notification.id.desc()).limit(per_page)
-                              .offset((page - 1) * per_page)).scalars()
-    return {"items": list(rows), "unread": _unread(user.id),
-            "meta": {"page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page)}}
+    found = paginate(query, args["page"], args["per_page"], Notification.id.desc())
+    return {"items": found.items, "unread": _unread(user.id), "meta": found.meta()}
 
 
 @blp.route("/read", methods=["POST"])

@@ -1,5 +1,4 @@
 """Report intake and reading."""
-import math
 
 from flask import request
 from flask_smorest import Blueprint
@@ -9,6 +8,7 @@ from server.reports.access import can_view_report, report_scope
 from server.accounts.auth import BEARER, auth_required, current_user
 from server.web.errors import ApiError
 from server.extensions import db
+from server.web.pagination import paginate
 from server.reports.intake import Upload, accept_report
 from server.models import Report
 from server.tasks.queue import enqueue_report
@@ -89,12 +89,8 @@ def list_reports(args):
     if "bbox" in args:
         w, s, e, n = (float(x) for x in args["bbox"].split(","))
         query = query.where(Report.lon.between(w, e), Report.lat.between(s, n))
-    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.execute(query.order_by(Report.created_at.desc(), Report.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page)).scalars()
-    return {"items": [present_report(r, user) for r in rows],
-            "meta": {"page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page)}}
+    found = paginate(query, args["page"], args["per_page"], Report.created_at.desc(), Report.id.desc())
+    return {"items": [present_report(r, user) for r in found.items], "meta": found.meta()}
 
 
 @blp.route("/<int:report_id>", methods=["GET"])

@@ -1,5 +1,4 @@
 """REST endpoints of department webhooks and their deliveries (admins; department staff for their own department)."""
-import math
 
 from flask_smorest import Blueprint
 
@@ -7,6 +6,7 @@ from server.accounts.audit_log import record_api_action
 from server.accounts.auth import BEARER, auth_required, current_user
 from server.web.errors import ApiError
 from server.extensions import db
+from server.web.pagination import paginate
 from server.models import Role, Webhook, WebhookDelivery
 from server.web.schemas import ErrorSchema
 from server.webhooks import service as hooks
@@ -133,13 +133,9 @@ def list_deliveries(args):
     for name in ("webhook_id", "status", "case_id"):
         if name in args:
             query = query.where(getattr(WebhookDelivery, name) == args[name])
-    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.execute(query.order_by(WebhookDelivery.id.desc()).limit(per_page)
-                              .offset((page - 1) * per_page)).scalars().all()
+    found = paginate(query, args["page"], args["per_page"], WebhookDelivery.id.desc())
     admin = _is_admin()
-    return {"items": [present_delivery(r, admin) for r in rows],
-            "meta": {"page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page)}}
+    return {"items": [present_delivery(r, admin) for r in found.items], "meta": found.meta()}
 
 
 @webhooks_blp.route("/deliveries/<int:delivery_id>/redeliver", methods=["POST"])
