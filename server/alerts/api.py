@@ -1,6 +1,4 @@
 """GET /api/v1/alerts: early warnings for supervisors, newest first."""
-import math
-
 from flask_smorest import Blueprint
 
 from server.accounts.auth import BEARER, auth_required
@@ -8,6 +6,7 @@ from server.alerts.messages import evidence, subject
 from server.alerts.schemas import AlertListArgsSchema, AlertPageSchema
 from server.extensions import db
 from server.models import Alert, Role
+from server.web.pagination import paginate
 from server.web.schemas import ErrorSchema
 
 blp = Blueprint("alerts", __name__, description="Early warnings (预警)")
@@ -36,9 +35,5 @@ def list_alerts(args):
         query = query.where(Alert.raised_at >= args["since"])
     if "until" in args:
         query = query.where(Alert.raised_at <= args["until"])
-    total = db.session.execute(db.select(db.func.count()).select_from(query.subquery())).scalar_one()
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.execute(query.order_by(Alert.raised_at.desc(), Alert.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page)).scalars()
-    return {"items": [_shown(a) for a in rows],
-            "meta": {"page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page)}}
+    found = paginate(query, args["page"], args["per_page"], Alert.raised_at.desc(), Alert.id.desc())
+    return {"items": [_shown(a) for a in found.items], "meta": found.meta()}
