@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nlp.hotspots import hazards
+from nlp.hotspots import hazards, vectors
 from nlp.hotspots.describe import describe
-from nlp.hotspots.features import has_position, place_key, project, soft_text, to_hours
+from nlp.hotspots.features import has_position, place_key, prepare, project, soft_text, to_hours
 from nlp.hotspots.pipeline import HEAD, MIN_SIZE, choose_mode, run
 from nlp.hotspots.placenames import Matcher, suffixed_names
 
@@ -378,9 +378,6 @@ def merge(results: list, load_docs, plan_info: Plan | dict, min_cluster_size: in
 
 def _describe_groups(chunk: list, load_docs, info: dict, places=None) -> list[dict]:
     """Describe some groups of member ids together (keywords are set apart from the other groups')."""
-    from nlp.hotspots import vectors
-    from nlp.hotspots.features import prepare
-
     ids = [m for members in chunk for m in members]
     docs = load_docs(ids)
     by_id = {d["id"]: d for d in docs}
