@@ -27,7 +27,7 @@ from triage.taxonomy import load_default
 
 log = logging.getLogger(__name__)
 HISTORY_NAMESPACE = uuid.UUID("0b7c3f5e-9a51-4d2c-8e61-7d2f4a9c1e90")
-SWEEP_EVERY = timedelta(hours=2)
+SWEEP_EVERY = timedelta(hours=4)
 READ_AFTER = timedelta(days=2)  # notices older than this were read by the time the demo starts
 LATE = {"resolve_late": (3, 30), "stalled": (5 * 24, 20 * 24)}  # hours after the resolve-by deadline
 MEASURES = ["到场排查，设置警示围挡，组织专业人员处置", "联系产权单位现场整改，拍照留存", "依法责令整改并复查到位",
@@ -82,7 +82,7 @@ class Replay:
             heapq.heappush(self.queue, (when, next(self.order), step.__name__, story, args))
 
     def run(self, stories: list[Story]) -> None:
-        """Every step in time order, the escalation sweep between them (every 2 hours at most), one last now."""
+        """Every step in time order, the escalation sweep between them (every 4 hours at most), one last now."""
         for story in stories:
             self.at(story.reported_at, self.report, story)
         while self.queue:

@@ -14,7 +14,7 @@ from triage.taxonomy import load_default
 
 SEED = 20261
 HISTORY_DAYS = 90
-CASES_PER_DEPARTMENT = 12
+CASES_PER_DEPARTMENT = 10
 # Departments that lead no category: their cases come through a send-back from the lead of this category.
 REDIRECTS = {"TRANSPORT": "accident.traffic_safety", "CDC": "public_health.infectious_disease",
              "METEO": "natural_disaster.extreme_weather"}

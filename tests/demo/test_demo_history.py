@@ -94,7 +94,8 @@ def test_history_spans_90_days_and_tells_the_whole_story(city):
             assert actions[action] > 0, action
         assert db.session.execute(db.select(db.func.max(CaseEvent.created_at))).scalar_one() <= NOW
         statuses = Counter(db.session.execute(db.select(Case.status)).scalars())
-        assert statuses["closed"] >= 0.75 * sum(statuses.values()) and len(statuses) >= 3, statuses
+        total = sum(statuses.values())
+        assert 0.75 * total <= statuses["closed"] < total, "most are closed; the newest are still being handled"
         ratings = Counter(db.session.execute(db.select(CaseRating.rating)).scalars())
         assert ratings["satisfied"] > ratings["basically_satisfied"] > 0 and ratings["dissatisfied"] > 0
         late = db.session.execute(db.select(CaseEvent).where(CaseEvent.action == "escalate")).scalars().all()
