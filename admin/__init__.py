@@ -1,12 +1,10 @@
 """The supervisors' and departments' web pages: a Flask blueprint mounted at /admin."""
 from datetime import timedelta
 
-from flask import Blueprint, Flask
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask
 
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
-               static_folder="static", static_url_path="/static")
-csrf = CSRFProtect()
+from admin.blueprint import bp, csrf
+from admin import hooks, views  # noqa: F401  (routes and request hooks attach to bp)
 
 
 def init_app(app: Flask) -> None:
@@ -18,5 +16,4 @@ def init_app(app: Flask) -> None:
     # Only these pages use the cookie session: a working day (not Flask's 31 days), ADMIN_SESSION_HOURS to change.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["ADMIN_SESSION_HOURS"])
     csrf.init_app(app)
-    from . import hooks, views  # noqa: F401  (routes and request hooks attach to bp)
     app.register_blueprint(bp)

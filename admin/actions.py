@@ -5,7 +5,7 @@ from werkzeug.datastructures import FileStorage
 
 from server.cases.attachments import FIELDS, Upload
 from server.cases.service import Context, action_zh, apply_action, case_for_action
-from server.web.errors import ApiError
+from server.errors import DomainError
 from server.extensions import db
 from server.cases.schemas import ACTION_SCHEMAS
 
@@ -38,7 +38,7 @@ def form_uploads(files) -> list[Upload]:
     return uploads
 
 
-def error_text(exc: ApiError) -> str:
+def error_text(exc: DomainError) -> str:
     """What went wrong, Chinese reasons first when the visitor reads Chinese."""
     details = [str(m) for messages in exc.errors.values()
                for m in (messages if isinstance(messages, list) else [messages])]
@@ -60,12 +60,12 @@ def run_case_action(case_id: int, action: str, form, files) -> bool:
         return False
     try:  # locked (both cases of a merge, in id order), and only a case the user may see
         case = case_for_action(current(), case_id, action, fields)
-    except ApiError:
+    except DomainError:
         flash(gettext("No such case."), "error")
         return False
     try:
         apply_action(case, action, Context(current(), fields, form_uploads(files)))
-    except ApiError as exc:
+    except DomainError as exc:
         db.session.rollback()
         flash(error_text(exc), "error")
         return False

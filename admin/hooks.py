@@ -4,10 +4,10 @@ from datetime import datetime
 from flask import current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from server.cases.deadlines import LOCAL
-from server.web.errors import ApiError
+from server.errors import DomainError
+from server.web.localtime import MINUTES, format_city, zone_name
 
-from . import bp, csrf
+from admin.blueprint import bp, csrf
 from .auth import load_user
 from .i18n import gettext, lang, local_name, role_name, severity_name, status_name
 from .nav import MANAGE_TABS, menu_for
@@ -50,14 +50,17 @@ def _csrf(exc):
                        gettext("The page was open too long or came from elsewhere. Go back, reload and try again."))
 
 
-@bp.errorhandler(ApiError)
-def _api_error(exc: ApiError):
+@bp.errorhandler(DomainError)
+def _api_error(exc: DomainError):
     return _error_page(exc.status, gettext("Not possible"), exc.message)
 
 
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A UTC datetime in China's time."""
-    return value.astimezone(LOCAL).strftime(fmt) if value else "—"
+def local_time(value: datetime | str | None, fmt: str = MINUTES) -> str:
+    """A UTC datetime (or ISO 8601 text) in the city's zone (CITY_TIMEZONE), e.g. 2026-12-03 16:18."""
+    return format_city(value, fmt)
+
+
+bp.add_app_template_filter(local_time, "dt")  # {{ case.created_at|dt }}: the same as local_time()
 
 
 def percent(value: float | None) -> str:
@@ -74,4 +77,5 @@ def _template_helpers():
     return {"_": gettext, "lang": lang(), "user": user, "menu": menu_for(user.role) if user else [],
             "manage_tabs": MANAGE_TABS, "status_name": status_name, "severity_name": severity_name,
             "role_name": role_name, "local_name": local_name, "local_time": local_time, "percent": percent,
+            "zone_name": zone_name(lang()),
             "tile_url": current_app.config.get("ADMIN_TILE_URL") or ""}

@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from nlp.cli_tools import register
 from nlp.reports_io import read_reports, segment_all, write_assignments
 
 PROGRESS_FROM = 5000  # inputs at least this long get a progress bar on stderr
@@ -27,7 +28,7 @@ def nlp():
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="segmentation processes (default: up to 2)")
 def cluster_command(input_path, output_path, summary_path, min_cluster_size, mode, workers):
     """Group the reports of INPUT.jsonl ({"id", "text", "lat"?, "lon"?, "created_at"?, "likes"?}) into hotspots."""
-    from nlp.hotspots.describe import describe, hotspot_id
+    from nlp.hotspots.describe import describe, hotspot_id  # lazy: numpy/scipy load only for the clustering commands
     from nlp.hotspots.features import prepare
     from nlp.hotspots.pipeline import run
 
@@ -63,7 +64,6 @@ nlp.add_command(alerts_command)
 
 def main(argv=None) -> int:
     """Run the command group with every nlp command (python -m nlp.cli)."""
-    from nlp.cli_tools import register
 
     register(nlp)
     return nlp.main(args=argv, prog_name="python -m nlp.cli", standalone_mode=True) or 0

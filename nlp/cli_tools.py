@@ -38,11 +38,11 @@ def _read_areas(path: str) -> list[dict]:
 
 def _segmenter(places: str | None):
     """Return one segmenter for the whole run, with the area names when given."""
-    from nlp.segment import Segmenter, default_segmenter
+    from nlp.segment import Segmenter, default_segmenter  # lazy: CLI start-up time: each tool loads what it uses
 
     if not places:
         return default_segmenter()
-    from nlp.places import PlaceResolver
+    from nlp.places import PlaceResolver  # lazy: CLI start-up time: each tool loads what it uses
 
     try:
         names = PlaceResolver(_read_areas(places)).names()
@@ -59,7 +59,7 @@ def _segmenter(places: str | None):
 @click.option("--places", type=click.Path(dir_okay=False), help="JSON list of areas whose names segment whole.")
 def segment(with_keywords: bool, top_k: int, idf_path: str | None, with_mask: bool, places: str | None):
     """Read lines on stdin; write one JSON line {"tokens": [...]} per input line."""
-    from nlp.keywords import extract, load_idf
+    from nlp.keywords import extract, load_idf  # lazy: CLI start-up time: each tool loads what it uses
     from nlp.pii import mask
 
     idf = None
@@ -84,7 +84,7 @@ def segment(with_keywords: bool, top_k: int, idf_path: str | None, with_mask: bo
 
 def _load(model: str, model_dir: str | None, quantize: bool):
     """Load the model or exit with one error line naming the model and the folder searched."""
-    from nlp.transcribe import ModelUnavailable, load_model
+    from nlp.transcribe import ModelUnavailable, load_model  # lazy: Whisper and torch are heavy
 
     try:
         return load_model(model, model_dir, quantize=quantize)
@@ -110,7 +110,7 @@ def transcribe(files: tuple[str, ...], model: str, model_dir: str | None, quanti
     """Transcribe audio files; write one JSON line per file (the transcript, or an error)."""
     import torch
 
-    from nlp import transcribe as tr
+    from nlp import transcribe as tr  # lazy: Whisper and torch are heavy
 
     if threads:
         torch.set_num_threads(threads)

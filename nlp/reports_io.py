@@ -5,6 +5,9 @@ import math
 import os
 import sys
 
+from nlp.hotspots.features import soft_text
+from nlp.segment import default_segmenter
+
 PASS_THROUGH = ("created_at", "reporter", "user", "grid", "category", "severity", "place")
 PARALLEL_FROM = 4000
 CHUNK = 500
@@ -47,8 +50,6 @@ def _cut_many(texts: list[str]) -> list[tuple[list[str], str]]:
 
     import jieba
 
-    from nlp.hotspots.features import soft_text
-    from nlp.segment import default_segmenter
 
     jieba.setLogLevel(logging.WARNING)
     seg = default_segmenter()

@@ -70,7 +70,7 @@ def _set_known_alignment_heads(model, path: str) -> None:
 
 def _quantize(model):
     """Return a copy of model with Linear layers and the logits projection dynamically int8."""
-    from nlp.whisper_int8 import quantize
+    from nlp.whisper_int8 import quantize  # lazy: torch loads only when a model is quantised
 
     return quantize(model)
 

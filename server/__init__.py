@@ -1,4 +1,8 @@
-"""GridWatch backend: the Flask app factory."""
+"""GridWatch backend: the Flask app factory.
+
+Every module of ``server`` imports this package first, so the app's parts (blueprints, error handlers, the queue,
+the subscribers, the admin web) are imported inside the factory: they load when an app is made, not whenever a
+model or a helper is imported (the comments ``# lazy: with the app`` below)."""
 import logging
 from pathlib import Path
 
@@ -7,10 +11,10 @@ from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
 from server.config import Config
-from server import extensions
 from server.extensions import db, migrate
+from server.web import API_PREFIX
+from server.web.openapi import api
 
-API_PREFIX = "/api/v1"
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
@@ -25,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from environment settings, optionally overridden (tests)."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(Config(test_config).as_dict())
+    # lazy: with the app (see the module docstring)
     from server.web.json_provider import IsoJSONProvider
     app.json = IsoJSONProvider(app)  # ISO 8601 dates in every JSON answer (Flask's default is RFC 1123)
     app.url_map.converters["int"] = DatabaseInt  # before any route: ids beyond the columns' range are 404s
@@ -32,12 +37,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _register_extensions(app)
     _register_blueprints(app)
+    # lazy: with the app (see the module docstring)
     from server.web.errors import register_error_handlers
     register_error_handlers(app)
+    # lazy: with the app (see the module docstring)
     from server.tasks.queue import init_queue
     init_queue(app)
+    _subscribe(app)
     _register_security(app)
     return app
+
+
+def _subscribe(app: Flask) -> None:
+    """Connect the features that listen to domain events (``server.events``)."""
+    # lazy: with the app (see the module docstring)
+    from server.notifications import case_events
+    from server.webhooks import delivery
+    case_events.init_app(app)
+    delivery.init_app(app)
 
 
 def _register_security(app: Flask) -> None:
@@ -46,6 +63,7 @@ def _register_security(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    # lazy: with the app (see the module docstring)
     from server.web.headers import init_headers
     from server.web.input_checks import init_input_checks
     from server.web.ratelimit import init_ratelimit
@@ -68,7 +86,7 @@ def _register_extensions(app: Flask) -> None:
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
-    extensions.api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
 
 
@@ -83,6 +101,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _api_blueprints() -> list[tuple]:
     """Every API blueprint with its path under ``API_PREFIX``."""
+    # lazy: with the app (see the module docstring)
     from server.accounts.api import blp as auth
     from server.alerts.api import blp as alerts
     from server.cases.api import blp as cases, ratings_blp as ratings
@@ -113,7 +132,8 @@ def _api_blueprints() -> list[tuple]:
 def _register_blueprints(app: Flask) -> None:
     """Mount the API blueprints under ``API_PREFIX``, the admin web and Open311."""
     for blueprint, path in _api_blueprints():
-        extensions.api.register_blueprint(blueprint, url_prefix=API_PREFIX + path)
+        api.register_blueprint(blueprint, url_prefix=API_PREFIX + path)
+    # lazy: with the app (see the module docstring)
     import admin
     admin.init_app(app)
     from server.open311 import register as register_open311  # Open311 GeoReport v2 at /open311/v2/

@@ -1,6 +1,5 @@
-"""Unbound extensions, bound to the app in the factory."""
+"""Unbound extensions, bound to the app in the factory (the REST API's is ``server.web.openapi.api``)."""
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
@@ -16,11 +15,3 @@ NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"expire_on_commit": False})
 migrate = Migrate()
 
-
-class GridWatchApi(Api):
-    """flask-smorest documenting errors with the project's one error shape."""
-
-    from server.web.schemas import ErrorSchema as ERROR_SCHEMA  # noqa: N811
-
-
-api = GridWatchApi()

@@ -6,6 +6,8 @@ import time
 import click
 
 from triage import table
+from triage.severity import grade
+from triage.taxonomy import load_default
 
 TEXT_COL_HELP = "text column; several comma-separated columns are joined with a newline (e.g. title,text)"
 
@@ -27,7 +29,7 @@ def _load_table(path, text_col: str, label_col: str | None = None):
 def _learn():
     """Return the triage.learn module, or fail saying what to install."""
     try:
-        from triage import learn
+        from triage import learn  # lazy: scikit-learn is optional (the worker extra)
     except ImportError as exc:
         raise click.ClickException(f"the learned classifier needs scikit-learn ({exc}); "
                                    "install it, e.g. pip install 'gridwatch[worker]'") from None
@@ -125,8 +127,6 @@ def evaluate_command(model_path, input_path, text_col, label_col, json_path):
               help="JSONL file to write: one {id, level, reasons} line per input line")
 def grade_command(input_path, output_path):
     """Grade the severity of reports: JSONL lines {id, text, category?, reporters?} -> {id, level, reasons}."""
-    from triage.severity import grade
-    from triage.taxonomy import load_default
 
     taxonomy, out = load_default(), []
     with open(input_path, encoding="utf-8-sig") as f:

@@ -6,7 +6,7 @@ from server.extensions import db
 from server.web.pagination import paginate
 from server.models import AdminAuditLog
 
-from .. import bp
+from admin.blueprint import bp
 from ..auth import ADMIN, login_required
 
 PER_PAGE = 50

@@ -8,18 +8,21 @@ from server.cases.chain import audit_events
 from server.cases.queries import can_view_case, case_scope, is_overdue
 from server.cases.reasons import routing_reason
 from server.cases.presenters import present_case
-from server.web.errors import ApiError
+from server.errors import DomainError
 from server.extensions import db
 from server.web.pagination import paginate
 from server.media.store import send_stored
 from server.models import Case, CaseAttachment, Category, Department, Media
 
-from .. import bp
+from admin.blueprint import bp
 from ..actions import error_text, run_case_action
 from ..audit_log import record
 from ..auth import SUPERVISOR, current, login_required
 from ..i18n import gettext, lang
 from .session import _safe_next
+from server.cases.reasons import suggestion_words
+from server.models import Report
+from server.taxonomy.source import current_taxonomy
 
 PER_PAGE = 30
 
@@ -74,9 +77,6 @@ def _categories() -> dict[str, Category]:
 
 def _suggestions(case: Case) -> list[dict]:
     """The classifier's top suggestions for the case: category and departments named, the reason in sentences."""
-    from server.cases.reasons import suggestion_words
-    from server.models import Report
-    from server.taxonomy.source import current_taxonomy
     categories = _categories()
     stored = case.suggestions
     if stored is None:  # cases opened before suggestions were kept on the case: the report's (code, score)
@@ -118,7 +118,7 @@ def case_plan(case_id: int):
     level = request.form.get("level", type=int)
     try:
         activation = plan_service.activate_plan(case, current(), level, request.form.get("note") or None)
-    except ApiError as exc:
+    except DomainError as exc:
         db.session.rollback()
         flash(error_text(exc), "error")
     else:

@@ -6,8 +6,9 @@ from flask import jsonify, render_template, request
 from server.extensions import db
 from server.models import Area, AreaLevel, Case, Category, Hotspot, Report, utcnow
 from server.taxonomy.filters import category_codes, category_ids
+from server.web.localtime import format_city
 
-from .. import bp
+from admin.blueprint import bp
 from ..auth import ADMIN, SUPERVISOR, login_required
 from ..i18n import local_name, severity_name, status_name
 
@@ -61,7 +62,8 @@ def map_reports():
     rows = db.session.execute(query.order_by(Report.id.desc()).limit(MAX_POINTS)).scalars()
     return _collection([_feature(_point(r.lat, r.lon), id=r.id, text=(r.text_masked or r.text or "")[:80],
                                  severity=r.severity, case_id=r.case_id, hotspot_id=r.hotspot_id,
-                                 at=r.created_at.isoformat()) for r in rows])
+                                 at=r.created_at.isoformat(),
+                                 at_local=format_city(r.created_at)) for r in rows])
 
 
 @bp.get("/map/hotspots.json")

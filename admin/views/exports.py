@@ -4,22 +4,23 @@ from datetime import datetime
 from flask import Response, abort, render_template, request, stream_with_context
 
 from server.exports import service as data
-from server.cases.deadlines import LOCAL
 from server.exports.schemas import EXPORT_EARLIEST, EXPORT_LATEST
+from server.web.localtime import city_zone, parse, zone_name
 
-from .. import bp
+from admin.blueprint import bp
 from ..audit_log import record
 from ..auth import ADMIN, SUPERVISOR, login_required
+from ..i18n import lang
 from ..tabular import csv_response, xlsx_response
 
 
 def _day(name: str):
-    """A YYYY-MM-DD query argument as the start of that day in China's time."""
+    """A YYYY-MM-DD query argument as the start of that day in the city's zone."""
     value = request.args.get(name)
     if not value:
         return None
     try:
-        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=LOCAL)
+        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=city_zone())
     except ValueError:
         abort(404)
     if not EXPORT_EARLIEST.year <= day.year < EXPORT_LATEST.year:  # checked before anything is streamed
@@ -32,9 +33,25 @@ def _geojson(filename: str, chunks) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
+# time columns: (Chinese, English) names; their header names the city's zone, their cells are datetimes
+TIME_COLUMNS = {"created_at": ("受理时间", "Received"), "dispatched_at": ("派单时间", "Dispatched"),
+                "sign_by": ("签收时限", "Sign by"), "signed_at": ("签收时间", "Signed"),
+                "resolve_by": ("办结时限", "Resolve by"), "feedback_at": ("反馈时间", "Feedback"),
+                "closed_at": ("结案时间", "Closed")}
+
+
+def _header(fields, what: str) -> list[str]:
+    """Field names, the time columns named in the visitor's language with the zone, e.g. 受理时间（北京时间）."""
+    zh = lang() == "zh"
+    zone = zone_name("zh" if zh else "en")
+    names = {**TIME_COLUMNS, "created_at": ("上报时间", "Reported")} if what == "reports" else TIME_COLUMNS
+    named = {f: f"{z}（{zone}）" if zh else f"{e} ({zone})" for f, (z, e) in names.items()}
+    return [named.get(f, f) for f in fields]
+
+
 def _table(rows, fields):
-    """server.exports.service' dict rows as lists in the order of its field names."""
-    return ([row.get(f) for f in fields] for row in rows)
+    """server.exports.service' dict rows as lists in the order of its field names (time columns as datetimes)."""
+    return ([parse(row.get(f)) if f in TIME_COLUMNS else row.get(f) for f in fields] for row in rows)
 
 
 @bp.get("/exports")
@@ -51,7 +68,7 @@ def export_file(what: str, fmt: str):
     """cases.csv|xlsx, reports.csv|xlsx|geojson, hotspots.geojson."""
     since, until = _day("since"), _day("until")
     record("export", f"{what}.{fmt}", since=request.args.get("since"), until=request.args.get("until"))
-    stamp = datetime.now(LOCAL).strftime("%Y%m%d")
+    stamp = datetime.now(city_zone()).strftime("%Y%m%d")
     if what == "cases" and fmt in ("csv", "xlsx"):
         header = list(data.CASE_FIELDS)
         rows = _table(data.case_rows(since=since, until=until), header)
@@ -64,5 +81,5 @@ def export_file(what: str, fmt: str):
         return _geojson(f"hotspots-{stamp}.geojson", data.hotspots_geojson(since=since, until=until))
     else:
         abort(404)
-    name = f"{what}-{stamp}.{fmt}"
+    name, header = f"{what}-{stamp}.{fmt}", _header(header, what)
     return csv_response(name, header, rows) if fmt == "csv" else xlsx_response(name, header, rows, title=what)

@@ -5,12 +5,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from server.hotspots import review
 from server.cases.deadlines import LOCAL
-from server.web.errors import ApiError
+from server.errors import DomainError
 from server.extensions import db
 from server.models import Hotspot, HotspotReview
 from server.reports.presenters import present_report
 
-from .. import bp
+from admin.blueprint import bp
 from ..actions import error_text
 from ..audit_log import record
 from ..auth import SUPERVISOR, current, login_required
@@ -87,7 +87,7 @@ def hotspot_action(hotspot_id: int, action: str):
             message = gettext("Hotspot renamed.")
         else:
             abort(404)
-    except ApiError as exc:
+    except DomainError as exc:
         db.session.rollback()
         flash(error_text(exc), "error")
     else:

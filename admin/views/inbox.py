@@ -6,7 +6,7 @@ from server.cases.service import allowed_for
 from server.extensions import db
 from server.models import Case, CaseDepartment, Report
 
-from .. import bp
+from admin.blueprint import bp
 from ..auth import DEPT, current, login_required
 
 TABS = {

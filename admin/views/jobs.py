@@ -5,9 +5,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from server.extensions import db
 from server.models import PENDING_STAGES, Report, Stage
-from server.tasks.queue import QUEUES, backend, queue_for
+from server.pipeline.queueing import submit_report
+from server.tasks.queue import QUEUES, backend
 
-from .. import bp
+from admin.blueprint import bp
 from ..audit_log import record
 from ..auth import ADMIN, SUPERVISOR, login_required
 from ..i18n import gettext
@@ -89,7 +90,7 @@ def report_retry(report_id: int):
     report.set_stage(Stage(failed_at) if failed_at in PENDING_STAGES else Stage.RECEIVED, "retried by hand")
     db.session.commit()
     try:
-        backend().enqueue(report.id, queue_for(report.has_audio), replace=True)
+        submit_report(report.id, report.has_audio, replace=True)
     except Exception as exc:  # the sweeper will pick it up
         log.warning("retry of report %s not enqueued: %s", report.id, exc)
     record("report.retry", str(report.id))

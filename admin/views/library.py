@@ -9,7 +9,7 @@ from server.cases.library_presenters import present_library
 from server.extensions import db
 from server.models import Case, Category
 
-from .. import bp
+from admin.blueprint import bp
 from ..audit_log import record
 from ..auth import ADMIN, DEPT, SUPERVISOR, current, login_required
 from ..i18n import gettext

@@ -5,7 +5,7 @@ from server.extensions import db
 from server.models import Area, AreaLevel
 from server.pipeline import places
 
-from .. import bp
+from admin.blueprint import bp
 from ..audit_log import record
 from ..auth import ADMIN, login_required
 from ..geojson_areas import AreaFileError, import_areas, parse

@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from server.open311.keys import ApiKeyError, create_key, list_keys, revoke_key
 
-from .. import bp
+from admin.blueprint import bp
 from ..audit_log import record
 from ..auth import ADMIN, current, login_required
 from ..i18n import gettext

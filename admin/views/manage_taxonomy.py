@@ -5,7 +5,7 @@ from server.taxonomy import source as taxonomy_source
 from server.extensions import db
 from server.models import Category, Department
 
-from .. import bp
+from admin.blueprint import bp
 from ..audit_log import record
 from ..auth import ADMIN, login_required
 from ..i18n import gettext

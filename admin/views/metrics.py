@@ -3,7 +3,7 @@ from flask import abort, current_app, render_template, request
 
 from server.metrics.service import DEFAULT_WEIGHTS, PERIOD, department_metrics
 
-from .. import bp
+from admin.blueprint import bp
 from ..auth import login_required
 from ..i18n import gettext
 from ..stats import local_midnight

@@ -8,7 +8,7 @@ from server.extensions import db
 from server.alerts.messages import evidence, subject
 from server.models import Alert, Case, Hotspot, utcnow
 
-from .. import bp
+from admin.blueprint import bp
 from ..auth import current, login_required
 from ..i18n import gettext, lang, status_name
 from ..stats import overview as figures

@@ -9,7 +9,7 @@ from server.cases.service import allowed_for
 from server.extensions import db
 from server.models import Case, Report
 
-from .. import bp
+from admin.blueprint import bp
 from ..auth import SUPERVISOR, current, login_required
 from .cases import _suggestions, departments
 

@@ -5,7 +5,7 @@ from flask import g, redirect, render_template, request, session, url_for
 
 from server.accounts.security import mask_login
 
-from .. import bp
+from admin.blueprint import bp
 from ..audit_log import record
 from ..auth import WEB_ROLES, authenticate, sign_in, sign_out
 from ..i18n import LANGS, gettext

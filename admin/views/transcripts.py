@@ -6,7 +6,7 @@ from server.extensions import db
 from server.web.pagination import paginate
 from server.models import Media, Transcript, TranscriptCorrection
 
-from .. import bp
+from admin.blueprint import bp
 from ..audit_log import record
 from ..auth import ADMIN, SUPERVISOR, current, login_required
 from ..i18n import gettext

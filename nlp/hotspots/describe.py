@@ -138,7 +138,7 @@ def describe(docs: list, prep, v: pairs.Vectors, labels: np.ndarray, mode: str =
         }
         found["severity_level"] = severity_level(people["severity"])
         found["heat"] = heat(people["reporters"], people["likes"], times["last_24h"], times["previous_24h"],
-                             found["severity_level"], times["age"], coherence, mode)
+                             found["severity_level"], times["age"], coherence, mode, reports=len(members))
         out.append(found)
     out.sort(key=lambda h: (-h["heat"], -h["size"], h["id"]))
     return out

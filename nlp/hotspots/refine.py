@@ -3,6 +3,8 @@
 import numpy as np
 import scipy.sparse as sp
 
+from nlp.hotspots import pairs
+
 # A report joins the cluster whose members it matches best, when its mean probability to them is at
 # least ASSIGN; two clusters merge when the mean probability across them is at least MERGE.
 # (With a sparse neighbour graph, pairs that are not neighbours count as probability 0.)
@@ -76,7 +78,6 @@ def prune(v, labels: np.ndarray, min_size: int, fraction: float = PRUNE, largest
     A member stays when its mean topic similarity to the others is at least fraction x the cluster's
     mean pairwise similarity; clusters left smaller than min_size become noise.
     """
-    from nlp.hotspots import pairs
 
     labels = np.asarray(labels).copy()
     for label in np.unique(labels[labels >= 0]):

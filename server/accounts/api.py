@@ -12,6 +12,7 @@ from server.accounts.schemas import (DeleteAccountSchema, DeletedAccountSchema, 
                                      TokenSchema, UserSchema)
 from server.web.schemas import ErrorSchema
 from server.accounts.security import blind_index, decrypt, encrypt, hash_password, mask_phone, verify_password
+from server.models import utcnow
 
 blp = Blueprint("auth", __name__, description="Sign in and accounts")
 
@@ -101,7 +102,6 @@ def logout():
     """Revoke the token used for this request."""
     from flask import g
 
-    from server.models import utcnow
     g.token.revoked_at = utcnow()
     db.session.commit()
 

@@ -14,6 +14,8 @@ from datetime import timedelta
 from server.extensions import db
 from server.models import (AdminAuditLog, Case, CaseAttachment, CaseRating, CaseReporter, HotspotReporter, Media,
                            Open311Request, Report, utcnow)
+from nlp.pii import mask
+from server.media.store import storage
 
 log = logging.getLogger(__name__)
 ANONYMISED = "anonymised"
@@ -21,7 +23,6 @@ FINISHED_STATUSES = ("closed", "merged")
 
 
 def _mask(text: str | None) -> str | None:
-    from nlp.pii import mask
     return mask(text) if text else text
 
 
@@ -88,7 +89,6 @@ def anonymise_report(report: Report) -> list[str]:
 
 def delete_files(keys: list[str]) -> int:
     """Remove stored files after the rows that named them are gone (a failure is logged, not raised)."""
-    from server.media.store import storage
     removed = 0
     for key in keys:
         try:

@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from server.accounts.passwords import password_problem as policy
 
 # A mainland mobile number after normalise_phone: ASCII digits only, nothing after the last one.
 PHONE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")
@@ -66,7 +67,6 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def password_problem(password: str, *, username: str | None = None, phone: str | None = None) -> str | None:
     """Why a password is too weak, or None when it is acceptable (the policy is in server.accounts.passwords)."""
-    from server.accounts.passwords import password_problem as policy
     return policy(password, username=username, phone=phone)
 
 

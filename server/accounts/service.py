@@ -12,6 +12,10 @@ from server.extensions import db
 from server.models import Area, AreaLevel, Department, Role, User
 from server.accounts.schemas import USERNAME_RE
 from server.accounts.security import blind_index, encrypt, hash_password, normalise_phone, password_problem
+from server.accounts.audit_log import record_api_action
+from server.accounts.auth import end_sessions
+from server.models import Notification, Report, utcnow
+from server.accounts.retention import anonymise_report, delete_files
 from server.reports.support import forget_supports
 
 
@@ -98,10 +102,6 @@ def delete_account(user: User, *, via: str = "api") -> dict:
     """A resident deletes their account: their reports stay, anonymised (:func:`server.accounts.retention.anonymise_report`);
     the account keeps a row without personal data (case events name it) that can never sign in again; tokens and
     sessions end; notifications go. Recorded in the admin audit log; commits."""
-    from server.accounts.audit_log import record_api_action
-    from server.accounts.auth import end_sessions
-    from server.models import Notification, Report, utcnow
-    from server.accounts.retention import anonymise_report, delete_files
     reports = db.session.execute(db.select(Report).where(Report.reporter_id == user.id)).scalars().all()
     keys = []
     for report in reports:

@@ -1,13 +1,12 @@
 """Cases: the department inbox, supervisor queues, lifecycle actions, attachments and reporters' ratings."""
 
-from flask import request
 from flask_smorest import Blueprint
 
 from server.reports.access import can_view_report
 from server.accounts.auth import BEARER, auth_required, current_user
-from server.cases.attachments import FIELDS, Upload
 from server.cases.queries import can_view_case, list_cases
-from server.cases.service import Context, apply_action, case_for_action, rate_report
+from server.cases.requests import case_for_request, read_body
+from server.cases.service import Context, apply_action, rate_report
 from server.cases.presenters import present_case, present_case_summary
 from server.web.errors import ApiError
 from server.extensions import db
@@ -23,43 +22,12 @@ ratings_blp = Blueprint("ratings", __name__, description="Reporters rate the han
 
 
 
-def _read_body(schema) -> tuple[dict, list[Upload]]:
-    """Fields (validated) and files from a JSON or multipart body; an empty body is an empty object."""
-    uploads: list[Upload] = []
-    if request.mimetype == "multipart/form-data":
-        raw = {}
-        for key in request.form:
-            values = request.form.getlist(key)
-            raw[key] = values if len(values) > 1 else values[0]
-        unknown = set(request.files) - set(FIELDS)
-        if unknown:
-            raise ApiError(422, "validation_error", "The request has invalid fields.",
-                           {name: ["Unknown file field."] for name in unknown})
-        for name in FIELDS:
-            uploads += [Upload(name, f.read()) for f in request.files.getlist(name)]
-    elif request.mimetype == "application/json":
-        raw = request.get_json(silent=True)
-        if not isinstance(raw, dict):
-            raise ApiError(400, "bad_json", "The body must be a JSON object.")
-    elif not request.get_data():
-        raw = {}
-    else:
-        raise ApiError(415, "unsupported_media_type", "Send application/json or multipart/form-data.")
-    return schema().load(raw), uploads
-
-
 def _case_for_viewer(case_id: int) -> Case:
     """The case if the signed-in user may see it, else 404."""
     case = db.session.get(Case, case_id)
     if case is None or not can_view_case(current_user(), case):
         raise ApiError(404, "not_found", f"No case {case_id} that you may see.")
     return case
-
-
-def _case_for_action(case_id: int, action: str | None = None, fields: dict | None = None) -> Case:
-    """The case, locked for the transition (PostgreSQL), or 404 when the user may not see it; the role's
-    permission for the action is checked by the action (403)."""
-    return case_for_action(current_user(), case_id, action, fields)
 
 
 @blp.route("", methods=["GET"])
@@ -90,8 +58,8 @@ def _action_view(action: str, schema):
     """A POST endpoint for one action."""
 
     def view(case_id: int):
-        fields, uploads = _read_body(schema)
-        case = _case_for_action(case_id, action, fields)
+        fields, uploads = read_body(schema)
+        case = case_for_request(case_id, action, fields)
         apply_action(case, action, Context(current_user(), fields, uploads))
         return present_case(case, current_user())
 
@@ -122,8 +90,8 @@ for _action, _schema in ACTION_SCHEMAS.items():
 @auth_required()
 def verify_case(case_id: int):
     """核查: the grid worker checks the handling on site, with photos (needed before a grid case closes)."""
-    fields, uploads = _read_body(VerificationSchema)
-    case = _case_for_action(case_id, "verify")
+    fields, uploads = read_body(VerificationSchema)
+    case = case_for_request(case_id, "verify")
     apply_action(case, "verify", Context(current_user(), fields, uploads))
     return present_case(case, current_user())
 

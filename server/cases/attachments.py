@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import av
 from flask import current_app
 
-from server.web.errors import ApiError
+from server.errors import Invalid, refused_upload
 from server.media import MediaError, probe_audio, process_photo, strip_audio, strip_video
 from server.media.store import storage
 from server.models import Case, CaseAttachment, User
@@ -85,8 +85,7 @@ def store_uploads(case: Case, uploads: list[Upload], user: User | None) -> list[
     limits = {"photos": cfg["MAX_PHOTOS"], "audio": 1, "video": cfg["MAX_CASE_VIDEOS"]}
     for field, count in counts.items():
         if count > limits[field]:
-            raise ApiError(422, "validation_error", "The request has invalid fields.",
-                           {field: [f"At most {limits[field]} file(s) in '{field}'."]})
+            raise Invalid(errors={field: [f"At most {limits[field]} file(s) in '{field}'."]})
     uploader = user.id if user else None
     seen = dict.fromkeys(FIELDS, 0)
     checked = []  # every file is checked before any is stored: a bad one leaves nothing behind
@@ -110,7 +109,7 @@ def store_uploads(case: Case, uploads: list[Upload], user: User | None) -> list[
                 checked.append((upload.field, info, strip_video(upload.data)))
         except MediaError as exc:
             field = upload.field if counts[upload.field] == 1 else f"{upload.field}[{i}]"
-            raise ApiError(exc.status, exc.code, exc.message, {field: [exc.message]}) from exc
+            raise refused_upload(exc.status, exc.code, exc.message, field) from exc
     for field, info, clean in checked:
         if field == "photos":
             rows.append(CaseAttachment(case_id=case.id, kind="photo", storage_key=store.put(info.data, info.ext),

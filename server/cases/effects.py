@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from triage.lifecycle import FINISHED, STATUS_ZH, CaseStatus
 
-from server.web.errors import ApiError
+from server.errors import Invalid, InvalidTransition
 from server.cases.log import append_event
 from server.cases.library import store_vector
 from server.extensions import db
@@ -18,9 +18,9 @@ from server.cases.deadlines import add_working_days, case_deadlines
 MAX_EXTENSION_DAYS = 60
 
 
-def invalid_transition(message: str, message_zh: str) -> ApiError:
+def invalid_transition(message: str, message_zh: str) -> InvalidTransition:
     """409 in the one error shape; the Chinese text under ``errors.status``."""
-    return ApiError(409, "invalid_transition", message, {"status": [message_zh]})
+    return InvalidTransition(message, {"status": [message_zh]})
 
 
 def department_row(case: Case, department_id: int) -> CaseDepartment:
@@ -33,8 +33,7 @@ def _category(code: str) -> Category:
     found = db.session.execute(db.select(Category).where(Category.code == code, Category.active.is_(True))
                                ).scalar_one_or_none()
     if found is None:
-        raise ApiError(422, "validation_error", "The request has invalid fields.",
-                       {"category": [f"Unknown category: {code}"]})
+        raise Invalid(errors={"category": [f"Unknown category: {code}"]})
     return found
 
 
@@ -45,8 +44,8 @@ def _departments(lead: str, assist: list[str]) -> tuple[Department, list[Departm
         db.select(Department).where(Department.code.in_(codes), Department.active.is_(True))).scalars()}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise ApiError(422, "validation_error", "The request has invalid fields.",
-                       {"lead" if lead in missing else "assist": [f"Unknown department(s): {', '.join(missing)}"]})
+        raise Invalid(errors={"lead" if lead in missing else "assist":
+                              [f"Unknown department(s): {', '.join(missing)}"]})
     return found[lead], [found[c] for c in codes[1:]]
 
 
@@ -126,11 +125,9 @@ def _extend_request(case, ctx, now):
     base = case.resolve_by or now
     until = f.get("resolve_by") or add_working_days(base, f["days"])
     if until <= base:
-        raise ApiError(422, "validation_error", "The request has invalid fields.",
-                       {"resolve_by": ["The new deadline must be later than the current one."]})
+        raise Invalid(errors={"resolve_by": ["The new deadline must be later than the current one."]})
     if until > base + timedelta(days=MAX_EXTENSION_DAYS):
-        raise ApiError(422, "validation_error", "The request has invalid fields.",
-                       {"resolve_by": [f"An extension may add at most {MAX_EXTENSION_DAYS} days."]})
+        raise Invalid(errors={"resolve_by": [f"An extension may add at most {MAX_EXTENSION_DAYS} days."]})
     case.pending_resolve_by = until
     return CaseStatus.EXTENSION_REQUESTED.value, f.get("note"), {
         "reason": f["reason"], "current_resolve_by": _iso(case.resolve_by), "requested_resolve_by": _iso(until)}
@@ -212,7 +209,7 @@ def _escalate(case, ctx, now):
 def _merge(case, ctx, now):
     target = db.session.get(Case, ctx.fields["into"])
     if target is None or target.id == case.id:
-        raise ApiError(422, "validation_error", "The request has invalid fields.", {"into": ["No such other case."]})
+        raise Invalid(errors={"into": ["No such other case."]})
     if target.status in FINISHED:
         raise invalid_transition(f"cannot merge into a case that is {target.status}",
                                  f"目标案件状态为“{STATUS_ZH[CaseStatus(target.status)]}”，不能并入")

@@ -1,8 +1,8 @@
-"""Appending to a case's hash-chained event log, and what of it the public may see."""
+"""Appending to a case's hash-chained event log (publishing ``events.case_event``), and what the public may see."""
 from sqlalchemy.orm import lazyload
 
+from server.events import case_event
 from server.extensions import db
-from server.webhooks.service import queue_case_event
 from server.models import Case, CaseEvent, utcnow
 from server.models.cases import GENESIS, default_public
 
@@ -55,7 +55,7 @@ def append_event(case: Case, action: str, to_status: str, *, actor_id: int | Non
         case.events.append(event)
     case.status = to_status
     db.session.add(event)
-    queue_case_event(case, event)  # department webhooks: deliveries sent after the commit
+    case_event.send(case, event=event)  # subscribers (notifications, webhooks) add to this transaction
     return event
 
 

@@ -1,23 +1,15 @@
-"""Cases as the API shows them, and the reporter's view of a case in their report's timeline."""
+"""Cases as the API shows them (the reporter's view of a case is ``timeline``)."""
 from flask import url_for
 
-from triage.lifecycle import STATUS_ZH, CaseStatus
-
-from server.cases.log import public_reply
 from server.extensions import db
 from server.models import Case, CaseAttachment, CaseRating, Report, Role, User, verify_chain
 from server.plans.service import present_plan
 from server.cases.queries import FULL_VIEW, is_overdue
 from server.cases.reasons import routing_reason, suggestion_words
 from server.cases.service import action_zh, allowed_for, has_grid
-
-
-def _status_zh(status: str) -> str:
-    """The Chinese name of a status."""
-    try:
-        return STATUS_ZH[CaseStatus(status)]
-    except ValueError:
-        return status
+from server.cases.timeline import status_zh
+from server.reports.presenters import present_report
+from server.taxonomy.source import current_taxonomy
 
 
 def present_attachment(att: CaseAttachment) -> dict:
@@ -38,7 +30,7 @@ def _departments(case: Case) -> list[dict]:
 def present_case_summary(case: Case) -> dict:
     """A case in a list."""
     return {
-        "id": case.id, "number": case.number, "status": case.status, "status_zh": _status_zh(case.status),
+        "id": case.id, "number": case.number, "status": case.status, "status_zh": status_zh(case.status),
         "severity": case.severity, "category": {"code": case.category.code, "name": case.category.name}
         if case.category else None, "needs_manual_dispatch": case.needs_manual_dispatch,
         "departments": _departments(case), "sign_by": case.sign_by, "resolve_by": case.resolve_by,
@@ -52,7 +44,6 @@ def present_case_summary(case: Case) -> dict:
 
 def present_suggestions(suggestions: list[dict] | None) -> list[dict]:
     """Triage's suggestions with the category's and departments' names and the reason in sentences."""
-    from server.taxonomy.source import current_taxonomy
     taxonomy = current_taxonomy()
     out = []
     for s in suggestions or []:
@@ -92,7 +83,6 @@ def _anonymous_reports(case: Case) -> set[int]:
 
 def present_case(case: Case, viewer: User) -> dict:
     """A case with its departments, deadlines, events (and their files), reports and audit state."""
-    from server.reports.presenters import present_report
     attachments = {a.id: a for a in db.session.execute(
         db.select(CaseAttachment).where(CaseAttachment.case_id == case.id)).scalars()}
     users = {u.id: u for u in db.session.execute(db.select(User).where(
@@ -124,31 +114,3 @@ def present_case(case: Case, viewer: User) -> dict:
         "allowed_actions": allowed_for(case, viewer),
         "routing_reason": routing_reason(case, viewer),
     }
-
-
-# What a reporter is told for each step (no internal notes).
-_REPORTER_NOTE = {
-    "create": "您的反映已受理", "dispatch": "已派发至承办部门", "sign": "承办部门已签收",
-    "rule_send_back": "已重新派发", "start": "承办部门正在处置", "feedback": "承办部门已反馈处置结果",
-    "close": "已办结，欢迎您评价", "reopen": "已重新办理", "escalate": "已督办", "merge": "已与相同问题合并办理",
-    "extend_decide": "办理时限已调整",
-}
-
-
-def case_timeline_for_reporter(case: Case) -> list[dict]:
-    """Status changes of the case as the reporter's report timeline shows them (stage ``case.<status>``)."""
-    entries = []
-    for e in case.events:
-        if not e.public or e.action not in _REPORTER_NOTE or (e.action == "sign"
-                                                             and (e.data or {}).get("role") == "assist"):
-            continue
-        if e.action == "extend_decide" and not (e.data or {}).get("approve"):
-            continue
-        note = _REPORTER_NOTE[e.action]
-        if e.action == "feedback" and (e.data or {}).get("result"):
-            note += f"：{e.data['result']}"
-        if public_reply(e):
-            note += f"（{public_reply(e)}）"
-        entries.append({"at": e.created_at, "stage": f"case.{e.to_status}", "status": e.to_status,
-                        "status_zh": _status_zh(e.to_status), "note": note})
-    return entries

@@ -4,7 +4,7 @@ from sqlalchemy import and_, false, or_, true
 from triage import lifecycle
 from triage.lifecycle import CaseStatus
 
-from server.web.errors import ApiError
+from server.errors import Forbidden
 from server.extensions import db
 from server.web.pagination import paginate
 from server.models import Case, CaseDepartment, Department, Report, Role, User, utcnow
@@ -82,7 +82,7 @@ def queue_clause(queue: str):
 def list_cases(user: User, args: dict) -> tuple[list[Case], int]:
     """A page of the cases the user may see, filtered; (rows, total)."""
     if user.role == Role.RESIDENT.value:
-        raise ApiError(403, "forbidden", "Residents follow their cases through their reports.")
+        raise Forbidden("Residents follow their cases through their reports.")
     query = db.select(Case).where(case_scope(user))
     if args.get("status"):
         query = query.where(Case.status.in_(args["status"]))

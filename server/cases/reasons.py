@@ -2,6 +2,7 @@
 from triage.reasons import category_name, department_name, lines
 
 from server.models import Case, User
+from server.taxonomy.source import current_taxonomy
 
 # Events that (re)assign departments; the latest one says who decided the current dispatch.
 _ASSIGNING = ("dispatch", "rule_send_back")
@@ -43,7 +44,6 @@ def routing_reason(case: Case, viewer: User | None = None, lang: str = "zh") -> 
     it (the machine's suggestions are kept for reference); "waiting": it waits for a supervisor because
     the machine was unsure; "none": nothing was suggested.
     """
-    from server.taxonomy.source import current_taxonomy
 
     taxonomy = current_taxonomy()
     zh = lang == "zh"

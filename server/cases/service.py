@@ -3,13 +3,14 @@ from dataclasses import dataclass, field
 
 from triage.lifecycle import ACTION_ZH, OPEN_AT_DEPARTMENT, ROLES, STATUS_ZH, CaseStatus, TransitionError, next_status
 
+from server.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from server.cases.log import append_event, lock_cases
-from server.web.errors import ApiError
 from server.extensions import db
 from server.models import Case, CaseEvent, Report, Role, User, utcnow
-from server.notifications import service as notes
 from server.cases.attachments import Upload, store_uploads
 from server.cases.effects import ACTIONS, HANDLERS, department_row, invalid_transition
+from server.cases.queries import can_view_case
+from server.models import CaseRating
 
 # Actions the server adds around triage's state machine (they do not change the status, or rule on a flag).
 EXTRA_ROLES = {"verify": frozenset({Role.GRID_WORKER.value}), "rule_rating": frozenset({Role.SUPERVISOR.value})}
@@ -67,23 +68,21 @@ def authorize(case: Case, action: str, ctx: Context) -> None:
     """403 unless the actor's role (and department, or grid) may take this action on this case."""
     roles = EXTRA_ROLES.get(action) or ROLES.get(action)
     if roles is None:
-        raise ApiError(404, "not_found", f"No action {action!r}.")
+        raise NotFound(f"No action {action!r}.")
     if ctx.role not in roles:
-        raise ApiError(403, "forbidden", f"A {ctx.role} may not {action} a case.",
-                       {"role": [f"“{action_zh(action)}”仅限：{'、'.join(sorted(roles))}"]})
+        raise Forbidden(f"A {ctx.role} may not {action} a case.",
+                        {"role": [f"“{action_zh(action)}”仅限：{'、'.join(sorted(roles))}"]})
     if ctx.role == Role.DEPT_STAFF.value:
         dept_role = _department_role(case, ctx.user)
         if dept_role is None:
-            raise ApiError(403, "forbidden", "Your department is not on this case.",
-                           {"department": ["本部门不在该案件的承办单位中"]})
+            raise Forbidden("Your department is not on this case.", {"department": ["本部门不在该案件的承办单位中"]})
         if action in LEAD_ONLY and dept_role != "lead":
-            raise ApiError(403, "forbidden", f"Only the lead department may {action} this case.",
-                           {"department": [f"“{action_zh(action)}”仅限主办单位"]})
+            raise Forbidden(f"Only the lead department may {action} this case.",
+                            {"department": [f"“{action_zh(action)}”仅限主办单位"]})
     if action == "verify":
         report = db.session.get(Report, case.origin_report_id)
         if report is None or report.grid_id is None or ctx.user.grid_id != report.grid_id:
-            raise ApiError(403, "forbidden", "Only the grid worker of the case's grid may verify it.",
-                           {"grid": ["仅限案件所在网格的网格员核查"]})
+            raise Forbidden("Only the grid worker of the case's grid may verify it.", {"grid": ["仅限案件所在网格的网格员核查"]})
 
 
 def may(case: Case, action: str, user: User | None) -> bool:
@@ -92,7 +91,7 @@ def may(case: Case, action: str, user: User | None) -> bool:
     try:
         authorize(case, action, ctx)
         _precheck(case, action, ctx)
-    except ApiError:
+    except DomainError:
         return False
     return True
 
@@ -128,24 +127,24 @@ def case_for_action(user: User | None, case_id: int, action: str | None = None, 
     """The case an action is about, locked until the commit; 404 when it does not exist or the user may not see it
     (whatever the action: a case outside one's scope is not confirmed by a 403). A merge also locks the case it goes
     into, both in ascending id order (``lock_cases``), so that opposite merges cannot deadlock."""
-    from server.cases.queries import can_view_case
     ids = {case_id}
     if action == "merge" and isinstance((fields or {}).get("into"), int):
         ids.add(fields["into"])
     case = lock_cases(ids).get(case_id)
     if case is None or (user is not None and not can_view_case(user, case)):
-        raise ApiError(404, "not_found", f"No case {case_id} that you may see.")
+        raise NotFound(f"No case {case_id} that you may see.")
     return case
 
 
-def apply_action(case: Case, action: str, ctx: Context) -> CaseEvent:
-    """Authorize, check the state, apply the effect and append the hash-chained event; commits."""
+def apply_action(case: Case, action: str, ctx: Context, *, commit: bool = True) -> CaseEvent:
+    """Authorize, check the state, apply the effect and append the hash-chained event; commits unless told not to
+    (the pipeline commits a report's case with the report). ``Context(None)`` is the system (automatic dispatch,
+    scheduled escalation): it may take the actions ``triage.lifecycle.ROLES`` allows ``system``."""
     authorize(case, action, ctx)
     _precheck(case, action, ctx)
     handler = HANDLERS[action]
     if action == "verify" and not any(u.field == "photos" for u in ctx.uploads):
-        raise ApiError(422, "validation_error", "The request has invalid fields.",
-                       {"photos": ["Verification (核查) needs at least one photo taken on site."]})
+        raise Invalid(errors={"photos": ["Verification (核查) needs at least one photo taken on site."]})
     attachments = store_uploads(case, ctx.uploads, ctx.user) if ctx.uploads else []
     for row in attachments:
         db.session.add(row)
@@ -154,38 +153,19 @@ def apply_action(case: Case, action: str, ctx: Context) -> CaseEvent:
     if attachments:
         data["attachments"] = [{"id": a.id, "kind": a.kind, "sha256": a.sha256} for a in attachments]
     event = append_event(case, action, to_status, actor_id=ctx.user.id if ctx.user else None, note=note, data=data)
-    _notify(case, action, ctx, data)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return event
 
 
+def record(case: Case, action: str, *, actor: User | None = None, note: str | None = None, data: dict | None = None,
+           to_status: str | None = None) -> CaseEvent:
+    """Record a step that is not a lifecycle transition (the status stays unless ``to_status`` says otherwise): a
+    case opened, a report joining it, a regrade, a plan, a rating. The system path beside ``apply_action``: the same
+    event log, the same ``case_event`` subscribers (notifications, webhooks). The caller commits."""
+    return append_event(case, action, case.status if to_status is None else to_status,
+                        actor_id=actor.id if actor is not None else None, note=note, data=data)
 
-
-def _notify(case: Case, action: str, ctx: Context, data: dict) -> None:
-    """Tell the people who act next."""
-    who, num = ctx.user, case.number
-    if action in ("dispatch", "rule_send_back"):
-        notes.notify_departments(case, "dispatched", f"新案件 {num} 已派发，请在时限内签收。", skip=who)
-    elif action == "send_back":
-        notes.notify_supervisors(case, "send_back", f"案件 {num} 被退单：{data['reason']}", skip=who)
-    elif action == "extend_request":
-        notes.notify_supervisors(case, "extension", f"案件 {num} 申请延期至 {data['requested_resolve_by']}。", skip=who)
-    elif action == "extend_decide":
-        verdict = "已批准" if data["approve"] else "未批准"
-        notes.notify_departments(case, "extension_decided", f"案件 {num} 的延期申请{verdict}。", skip=who)
-    elif action == "feedback":
-        notes.notify_supervisors(case, "feedback", f"案件 {num} 已提交处置反馈，待审核。", skip=who)
-    elif action == "verify":
-        notes.notify_supervisors(case, "verified", f"案件 {num} 网格员核查{'通过' if data['passed'] else '未通过'}。",
-                                 skip=who)
-    elif action in ("reopen", "rule_rating") and case.status == CaseStatus.REOPENED.value:
-        notes.notify_departments(case, "reopened", f"案件 {num} 已重启，请重新处置。", skip=who)
-    elif action == "close":
-        notes.notify_departments(case, "closed", f"案件 {num} 已办结。", skip=who)
-    elif action == "escalate":
-        message = f"案件 {num} 已超时，被督办（{data['reason']}）。"
-        notes.notify_departments(case, "escalated", message, skip=who)
-        notes.notify_supervisors(case, "escalated", message, skip=who)
 
 
 def allowed_for(case: Case, user: User | None) -> list[str]:
@@ -198,20 +178,17 @@ RATINGS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissat
 
 def rate_report(report: Report, user: User, rating: str, comment: str | None):
     """The reporter rates the handling of a closed case; dissatisfied puts it before a supervisor. Commits."""
-    from server.models import CaseRating
     if report.reporter_id != user.id:
-        raise ApiError(403, "forbidden", "Only the reporter may rate the handling of their report.")
+        raise Forbidden("Only the reporter may rate the handling of their report.")
     case = db.session.get(Case, report.case_id) if report.case_id else None
     if case is None or case.status != CaseStatus.CLOSED.value:
         raise invalid_transition("a report is rated after its case is closed", "案件办结后方可评价")
     if db.session.execute(db.select(CaseRating).where(CaseRating.report_id == report.id)).scalar_one_or_none():
-        raise ApiError(409, "already_rated", "This report has already been rated.", {"rating": ["已评价"]})
+        raise Conflict("This report has already been rated.", {"rating": ["已评价"]}, code="already_rated")
     row = CaseRating(case_id=case.id, report_id=report.id, rater_id=user.id, rating=rating, comment=comment)
     db.session.add(row)
     if rating == "dissatisfied":
-        case.rating_review = True
-        notes.notify_supervisors(case, "dissatisfied", f"案件 {case.number} 的报告人不满意，请裁定是否重启。")
-    append_event(case, "rate", case.status, actor_id=user.id, note=comment,
-                 data={"report_id": report.id, "rating": rating})
+        case.rating_review = True  # before a supervisor (notifications.case_events tells them)
+    record(case, "rate", actor=user, note=comment, data={"report_id": report.id, "rating": rating})
     db.session.commit()
     return row

@@ -5,7 +5,18 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from nlp.cli import nlp
+from nlp.cli_tools import register as register_nlp_tools
+from triage.cli import triage
+
 from server import create_app
+from server.accounts.retention import register as register_retention_commands
+from server.accounts.service import AccountError, create_user
+from server.cli.cases import register as register_case_commands
+from server.cli.interop import register as register_interop_commands
+from server.pipeline.sweeper import sweep
+from server.tasks.queue import backend
+from server.tasks.worker import run_scheduler, run_worker
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False,
@@ -22,7 +33,6 @@ def cli():
 def serve(host: str, port: int, threads: int):
     """Run the web app (and the embedded worker when there is no Redis)."""
     from waitress import serve as waitress_serve
-    from server.tasks.queue import backend
     app = current_app._get_current_object()
     queue = backend(app)
     queue.start()
@@ -44,7 +54,6 @@ def worker(queues: str, burst: bool, name: str | None):
     """Run an RQ worker with the app context (needs REDIS_URL); it reconnects after a Redis outage."""
     # Idle OpenMP threads must not spin: on a shared host they slow Whisper many times over.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    from server.tasks.worker import run_worker
     worked = run_worker(current_app._get_current_object(), queues.split(","), burst, name)
     if burst:
         click.echo("worked off the queues" if worked else "the queues were empty")
@@ -54,7 +63,6 @@ def worker(queues: str, burst: bool, name: str | None):
 @with_appcontext
 def scheduler():
     """Enqueue the periodic jobs (sweeps, re-clustering, escalation) on the maintenance queue (needs REDIS_URL)."""
-    from server.tasks.worker import run_scheduler
     run_scheduler(current_app._get_current_object())
 
 
@@ -63,8 +71,6 @@ def scheduler():
 @with_appcontext
 def sweep_command(grace: int | None):
     """Re-enqueue accepted reports whose processing never started or stalled."""
-    from server.tasks.queue import backend
-    from server.pipeline.sweeper import sweep
     count = sweep(grace_seconds=grace)
     queue = backend()
     if queue.name == "embedded":
@@ -101,7 +107,6 @@ def user_group():
 @with_appcontext
 def user_add(username, role, password, department, grid, phone, display_name):
     """Create an account."""
-    from server.accounts.service import AccountError, create_user
     try:
         user = create_user(username=username, role=role, password=password, department=department, grid=grid,
                            phone=phone, display_name=display_name)
@@ -110,29 +115,13 @@ def user_add(username, role, password, department, grid, phone, display_name):
     click.echo(f"created {user.role} {user.username} (id {user.id})")
 
 
-def _attach_library_commands() -> None:
-    """The pure libraries' command groups: ``gridwatch nlp …`` and ``gridwatch triage …`` (no app needed)."""
-    from nlp.cli import nlp
-    from nlp.cli_tools import register
-    from triage.cli import triage
-    register(nlp)
-    cli.add_command(nlp)
-    cli.add_command(triage)
-
-
-_attach_library_commands()
-
-from server.cli.cases import register as _register_case_commands  # noqa: E402  (cases, audit)
-
-_register_case_commands(cli)
-
-from server.cli.interop import register as _register_interop_commands  # noqa: E402  (apikey, webhook, open311)
-
-_register_interop_commands(cli)
-
-from server.accounts.retention import register as _register_retention_commands  # noqa: E402  (retention run)
-
-_register_retention_commands(cli)
+# The pure libraries' command groups (``gridwatch nlp …``, ``gridwatch triage …``, no app needed) and the features'.
+register_nlp_tools(nlp)
+cli.add_command(nlp)
+cli.add_command(triage)
+register_case_commands(cli)  # cases, audit
+register_interop_commands(cli)  # apikey, webhook, open311
+register_retention_commands(cli)  # retention run
 
 
 def main():

@@ -4,6 +4,16 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from triage.lifecycle import CaseStatus
+from triage.metrics import format_table
+
+from server.cases.chain import audit_all
+from server.cases.escalation import escalate_overdue
+from server.exports.tabular import write_csv
+from server.extensions import db
+from server.metrics.service import department_metrics
+from server.models import Case, CaseDepartment, Category, Department, Report
+
 
 def register(cli) -> None:
     """Add the ``cases`` and ``audit`` groups to the gridwatch command."""
@@ -16,7 +26,6 @@ def register(cli) -> None:
     @with_appcontext
     def escalate_overdue_command():
         """Escalate (督办) cases past their sign-for or resolve-by deadline and notify who must act."""
-        from server.cases.escalation import escalate_overdue
         numbers = escalate_overdue()
         click.echo(f"escalated {len(numbers)} case(s)" + (": " + ", ".join(numbers) if numbers else ""))
 
@@ -35,9 +44,6 @@ def register(cli) -> None:
     @with_appcontext
     def audit_verify():
         """Check every case's hash-chained events; exit 1 when any was edited, inserted or deleted."""
-        from server.cases.chain import audit_all
-        from server.extensions import db
-        from server.models import Case
         problems = audit_all()
         total = db.session.execute(db.select(db.func.count()).select_from(Case)).scalar_one()
         for number, lines in problems.items():
@@ -55,9 +61,7 @@ def register(cli) -> None:
 @with_appcontext
 def metrics_command(period: str, as_json: bool):
     """Department metrics (三率: response, resolution, satisfaction) for a month, ranked."""
-    from triage.metrics import format_table
 
-    from server.metrics.service import department_metrics
     try:
         rows = department_metrics(period)
     except ValueError as exc:
@@ -83,10 +87,7 @@ def export_training_command(output: str, since: str | None):
     """
     from datetime import datetime, timezone
 
-    from triage.lifecycle import CaseStatus
 
-    from server.extensions import db
-    from server.models import Case, CaseDepartment, Category, Department, Report
     query = (db.select(Case.id, Report.text_masked, Report.text, Category.code, Department.code, Case.closed_at)
              .join(Report, Report.id == Case.origin_report_id)
              .join(Category, Category.id == Case.category_id)
@@ -99,7 +100,6 @@ def export_training_command(output: str, since: str | None):
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
         query = query.where(Case.closed_at >= start)
-    from server.exports.tabular import write_csv
     rows = ([case_id, masked or text, category, department, closed_at.isoformat() if closed_at else ""]
             for case_id, masked, text, category, department, closed_at in db.session.execute(query))
     with open(output, "w", newline="", encoding="utf-8") as f:

@@ -2,6 +2,13 @@
 import click
 from flask.cli import with_appcontext
 
+from server.open311.keys import ApiKeyError, create_key, list_keys, revoke_key
+from server.open311.services import load_default_attributes
+from server.tasks.queue import backend
+from server.webhooks.delivery import embedded, resume_pending
+from server.webhooks.service import (WebhookError, check_webhook_url, delivery_counts, disable_webhook, list_webhooks,
+                                     register_webhook)
+
 
 @click.group("apikey")
 def apikey_group():
@@ -13,7 +20,6 @@ def apikey_group():
 @with_appcontext
 def apikey_create(name: str):
     """Issue a key; it is printed once, as the last word."""
-    from server.open311.keys import ApiKeyError, create_key
     try:
         row, plaintext = create_key(name)
     except ApiKeyError as exc:
@@ -25,7 +31,6 @@ def apikey_create(name: str):
 @with_appcontext
 def apikey_list():
     """Every key: id, prefix, state, last use, name."""
-    from server.open311.keys import list_keys
     rows = list_keys()
     if not rows:
         click.echo("no API keys")
@@ -40,7 +45,6 @@ def apikey_list():
 @with_appcontext
 def apikey_revoke(key: str):
     """Revoke a key, by id or name."""
-    from server.open311.keys import ApiKeyError, revoke_key
     try:
         row = revoke_key(key)
     except ApiKeyError as exc:
@@ -60,7 +64,6 @@ def webhook_group():
 @with_appcontext
 def webhook_add(department: str, url: str, events: str | None):
     """Register a department's URL; the signing secret is printed once, as the last word."""
-    from server.webhooks.service import WebhookError, register_webhook
     try:
         hook, secret = register_webhook(department, url, events.split(",") if events else None)
     except WebhookError as exc:
@@ -72,7 +75,6 @@ def webhook_add(department: str, url: str, events: str | None):
 @with_appcontext
 def webhook_list():
     """Webhooks with their deliveries by status."""
-    from server.webhooks.service import delivery_counts, list_webhooks
     rows = list_webhooks()
     counts = delivery_counts([h.id for h in rows])
     if not rows:
@@ -91,7 +93,6 @@ def webhook_list():
 def webhook_check(disable: bool):
     """Check every active webhook's URL against the network policy (after an upgrade, or a change of
     WEBHOOK_ALLOWED_CIDRS); exits with 1 when one is refused and --disable was not given."""
-    from server.webhooks.service import WebhookError, check_webhook_url, disable_webhook, list_webhooks
     refused = 0
     for hook in list_webhooks():
         if not hook.active:
@@ -113,8 +114,6 @@ def webhook_check(disable: bool):
 @with_appcontext
 def webhook_resume(older_than: int):
     """Queue again the deliveries a restart or an outage left behind."""
-    from server.tasks.queue import backend
-    from server.webhooks.delivery import embedded, resume_pending
     count = resume_pending(older_than_seconds=older_than)
     if backend().name == "embedded":
         embedded().drain(timeout=600)
@@ -131,7 +130,6 @@ def open311_group():
 @with_appcontext
 def open311_load_attributes(overwrite: bool):
     """Give services the shipped extra questions (gas leak, flooding, road facilities, …)."""
-    from server.open311.services import load_default_attributes
     click.echo(f"attributes set for {load_default_attributes(overwrite=overwrite)} service(s)")
 
 

@@ -25,6 +25,7 @@ from server.extensions import db
 from server.models import Area, Case, CaseDepartment, Category, Department, Hotspot, Report
 from server.exports.tabular import csv_lines
 from server.taxonomy.filters import category_codes, category_ids
+from nlp.pii import mask
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,6 @@ def _lookups() -> tuple[dict, dict, dict]:
 def report_rows(since: datetime | None = None, until: datetime | None = None, category: str | None = None,
                 department: str | None = None) -> Iterator[dict]:
     """Reports, oldest first, as flat dicts (``REPORT_FIELDS`` plus ``lat``/``lon``); texts are masked."""
-    from nlp.pii import mask
     categories, grids, _ = _lookups()
     query = db.select(Report.id, Report.created_at, Report.channel, Report.stage, Report.category_id, Report.severity,
                       Report.grid_id, Report.address, Report.text, Report.text_masked, Report.case_id,

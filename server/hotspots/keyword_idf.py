@@ -1,7 +1,7 @@
 """The keyword IDF table fitted on the platform's own reports."""
 from datetime import timedelta
 
-from nlp.keywords import IdfTable
+from nlp.keywords import IdfTable, fit_idf
 
 from server.extensions import db
 from server.models import Report, Setting, get_setting, put_setting, utcnow
@@ -16,7 +16,6 @@ RECHECK_SECONDS = 300
 
 def refresh_idf() -> int:
     """Fit the IDF on recent reports' tokens and store it; returns the number of reports used."""
-    from nlp.keywords import fit_idf
     since = utcnow() - timedelta(days=WINDOW_DAYS)
     tokens = db.session.execute(db.select(Report.tokens).where(
         Report.created_at >= since, Report.tokens.is_not(None)).order_by(Report.id.desc()).limit(MAX_DOCS)).scalars()

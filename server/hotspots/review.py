@@ -7,9 +7,11 @@ from collections import Counter
 
 from triage.lifecycle import FINISHED, CaseStatus
 
-from server.web.errors import ApiError
+from server.errors import Conflict, Invalid
 from server.extensions import db
 from server.models import Case, Hotspot, HotspotReview, Report, User, utcnow
+from server.cases.service import Context, apply_action
+from server.pipeline.opening import open_case
 
 REVIEWED = "reviewed"
 OPEN_CASE_STATES = tuple(s.value for s in CaseStatus if s not in FINISHED)
@@ -68,12 +70,11 @@ def confirm(hotspot: Hotspot, user: User, *, case_id: int | None = None, merge_m
             note: str | None = None) -> Case:
     """Confirm the hotspot and tie it to a case: the one given (link), an open member case, or a new one
     opened from the representative report; optionally merge the other members' open cases into it. Commits."""
-    from server.cases.service import Context, apply_action
     rows = members(hotspot)
     if case_id is not None:
         case, action = db.session.get(Case, case_id), "link"
         if case is None:
-            raise ApiError(422, "validation_error", "No such case.", {"case_id": ["没有这个案件"]})
+            raise Invalid("No such case.", {"case_id": ["没有这个案件"]})
     else:
         case, action = _lead_case(hotspot, rows), "confirm"
         if case is None:
@@ -97,13 +98,12 @@ def confirm(hotspot: Hotspot, user: User, *, case_id: int | None = None, merge_m
 
 def _open_case(hotspot: Hotspot, rows: list[Report]) -> Case:
     """A new case from the representative report (or the first member without a case)."""
-    from server.pipeline.opening import open_case
     candidates = [r for r in rows if r.case_id is None]
     rep = next((r for r in candidates if r.id == hotspot.representative_report_id), None) or \
         (candidates[0] if candidates else None)
     if rep is None:
-        raise ApiError(409, "no_open_case", "Every member's case is closed; link an existing case instead.",
-                       {"case_id": ["成员报告的案件均已办结，请关联已有案件"]})
+        raise Conflict("Every member's case is closed; link an existing case instead.",
+                       {"case_id": ["成员报告的案件均已办结，请关联已有案件"]}, code="no_open_case")
     case = open_case(rep, rep.text_masked or rep.text or "")
     rep.case_id = case.id
     return case
@@ -122,7 +122,7 @@ def merge(hotspot: Hotspot, other_ids: list[int], user: User, note: str | None =
     others = [h for h in db.session.execute(db.select(Hotspot).where(Hotspot.id.in_(other_ids))).scalars()
               if h.id != hotspot.id]
     if not others:
-        raise ApiError(422, "validation_error", "Choose at least one other hotspot.", {"other": ["请选择要合并的热点"]})
+        raise Invalid("Choose at least one other hotspot.", {"other": ["请选择要合并的热点"]})
     moved = 0
     for other in others:
         for report in members(other):
@@ -143,7 +143,7 @@ def move_out(hotspot: Hotspot, report_ids: list[int], user: User, note: str | No
     """Take reports out of the hotspot (they do not belong to it). Commits."""
     rows = [r for r in members(hotspot) if r.id in set(report_ids)]
     if not rows:
-        raise ApiError(422, "validation_error", "Choose reports of this hotspot.", {"reports": ["请选择本热点的报告"]})
+        raise Invalid("Choose reports of this hotspot.", {"reports": ["请选择本热点的报告"]})
     for report in rows:
         report.hotspot_id = None
     db.session.flush()
@@ -158,7 +158,7 @@ def relabel(hotspot: Hotspot, label: str, user: User, note: str | None = None) -
     """Give the hotspot a name people understand. Commits."""
     label = (label or "").strip()[:120]
     if not label:
-        raise ApiError(422, "validation_error", "A label is required.", {"label": ["请填写名称"]})
+        raise Invalid("A label is required.", {"label": ["请填写名称"]})
     _record(hotspot, "relabel", user, note, previous=hotspot.label, label=label)
     hotspot.label = label
     _touch(hotspot)

@@ -6,8 +6,11 @@ from flask import current_app
 
 from server.extensions import db
 from server.models import Category, Hotspot, Report, utcnow
-from server.reports.support import support_likes, supporters_into_hotspots
+from server.pipeline.grading import count_into_hotspot
 from server.table_cache import TableCache
+from server.pipeline.places import area_index
+from server.models import HotspotReporter
+from server.reports.support import support_likes, supporters_into_hotspots
 
 WINDOW_DAYS = 14
 SUGGESTED = "suggested"
@@ -27,7 +30,6 @@ def _window_docs(window_days: int) -> tuple[list[Report], list[dict]]:
     rows = db.session.execute(
         db.select(Report, Category.code).outerjoin(Category, Report.category_id == Category.id)
         .where(Report.created_at >= since, Report.tokens.is_not(None)).order_by(Report.id)).all()
-    from server.pipeline.places import area_index
     codes = area_index().code_of
     likes = support_likes([r.id for r, _ in rows])  # supporters weigh in the heat as reporters do
     return [r for r, _ in rows], [{**report_doc(r, codes.get(r.grid_id), c), "likes": likes.get(r.id, 0.0)}
@@ -36,7 +38,7 @@ def _window_docs(window_days: int) -> tuple[list[Report], list[dict]]:
 
 def recluster(window_days: int = WINDOW_DAYS, min_cluster_size: int = 3) -> int:
     """Cluster the window again; hotspots keep their key (and reviews) when their members overlap."""
-    from nlp.hotspots import cluster, match_ids
+    from nlp.hotspots import cluster, match_ids  # lazy: numpy/scipy load only where hotspots are computed
     reports, docs = _window_docs(window_days)
     reviewed = {h.id for h in db.session.execute(db.select(Hotspot).where(Hotspot.status != SUGGESTED)).scalars()}
     free = [d for d, r in zip(docs, reports) if r.hotspot_id not in reviewed]
@@ -74,7 +76,6 @@ def recluster(window_days: int = WINDOW_DAYS, min_cluster_size: int = 3) -> int:
 
 def recount_hotspot_people() -> None:
     """The people among every hotspot's members, read again from the reports (after a re-clustering moved them)."""
-    from server.models import HotspotReporter
     db.session.execute(db.delete(HotspotReporter))
     grouped = db.select(Report.hotspot_id, Report.reporter_id, db.func.min(Report.id)) \
         .where(Report.hotspot_id.is_not(None), Report.reporter_id.is_not(None)) \
@@ -107,20 +108,19 @@ def _describe(hotspot: Hotspot, found: dict) -> None:
 
 def assign_report(report: Report) -> int | None:
     """The suggested hotspot a newly analysed report belongs to (nearest members), or None; counts its person in."""
-    from nlp.hotspots import assign
+    from nlp.hotspots import assign  # lazy: numpy/scipy load only where hotspots are computed
     state, ids = _state()
     if state is None:
         return None
     hotspot_id = ids.get(assign(report_doc(report), state))
     if hotspot_id is not None:
-        from server.pipeline.grading import count_into_hotspot
         count_into_hotspot(hotspot_id, report)
     return hotspot_id
 
 
 def _build_state():
     """The incremental-assignment state of the current hotspots, and their ids by key."""
-    from nlp.hotspots import build_state
+    from nlp.hotspots import build_state  # lazy: numpy/scipy load only where hotspots are computed
     hotspots = db.session.execute(db.select(Hotspot).where(Hotspot.key.is_not(None))).scalars().all()
     members = db.session.execute(db.select(Report).where(
         Report.hotspot_id.in_([h.id for h in hotspots]), Report.tokens.is_not(None))).scalars().all()
@@ -151,6 +151,7 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None)
     signatures (a second statement). Without a position, the newest of the same named place. Two statements and
     at most seven times ``limit`` rows, however many reports gather in the place.
     """
+    # lazy: numpy/scipy load only where hotspots are computed
     from nlp.hotspots.duplicates import cell_of, cells_around, find_duplicate, signature
     limit = limit or current_app.config["DUPLICATE_CANDIDATES"]
     mine = report_doc(report)

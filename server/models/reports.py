@@ -96,7 +96,6 @@ class Report(db.Model):
         if "events" in self.__dict__:  # keep a loaded history in step
             self.events.append(event)
         else:  # no need to load the history just to add to it
-            from server.extensions import db
             db.session.add(event)
 
     def add_flag(self, flag: str) -> None:

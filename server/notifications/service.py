@@ -20,11 +20,11 @@ def supervisors() -> list[User]:
         User.role == Role.SUPERVISOR.value, User.active.is_(True))).scalars())
 
 
-def notify(users: Iterable[User], case: Case | None, kind: str, message: str, *, skip: User | None = None) -> int:
-    """Queue one notification per user (not to the one who caused it); the caller commits."""
+def notify(users: Iterable[User], case: Case | None, kind: str, message: str, *, skip: int | None = None) -> int:
+    """Queue one notification per user (not to ``skip``, the id of the one who caused it); the caller commits."""
     seen, count = set(), 0
     for user in users:
-        if user.id in seen or (skip is not None and user.id == skip.id):
+        if user.id in seen or user.id == skip:
             continue
         seen.add(user.id)
         db.session.add(Notification(user_id=user.id, case_id=case.id if case else None, kind=kind, message=message))
@@ -32,18 +32,14 @@ def notify(users: Iterable[User], case: Case | None, kind: str, message: str, *,
     return count
 
 
-def notify_departments(case: Case, kind: str, message: str, *, skip: User | None = None,
+def notify_departments(case: Case, kind: str, message: str, *, skip: int | None = None,
                        department_ids: Iterable[int] | None = None) -> int:
     """Tell the staff of the case's departments (or of the given ones)."""
     ids = case.department_ids() if department_ids is None else department_ids
     return notify(department_staff(ids), case, kind, message, skip=skip)
 
 
-def notify_supervisors(case: Case, kind: str, message: str, *, skip: User | None = None) -> int:
+def notify_supervisors(case: Case, kind: str, message: str, *, skip: int | None = None) -> int:
     """Tell every supervisor."""
     return notify(supervisors(), case, kind, message, skip=skip)
 
-
-def notify_dispatch(case: Case) -> int:
-    """A new case for the departments it was dispatched to (call after automatic routing too)."""
-    return notify_departments(case, "dispatched", f"新案件 {case.number} 已派发，请及时签收。")

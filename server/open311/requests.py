@@ -17,12 +17,12 @@ from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from server.cases.log import public_reply
 from server.cases.service import action_zh
-from server.web.errors import ApiError
+from server.errors import DomainError
 from server.extensions import db
 from server.reports.intake import Upload, accept_report
 from server.models import (ApiKey, Area, Case, CaseDepartment, CaseEvent, Category, Channel, Department, Open311Request,
                            Report, utcnow)
-from server.tasks.queue import enqueue_report
+from server.pipeline.queueing import enqueue_report
 from server.accounts.security import encrypt
 from server.open311 import services as svc
 from server.open311.formats import Open311Error
@@ -227,7 +227,7 @@ def create_request(key: ApiKey, fields: dict, raw_answers: dict[str, list[str]],
                      "channel": Channel.OPEN311.value}
     try:
         report, created = accept_report(key.user, report_fields, photos, None, check_channel=False)
-    except ApiError as exc:
+    except DomainError as exc:  # the intake refused it (conflict, too large, invalid)
         status = exc.status if exc.status in (409, 413) else 400
         details = [f"{field}: {'; '.join(map(str, msgs))}" for field, msgs in exc.errors.items()] or [exc.message]
         raise Open311Error(status, details) from None

@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from server.models.patrols import ItemResult, TaskStatus
 from server.web.schemas import BoundedDate
+from server.patrols.service import QUERY_RANGE_DAYS, today
 
 RESULTS = [r.value for r in ItemResult]
 
@@ -15,7 +16,6 @@ class TaskListArgsSchema(Schema):
 
     @validates("date")
     def _near(self, value, **kwargs):
-        from server.patrols.service import QUERY_RANGE_DAYS, today
         if abs((value - today()).days) > QUERY_RANGE_DAYS:
             raise ValidationError(f"Must be within {QUERY_RANGE_DAYS} days of today (in the city).")
 

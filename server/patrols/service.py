@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from server.web.errors import ApiError
+from server.errors import Conflict, Invalid, NotFound
 from server.extensions import db
 from server.models import Report, User, utcnow
 from server.models.patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
@@ -29,7 +29,7 @@ def may_make_tasks(day: date) -> bool:
 def worker_grid(user: User) -> int:
     """The grid a worker patrols, or a 409 when none is assigned."""
     if user.grid_id is None:
-        raise ApiError(409, "no_grid", "You are not assigned to a grid; ask an admin.", {"grid": ["未分配网格"]})
+        raise Conflict("You are not assigned to a grid; ask an admin.", {"grid": ["未分配网格"]}, code="no_grid")
     return user.grid_id
 
 
@@ -71,7 +71,7 @@ def task_of(user: User, task_id: int) -> PatrolTask:
     """One of the worker's own tasks, or 404."""
     task = db.session.get(PatrolTask, task_id)
     if task is None or task.worker_id != user.id:
-        raise ApiError(404, "not_found", f"No patrol task {task_id} of yours.")
+        raise NotFound(f"No patrol task {task_id} of yours.")
     return task
 
 
@@ -96,7 +96,7 @@ def _check(task: PatrolTask, answers: list[dict]) -> None:
         elif answer["result"] == ItemResult.HAZARD.value and not (answer.get("note") or answer.get("report_client_uuid")):
             errors[str(i)] = {"note": ["A hazard needs a note or the client_uuid of its report."]}
     if errors:
-        raise ApiError(422, "validation_error", "The request has invalid fields.", {"results": errors})
+        raise Invalid(errors={"results": errors})
 
 
 def _aware(moment: datetime | None) -> datetime:

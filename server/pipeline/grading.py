@@ -2,8 +2,11 @@
 from triage.lifecycle import FINISHED
 from triage.severity import grade
 
-from server.cases.log import append_event, lock_case
+from server.cases.log import lock_case
+from server.cases.service import record
 from server.cases.deadlines import case_deadlines
+from server.reports.text import full_text
+from server.taxonomy.source import current_taxonomy
 from server.extensions import db
 from server.models import Case, CaseReporter, Hotspot, HotspotReporter, Report
 
@@ -91,8 +94,8 @@ def raise_level(case: Case, taxonomy, text: str, reporters: int) -> bool:
         case.sign_by = sign_by
     if case.resolve_by and resolve_by < case.resolve_by:
         case.resolve_by = resolve_by
-    append_event(case, "regrade", case.status, note=f"{case.reporters} people report it: level {previous} -> {level}",
-                 data={"from": previous, "to": level, "reporters": case.reporters, "severity_reasons": reasons})
+    record(case, "regrade", note=f"{case.reporters} people report it: level {previous} -> {level}",
+           data={"from": previous, "to": level, "reporters": case.reporters, "severity_reasons": reasons})
     return True
 
 
@@ -101,8 +104,6 @@ def regrade_hotspot_cases() -> int:
 
     Returns how many cases were raised. Each case is locked while it changes, as the pipeline does.
     """
-    from server.taxonomy.source import current_taxonomy
-    from server.pipeline.stages import full_text
     rows = db.session.execute(db.select(Report.id, Report.reporter_id, Report.hotspot_id, Report.case_id)
                               .where(Report.hotspot_id.is_not(None))).all()
     members: dict[int, list] = {}

@@ -4,11 +4,11 @@ from flask import current_app
 from triage.lifecycle import FINISHED, CaseStatus
 from triage.severity import grade
 
-from server.cases.log import append_event, lock_case
+from server.cases.log import lock_case
 from server.cases.deadlines import case_deadlines
-from server.notifications.service import notify_dispatch
+from server.cases.service import Context, apply_action, record
 from server.extensions import db
-from server.models import Area, Case, CaseDepartment, Category, Department, Report, utcnow
+from server.models import Area, Case, Category, Department, Report, utcnow
 from server.pipeline.grading import count_origin, regrade_on_join, reporters_for_new_case
 from server.pipeline.places import area_index
 from server.taxonomy.source import current_suggester, current_taxonomy
@@ -42,8 +42,8 @@ def join_open_case(report: Report, text: str) -> Case | None:
         case = lock_case(case.merged_into_id)
     if case is None or case.status in FINISHED:
         return None
-    append_event(case, "report_joined", case.status, note=f"report {report.id} reports the same hazard",
-                 data={"report_id": report.id, "duplicate_of": original.id})
+    record(case, "report_joined", note=f"report {report.id} reports the same hazard",
+           data={"report_id": report.id, "duplicate_of": original.id})
     regrade_on_join(case, report, current_taxonomy(), text)
     return case
 
@@ -59,7 +59,8 @@ def open_case(report: Report, text: str) -> Case:
     reporters = reporters_for_new_case(report)
     level, reasons = grade(text, sub, reporters=reporters)
     departments = {d.code: d for d in db.session.execute(
-        db.select(Department).where(Department.code.in_([c for c in [lead, *assists] if c]))).scalars()}
+        db.select(Department).where(Department.code.in_([c for c in [lead, *assists] if c]),
+                                    Department.active.is_(True))).scalars()}
     manual = best["confidence"] < current_app.config["MANUAL_DISPATCH_BELOW"] or lead not in departments
     category = db.session.execute(db.select(Category).where(Category.code == code)).scalar_one_or_none() \
         if code else None
@@ -77,17 +78,14 @@ def open_case(report: Report, text: str) -> Case:
     db.session.flush()
     case.number = f"GW{now:%Y%m%d}{case.id:06d}"
     count_origin(case, report)
-    append_event(case, "create", CaseStatus.RECEIVED.value, note=f"from report {report.id}",
-                 data={"report_id": report.id, "suggestions": suggestions, "classifier": source,
-                       "severity": level, "severity_reasons": reasons})
+    record(case, "create", to_status=CaseStatus.RECEIVED.value, note=f"from report {report.id}",
+           data={"report_id": report.id, "suggestions": suggestions, "classifier": source,
+                 "severity": level, "severity_reasons": reasons})
     if manual:
         return case
-    for dept_code, role in [(lead, "lead"), *((a, "assist") for a in assists if a != lead)]:
-        if dept_code in departments:  # an assisting unit missing from the table is skipped
-            case.departments.append(CaseDepartment(department_id=departments[dept_code].id, role=role,
-                                                   assigned_at=now))
-    case.dispatched_at = now
-    append_event(case, "dispatch", CaseStatus.DISPATCHED.value, note="automatic dispatch",
-                 data={"lead": lead, "assist": [a for a in assists if a != lead]})
-    notify_dispatch(case)
+    # The system dispatches as a supervisor would (same effect, event and notices); an assisting unit missing from
+    # the table is left out. The pipeline commits the case with the report.
+    assist = [a for a in assists if a != lead and a in departments]
+    apply_action(case, "dispatch", Context(None, {"lead": lead, "assist": assist, "note": "automatic dispatch"}),
+                 commit=False)
     return case

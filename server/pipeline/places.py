@@ -2,19 +2,19 @@
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
+from nlp.places import PlaceResolver
+from nlp.segment import Segmenter
+
 from server.extensions import db
 from server.models import Area, AreaLevel
 from server.models.versions import AREAS, versions
 from server.table_cache import TableCache
 
 
-
 class AreaIndex:
     """Grid polygons for coordinates, and a resolver and segmenter that know the place names."""
 
     def __init__(self, areas: list[Area]):
-        from nlp.places import PlaceResolver
-        from nlp.segment import Segmenter
         self.by_code = {a.code: a.id for a in areas}
         self.grids = [(a.id, prep(shape(a.polygon)), (a.min_lon, a.min_lat, a.max_lon, a.max_lat))
                       for a in areas if a.level == AreaLevel.GRID.value and a.polygon]

@@ -8,7 +8,13 @@ from server.media.store import storage
 from server.models import Report, Stage, Transcript
 from server.hotspots.keyword_idf import current_idf
 from server.pipeline.places import area_index
+from server.hotspots.service import assign_report, find_duplicate_of
 from server.pipeline.opening import join_open_case, open_case
+from server.reports.text import full_text
+from nlp import transcribe as tr
+from nlp.keywords import extract
+from nlp.pii import mask
+from nlp.text import normalise
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
@@ -47,7 +53,6 @@ def transcribe(report_id: int) -> None:
 
 def _transcribe_file(key: str) -> dict:
     """Whisper's result for one stored recording, or why there is none."""
-    from nlp import transcribe as tr
     cfg = current_app.config
     if cfg["WHISPER_THREADS"]:
         import torch
@@ -71,13 +76,6 @@ def _transcribe_file(key: str) -> dict:
             "no_speech_prob": out["no_speech_prob"], "duration": out["duration"], "model": out["model"]}
 
 
-def full_text(report: Report) -> str:
-    """The report's words: what was typed and what was said."""
-    heard = [t.corrected_text or t.text for t in report.transcripts if (t.corrected_text or t.text)] \
-        if report.has_audio else []
-    return "\n".join(p for p in [report.text, *heard] if p)
-
-
 def analyse(report_id: int) -> None:
     """Normalise, segment, extract keywords, mask personal data, place the report in a grid."""
     report = _locked(report_id)
@@ -88,9 +86,6 @@ def analyse(report_id: int) -> None:
 
 def _analyse(report: Report) -> None:
     """analyse() on a locked report, without committing."""
-    from nlp.keywords import extract
-    from nlp.pii import mask
-    from nlp.text import normalise
     index = area_index()
     # Everything derived from the words (tokens, keywords, hotspot terms) is made from the masked text: departments
     # and the public see keywords, and a keyword must never show what the text shows masked.
@@ -105,7 +100,6 @@ def _analyse(report: Report) -> None:
         report.place_code = place["code"]
         if report.grid_id is None and place["level"] == "grid":
             report.grid_id = index.by_code.get(place["code"])
-    from server.hotspots.service import assign_report, find_duplicate_of
     report.duplicate_of_id = find_duplicate_of(report)
     report.hotspot_id = assign_report(report)
     note = "in grid" if report.grid_id else "no grid found"

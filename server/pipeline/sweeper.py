@@ -6,7 +6,7 @@ from flask import current_app
 
 from server.extensions import db
 from server.models import PENDING_STAGES, Report, utcnow
-from server.tasks.queue import backend, queue_for
+from server.pipeline.queueing import active_reports, submit_report
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -18,7 +18,6 @@ def sweep(grace_seconds: int | None = None) -> int:
         grace_seconds = current_app.config["SWEEP_GRACE_SECONDS"]
     grace = timedelta(seconds=grace_seconds)
     cutoff = utcnow() - grace
-    queue = backend()
     enqueued, last_id = 0, 0
     while True:
         rows = db.session.execute(
@@ -28,10 +27,10 @@ def sweep(grace_seconds: int | None = None) -> int:
         if not rows:
             break
         last_id = rows[-1].id
-        active = queue.active_ids([r.id for r in rows])
+        active = active_reports([r.id for r in rows])
         for row in rows:
             if row.id not in active:
-                queue.enqueue(row.id, queue_for(row.has_audio), replace=True)
+                submit_report(row.id, row.has_audio, replace=True)
                 enqueued += 1
     db.session.remove()
     if enqueued:
@@ -39,21 +38,12 @@ def sweep(grace_seconds: int | None = None) -> int:
     return enqueued
 
 
+
 def sweep_job() -> int:
-    """The scheduled sweep (in a worker with the app context): lost reports, then lost webhook deliveries."""
-    enqueued = sweep()
-    resume_deliveries()
-    return enqueued
+    """The scheduled sweep (in a worker with the app context)."""
+    return sweep()
 
 
-def resume_deliveries() -> int:
-    """Queue again the webhook deliveries that are due but were lost (a restart, Redis down)."""
-    from server.webhooks.delivery import resume_pending
-    try:
-        resumed = resume_pending()
-    finally:
-        db.session.remove()
-    if resumed:
-        log.info("sweeper re-queued %s webhook deliveries", resumed)
-    return resumed
-
+def sweep_lost() -> int:
+    """What was pending when an in-process queue started (it held nothing): no grace period."""
+    return sweep(grace_seconds=0)

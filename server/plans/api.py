@@ -10,7 +10,7 @@ from server.models import Role
 from server.cases.schemas import CaseSchema
 from server.web.schemas import ErrorSchema
 from server.plans.schemas import ActivatePlanSchema, PlanSetOutSchema, PlanSetSchema, TaskDoneSchema
-from server.cases.api import _case_for_action, _read_body
+from server.cases.requests import case_for_request, read_body
 
 blp = Blueprint("plans", __name__, description="Emergency plans: activation on a case and the departments' tasks")
 
@@ -52,8 +52,8 @@ def put_plans(args):
 def post_case_plan(case_id: int):
     """启动应急预案: the plan for the case's category and level; one task for each of its departments (those not
     on the case join as 协办), an event in the case's chain, notices to the departments."""
-    fields, _ = _read_body(ActivatePlanSchema)
-    case = _case_for_action(case_id)
+    fields, _ = read_body(ActivatePlanSchema)
+    case = case_for_request(case_id)
     activate_plan(case, current_user(), fields.get("level"), fields.get("note"))
     return present_case(case, current_user())
 
@@ -68,7 +68,7 @@ def post_case_plan(case_id: int):
 @auth_required()
 def post_task_done(case_id: int, task_id: int):
     """A department marks its plan task done, with a note; the last task completes the plan."""
-    fields, _ = _read_body(TaskDoneSchema)
-    case = _case_for_action(case_id)
+    fields, _ = read_body(TaskDoneSchema)
+    case = case_for_request(case_id)
     complete_task(case, task_id, current_user(), fields.get("note"))
     return present_case(case, current_user())

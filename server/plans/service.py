@@ -5,13 +5,12 @@ from pathlib import Path
 
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
-from server.cases.log import append_event
-from server.web.errors import ApiError
+from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.extensions import db
 from server.models import Case, CaseDepartment, Department, EmergencyPlan, PlanActivation, PlanTask, Role, User, utcnow
-from server.notifications import service as notes
 from server.cases import service
 from server.cases.queries import OPEN_AT_DEPARTMENT
+from server.taxonomy.source import current_taxonomy
 
 SHIPPED = Path(__file__).parent / "data" / "plans.json"
 LEVEL_ZH = {1: "Ⅰ级", 2: "Ⅱ级", 3: "Ⅲ级", 4: "Ⅳ级"}
@@ -48,7 +47,6 @@ def all_plans() -> tuple[list[dict], str]:
 
 def validate_plans(plans: list[dict]) -> dict:
     """Errors by field for a set of plans (unknown categories or departments, one lead, no duplicates)."""
-    from server.taxonomy.source import current_taxonomy
     taxonomy = current_taxonomy()
     departments = set(db.session.execute(db.select(Department.code).where(Department.active.is_(True))).scalars())
     errors, seen = {}, set()
@@ -76,7 +74,7 @@ def replace_plans(plans: list[dict], user: User) -> list[dict]:
     """Store the admin's plans in place of all others (activations keep their snapshot). Commits."""
     errors = validate_plans(plans)
     if errors:
-        raise ApiError(422, "validation_error", "The request has invalid fields.", errors)
+        raise Invalid(errors=errors)
     db.session.execute(db.delete(EmergencyPlan))
     for plan in plans:
         db.session.add(EmergencyPlan(category_code=plan["category"], level=plan["level"], name=plan["name"],
@@ -104,16 +102,15 @@ def current_activation(case: Case) -> PlanActivation | None:
                               .order_by(PlanActivation.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def _conflict(code: str, message: str, message_zh: str) -> ApiError:
-    return ApiError(409, code, message, {"plan": [message_zh]})
+def _conflict(code: str, message: str, message_zh: str) -> Conflict:
+    return Conflict(message, {"plan": [message_zh]}, code=code)
 
 
 def activate_plan(case: Case, user: User, level: int | None = None, note: str | None = None) -> PlanActivation:
     """A supervisor activates the case's plan: one task per department of the plan (departments not yet on the
     case join it as 协办), a hash-chained event, notices to the departments. Commits."""
     if user.role != Role.SUPERVISOR.value:
-        raise ApiError(403, "forbidden", "Only supervisors activate emergency plans.",
-                       {"role": ["“启动应急预案”仅限：supervisor"]})
+        raise Forbidden("Only supervisors activate emergency plans.", {"role": ["“启动应急预案”仅限：supervisor"]})
     if case.status in NOT_ACTIVATABLE:
         raise _conflict("invalid_transition", f"cannot activate a plan on a case that is {case.status}",
                         NOT_ACTIVATABLE[case.status])
@@ -149,10 +146,7 @@ def activate_plan(case: Case, user: User, level: int | None = None, note: str | 
             "level": plan["level"], "joined": joined,
             "tasks": [{"id": t.id, "department": t.department.code, "role": t.role, "duties": t.duties}
                       for t in activation.tasks]}
-    append_event(case, "activate_plan", case.status, actor_id=user.id, note=note, data=data)
-    notes.notify_departments(case, "plan_activated",
-                             f"案件 {case.number} 已启动“{plan['name']}”，请按预案落实本部门任务。",
-                             skip=user, department_ids=[t.department_id for t in activation.tasks])
+    service.record(case, "activate_plan", actor=user, note=note, data=data)  # the departments are told
     db.session.commit()
     return activation
 
@@ -161,10 +155,10 @@ def complete_task(case: Case, task_id: int, user: User, note: str | None = None)
     """A department marks its own task done, with a note; the last one completes the plan. Commits."""
     task = db.session.get(PlanTask, task_id)
     if task is None or task.case_id != case.id:
-        raise ApiError(404, "not_found", f"No plan task {task_id} on this case.")
+        raise NotFound(f"No plan task {task_id} on this case.")
     if user.role != Role.DEPT_STAFF.value or user.department_id != task.department_id:
-        raise ApiError(403, "forbidden", "Only the department a plan task belongs to may mark it done.",
-                       {"department": ["仅限任务所属部门完成该任务"]})
+        raise Forbidden("Only the department a plan task belongs to may mark it done.",
+                        {"department": ["仅限任务所属部门完成该任务"]})
     if task.done_at is not None:
         raise _conflict("task_done", "This task is already done.", "该任务已完成")
     if task.department_id not in case.department_ids() or case.status not in HOLDING:
@@ -182,16 +176,7 @@ def complete_task(case: Case, task_id: int, user: User, note: str | None = None)
     data = {"activation_id": activation.id, "task_id": task.id, "department": task.department.code,
             "done": len(activation.tasks) - len(open_tasks), "total": len(activation.tasks),
             "plan_completed": not open_tasks}
-    append_event(case, "plan_task_done", case.status, actor_id=user.id, note=note, data=data)
-    dept_name = task.department.name
-    if open_tasks:
-        notes.notify_supervisors(case, "plan_task_done", f"案件 {case.number}：{dept_name}已完成预案任务"
-                                 f"（{data['done']}/{data['total']}）。", skip=user)
-    else:
-        message = f"案件 {case.number} 的“{activation.name}”各部门任务已全部完成。"
-        notes.notify_supervisors(case, "plan_completed", message, skip=user)
-        notes.notify_departments(case, "plan_completed", message, skip=user,
-                                 department_ids=[t.department_id for t in activation.tasks])
+    service.record(case, "plan_task_done", actor=user, note=note, data=data)  # supervisors (and all, once done) told
     db.session.commit()
     return task
 

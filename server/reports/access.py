@@ -2,6 +2,8 @@
 from sqlalchemy import false, or_, select, true
 
 from server.models import CaseDepartment, Report, Role, User
+from server.models import Case
+from server.extensions import db
 
 FULL_VIEW = {Role.SUPERVISOR.value, Role.ADMIN.value}
 
@@ -30,8 +32,6 @@ def can_view_report(user: User, report: Report) -> bool:
     if role == Role.GRID_WORKER.value:
         return user.grid_id is not None and report.grid_id == user.grid_id
     if role == Role.DEPT_STAFF.value and report.case_id is not None and user.department_id:
-        from server.models import Case
-        from server.extensions import db
         case = db.session.get(Case, report.case_id)
         return case is not None and user.department_id in case.department_ids()
     return False

@@ -11,7 +11,7 @@ from server.extensions import db
 from server.web.pagination import paginate
 from server.reports.intake import Upload, accept_report
 from server.models import Report
-from server.tasks.queue import enqueue_report
+from server.pipeline.queueing import enqueue_report
 from server.reports.presenters import present_report
 from server.taxonomy.filters import category_ids
 from server.web.schemas import ErrorSchema

@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from server.accounts.auth import BEARER, auth_required, current_user
+from server.web import API_PREFIX
 from server.web.errors import ApiError
 from server.extensions import db
 from server.media.store import send_stored
@@ -45,7 +46,7 @@ def _own_report(report_id: int) -> Report:
 
 
 def _file(report: Report, att: CaseAttachment) -> dict:
-    base = f"/api/v1/reports/{report.id}/feedback/files/{att.id}"
+    base = f"{API_PREFIX}/reports/{report.id}/feedback/files/{att.id}"
     return {"id": att.id, "kind": att.kind, "mime": att.mime, "url": base,
             "thumb_url": base + "/thumb" if att.thumb_key else None}
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from server.web.errors import ApiError
+from server.errors import Conflict, Invalid, refused_upload
 from server.extensions import db
 from server.media import MediaError, probe_audio, process_photo, strip_audio
 from server.media.store import storage
@@ -50,9 +50,8 @@ def _existing(user: User, client_uuid: str, digest: str) -> Report | None:
     report = db.session.execute(db.select(Report).where(
         Report.reporter_id == user.id, Report.client_uuid == client_uuid)).scalar_one_or_none()
     if report is not None and report.payload_hash != digest:
-        raise ApiError(409, "client_uuid_conflict",
-                       "A different report was already sent with this client_uuid; make a new UUID for a new report.",
-                       {"client_uuid": ["already used for a different report"]})
+        raise Conflict("A different report was already sent with this client_uuid; make a new UUID for a new report.",
+                       {"client_uuid": ["already used for a different report"]}, code="client_uuid_conflict")
     return report
 
 
@@ -61,18 +60,14 @@ def _check_request(user: User, fields: dict, photos: list[Upload], audio: Upload
     cfg = current_app.config
     if fields.get("client_uuid") is None:
         if user.role == Role.RESIDENT.value:  # the app always sends one: its outbox re-sends depend on it
-            raise ApiError(422, "validation_error", "The request has invalid fields.",
-                           {"client_uuid": ["Missing data for required field."]})
+            raise Invalid(errors={"client_uuid": ["Missing data for required field."]})
         fields["client_uuid"] = str(uuid.uuid4())  # staff without an outbox: every request is a new report
     if check_channel and fields["channel"] not in CHANNELS_BY_ROLE.get(user.role, set()):
-        raise ApiError(422, "validation_error", "The request has invalid fields.",
-                       {"channel": [f"A {user.role} cannot report through channel '{fields['channel']}'."]})
+        raise Invalid(errors={"channel": [f"A {user.role} cannot report through channel '{fields['channel']}'."]})
     if len(photos) > cfg["MAX_PHOTOS"]:
-        raise ApiError(422, "validation_error", "The request has invalid fields.",
-                       {"photos": [f"At most {cfg['MAX_PHOTOS']} photos."]})
+        raise Invalid(errors={"photos": [f"At most {cfg['MAX_PHOTOS']} photos."]})
     if not fields["text"] and not photos and audio is None:
-        raise ApiError(422, "validation_error", "The request has invalid fields.",
-                       {"text": ["Say what the hazard is: give text, a voice recording or a photo."]})
+        raise Invalid(errors={"text": ["Say what the hazard is: give text, a voice recording or a photo."]})
 
 
 def _media_rows(photos: list[Upload], audio: Upload | None) -> list[Media]:
@@ -98,7 +93,7 @@ def _media_rows(photos: list[Upload], audio: Upload | None) -> list[Media]:
                 exc.field = "audio"
                 raise
     except MediaError as exc:
-        raise ApiError(exc.status, exc.code, exc.message, {exc.field or "file": [exc.message]}) from exc
+        raise refused_upload(exc.status, exc.code, exc.message, exc.field or "file") from exc
     rows = [Media(kind="photo", position=i, storage_key=store.put(photo.data, photo.ext),
                   thumb_key=store.put(photo.thumb, "jpg"), mime=photo.mime, size=len(photo.data),
                   sha256=photo.sha256, width=photo.width, height=photo.height) for i, photo in enumerate(cleaned)]

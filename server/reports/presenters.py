@@ -3,12 +3,14 @@ from flask import url_for
 
 from server.reports.access import sees_original
 from server.accounts.security import mask_name
-from server.models import Report, User
+from server.cases.timeline import case_timeline_for_reporter
+from server.extensions import db
+from server.models import Case, Report, User
+from nlp.pii import mask
 
 
 def _masked(text: str) -> str:
     """Text with personal data masked for other viewers."""
-    from nlp.pii import mask
     return mask(text)
 
 
@@ -17,9 +19,6 @@ def _timeline(report: Report) -> list[dict]:
     entries = [{"at": report.created_at, "stage": "received", "note": f"channel {report.channel}"}]
     entries += [{"at": e.created_at, "stage": e.stage, "note": e.note} for e in report.events]
     if report.case_id is not None:
-        from server.cases.presenters import case_timeline_for_reporter
-        from server.extensions import db
-        from server.models import Case
         entries += case_timeline_for_reporter(db.session.get(Case, report.case_id))
     return entries
 

@@ -1,37 +1,28 @@
-"""Queue backends: RQ on Redis, or an embedded worker thread when there is no Redis."""
+"""The task layer: ``enqueue`` a function on a named queue, on RQ (Redis) or in a thread of this process.
+
+It imports nothing of the domain: a job is a module-level function and its arguments (RQ stores its dotted path).
+The queue names are in ``names`` (re-exported here).
+"""
 import logging
+from collections.abc import Callable, Iterable, Sequence
 
 from flask import Flask, current_app
 
+from server.tasks.embedded import EmbeddedBackend
+from server.tasks.names import (DEFAULT_QUEUE, MAINTENANCE_QUEUE, OWN_THREAD, QUEUES, REPORTS_QUEUE, TRANSCRIBE_QUEUE,
+                                WEBHOOK_QUEUE)
+from server.tasks.rq_backend import RQBackend
+
+__all__ = ["DEFAULT_QUEUE", "MAINTENANCE_QUEUE", "OWN_THREAD", "QUEUES", "REPORTS_QUEUE", "TRANSCRIBE_QUEUE",
+           "WEBHOOK_QUEUE", "active_jobs", "backend", "enqueue", "init_queue"]
 log = logging.getLogger(__name__)
-
-# Queues by urgency: nothing slow shares a queue (or a worker) with reports.
-REPORTS_QUEUE = "reports"          # text reports: every stage after intake
-TRANSCRIBE_QUEUE = "transcribe"    # voice reports: Whisper first, then the same stages
-MAINTENANCE_QUEUE = "maintenance"  # periodic jobs (schedule.py): sweeps, re-clustering, escalation, retention
-WEBHOOK_QUEUE = "webhooks"         # department webhook deliveries
-DEFAULT_QUEUE = "default"          # before queues by urgency: jobs still queued there are worked by report workers
-QUEUES = (REPORTS_QUEUE, TRANSCRIBE_QUEUE, MAINTENANCE_QUEUE, WEBHOOK_QUEUE, DEFAULT_QUEUE)
-JOB_FUNC = "server.pipeline.jobs.process_report"
-
-
-def job_id(report_id: int) -> str:
-    """The deterministic job id of a report's processing."""
-    return f"report-{report_id}"
-
-
-def queue_for(has_audio: bool) -> str:
-    """Reports with voice go to the transcription workers, the others to the report workers."""
-    return TRANSCRIBE_QUEUE if has_audio else REPORTS_QUEUE
 
 
 def init_queue(app: Flask) -> None:
     """Choose the backend: RQ when REDIS_URL is set, else the embedded worker."""
     if app.config.get("REDIS_URL"):
-        from server.tasks.rq_backend import RQBackend
         app.extensions["gridwatch_queue"] = RQBackend(app)
     else:
-        from server.tasks.embedded import EmbeddedBackend
         app.extensions["gridwatch_queue"] = EmbeddedBackend(app)
 
 
@@ -40,11 +31,19 @@ def backend(app: Flask | None = None):
     return (app or current_app).extensions["gridwatch_queue"]
 
 
-def enqueue_report(report_id: int, has_audio: bool) -> bool:
-    """Hand a committed report to the pipeline; False (and the sweeper's turn) when the queue is down."""
-    try:
-        backend().enqueue(report_id, queue_for(has_audio))
-        return True
-    except Exception as exc:  # the report is safe in the database; the sweeper will enqueue it
-        log.warning("could not enqueue report %s, the sweeper will retry: %s", report_id, exc)
-        return False
+def enqueue(func: Callable | str, *args, queue: str, job_id: str | None = None, delay: float = 0, timeout: int = 1800,
+            attempts: int = 1, intervals: Sequence[int] = (), replace: bool = False, app: Flask | None = None) -> None:
+    """Run ``func(*args)`` (a function, or its dotted path) with the app context on ``queue``, after ``delay`` seconds.
+
+    ``job_id`` names the job (a job with the same id still waiting or running is not queued twice in-process;
+    ``replace`` deletes a finished or failed one first on RQ); up to ``attempts`` runs, waiting ``intervals`` seconds
+    between them (the last interval repeats); ``timeout`` seconds before RQ stops it. Raises when the queue is down:
+    callers keep their work in the database and a periodic job hands it over again.
+    """
+    backend(app).submit(func, args, queue=queue, job_id=job_id, delay=delay, timeout=timeout, attempts=attempts,
+                        intervals=tuple(intervals), replace=replace)
+
+
+def active_jobs(job_ids: Iterable[str], app: Flask | None = None) -> set[str]:
+    """Those of the jobs that are queued, running, scheduled or waiting for a retry."""
+    return backend(app).active_jobs(list(job_ids))

@@ -1,11 +1,13 @@
 """RQ on Redis: the production queue."""
+from datetime import timedelta
+
 from flask import Flask
 from redis import Redis
 from rq import Queue, Retry
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 
-from server.tasks.queue import JOB_FUNC, QUEUES, job_id
+from server.tasks.names import QUEUES
 
 ACTIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
@@ -15,33 +17,41 @@ def redis_connection(url: str) -> Redis:
     return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10, health_check_interval=30)
 
 
+def dotted(func) -> str:
+    """A module-level function's dotted path (how RQ finds it)."""
+    return func if isinstance(func, str) else f"{func.__module__}.{func.__qualname__}"
+
+
 class RQBackend:
-    """Enqueue report processing on named RQ queues with retries and backoff."""
+    """Jobs on named RQ queues, with retries and backoff; workers run them (``gridwatch worker``)."""
 
     name = "rq"
 
     def __init__(self, app: Flask):
         self.connection = redis_connection(app.config["REDIS_URL"])
-        self.max_attempts = app.config["PIPELINE_MAX_ATTEMPTS"]
-        self.intervals = app.config["PIPELINE_RETRY_INTERVALS"]
         self.queues = {name: Queue(name, connection=self.connection) for name in QUEUES}
 
-    def enqueue(self, report_id: int, queue: str, replace: bool = False) -> None:
-        """Put a report's job on a queue under its deterministic id (replacing a failed or finished one)."""
-        if replace:
-            old = Job.fetch_many([job_id(report_id)], connection=self.connection)[0]
+    def submit(self, func, args: tuple, *, queue: str, job_id: str | None, delay: float, timeout: int,
+               attempts: int, intervals: tuple, replace: bool) -> None:
+        """Put a job on a queue (``enqueue_in`` when delayed: the workers run RQ's scheduler)."""
+        if replace and job_id:
+            old = Job.fetch_many([job_id], connection=self.connection)[0]
             if old is not None:
                 old.delete()
-        self.queues[queue].enqueue(
-            JOB_FUNC, report_id, job_id=job_id(report_id), job_timeout=1800, result_ttl=3600,
-            failure_ttl=7 * 86400, retry=Retry(max=self.max_attempts - 1, interval=self.intervals))
+        options = {"job_id": job_id, "job_timeout": timeout, "result_ttl": 3600, "failure_ttl": 7 * 86400}
+        if attempts > 1:
+            options["retry"] = Retry(max=attempts - 1, interval=list(intervals) or 0)
+        if delay > 0:
+            self.queues[queue].enqueue_in(timedelta(seconds=delay), dotted(func), *args, **options)
+        else:
+            self.queues[queue].enqueue(dotted(func), *args, **options)
 
-    def active_ids(self, report_ids: list[int]) -> set[int]:
-        """Those reports whose job is queued, running or waiting for a retry."""
+    def active_jobs(self, job_ids: list[str]) -> set[str]:
+        """Those jobs queued, running or waiting for a retry."""
         for queue in self.queues.values():  # abandoned jobs of dead workers leave 'started'
             StartedJobRegistry(queue=queue).cleanup()
-        jobs = Job.fetch_many([job_id(i) for i in report_ids], connection=self.connection)
-        return {rid for rid, job in zip(report_ids, jobs) if job is not None and job.get_status() in ACTIVE}
+        jobs = Job.fetch_many(job_ids, connection=self.connection)
+        return {job.id for job in jobs if job is not None and job.get_status() in ACTIVE}
 
     def counts(self) -> dict:
         """Queue lengths."""

@@ -15,6 +15,8 @@ from rq.cron import CronScheduler
 from rq.scheduler import RQScheduler
 from rq.utils import now
 
+from server.tasks.schedule import PERIODIC
+
 log = logging.getLogger(__name__)
 REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
@@ -118,7 +120,6 @@ def stop_on_signals(stop: threading.Event) -> None:
 
 def run_cron(app: Flask, connection, stop: threading.Event | None = None) -> None:
     """Enqueue each job of ``schedule.PERIODIC`` on its queue at its interval until SIGTERM/SIGINT (or ``stop``)."""
-    from server.tasks.schedule import PERIODIC
     if stop is None:
         stop = threading.Event()
         stop_on_signals(stop)

@@ -85,7 +85,7 @@ def _model(path: str | None):
         cached = _models.get(path)
         if cached is not None and cached[0] == mtime:
             return cached[1]
-        from triage.learn import load
+        from triage.learn import load  # lazy: scikit-learn loads only when a learned model is configured
         from triage.modelfile import ModelError
         try:
             model = load(path)

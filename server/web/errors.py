@@ -12,15 +12,19 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
 
+from server.errors import DomainError
+from server.extensions import db
+
 log = logging.getLogger(__name__)
 
 
-class ApiError(Exception):
-    """An error answered to the client with a status, a code and a message."""
+class ApiError(DomainError):
+    """An error of the HTTP layer answered with a given status, code and message (services raise the domain errors
+    of ``server.errors``, answered alike)."""
 
     def __init__(self, status: int, code: str, message: str, errors: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.errors = status, code, message, errors or {}
+        super().__init__(message, errors, code)
+        self.status = status
 
 
 @dataclass
@@ -59,7 +63,6 @@ def _http(exc: HTTPException) -> Answer:
 
 
 def _rollback() -> None:
-    from server.extensions import db
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection may be gone; the pool replaces it
@@ -75,7 +78,7 @@ def describe(exc: BaseException) -> Answer | None:
     Database problems roll the session back: a conflict is a 409, a value the database cannot hold (an id beyond
     INTEGER, a NUL character, a date it cannot convert) a 422, the database unreachable a 503.
     """
-    if isinstance(exc, ApiError):
+    if isinstance(exc, DomainError):  # the domain's refusals and the API's own (ApiError)
         return Answer(exc.status, exc.code, exc.message, exc.errors)
     if isinstance(exc, ValidationError):
         errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
@@ -119,6 +122,6 @@ def register_error_handlers(app) -> None:
             return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
         return error_response(answer.status, answer.code, answer.message, answer.errors)
 
-    for kind in (ApiError, ValidationError, HTTPException, IntegrityError, DataError, OverflowError,
+    for kind in (DomainError, ValidationError, HTTPException, IntegrityError, DataError, OverflowError,
                  UnicodeEncodeError, StatementError, Exception):
         app.register_error_handler(kind, _answer)

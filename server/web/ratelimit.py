@@ -24,6 +24,10 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from server.accounts.service import find_user
+from server.accounts.security import blind_index, normalise_phone
+from server.extensions import db
+from server.models import User
 
 log = logging.getLogger(__name__)
 MARK = "_gridwatch_signin"
@@ -58,11 +62,8 @@ def account_key() -> str | None:
     """Who the attempt is about: ``user:<id>`` when the name (username or phone number, any spelling) resolves to
     an account, else a keyed hash of the normalised name; None without a name. Computed once per request."""
     if "signin_account" not in g:
-        from server.accounts.service import find_user
-        from server.accounts.security import blind_index, normalise_phone
         from sqlalchemy.exc import SQLAlchemyError
 
-        from server.extensions import db
         typed, key = _typed_name(), None
         if typed:
             try:
@@ -78,8 +79,6 @@ def account_key() -> str | None:
 
 def _user_by_folded_name(typed: str):
     """The user whose username matches regardless of case ('GAS01' is a guess at gas01's account)."""
-    from server.extensions import db
-    from server.models import User
     return db.session.execute(db.select(User).where(db.func.lower(User.username) == typed.lower()).limit(1)
                               ).scalar_one_or_none()
 

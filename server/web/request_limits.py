@@ -14,6 +14,13 @@ import uuid
 from flask import Flask, current_app, g, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
+from server.extensions import db
+from server.models import ApiKey
+from server.accounts.security import token_hash
+from server.accounts.auth import _user_from_request
+from server.web.errors import ApiError
+from server.open311.requests import NAMESPACE
+from server.models import Report
 
 log = logging.getLogger(__name__)
 INTAKE_ENDPOINTS = ("reports.create_report", "open311.create")
@@ -68,7 +75,6 @@ def _sender() -> tuple[str | None, int | None, str | None]:
 
 
 def _forget_failed_transaction() -> None:
-    from server.extensions import db
     try:
         db.session.rollback()
     except SQLAlchemyError:
@@ -78,20 +84,14 @@ def _forget_failed_transaction() -> None:
 def _read_sender() -> tuple[str | None, int | None, str | None]:
     sender = (None, None, None)
     if request.blueprint == "open311":
-        from server.extensions import db
-        from server.models import ApiKey
-        from server.accounts.security import token_hash
         raw = request.args.get("api_key") or _body_field("api_key")
         key = db.session.execute(db.select(ApiKey).where(ApiKey.key_hash == token_hash(raw.strip()))
                                  ).scalar_one_or_none() if isinstance(raw, str) and raw.strip() else None
         if key is not None and key.revoked_at is None:
             own = _canonical_uuid(_body_field("client_uuid")) or request.headers.get("Idempotency-Key")
-            from server.open311.requests import NAMESPACE
             derived = str(uuid.uuid5(NAMESPACE, f"{key.id}:{own}")) if own else None  # as the intake derives it
             sender = (f"apikey:{key.id}", key.user_id, derived)
     else:
-        from server.accounts.auth import _user_from_request
-        from server.web.errors import ApiError
         try:
             user = g.get("user") or _user_from_request()
         except ApiError:
@@ -112,8 +112,6 @@ def _account_key() -> str:
 def is_resend() -> bool:
     """Whether this request repeats a report the same account already sent (not counted, never refused)."""
     if "intake_resend" not in g:
-        from server.extensions import db
-        from server.models import Report
         _, reporter_id, client_uuid = _sender()
         try:
             g.intake_resend = bool(reporter_id is not None and client_uuid is not None and db.session.execute(

@@ -1,10 +1,9 @@
 """Sending webhook deliveries: one attempt per job, retries with exponential backoff, on RQ or in-process.
 
-On RQ (``REDIS_URL`` set) each attempt is a job on its own queue, ``webhooks`` (``WEBHOOK_QUEUE``), worked by its own
-workers, so that nothing a receiver does (answering slowly, or never) delays a report; a retry is scheduled with
-``enqueue_in`` (the workers run RQ's scheduler). Without Redis, a daemon thread of the server process sends them
-(``EmbeddedDeliveries``), as the embedded pipeline does. Either way the database row is the record:
-``resume_pending`` hands again to the queue what a restart or an outage left behind.
+Each attempt is a job of the task layer (``server.tasks``) on its own queue, ``webhooks`` (``WEBHOOK_QUEUE``): on RQ
+worked by its own workers, in-process by a thread of its own, so that nothing a receiver does (answering slowly, or
+never) delays a report; a retry is a delayed job. Either way the database row is the record: ``resume_job``
+(periodic) hands again to the queue what a restart or an outage left behind.
 
 Every attempt goes through the network policy (``server.webhooks.netpolicy``, ``server.webhooks.transport``).
 
@@ -13,25 +12,25 @@ Settings (``Config``): ``WEBHOOK_MAX_ATTEMPTS`` (6), ``WEBHOOK_BACKOFF_BASE_SECO
 ``WEBHOOK_ALLOWED_CIDRS``.
 """
 import logging
-import queue
-import threading
 import time
 from datetime import timedelta
 
 from flask import Flask, current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 
+from server.events import case_event
 from server.extensions import db
 from server.models import DeliveryStatus, WebhookDelivery, utcnow
-from server.tasks.queue import WEBHOOK_QUEUE, backend
+from server.tasks.queue import WEBHOOK_QUEUE, active_jobs, backend, enqueue
 from server.webhooks import transport
 from server.webhooks.netpolicy import BLOCKED, BlockedTarget, allowed_networks
 from server.webhooks.transport import Outcome, reason_of
-from server.webhooks.service import (DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, check_target,
-                                     sign, webhook_secret)
+from server.webhooks.service import (DELIVERY_HEADER, EVENT_HEADER, PENDING, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+                                     check_target, queue_case_event, sign, webhook_secret)
 
 log = logging.getLogger(__name__)
 
-JOB_FUNC = "server.webhooks.delivery.deliver_job"
 D = DeliveryStatus
 FINAL = {BLOCKED, transport.DISABLED, transport.SECRET_UNAVAILABLE}  # no point in trying again
 
@@ -131,38 +130,21 @@ def schedule(delivery_id: int, delay: float, attempt: int = 1, app: Flask | None
     """Queue an attempt in ``delay`` seconds on the webhook queue; False when the queue is down (``resume_pending``
     retries)."""
     app = app or current_app._get_current_object()
-    queue_backend = backend(app)
     try:
-        if queue_backend.name == "rq":
-            from rq import Queue
-            rq_queue = Queue(WEBHOOK_QUEUE, connection=queue_backend.connection)
-            options = {"job_id": _job_id(delivery_id, attempt), "job_timeout": job_timeout(app), "result_ttl": 3600,
-                       "failure_ttl": 7 * 86400}
-            if delay > 0:
-                rq_queue.enqueue_in(timedelta(seconds=delay), JOB_FUNC, delivery_id, **options)
-            else:
-                rq_queue.enqueue(JOB_FUNC, delivery_id, **options)
-        else:
-            embedded(app).put(delivery_id, delay)
+        enqueue(deliver_job, delivery_id, queue=WEBHOOK_QUEUE, job_id=_job_id(delivery_id, attempt), delay=delay,
+                timeout=job_timeout(app), app=app)
         return True
     except Exception as exc:  # the row is safe in the database
         log.warning("could not queue webhook delivery %s: %s", delivery_id, exc)
         return False
 
 
-def _active_on_rq(due: list[tuple[int, int]]) -> set[int]:
-    """Deliveries whose job is still queued, running or scheduled on RQ (a long queue is not a lost job)."""
-    queue_backend = backend()
-    if queue_backend.name != "rq" or not due:
+def _active(due: list[tuple[int, int]]) -> set[int]:
+    """Deliveries whose job is still queued, running or scheduled (a long queue is not a lost job)."""
+    if not due:
         return set()
-    from rq.job import Job, JobStatus
-    from rq.registry import StartedJobRegistry
-    active = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
-    from rq import Queue
-    StartedJobRegistry(queue=Queue(WEBHOOK_QUEUE, connection=queue_backend.connection)).cleanup()
-    ids = [_job_id(i, n) for i, attempts in due for n in (attempts, attempts + 1)]
-    jobs = Job.fetch_many(ids, connection=queue_backend.connection)
-    return {int(job.id.split("-")[1]) for job in jobs if job is not None and job.get_status() in active}
+    active = active_jobs(_job_id(i, n) for i, attempts in due for n in (attempts, attempts + 1))
+    return {int(job.split("-")[1]) for job in active}
 
 
 def resume_pending(older_than_seconds: int = 60) -> int:
@@ -175,7 +157,7 @@ def resume_pending(older_than_seconds: int = 60) -> int:
         WebhookDelivery.updated_at <= now - timedelta(seconds=older_than_seconds))).all()
     db.session.commit()
     try:
-        active = _active_on_rq([tuple(r) for r in due])
+        active = _active([tuple(r) for r in due])
     except Exception as exc:  # Redis down: schedule() fails too and the next sweep tries again
         log.warning("could not look up webhook jobs: %s", exc)
         active = set()
@@ -203,78 +185,39 @@ def redeliver(row: WebhookDelivery) -> WebhookDelivery:
     return row
 
 
-class EmbeddedDeliveries:
-    """Deliveries in a thread of the server process when there is no Redis; ``drain`` runs them in the caller."""
-
-    def __init__(self, app: Flask):
-        self.app = app
-        self._queue: queue.Queue = queue.Queue()
-        self._pending = 0
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        # The test environment drains explicitly, as it does the embedded pipeline.
-        self.autostart = app.config.get("WEBHOOK_EMBEDDED_THREAD", app.config["GRIDWATCH_ENV"] != "test")
-
-    def put(self, delivery_id: int, delay: float) -> None:
-        """Run a delivery's attempt now or after ``delay`` seconds."""
-        with self._lock:
-            self._pending += 1
-        if delay > 0:
-            timer = threading.Timer(delay, self._queue.put, args=(delivery_id,))
-            timer.daemon = True
-            timer.start()
-        else:
-            self._queue.put(delivery_id)
-        if self.autostart:
-            self.start()
-
-    def start(self) -> None:
-        """Start the sending thread (once)."""
-        with self._lock:
-            if self._thread is not None:
-                return
-            self._thread = threading.Thread(target=self._work, name="gridwatch-webhooks", daemon=True)
-        self._thread.start()
-
-    def _work(self) -> None:
-        with self.app.app_context():
-            try:
-                resume_pending()
-            except Exception:
-                log.exception("could not resume webhook deliveries")
-        while True:
-            self._run(self._queue.get())
-
-    def _run(self, delivery_id: int) -> None:
-        try:
-            with self.app.app_context():
-                deliver_job(delivery_id)
-        except Exception:
-            log.exception("webhook delivery %s failed unexpectedly", delivery_id)
-        finally:
-            with self._lock:
-                self._pending -= 1
-
-    def drain(self, timeout: float = 60.0) -> bool:
-        """Run queued attempts (including retries as they fall due) until none is left."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                self._run(self._queue.get(timeout=0.05))
-            except queue.Empty:
-                with self._lock:
-                    if self._pending == 0:
-                        return True
-        return False
+def resume_job() -> int:
+    """The scheduled hand-over of deliveries that are due but were lost (a restart, Redis down)."""
+    try:
+        resumed = resume_pending()
+    finally:
+        db.session.remove()
+    if resumed:
+        log.info("re-queued %s webhook deliveries", resumed)
+    return resumed
 
 
-_create_lock = threading.Lock()
+def embedded(app: Flask | None = None):
+    """The in-process lane that sends deliveries when there is no Redis (``drain`` runs them in the caller)."""
+    return backend(app).lane(WEBHOOK_QUEUE)
 
 
-def embedded(app: Flask | None = None) -> EmbeddedDeliveries:
-    """The app's in-process delivery worker."""
-    app = app or current_app._get_current_object()
-    with _create_lock:
-        if "gridwatch_webhooks" not in app.extensions:
-            app.extensions["gridwatch_webhooks"] = EmbeddedDeliveries(app)
-    return app.extensions["gridwatch_webhooks"]
+def init_app(app: Flask) -> None:
+    """Subscribe to case events: each becomes deliveries in the event's transaction, queued after its commit."""
+    case_event.connect(queue_case_event)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _send_after_commit(session) -> None:
+    """Hand the deliveries just committed to the queue."""
+    rows = session.info.pop(PENDING, None)
+    if not rows:
+        return
+    for row in rows:
+        if row.id is not None:
+            schedule(row.id, 0)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session) -> None:
+    """Deliveries rolled back with their event are not sent."""
+    session.info.pop(PENDING, None)

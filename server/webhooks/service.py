@@ -2,7 +2,8 @@
 
 A case event (see ``server.cases.log.append_event``) becomes one ``WebhookDelivery`` row per active
 webhook of each department on the case, written in the same transaction as the event (an outbox).
-After the commit the deliveries are handed to the queue (``server.webhooks.delivery``).
+After the commit the deliveries are handed to the queue (``server.webhooks.delivery``, which subscribes
+``queue_case_event`` to ``events.case_event``).
 
 Receivers verify ``X-GridWatch-Signature: sha256=<hex>``, the HMAC-SHA256 of the raw body with the
 webhook's secret (see ``verify_signature``), and ignore a ``delivery_id`` they have already seen.
@@ -15,16 +16,16 @@ import secrets
 import uuid
 
 from flask import current_app
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
 
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from server.extensions import db
+from server.web import API_PREFIX
 from server.models import (Case, CaseEvent, Category, Department, Report, User, Webhook, WebhookDelivery, WebhookEvent,
                            utcnow)
 from server.accounts.security import decrypt, encrypt
 from server.webhooks.netpolicy import BlockedTarget, Target, allowed_networks, check_url, resolve_checked
+from nlp.pii import mask
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ DELIVERY_HEADER = "X-GridWatch-Delivery"
 TIMESTAMP_HEADER = "X-GridWatch-Timestamp"
 SECRET_PREFIX = "whsec_"
 DISPATCH_ACTIONS = {"dispatch", "rule_send_back"}
-_PENDING = "gridwatch_webhook_deliveries"
+PENDING = "gridwatch_webhook_deliveries"  # session.info key: deliveries to queue after the commit
 
 
 class WebhookError(ValueError):
@@ -177,7 +178,6 @@ def _iso(value) -> str | None:
 
 def _payload(case: Case, event: CaseEvent, kind: str, department_code: str, role: str, delivery_id: str) -> dict:
     """What a department's system receives about one case event."""
-    from nlp.pii import mask
     report = db.session.get(Report, case.origin_report_id)
     category = db.session.get(Category, case.category_id) if case.category_id else None
     # Rows just added hold ids, not loaded relationships: look the codes up.
@@ -206,7 +206,7 @@ def _payload(case: Case, event: CaseEvent, kind: str, department_code: str, role
         "action": {"seq": event.seq, "action": event.action, "from_status": event.from_status,
                    "to_status": event.to_status, "note": mask(event.note) if event.note else event.note,
                    "data": event.data or {}, "hash": event.hash},
-        "links": {"case": f"/api/v1/cases/{case.id}", "actions": f"/api/v1/cases/{case.id}/actions/{{action}}"},
+        "links": {"case": f"{API_PREFIX}/cases/{case.id}", "actions": f"{API_PREFIX}/cases/{case.id}/actions/{{action}}"},
     }
 
 
@@ -231,23 +231,6 @@ def queue_case_event(case: Case, event: CaseEvent) -> list[WebhookDelivery]:
                                         case_event=event, body=body))
     for row in rows:
         session.add(row)
-    session.info.setdefault(_PENDING, []).extend(rows)
+    session.info.setdefault(PENDING, []).extend(rows)
     return rows
 
-
-@sa_event.listens_for(Session, "after_commit")
-def _send_after_commit(session) -> None:
-    """Hand the deliveries just committed to the queue."""
-    rows = session.info.pop(_PENDING, None)
-    if not rows:
-        return
-    from server.webhooks.delivery import schedule
-    for row in rows:
-        if row.id is not None:
-            schedule(row.id, 0)
-
-
-@sa_event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session) -> None:
-    """Deliveries rolled back with their event are not sent."""
-    session.info.pop(_PENDING, None)

@@ -6,7 +6,7 @@ import click
 import pytest
 
 from server.cases.escalation import escalate_overdue
-from server.cases.presenters import case_timeline_for_reporter
+from server.cases.timeline import case_timeline_for_reporter
 from server.cli.cases import register
 from server.extensions import db
 from server.models import Case, Notification

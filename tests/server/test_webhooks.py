@@ -14,7 +14,8 @@ from server.extensions import db
 from server.webhooks.delivery import backoff_seconds, deliver, embedded
 from server.webhooks.service import verify_signature
 from server.models import Report, WebhookDelivery, utcnow
-from server.tasks.queue import WEBHOOK_QUEUE, backend, queue_for
+from server.pipeline.queueing import queue_for
+from server.tasks.queue import WEBHOOK_QUEUE, backend
 
 from ..helpers import LOGIN, login, new_uuid
 from .interop_support import GAS, Receiver
@@ -266,7 +267,7 @@ def test_a_real_rq_worker_processes_the_report_and_retries_the_delivery(redis_ap
 
 def test_the_sweeper_sends_a_delivery_whose_job_was_lost(fast, client):
     """A delivery row committed but never queued (the process died first) goes out at the next sweep."""
-    from server.pipeline.sweeper import sweep_job
+    from server.webhooks.delivery import resume_job
     admin = login(client, LOGIN["admin"])
     with Receiver() as gas:
         _register(client, admin, gas.url, department="GAS", events=["case.dispatched"])
@@ -282,7 +283,7 @@ def test_the_sweeper_sends_a_delivery_whose_job_was_lost(fast, client):
             db.session.add(lost)
             db.session.commit()
             lost_id = lost.id
-            sweep_job()
+            resume_job()  # the periodic hand-over, beside the sweeper
         assert embedded(fast).drain(timeout=60)
         assert len(gas.received) == 2 and b'"lost"' in gas.received[1]["body"]
         with fast.app_context():

@@ -1,0 +1,42 @@
+"""Handing a report to the pipeline through the task layer: its queue, its job id, its retries."""
+import logging
+
+from flask import current_app
+
+from server.pipeline.jobs import process_report
+from server.tasks.queue import REPORTS_QUEUE, TRANSCRIBE_QUEUE, active_jobs, enqueue
+
+log = logging.getLogger(__name__)
+
+
+def job_id(report_id: int) -> str:
+    """The deterministic job id of a report's processing."""
+    return f"report-{report_id}"
+
+
+def queue_for(has_audio: bool) -> str:
+    """Reports with voice go to the transcription workers, the others to the report workers."""
+    return TRANSCRIBE_QUEUE if has_audio else REPORTS_QUEUE
+
+
+def submit_report(report_id: int, has_audio: bool, replace: bool = False) -> None:
+    """Queue a report's processing under its job id, with the pipeline's retries (raises when the queue is down)."""
+    cfg = current_app.config
+    enqueue(process_report, report_id, queue=queue_for(has_audio), job_id=job_id(report_id), timeout=1800,
+            attempts=cfg["PIPELINE_MAX_ATTEMPTS"], intervals=cfg["PIPELINE_RETRY_INTERVALS"], replace=replace)
+
+
+def enqueue_report(report_id: int, has_audio: bool) -> bool:
+    """Hand a committed report to the pipeline; False (and the sweeper's turn) when the queue is down."""
+    try:
+        submit_report(report_id, has_audio)
+        return True
+    except Exception as exc:  # the report is safe in the database; the sweeper will enqueue it
+        log.warning("could not enqueue report %s, the sweeper will retry: %s", report_id, exc)
+        return False
+
+
+def active_reports(report_ids: list[int]) -> set[int]:
+    """Those reports whose job is queued, running or waiting for a retry."""
+    active = active_jobs(job_id(i) for i in report_ids)
+    return {i for i in report_ids if job_id(i) in active}
