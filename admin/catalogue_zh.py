@@ -125,7 +125,7 @@ ZH = {
     # exports
     "From": "开始日期", "Until (exclusive)": "结束日期（不含）", "Data": "数据", "Formats": "格式",
     "Reports (masked text)": "上报（已脱敏）",
-    "Times are China Standard Time. Every export is recorded in the audit log.": "时间均为北京时间。每次导出都记入操作日志。",
+    "Times are in {zone}. Every export is recorded in the audit log.": "时间均为{zone}。每次导出都记入操作日志。",
     # administration
     "Routing rule: a subcategory's reports go to its lead department, with the assisting departments; the "
     "classifier and the pipeline pick up changes within a minute.":

@@ -3,10 +3,9 @@ import json
 import string
 from importlib import resources
 
-from triage.deadlines import LOCAL
-
 from server.extensions import db
 from server.models import Area, Case, Category, Report, ReplyTemplate, utcnow
+from server.web.localtime import to_city
 
 FIELDS = ("measures", "result", "public_reply")
 PLACEHOLDERS = {
@@ -42,7 +41,7 @@ def _day(value) -> str:
     """A date in the city's zone, written the Chinese way; "—" when unknown."""
     if value is None:
         return "—"
-    local = value.astimezone(LOCAL)
+    local = to_city(value)
     return f"{local.year}年{local.month}月{local.day}日"
 
 

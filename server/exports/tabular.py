@@ -4,9 +4,12 @@ typed can run as a spreadsheet formula (``=HYPERLINK(...)``, ``@SUM(...)``, ``+`
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import TextIO
 
 from triage.table import FORMULA_START, safe_cell
+
+from server.web.localtime import XLSX_FORMAT, naive_city
 
 __all__ = ["FORMULA_START", "safe_cell", "safe_row", "csv_lines", "write_csv", "xlsx_bytes", "XLSX_MIMETYPE"]
 
@@ -60,12 +63,19 @@ def write_csv(file: TextIO, header: Iterable[str], rows: Iterable[Iterable]) -> 
 
 def xlsx_bytes(header: Iterable[str], rows: Iterable[Iterable], title: str = "Sheet1") -> bytes:
     """One worksheet as an XLSX file (write-only mode: memory stays flat for long tables). Numbers stay numbers;
-    text is never a formula (openpyxl would store a string starting with ``=`` as one)."""
+    datetimes are real dates (XLSX has no zones: an aware one is written as the city's wall-clock time); text is
+    never a formula (openpyxl would store a string starting with ``=`` as one)."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+
+    def date_cell(value: datetime):
+        found = WriteOnlyCell(sheet, value=naive_city(value) if value.tzinfo is not None else value)
+        found.number_format = XLSX_FORMAT
+        return found
 
     def cells(values):  # control characters XML 1.0 forbids cannot go into the file: dropped (before the check)
-        return safe_row(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values)
+        return [date_cell(v) if isinstance(v, datetime) else safe_cell(ILLEGAL_CHARACTERS_RE.sub("", v))
+                if isinstance(v, str) else safe_cell(v) for v in values]
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Sheet1")

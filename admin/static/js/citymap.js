@@ -28,7 +28,7 @@
       onEachFeature: function (f, layer) { layer.bindTooltip(node("span", f.properties.name)); } }),
     reports: L.geoJSON(null, { pointToLayer: function (f, ll) {
         return L.circleMarker(ll, { radius: 4, color: sevColour[f.properties.severity] || "#1f5fa8", weight: 1, fillOpacity: 0.6 }); },
-      onEachFeature: function (f, layer) { layer.bindPopup(popup(["#" + f.properties.id + " " + f.properties.at.slice(0, 16).replace("T", " "), f.properties.text],
+      onEachFeature: function (f, layer) { layer.bindPopup(popup(["#" + f.properties.id + " " + f.properties.at_local, f.properties.text],
         f.properties.case_id ? linkTo("case", f.properties.case_id) : null, labels.open)); } }),
     hotspots: L.geoJSON(null, { pointToLayer: function (f, ll) {
         return L.circleMarker(ll, { radius: 6 + Math.sqrt(Math.max(f.properties.heat, 0)) * 4, color: "#b42318", weight: 2, fillOpacity: 0.25 }); },
