@@ -3,18 +3,18 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from server.reports.access import report_scope
-from server.cases.deadlines import LOCAL
 from server.cases.queries import case_scope, overdue_clause
 from server.extensions import db
 from server.models import Case, Report, User, utcnow
+from server.web.localtime import city_zone, to_city
 
 FINISHED = ("closed", "merged")
 
 
 def local_midnight(days_ago: int = 0) -> datetime:
-    """The start of a day in China's time."""
-    now = utcnow().astimezone(LOCAL)
-    return datetime(now.year, now.month, now.day, tzinfo=LOCAL) - timedelta(days=days_ago)
+    """The start of a day in the city's zone (CITY_TIMEZONE)."""
+    now = to_city(utcnow())
+    return datetime(now.year, now.month, now.day, tzinfo=city_zone()) - timedelta(days=days_ago)
 
 
 def overview(user: User, days: int = 14) -> dict:
@@ -32,9 +32,9 @@ def overview(user: User, days: int = 14) -> dict:
     overdue = db.session.execute(db.select(db.func.count(Case.id)).where(scope, overdue_clause())).scalar_one()
     start = local_midnight(days - 1)
     labels = [(start + timedelta(days=i)).strftime("%m-%d") for i in range(days)]
-    reported = Counter(at.astimezone(LOCAL).strftime("%m-%d") for at in db.session.execute(
+    reported = Counter(to_city(at).strftime("%m-%d") for at in db.session.execute(
         db.select(Report.created_at).where(report_scope(user), Report.created_at >= start)).scalars())
-    closed = Counter(at.astimezone(LOCAL).strftime("%m-%d") for at in db.session.execute(
+    closed = Counter(to_city(at).strftime("%m-%d") for at in db.session.execute(
         db.select(Case.closed_at).where(scope, Case.closed_at >= start)).scalars())
     return {"today": today, "open_total": sum(by_status.values()), "by_status": dict(by_status),
             "by_severity": {k: by_severity.get(k, 0) for k in (1, 2, 3, 4)}, "overdue": overdue,

@@ -4,11 +4,11 @@ from collections import Counter
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from server.hotspots import review
-from server.cases.deadlines import LOCAL
 from server.errors import DomainError
 from server.extensions import db
 from server.models import Hotspot, HotspotReview
 from server.reports.presenters import present_report
+from server.web.localtime import to_city
 
 from admin.blueprint import bp
 from ..actions import error_text
@@ -48,7 +48,7 @@ def hotspot_detail(hotspot_id: int):
     user = current()
     rows = review.members(hotspot)
     reports = [present_report(r, user) for r in rows]
-    days = Counter(r.created_at.astimezone(LOCAL).strftime("%m-%d") for r in rows)
+    days = Counter(to_city(r.created_at).strftime("%m-%d") for r in rows)
     labels = sorted(days)
     chart = {"type": "bar", "labels": labels, "datasets": [{"label": gettext("Reports"),
                                                             "data": [days[d] for d in labels]}]}
