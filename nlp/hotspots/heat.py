@@ -2,9 +2,9 @@
 
     heat = clarity * (3 ln(1 + supporters) + 1.5 ln(growth) + severity + recency)
 
-- supporters = distinct reporters + likes / 50. Reporters are the distinct "reporter" or "user"
-  values of the reports (else the number of reports): many people raising an issue matters more
-  than one person raising it many times. Likes (e.g. 点赞数) count as support too, but a like costs
+- supporters = distinct reporters + 0.25 x further reports by them + likes / 50. Reporters are the
+  distinct "reporter" or "user" values of the reports (else the number of reports): many people raising
+  an issue matters more than one person raising it many times, which still counts a little. Likes (e.g. 点赞数) count as support too, but a like costs
   far less than writing a report, so fifty of them weigh like one more reporter. Logarithmic, so
   one viral post does not drown everything else.
 - growth: (reports in the last 24 h + 1) / (reports in the 24 h before + 1), counted only when above 1.
@@ -19,6 +19,7 @@ import math
 
 SEVERITY_BONUS = {1: 3.0, 2: 2.0, 3: 1.0, 4: 0.0}
 LIKES_PER_REPORTER = 50.0
+REPEAT_WEIGHT = 0.25  # a further report by someone already counted
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 CLEAR_COHERENCE = 0.07
 TAU_HOURS = {"live": 24.0, "archive": 30 * 24.0}
@@ -41,11 +42,12 @@ def severity_level(value) -> int | None:
 
 
 def heat(reporters: int, likes: float, last_24h: int, previous_24h: int, severity: int | None,
-         age_hours: float | None, coherence: float, mode: str = "live") -> float:
-    """Return the heat score of one hotspot (see the module docstring)."""
+         age_hours: float | None, coherence: float, mode: str = "live", reports: int | None = None) -> float:
+    """Return the heat score of one hotspot (see the module docstring); reports defaults to reporters."""
     growth = max(0.0, math.log((last_24h + 1) / (previous_24h + 1)))
     recency = math.exp(-max(age_hours, 0.0) / TAU_HOURS[mode]) if age_hours is not None else 0.0
-    supporters = reporters + max(likes, 0.0) / LIKES_PER_REPORTER
+    repeats = max(0, (reports if reports is not None else reporters) - reporters)
+    supporters = reporters + REPEAT_WEIGHT * repeats + max(likes, 0.0) / LIKES_PER_REPORTER
     base = (3.0 * math.log1p(supporters) + 1.5 * growth
             + SEVERITY_BONUS.get(severity, 0.0) + recency)
     clarity = min(1.0, max(coherence, 0.0) / CLEAR_COHERENCE)

@@ -11,10 +11,10 @@ from nlp.hotspots import hazards
 # the features in design(); L2 strength chosen by cross-validation and fitted by
 # `python -m bench.nlp.hotspot_fit` on generated training sets (see docs/hotspots.md).
 LIVE_WEIGHTS = {
-    "sc": 2.86, "sw": 2.22, "sc_short": 0.84, "place_sim": 4.42, "place_conf": -2.53, "geo_known": -2.86,
-    "geo_km": -4.11, "geo_log": -3.65, "dt_log": -1.31, "hazard_conf": -6.37,
+    "sc": 2.54, "sw": 2.41, "sc_short": 0.76, "place_sim": 4.19, "place_conf": -2.34, "geo_known": -2.68,
+    "geo_km": -3.79, "geo_log": -3.49, "dt_log": -1.3, "hazard_conf": -5.91,
 }
-LIVE_BIAS = 0.43
+LIVE_BIAS = 0.45
 # Archive mode (an input spanning months): similarity is a weighted mean of three cosines.
 ARCHIVE_WEIGHTS = {"sc": 0.4, "sw": 0.4, "sp": 0.2}
 UNKNOWN_HOURS = 4.0  # assumed time apart (in time units) when either time is unknown

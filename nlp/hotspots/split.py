@@ -33,6 +33,15 @@ def _parts(members: np.ndarray, keys: list, named: list, min_size: int) -> dict 
     return {k: np.array([i for i in members if keys[i] == k]) for k in big}
 
 
+def _distinct(parts: dict | None) -> dict | None:
+    """Return place parts only when no two names may be one place's spellings (东方厂, 东方涂料厂: same start)."""
+    if parts is None:
+        return None
+    names = list(parts)
+    related = any(a[:2] == b[:2] or a in b or b in a for i, a in enumerate(names) for b in names[i + 1:])
+    return None if related else parts
+
+
 def _attach(prob, members: np.ndarray, parts: dict) -> dict:
     """Return the parts with every other member added to the part of highest mean probability."""
     placed = set(np.concatenate(list(parts.values())).tolist())
@@ -85,7 +94,8 @@ def split(prob, labels: np.ndarray, masks: np.ndarray, places: list, min_size: i
     while todo:
         label = todo.pop()
         members = np.flatnonzero(labels == label)
-        parts = _parts(members, kinds, kind_sets, min_size) or _parts(members, first, place_sets, min_size)
+        parts = _parts(members, kinds, kind_sets, min_size) or _distinct(
+            _parts(members, first, place_sets, min_size))
         if parts is None:
             continue
         for k, rows in enumerate(_attach(prob, members, parts).values()):
