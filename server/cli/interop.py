@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 from server.open311.keys import ApiKeyError, create_key, list_keys, revoke_key
 from server.open311.services import load_default_attributes
 from server.tasks.queue import backend
+from server.web.localtime import format_city
 from server.webhooks.delivery import embedded, resume_pending
 from server.webhooks.service import (WebhookError, check_webhook_url, delivery_counts, disable_webhook, list_webhooks,
                                      register_webhook)
@@ -35,8 +36,8 @@ def apikey_list():
     if not rows:
         click.echo("no API keys")
     for row in rows:
-        state = "active" if row.active else f"revoked {row.revoked_at:%Y-%m-%d %H:%M}"
-        used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never used"
+        state = "active" if row.active else f"revoked {format_city(row.revoked_at)}"  # the city's time
+        used = format_city(row.last_used_at, empty="never used")
         click.echo(f"{row.id}\t{row.prefix}…\t{state}\t{used}\t{row.name}")
 
 
