@@ -63,7 +63,7 @@ def merge(labels: np.ndarray, places: list[list[str]], min_size: int) -> tuple[n
         labels[noise] = parent
         if len(group) > 1:
             topics[parent] = group
-    for place, group in owner.items():  # a place's parent must still be large enough
+    for group in owner.values():  # a place's parent must still be large enough
         parent = min(group)
         if (labels == parent).sum() < min_size:
             labels[labels == parent] = -1
