@@ -57,7 +57,7 @@ _index = TableCache(_version, _build, recheck_seconds=30.0)
 
 def index() -> CaseIndex:
     """This process's index of closed cases (rebuilt when cases close or marks change, checked every 30 s)."""
-    _index.recheck_seconds = current_app.config.get("CASE_LIBRARY_RECHECK_SECONDS", 30.0)
+    _index.recheck_seconds = current_app.config["CASE_LIBRARY_RECHECK_SECONDS"]
     return _index.get()
 
 

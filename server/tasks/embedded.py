@@ -146,7 +146,7 @@ class EmbeddedBackend:
     def __init__(self, app: Flask):
         self.app = app
         # Lanes of their own start with their first job outside tests (``EMBEDDED_OWN_THREADS``); tests drain them.
-        autostart = bool(app.config.get("WEBHOOK_EMBEDDED_THREAD", app.config["GRIDWATCH_ENV"] != "test"))
+        autostart = bool(app.config["WEBHOOK_EMBEDDED_THREAD"])  # Config: unset means outside tests
         self.lanes = {MAIN: Lane(app, "worker"), **{q: Lane(app, q, autostart=autostart) for q in OWN_THREAD}}
         self._periodic: threading.Thread | None = None
         self._stopping = threading.Event()
