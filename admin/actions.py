@@ -3,7 +3,8 @@ from flask import flash
 from marshmallow import ValidationError
 from werkzeug.datastructures import FileStorage
 
-from server.cases.attachments import FIELDS, Upload
+from server.cases.attachments import FIELDS
+from server.media.uploads import Upload
 from server.cases.service import Context, action_zh, apply_action, case_for_action
 from server.errors import DomainError
 from server.extensions import db

@@ -10,18 +10,11 @@ from flask import current_app
 from server.errors import Invalid, refused_upload
 from server.media import MediaError, probe_audio, process_photo, strip_audio, strip_video
 from server.media.store import storage
+from server.media.uploads import Upload
 from server.models import Case, CaseAttachment, User
 
 VIDEO_CODECS = {"h264", "hevc", "mpeg4", "av1", "vp9", "vp8", "h263"}
 FIELDS = ("photos", "audio", "video")
-
-
-@dataclass
-class Upload:
-    """A file from the request, read into memory."""
-
-    field: str
-    data: bytes
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 from flask import request
 
 from server.accounts.auth import current_user
-from server.cases.attachments import FIELDS, Upload
+from server.cases.attachments import FIELDS
+from server.media.uploads import Upload
 from server.cases.service import case_for_action
 from server.models import Case
 from server.web.errors import ApiError

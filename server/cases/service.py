@@ -7,7 +7,8 @@ from server.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from server.cases.log import append_event, lock_cases
 from server.extensions import db
 from server.models import Case, CaseEvent, Report, Role, User, utcnow
-from server.cases.attachments import Upload, store_uploads
+from server.cases.attachments import store_uploads
+from server.media.uploads import Upload
 from server.cases.effects import ACTIONS, HANDLERS, department_row, invalid_transition
 from server.cases.queries import can_view_case
 from server.models import CaseRating

@@ -22,7 +22,8 @@ from server.extensions import db
 from server.models import Area, Case, Notification, Report, User
 from server.models.types import clock_at, utcnow
 from server.pipeline.jobs import process_report
-from server.reports.intake import Upload, accept_report
+from server.media.uploads import Upload
+from server.reports.intake import accept_report
 from triage.taxonomy import load_default
 
 log = logging.getLogger(__name__)

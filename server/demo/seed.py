@@ -15,7 +15,8 @@ from server.models import PENDING_STAGES, Area, Category, Department, Report, Us
 from server.patrols.seed import seed_patrols
 from server.pipeline.grading import regrade_hotspot_cases
 from server.pipeline.jobs import process_report
-from server.reports.intake import Upload, accept_report
+from server.media.uploads import Upload
+from server.reports.intake import accept_report
 from triage.taxonomy import load_default
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1d2e-5d0b-4c53-9a53-3d1f1c0de5a1")

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from server.web.errors import answer_under, describe
 from server.extensions import db
-from server.reports.intake import Upload
+from server.media.uploads import Upload
 from server.open311.keys import check_key
 from server.open311 import requests as reqs
 from server.open311 import services as svc

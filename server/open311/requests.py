@@ -19,7 +19,8 @@ from server.cases.log import public_reply
 from server.cases.service import action_zh
 from server.errors import DomainError
 from server.extensions import db
-from server.reports.intake import Upload, accept_report
+from server.media.uploads import Upload
+from server.reports.intake import accept_report
 from server.models import (ApiKey, Area, Case, CaseDepartment, CaseEvent, Category, Channel, Department, Open311Request,
                            Report, utcnow)
 from server.pipeline.queueing import enqueue_report

@@ -9,7 +9,8 @@ from server.accounts.auth import BEARER, auth_required, current_user
 from server.web.errors import ApiError
 from server.extensions import db
 from server.web.pagination import paginate
-from server.reports.intake import Upload, accept_report
+from server.media.uploads import Upload
+from server.reports.intake import accept_report
 from server.models import Report
 from server.pipeline.queueing import enqueue_report
 from server.reports.presenters import present_report

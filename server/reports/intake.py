@@ -3,7 +3,6 @@ import hashlib
 import json
 import logging
 import uuid
-from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +11,7 @@ from server.errors import Conflict, Invalid, refused_upload
 from server.extensions import db
 from server.media import MediaError, probe_audio, process_photo, strip_audio
 from server.media.store import storage
+from server.media.uploads import Upload
 from server.models import Channel, Media, Report, Role, User
 
 log = logging.getLogger(__name__)
@@ -23,14 +23,6 @@ CHANNELS_BY_ROLE = {
     Role.SUPERVISOR.value: {Channel.WEB.value, Channel.HOTLINE.value, Channel.APP.value},
     Role.ADMIN.value: {c.value for c in Channel},
 }
-
-
-@dataclass
-class Upload:
-    """A file from the request, read into memory."""
-
-    field: str
-    data: bytes
 
 
 def payload_hash(fields: dict, photos: list[Upload], audio: Upload | None) -> str:

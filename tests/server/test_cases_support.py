@@ -1,5 +1,5 @@
 """Shared set-up for the case lifecycle tests (no tests here): cases built in the database, driven by the service."""
-from server.cases.attachments import Upload
+from server.media.uploads import Upload
 from server.cases.service import Context, apply_action
 from server.extensions import db
 from server.models import Area, Case, Report, User, utcnow
