@@ -200,19 +200,19 @@ def test_admin_edits_taxonomy_departments_and_users(admin_app, as_user):
     post(client, f"/admin/manage/taxonomy/{category.id}", {"name": category.name, "lead": "FIRE", "assist": "GAS",
                                                             "default_severity": "2", "active": "1"})
     post(client, "/admin/manage/departments", {"code": "WATER2", "name": "第二水务所", "type": "operational_support"})
-    post(client, "/admin/manage/users", {"username": "water01", "role": "dept_staff", "password": "water-pass-2026",
+    post(client, "/admin/manage/users", {"username": "waterx01", "role": "dept_staff", "password": "water-pass-2026",
                                          "department": "WATER2"})
     with admin_app.app_context():
-        user = db.session.execute(db.select(User).where(User.username == "water01")).scalar_one()
+        user = db.session.execute(db.select(User).where(User.username == "waterx01")).scalar_one()
         row = db.session.get(Category, category.id)
         assert row.lead_department.code == "FIRE" and row.assist_department_codes == ["GAS"]
         assert row.default_severity == 2 and user.department.code == "WATER2"
     api = admin_app.test_client()
-    token = api.post("/api/v1/auth/login", json={"username": "water01", "password": "water-pass-2026"}).get_json()
+    token = api.post("/api/v1/auth/login", json={"username": "waterx01", "password": "water-pass-2026"}).get_json()
     bearer = {"Authorization": "Bearer " + token["access_token"]}
     assert api.get("/api/v1/auth/me", headers=bearer).status_code == 200
     post(client, f"/admin/manage/users/{user.id}", {"role": "dept_staff", "department": "WATER2", "active": "1",
-                                                    "password": "water01-new"})
+                                                    "password": "waterx01-new"})
     assert api.get("/api/v1/auth/me", headers=bearer).status_code == 200, "a password built on the name is refused"
     post(client, f"/admin/manage/users/{user.id}", {"role": "dept_staff", "department": "WATER2", "active": "1",
                                                     "password": "Fresh-pass-2027"})

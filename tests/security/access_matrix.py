@@ -50,6 +50,15 @@ MATRIX = [
     row("GET", "/api/v1/reports/{report_free}", (401, 200, 404, 404, 404, 404, 404, 200, 200),
         note="not placed in a grid, no case yet"),
     row("GET", "/api/v1/reports/999999", (401, 404, 404, 404, 404, 404, 404, 404, 404)),
+    # before reporting: open reports nearby and 我也遇到了 (any signed-in person; coarse, no personal data)
+    row("GET", "/api/v1/reports/nearby?lat=28.2345&lon=112.9067&category=accident.gas_leak", (401,) + (200,) * 8),
+    row("GET", "/api/v1/reports/nearby?lat=91&lon=112.9067", (422,) * 9, note="validated before the sign-in check"),
+    row("POST", "/api/v1/reports/{report}/support", (401, 200, 201, 201, 201, 201, 201, 201, 201), {},
+        "client_uuid is added per request; the reporter is already counted (200, created false)"),
+    row("POST", "/api/v1/reports/999999/support", (401,) + (404,) * 8, {}),
+    row("GET", "/api/v1/areas/grids.geojson", (401,) + (200,) * 8),
+    row("GET", "/api/v1/alerts", (401, 403, 403, 403, 403, 403, 403, 200, 200)),
+
     row("GET", "/api/v1/media/{media}", (401, 200, 404, 200, 404, 200, 404, 200, 200)),
     row("GET", "/api/v1/media/{media}/thumb", (401, 200, 404, 200, 404, 200, 404, 200, 200)),
     row("GET", "/api/v1/media/{media_free}", (401, 200, 404, 404, 404, 404, 404, 200, 200)),

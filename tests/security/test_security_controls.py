@@ -84,7 +84,7 @@ def test_failures_over_many_accounts_from_one_address_are_capped(world, tmp_path
     app = world.app(tmp_path, SIGNIN_ADDRESS_FAILURE_LIMIT="4 per minute")
     client = app.test_client()
     here = {"REMOTE_ADDR": "10.3.3.3"}
-    for name in ("gas01", "fire01", "water01", "admin"):
+    for name in ("gas01", "fire01", "waterx01", "admin"):
         assert _login(client, name, "wrong-pass-1", environ_base=here).status_code == 401
     assert _login(client, "command01", "wrong-pass-1", environ_base=here).status_code == 429
     assert _login(client, "command01", PASSWORDS["command01"], environ_base={"REMOTE_ADDR": "10.3.3.4"}

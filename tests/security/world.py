@@ -23,8 +23,8 @@ from ..helpers import PASSWORDS, new_uuid
 ROLES = ("anonymous", "owner", "other_resident", "grid_same", "grid_other", "dept_routed", "dept_other",
          "supervisor", "admin")
 GRID, OTHER_GRID = "D01-S01-C01-G01", "D01-S01-C01-G02"
-ACCOUNTS = {"owner": "13800000001", "other_resident": "13800000002", "grid_same": "grid01", "grid_other": "grid02",
-            "dept_routed": "gas01", "dept_other": "water01", "supervisor": "command01", "admin": "admin"}
+ACCOUNTS = {"owner": "13800000001", "other_resident": "13800000002", "grid_same": "grid01", "grid_other": "gridx02",
+            "dept_routed": "gas01", "dept_other": "waterx01", "supervisor": "command01", "admin": "admin"}
 EXTRA_PASSWORD = "world-pass-2026"
 TEXT = "桂花园小区7栋楼道里有很重的煤气味，我的电话13912345678"
 # Webhooks of the world point at a closed loopback port (nothing is ever sent anywhere else).
@@ -106,7 +106,7 @@ def _interop_and_patrols(ids: dict) -> None:
     ids["webhook"] = webhooks.register_webhook("GAS", "https://127.0.0.1:9/gas-hook", created_by=admin)[0].id
     seed_patrols()
     db.session.commit()
-    for key, name in (("patrol_task", "grid01"), ("patrol_task_other", "grid02")):
+    for key, name in (("patrol_task", "grid01"), ("patrol_task_other", "gridx02")):
         worker = db.session.execute(db.select(User).where(User.username == name)).scalar_one()
         tasks = ensure_tasks(worker, today())
         db.session.commit()
@@ -130,11 +130,11 @@ def build(root: Path) -> World:
     client = app.test_client()
     with app.app_context():
         seed_reference()
-        create_user(username="grid02", role="grid_worker", password=EXTRA_PASSWORD, grid=OTHER_GRID,
+        create_user(username="gridx02", role="grid_worker", password=EXTRA_PASSWORD, grid=OTHER_GRID,
                     display_name="赵网格员")
-        create_user(username="water01", role="dept_staff", password=EXTRA_PASSWORD, department="WATER",
+        create_user(username="waterx01", role="dept_staff", password=EXTRA_PASSWORD, department="WATER",
                     display_name="孙工")
-    passwords = {**PASSWORDS, "grid02": EXTRA_PASSWORD, "water01": EXTRA_PASSWORD}
+    passwords = {**PASSWORDS, "gridx02": EXTRA_PASSWORD, "waterx01": EXTRA_PASSWORD}
     world.tokens = {role: _login(client, name, passwords[name]) for role, name in ACCOUNTS.items()}
     owner = world.tokens["owner"]
     reports = {key: _report(client, owner, **extra) for key, extra in (

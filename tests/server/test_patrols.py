@@ -115,8 +115,8 @@ def test_another_workers_task_is_not_found(city):
     client = city.test_client()
     task = _tasks(client, login(client, LOGIN["grid_worker"]))["items"][0]
     with city.app_context():
-        create_user(username="grid02", role="grid_worker", password=PASSWORD, grid="D01-S01-C01-G02")
-    token = client.post("/api/v1/auth/login", json={"username": "grid02", "password": PASSWORD})
+        create_user(username="gridx02", role="grid_worker", password=PASSWORD, grid="D01-S01-C01-G02")
+    token = client.post("/api/v1/auth/login", json={"username": "gridx02", "password": PASSWORD})
     other = {"Authorization": "Bearer " + token.get_json()["access_token"]}
     assert client.get(f"{TASKS}/{task['id']}", headers=other).status_code == 404
     response = client.post(f"{TASKS}/{task['id']}/results", headers=other,
