@@ -18,7 +18,8 @@ PLACE_SUFFIXES = frozenset("路 街 巷 东路 西路 南路 北路 中路 大�
 _SUFFIX_THEN = {"路上": "路", "路口": "路", "路边": "路", "路段": "路", "街上": "街", "街口": "街", "街边": "街"}
 # Words that never start a place name even before a suffix (这条路, 整个小区, 附近公园).
 NOT_PLACE = frozenset("这条 那条 一条 整个 附近 旁边 周边 对面 我们 你们 他们 这个 那个 隔壁 老 新 大 小 在 到 去 从 "
-                      "过 马 公交 这边 那边 门口 楼下 门前 前面 后面 里面".split())
+                      "过 马 公交 这边 那边 门口 楼下 门前 前面 后面 里面 作为 身为 关于 对于 位于 住在 来自 经过 通过 靠近 沿着 "
+                      "前往 进入 整条 每个 所有 各个 本 该".split())
 # Entries in a segmenter's memo of token decisions before it is emptied (bounds memory).
 MEMO_SIZE = 200_000
 
@@ -55,8 +56,13 @@ def _content_word(raw: str) -> str | None:
 class Segmenter:
     """A private jieba tokenizer loaded with the domain dictionary and extra place names."""
 
-    def __init__(self, place_names: Iterable[str] = ()):
-        """Remember the place names; the jieba dictionary is built on first use."""
+    def __init__(self, place_names: Iterable[str] = (), join_places: bool = True):
+        """Remember the place names; the jieba dictionary is built on first use.
+
+        ``join_places`` keeps a name and its place suffix as one token (幸福路); the router's features turn it off,
+        since its model was chosen on text segmented without joining.
+        """
+        self.join_places = join_places
         self._pending = [n for n in place_names if n]
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -101,7 +107,8 @@ class Segmenter:
         if len(memo) > MEMO_SIZE:
             memo.clear()
         tokens = []
-        for raw in _join_places(self._ready().cut(text, HMM=True)):
+        raw_tokens = self._ready().cut(text, HMM=True)
+        for raw in (_join_places(raw_tokens) if self.join_places else raw_tokens):
             try:
                 tok = memo[raw]
             except KeyError:
@@ -154,6 +161,12 @@ def _name_like(word: str) -> bool:
     """Tell whether a raw token may be the name part of a place (2-4 CJK characters, not a function word)."""
     return (2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word) and word not in NOT_PLACE
             and word not in stopwords() and word not in PLACE_SUFFIXES)
+
+
+@lru_cache(maxsize=1)
+def plain_segmenter() -> Segmenter:
+    """Return the process-wide segmenter that leaves place names as jieba cuts them (the router's features)."""
+    return Segmenter(join_places=False)
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from nlp.segment import default_segmenter
+from nlp.segment import plain_segmenter
 from nlp.text import normalise
 
 # Whitespace is a word boundary only between two ASCII letters or digits ("www baidu com").
@@ -67,7 +67,7 @@ class Tokens(BaseEstimator, TransformerMixin):
 
     def _cut(self, texts) -> list[list[str]]:
         """Return the nlp tokens of each normalised text after joining any segmentation."""
-        seg = default_segmenter()
+        seg = plain_segmenter()
         return [seg.cut(join_segmented(t)) for t in texts]
 
     def _prepare(self, X) -> tuple[list[str], list[list[str]]]:

@@ -32,7 +32,7 @@ class Hotspot(db.Model):
     last_seen = db.Column(UTCDateTime)
     case_id = db.Column(db.Integer, db.ForeignKey("cases.id", use_alter=True))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow, index=True)
 
 
 class HotspotReporter(db.Model):

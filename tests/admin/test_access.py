@@ -10,10 +10,10 @@ from .conftest import ADMIN, DEPT, GRID_WORKER, RESIDENT, SUPERVISOR, csrf_token
 
 MENUS = {
     SUPERVISOR: {"overview", "city_map", "hotspot_list", "queues", "case_list", "transcript_list", "metrics", "jobs",
-                 "exports"},
-    DEPT: {"overview", "inbox", "case_list", "metrics"},
+                 "exports", "library_page"},
+    DEPT: {"overview", "inbox", "case_list", "metrics", "library_page"},
     ADMIN: {"overview", "city_map", "case_list", "transcript_list", "metrics", "jobs", "exports", "manage_taxonomy",
-            "audit_log"},
+            "audit_log", "library_page"},
 }
 
 
