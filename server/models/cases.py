@@ -144,14 +144,31 @@ class CaseEvent(db.Model):
         return hashlib.sha256((self.prev_hash + body).encode()).hexdigest()
 
 
+def chain_problems(events: list[CaseEvent]) -> list[str]:
+    """What is wrong with a case's events in seq order: edited, inserted, deleted or reordered (empty when intact)."""
+    problems, prev_hash, expected = [], GENESIS, 1
+    by_hash = {e.hash: e for e in events}
+    for event in events:
+        if event.seq != expected:
+            if event.seq > expected:
+                problems.append(f"event(s) {expected}..{event.seq - 1} missing (deleted)")
+            else:
+                problems.append(f"event {event.seq} out of order")
+        if event.compute_hash() != event.hash:
+            problems.append(f"event {event.seq} ({event.action}) edited: its content does not match its hash")
+        if event.prev_hash != prev_hash:
+            if event.prev_hash in by_hash and event.seq == expected:
+                problems.append(f"event {event.seq} does not follow event {event.seq - 1}: inserted or replaced")
+            elif event.seq == expected:
+                problems.append(f"event {event.seq} ({event.action}) does not chain to the event before it: "
+                                "an event was inserted, replaced or deleted before it")
+        prev_hash, expected = event.hash, event.seq + 1
+    return problems
+
+
 def verify_chain(events: list[CaseEvent]) -> bool:
-    """True when no event of a case was edited, removed or reordered."""
-    prev = GENESIS
-    for expected_seq, event in enumerate(events, start=1):
-        if event.seq != expected_seq or event.prev_hash != prev or event.compute_hash() != event.hash:
-            return False
-        prev = event.hash
-    return True
+    """True when no event of a case was edited, removed or reordered (the one chain check: ``chain_problems``)."""
+    return not chain_problems(events)
 
 
 def _attachment_id() -> str:
