@@ -13,7 +13,8 @@ from server.extensions import db
 from server.web.pagination import page_meta
 from server.media.store import send_stored
 from server.models import Case, CaseAttachment, Report
-from server.cases.schemas import (ACTION_SCHEMAS, CaseListArgsSchema, CasePageSchema, CaseSchema, RatingOutSchema,
+from server.cases.search_schemas import CaseSearchArgsSchema
+from server.cases.schemas import (ACTION_SCHEMAS, CasePageSchema, CaseSchema, RatingOutSchema,
                                   RatingSchema, VerificationSchema)
 from server.web.schemas import ErrorSchema
 
@@ -32,13 +33,13 @@ def _case_for_viewer(case_id: int) -> Case:
 
 @blp.route("", methods=["GET"])
 @blp.doc(security=BEARER)
-@blp.arguments(CaseListArgsSchema, location="query")
+@blp.arguments(CaseSearchArgsSchema, location="query")
 @blp.response(200, CasePageSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="Residents follow cases through their reports")
 @auth_required()
 def get_cases(args):
     """Cases the user may see: a department's inbox (nearest deadline first), or everything for supervisors;
-    ``queue`` picks a supervisors' queue."""
+    ``queue`` picks a supervisors' queue; ``q`` searches the case number and the reports' text and address."""
     rows, total = list_cases(current_user(), args)
     return {"items": [present_case_summary(c) for c in rows], "meta": page_meta(args["page"], args["per_page"], total)}
 

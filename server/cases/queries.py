@@ -6,12 +6,15 @@ from triage.lifecycle import CaseStatus
 
 from server.errors import Forbidden
 from server.extensions import db
+from server.taxonomy.filters import category_ids
 from server.web.pagination import paginate
+from server.cases.verification import awaiting_verification, fallback_grids, may_verify
 from server.models import Case, CaseDepartment, Department, Report, Role, User, utcnow
 
 FULL_VIEW = {Role.SUPERVISOR.value, Role.ADMIN.value}
 # Statuses of the cases open at a department (triage.lifecycle.OPEN_AT_DEPARTMENT), as stored.
 OPEN_AT_DEPARTMENT = tuple(s.value for s in CaseStatus if s in lifecycle.OPEN_AT_DEPARTMENT)
+MAX_TERMS = 5  # words of a search that must all match
 QUEUES = ("manual_dispatch", "send_back", "extension", "feedback_review", "overdue", "rating_review", "verification")
 
 
@@ -22,7 +25,12 @@ def case_scope(user: User):
     if user.role == Role.DEPT_STAFF.value and user.department_id:
         return Case.id.in_(db.select(CaseDepartment.case_id).where(CaseDepartment.department_id == user.department_id))
     if user.role == Role.GRID_WORKER.value and user.grid_id:
-        return Case.origin_report_id.in_(db.select(Report.id).where(Report.grid_id == user.grid_id))
+        own = Case.origin_report_id.in_(db.select(Report.id).where(Report.grid_id == user.grid_id))
+        others = fallback_grids(user)  # grids without a nearer worker: their cases waiting for 核查
+        if not others:
+            return own
+        return or_(own, and_(Case.status == CaseStatus.FEEDBACK_SUBMITTED.value, Case.verified_at.is_(None),
+                             Case.origin_report_id.in_(db.select(Report.id).where(Report.grid_id.in_(others)))))
     return false()
 
 
@@ -34,7 +42,9 @@ def can_view_case(user: User, case: Case) -> bool:
         return user.department_id is not None and user.department_id in case.department_ids()
     if user.role == Role.GRID_WORKER.value and user.grid_id:
         report = db.session.get(Report, case.origin_report_id)
-        return report is not None and report.grid_id == user.grid_id
+        if report is not None and report.grid_id == user.grid_id:
+            return True
+        return report is not None and awaiting_verification(case) and may_verify(case, user)
     return False
 
 
@@ -88,6 +98,12 @@ def list_cases(user: User, args: dict) -> tuple[list[Case], int]:
         query = query.where(Case.status.in_(args["status"]))
     if args.get("severity"):
         query = query.where(Case.severity == args["severity"])
+    if args.get("level"):
+        query = query.where(Case.severity == args["level"])
+    if args.get("category"):
+        query = query.where(Case.category_id.in_(category_ids(args["category"])))
+    if args.get("q"):
+        query = query.where(text_match(args["q"]))
     if "overdue" in args:
         clause = overdue_clause()
         query = query.where(clause if args["overdue"] else ~clause)
@@ -100,9 +116,33 @@ def list_cases(user: User, args: dict) -> tuple[list[Case], int]:
         query = query.where(Case.created_at >= args["since"])
     if args.get("until"):
         query = query.where(Case.created_at < args["until"])
-    if user.role == Role.DEPT_STAFF.value or args.get("queue") == "overdue":  # an inbox: nearest deadline first
-        order = (Case.resolve_by.asc(), Case.id.asc())
-    else:
-        order = (Case.created_at.desc(), Case.id.desc())
-    found = paginate(query, args["page"], args["per_page"], *order)
+    found = paginate(query, args["page"], args["per_page"], *case_order(user, args))
     return found.items, found.total
+
+
+def _like(term: str) -> str:
+    """A LIKE pattern finding ``term`` anywhere, its wildcards escaped."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def text_match(q: str):
+    """WHERE clause: every word of ``q`` is in the case number, or a report's masked text or address."""
+    clauses = []
+    for term in q.split()[:MAX_TERMS]:
+        pattern = _like(term)
+        in_reports = db.select(Report.case_id).where(Report.case_id.is_not(None), or_(
+            db.func.coalesce(Report.text_masked, Report.text).ilike(pattern, escape="\\"),
+            Report.address.ilike(pattern, escape="\\")))
+        clauses.append(or_(Case.number.ilike(pattern, escape="\\"), Case.id.in_(in_reports)))
+    return and_(*clauses)
+
+
+def case_order(user: User, args: dict) -> tuple:
+    """ORDER BY for a case list: ``sort`` if given; else a department's inbox (and the overdue queue) nearest
+    deadline first, everything else newest first. Cases without a deadline come last either way."""
+    sort = args.get("sort") or ("deadline" if user.role == Role.DEPT_STAFF.value or args.get("queue") == "overdue"
+                                else "-created")
+    descending, key = sort.startswith("-"), sort.lstrip("-")
+    column = {"created": Case.created_at, "deadline": Case.resolve_by, "level": Case.severity}[key]
+    first = (Case.resolve_by.is_(None),) if key == "deadline" else ()
+    return first + ((column.desc(), Case.id.desc()) if descending else (column.asc(), Case.id.asc()))
