@@ -31,6 +31,10 @@ ZH = {
     # cases
     "Case": "案件", "Category": "类别", "Severity": "等级", "Status": "状态", "Sign by": "签收时限",
     "Resolve by": "办理时限", "assist": "协办", "lead": "主办", "Lead": "主办", "Previous": "上一页", "Next": "下一页",
+    # case search
+    "Address": "地址", "Reported": "上报时间", "Clear": "清空", "Reported from": "上报起始日",
+    "Reported until": "上报截止日", "Case number, words of a report, or an address": "案件编号、上报内容或地址",
+    "Some search fields were not understood; showing all cases.": "部分查询条件无法识别，已显示全部案件。",
     "All": "全部", "Filter": "筛选", "No cases.": "没有案件。", "Actions": "操作", "Timeline": "办理过程",
     "Details": "详情", "Audit chain verifies": "留痕链校验通过", "Audit chain broken": "留痕链校验失败",
     "Nothing for you to do on this case now.": "该案件目前没有需要您处理的操作。", "system": "系统",
@@ -173,4 +177,12 @@ ZH = {
     "Back to the shipped template": "恢复系统默认模板",
     "Not saved: fill in measures and result, and use only the placeholders listed.":
         "未保存：请填写处置措施和结果，并且只使用列出的占位符。",
+    # verification (核查) that never dead-ends
+    "Verify": "核查", "Handled": "已处置到位", "Not handled": "未处置到位", "Waiting for": "待办事项",
+    "Waive the verification (reason required)": "免核查（需填写原因）", "Waive the verification": "免核查",
+    "closing by the command centre (verified, or no grid)": "待指挥中心办结（已核查或无需核查）",
+    "No grid worker in this grid, community or street: the command centre may verify or waive the verification":
+        "本网格、本社区、本街道均无网格员：可由指挥中心核查或免核查",
+    "verification by the grid worker": "待网格员核查：", "this grid": "本网格", "same community": "同社区",
+    "same street": "同街道",
 }

@@ -5,12 +5,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from server.reports.access import can_view_report
 from server.plans import service as plan_service
 from server.cases.chain import audit_events
-from server.cases.queries import can_view_case, case_scope, is_overdue
+from server.cases.queries import can_view_case, is_overdue, list_cases
 from server.cases.reasons import routing_reason
 from server.cases.presenters import present_case
 from server.errors import DomainError
 from server.extensions import db
-from server.web.pagination import paginate
 from server.media.store import send_stored
 from server.models import Case, CaseAttachment, Category, Department, Media
 
@@ -20,6 +19,7 @@ from ..audit_log import record
 from ..auth import SUPERVISOR, current, login_required
 from ..i18n import gettext, lang
 from .session import _safe_next
+from .case_search import addresses, category_choices, search_args, thumbnails
 from server.cases.reasons import suggestion_words
 from server.models import Report
 from server.taxonomy.source import current_taxonomy
@@ -44,17 +44,14 @@ def departments() -> list[Department]:
 @bp.get("/cases")
 @login_required()
 def case_list():
-    """The cases the user may see, filtered by status and severity."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    query = db.select(Case).where(case_scope(current()))
-    status, severity = request.args.get("status"), request.args.get("severity", type=int)
-    if status:
-        query = query.where(Case.status == status)
-    if severity:
-        query = query.where(Case.severity == severity)
-    found = paginate(query, page, PER_PAGE, Case.created_at.desc(), Case.id.desc())
-    return render_template("admin/cases.html", cases=found.items, page=page, pages=found.pages, total=found.total,
-                           status=status or "", severity=severity or "", is_overdue=is_overdue)
+    """The cases the user may see: searched by number, text, address, department, category, status, level, dates."""
+    args, form, rejected = search_args(request.args, PER_PAGE)
+    if rejected:
+        flash(gettext("Some search fields were not understood; showing all cases."), "error")
+    rows, total = list_cases(current(), args)
+    return render_template("admin/cases.html", cases=rows, page=args["page"], pages=max(-(-total // PER_PAGE), 1),
+                           total=total, form=form, is_overdue=is_overdue, thumbs=thumbnails([c.id for c in rows]),
+                           addresses=addresses(rows), departments=departments(), categories=category_choices())
 
 
 @bp.get("/cases/<int:case_id>")
