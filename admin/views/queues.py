@@ -6,6 +6,7 @@ from triage.lifecycle import CaseStatus
 from server.plans import service as plan_service
 from server.cases.queries import is_overdue, open_at_department, queue_clause
 from server.cases.service import allowed_for
+from server.cases.verification import waiting_for
 from server.extensions import db
 from server.models import Case, Report
 
@@ -18,7 +19,7 @@ QUEUES = {
     "manual_dispatch": ("Manual dispatch", ("dispatch", "merge")),
     "send_back": ("Send-backs", ("rule_send_back",)),
     "extension": ("Extensions", ("extend_decide",)),
-    "feedback_review": ("Feedback review", ("close", "reopen")),
+    "feedback_review": ("Feedback review", ("verify", "waive_verification", "close", "reopen")),
     "overdue": ("Overdue", ("escalate",)),
     "rating_review": ("Dissatisfied ratings", ("rule_rating",)),
     "plans": ("Emergency plans", ()),
@@ -67,6 +68,7 @@ def queues(queue: str = "manual_dispatch"):
             offered = QUEUES[queue][1]
             items.append({"case": case, "report": db.session.get(Report, case.origin_report_id),
                           "allowed": [a for a in allowed_for(case, user) if a in offered],
-                          "suggestions": _suggestions(case) if queue == "manual_dispatch" else []})
+                          "suggestions": _suggestions(case) if queue == "manual_dispatch" else [],
+                          "waiting": waiting_for(case) if queue == "feedback_review" else None})
     return render_template("admin/queues.html", queue=queue, queues=QUEUES, counts=counts, items=items,
                            departments=departments(), is_overdue=is_overdue, next=request.full_path)

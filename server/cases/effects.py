@@ -169,6 +169,12 @@ def _verify(case, ctx, now):
     return case.status, ctx.fields.get("note"), {"passed": passed}
 
 
+def _waive_verification(case, ctx, now):
+    case.verified_at, case.verified_by_id = now, ctx.user.id  # closing may go on; the event says it was waived
+    reason = ctx.fields["reason"].strip()
+    return case.status, reason, {"waived": True, "reason": reason}
+
+
 def _close(case, ctx, now):
     case.closed_at = now
     store_vector(case)  # the case library (案例库) compares it with later cases
@@ -225,7 +231,7 @@ def _merge(case, ctx, now):
 HANDLERS = {
     "dispatch": _dispatch, "sign": _sign, "send_back": _send_back, "rule_send_back": _rule_send_back,
     "extend_request": _extend_request, "extend_decide": _extend_decide, "start": _start, "feedback": _feedback,
-    "verify": _verify, "close": _close, "reopen": _reopen, "rule_rating": _rule_rating, "escalate": _escalate,
+    "verify": _verify, "waive_verification": _waive_verification, "close": _close, "reopen": _reopen, "rule_rating": _rule_rating, "escalate": _escalate,
     "merge": _merge,
 }
 ACTIONS = tuple(HANDLERS)

@@ -150,11 +150,19 @@ class VerificationSchema(Schema):
     note = fields.String(**NOTE)
 
 
+class WaiveVerificationSchema(Schema):
+    """免核查 by a supervisor when no grid worker can verify: the reason is required and kept in the audit chain."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+    note = fields.String(**NOTE)
+
+
 ACTION_SCHEMAS = {
     "dispatch": DispatchSchema, "sign": NoteSchema, "send_back": SendBackSchema,
     "rule_send_back": RuleSendBackSchema, "extend_request": ExtendRequestSchema, "extend_decide": ExtendDecideSchema,
     "start": NoteSchema, "feedback": FeedbackSchema, "close": NoteSchema, "reopen": ReasonSchema,
     "escalate": EscalateSchema, "merge": MergeSchema, "rule_rating": RuleRatingSchema,
+    "waive_verification": WaiveVerificationSchema,
 }
 
 

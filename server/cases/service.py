@@ -11,11 +11,15 @@ from server.cases.attachments import store_uploads
 from server.media.uploads import Upload
 from server.cases.effects import ACTIONS, HANDLERS, department_row, invalid_transition
 from server.cases.queries import can_view_case
+from server.cases.verification import awaiting_verification, may_verify
 from server.models import CaseRating
 
 # Actions the server adds around triage's state machine (they do not change the status, or rule on a flag).
-EXTRA_ROLES = {"verify": frozenset({Role.GRID_WORKER.value}), "rule_rating": frozenset({Role.SUPERVISOR.value})}
-EXTRA_ZH = {"verify": "核查", "rule_rating": "不满意裁定", "merge_in": "并入案件", "rate": "评价", "create": "受理",
+EXTRA_ROLES = {"verify": frozenset({Role.GRID_WORKER.value, Role.SUPERVISOR.value}),
+               "waive_verification": frozenset({Role.SUPERVISOR.value}),
+               "rule_rating": frozenset({Role.SUPERVISOR.value})}
+EXTRA_ZH = {"verify": "核查", "waive_verification": "免核查", "rule_rating": "不满意裁定",
+            "merge_in": "并入案件", "rate": "评价", "create": "受理",
             "report_joined": "同一隐患再次上报", "regrade": "调整等级"}
 # Department actions only the lead department (主办) takes; ``sign`` is for every department on the case.
 LEAD_ONLY = {"send_back", "extend_request", "start", "feedback"}
@@ -80,10 +84,10 @@ def authorize(case: Case, action: str, ctx: Context) -> None:
         if action in LEAD_ONLY and dept_role != "lead":
             raise Forbidden(f"Only the lead department may {action} this case.",
                             {"department": [f"“{action_zh(action)}”仅限主办单位"]})
-    if action == "verify":
-        report = db.session.get(Report, case.origin_report_id)
-        if report is None or report.grid_id is None or ctx.user.grid_id != report.grid_id:
-            raise Forbidden("Only the grid worker of the case's grid may verify it.", {"grid": ["仅限案件所在网格的网格员核查"]})
+    if action in ("verify", "waive_verification") and not may_verify(case, ctx.user):
+        raise Forbidden("Verification falls to the grid worker of the case's grid, else of its community or street, "
+                        "else to a supervisor.", {"grid": ["仅限本网格网格员核查；本网格无网格员时依次由同社区、同街道网格员核查，"
+                                                           "均无时由指挥中心核查或免核查"]})
 
 
 def may(case: Case, action: str, user: User | None) -> bool:
@@ -105,8 +109,10 @@ def _precheck(case: Case, action: str, ctx: Context) -> None:
             raise invalid_transition(f"cannot sign a case that is {case.status} (or already signed)",
                                      f"案件当前状态为“{STATUS_ZH[CaseStatus(case.status)]}”或本部门已签收，不能签收")
         return
-    if action == "verify":
-        if case.status != CaseStatus.FEEDBACK_SUBMITTED.value:
+    if action in ("verify", "waive_verification"):
+        waiting = awaiting_verification(case) if action == "waive_verification" else \
+            case.status == CaseStatus.FEEDBACK_SUBMITTED.value
+        if not waiting:
             raise invalid_transition("a case is verified after the department's feedback",
                                      "案件须在部门处置反馈后核查")
         return
@@ -146,6 +152,8 @@ def apply_action(case: Case, action: str, ctx: Context, *, commit: bool = True) 
     handler = HANDLERS[action]
     if action == "verify" and not any(u.field == "photos" for u in ctx.uploads):
         raise Invalid(errors={"photos": ["Verification (核查) needs at least one photo taken on site."]})
+    if action == "waive_verification" and not (ctx.fields.get("reason") or "").strip():
+        raise Invalid(errors={"reason": ["免核查须填写原因"]})
     attachments = store_uploads(case, ctx.uploads, ctx.user) if ctx.uploads else []
     for row in attachments:
         db.session.add(row)
