@@ -64,24 +64,23 @@ def may_verify(case: Case, user: User | None) -> bool:
 
 
 def fallback_grids(user: User) -> list[int]:
-    """The other grids whose verification falls to this grid worker (their community or street has no nearer one)."""
-    if user.role != Role.GRID_WORKER.value or not user.grid_id:
+    """The other grids whose verification falls to this grid worker: grids of the worker's community without a
+    worker of their own, and grids of the worker's street whose community has no worker at all."""
+    if user.role != Role.GRID_WORKER.value or not user.grid_id or not user.active:
         return []
     own = db.session.get(Area, user.grid_id)
-    grids: list[int] = []
-    for level in LEVELS[1:]:
-        area = own.ancestor(level) if own is not None else None
-        if area is None:
-            continue
-        grids += [g for g in _grids_under(area) if g != user.grid_id and g not in grids
-                  and may_verify_grid(g, user)]
-    return grids
-
-
-def may_verify_grid(grid_id: int, user: User) -> bool:
-    """Whether the verification of this grid's cases falls to the user."""
-    _level, workers = verifiers(db.session.get(Area, grid_id))
-    return any(w.id == user.id for w in workers)
+    community = own.ancestor(AreaLevel.COMMUNITY) if own is not None else None
+    street = own.ancestor(AreaLevel.STREET) if own is not None else None
+    grids = _grids_under(street) if street is not None else _grids_under(community) if community else []
+    if not grids:
+        return []
+    parent = dict(db.session.execute(db.select(Area.id, Area.parent_id).where(Area.id.in_(grids))).all())
+    staffed = {g for g, in db.session.execute(db.select(User.grid_id).where(
+        User.role == Role.GRID_WORKER.value, User.active.is_(True), User.grid_id.in_(grids))).all()}
+    staffed_communities = {parent[g] for g in staffed}
+    mine = community.id if community is not None else None
+    return [g for g in grids if g != user.grid_id and g not in staffed
+            and (parent[g] == mine or parent[g] not in staffed_communities)]
 
 
 def awaiting_verification(case: Case) -> bool:
