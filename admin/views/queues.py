@@ -13,6 +13,7 @@ from server.models import Case, Report
 from admin.blueprint import bp
 from ..auth import SUPERVISOR, current, login_required
 from .cases import _suggestions, departments
+from .dispatch_queue import dispatch_table
 
 # queue → (label, the actions offered in it)
 QUEUES = {
@@ -57,6 +58,8 @@ def queues(queue: str = "manual_dispatch"):
         abort(404)
     user = current()
     counts = {q: _count(q) for q in QUEUES}
+    if queue == "manual_dispatch":  # a paged table; the form opens for one case at a time
+        return dispatch_table(QUEUES, counts)
     items = []
     if queue == "plans":
         items = [{"case": c, "plan": p, "report": db.session.get(Report, c.origin_report_id), "allowed": ()}
