@@ -12,9 +12,9 @@ from pathlib import Path
 
 
 def install(marker: str, release: str | None) -> None:
-    """Wrap routing's event writer with the stall."""
-    from server.pipeline import opening as routing
-    original = routing.append_event
+    """Wrap the event writer that case opening uses (``record``, the service's system steps) with the stall."""
+    from server.pipeline import opening
+    original = opening.record
 
     def stalled(case, action, *args, **kwargs):
         event = original(case, action, *args, **kwargs)
@@ -27,7 +27,7 @@ def install(marker: str, release: str | None) -> None:
                 time.sleep(0.05)
         return event
 
-    routing.append_event = stalled
+    opening.record = stalled
 
 
 def install_failure(text: str, flag: str) -> None:
