@@ -85,12 +85,13 @@ for _action, _schema in ACTION_SCHEMAS.items():
 @blp.doc(security=BEARER, requestBody={"required": True, "content": {
     "multipart/form-data": {"schema": VerificationSchema}}})
 @blp.response(200, CaseSchema)
-@blp.alt_response(403, schema=ErrorSchema, description="Not the grid worker of the case's grid")
+@blp.alt_response(403, schema=ErrorSchema, description="Verification does not fall to this user")
 @blp.alt_response(409, schema=ErrorSchema, description="No feedback to verify")
 @blp.alt_response(422, schema=ErrorSchema, description="No photo, or a bad file")
 @auth_required()
 def verify_case(case_id: int):
-    """核查: the grid worker checks the handling on site, with photos (needed before a grid case closes)."""
+    """核查 on site, with photos (needed before a grid case closes): by the grid's worker, else a grid worker of the same
+    community, else of the same street, else a supervisor (who may instead waive it: ``actions/waive_verification``)."""
     fields, uploads = read_body(VerificationSchema)
     case = case_for_request(case_id, "verify")
     apply_action(case, "verify", Context(current_user(), fields, uploads))
