@@ -57,12 +57,12 @@ def test_segment_keywords_mask_and_idf(group, tmp_path):
 
 
 def test_segment_places_segment_whole(group, tmp_path):
-    areas = [{"code": "C1", "name": "桃子湖社区", "level": "community", "aliases": ["桃子湖"]}]
+    areas = [{"code": "C1", "name": "桃子湖片区", "level": "community", "aliases": ["桃子湖"]}]
     (tmp_path / "areas.json").write_text(json.dumps(areas, ensure_ascii=False), encoding="utf-8")
-    text = "桃子湖社区北门有井盖缺失\n"
-    assert "桃子湖社区" not in lines(run(group, ["segment"], stdin=text))[0]["tokens"]
+    text = "桃子湖片区北门有井盖缺失\n"
+    assert "桃子湖片区" not in lines(run(group, ["segment"], stdin=text))[0]["tokens"]
     result = run(group, ["segment", "--places", str(tmp_path / "areas.json")], stdin=text)
-    assert "桃子湖社区" in lines(result)[0]["tokens"]
+    assert "桃子湖片区" in lines(result)[0]["tokens"]
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     result = run(group, ["segment", "--places", str(tmp_path / "bad.json")], stdin=text)
     assert result.exit_code == 2 and "--places" in result.stderr
