@@ -12,7 +12,7 @@ from server.models import Case, Category, Notification, PlanTask, User, verify_c
 from ..helpers import login
 from .test_cases_support import PHOTO, USERS, act, case_in
 
-STREET_USER, STREET_PASSWORD = "street01", "street-pass-2026"
+STREET_USER, STREET_PASSWORD = "streetx01", "street-pass-2026"
 
 
 @pytest.fixture
