@@ -7,26 +7,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from nlp.alerts import Detector, Params, to_report
+from nlp.reports_io import json_objects
 
 
 def _records(path: str, params: Params) -> list[dict]:
     """Read the JSON objects of a JSONL file (each with "id" and "time"), each with its "_report"."""
     records = []
-    with open(path, encoding="utf-8-sig") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{path}:{number}: not JSON ({exc.msg})") from None
-            if not isinstance(rec, dict) or "id" not in rec:
-                raise click.ClickException(f"{path}:{number}: expected an object with an \"id\"")
-            try:
-                rec["_report"] = to_report(rec, params)
-            except ValueError as exc:
-                raise click.ClickException(f"{path}:{number}: bad \"time\" ({exc})") from None
-            records.append(rec)
+    for number, rec in json_objects(path):
+        try:
+            rec["_report"] = to_report(rec, params)
+        except ValueError as exc:
+            raise click.ClickException(f"{path}:{number}: bad \"time\" ({exc})") from None
+        records.append(rec)
     return records
 
 

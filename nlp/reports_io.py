@@ -20,11 +20,10 @@ def _number(value):
     return float(value) if math.isfinite(value) else None
 
 
-def read_reports(path: str) -> tuple[list[dict], list]:
-    """Return (docs with "id" = line index, the ids as given) for the non-blank lines of a JSONL file."""
+def json_objects(path: str):
+    """Yield (line number, object) for the non-blank lines of a JSONL file; each must be an object with an "id"."""
     import click
 
-    docs, ids = [], []
     with open(path, encoding="utf-8-sig") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
@@ -35,12 +34,19 @@ def read_reports(path: str) -> tuple[list[dict], list]:
                 raise click.ClickException(f"{path}:{number}: not JSON ({exc.msg})") from None
             if not isinstance(rec, dict) or "id" not in rec:
                 raise click.ClickException(f"{path}:{number}: expected an object with an \"id\"")
-            text = rec.get("text")
-            doc = {"id": len(docs), "text": text if isinstance(text, str) else "",
-                   "lat": _number(rec.get("lat")), "lon": _number(rec.get("lon")), "likes": _number(rec.get("likes"))}
-            doc.update({k: rec[k] for k in PASS_THROUGH if rec.get(k) is not None})
-            docs.append(doc)
-            ids.append(rec["id"])
+            yield number, rec
+
+
+def read_reports(path: str) -> tuple[list[dict], list]:
+    """Return (docs with "id" = line index, the ids as given) for the non-blank lines of a JSONL file."""
+    docs, ids = [], []
+    for _line, rec in json_objects(path):
+        text = rec.get("text")
+        doc = {"id": len(docs), "text": text if isinstance(text, str) else "",
+               "lat": _number(rec.get("lat")), "lon": _number(rec.get("lon")), "likes": _number(rec.get("likes"))}
+        doc.update({k: rec[k] for k in PASS_THROUGH if rec.get(k) is not None})
+        docs.append(doc)
+        ids.append(rec["id"])
     return docs, ids
 
 
