@@ -132,7 +132,7 @@ def _build_state():
 
 # Re-clustering runs every few minutes: workers ask whether the hotspots changed every few seconds.
 _states = TableCache(
-    lambda: db.session.execute(db.select(db.func.count(Hotspot.id), db.func.max(Hotspot.updated_at))).one(),
+    lambda: db.session.execute(db.select(db.func.count(), db.func.max(Hotspot.updated_at)).select_from(Hotspot)).one(),
     _build_state)
 
 

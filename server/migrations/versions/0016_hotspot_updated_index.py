@@ -4,7 +4,7 @@ Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-03 15:15:00
 
-The per-process hotspot state is rebuilt when ``count(id), max(updated_at)`` of hotspots changes; with this index
+The per-process hotspot state is rebuilt when ``count(*), max(updated_at)`` of hotspots changes; with this index
 PostgreSQL answers both from indexes instead of scanning the table, as a report's every statement must.
 """
 from alembic import op
