@@ -192,6 +192,13 @@ class Config:
         self.WEBHOOK_BACKOFF_MAX_SECONDS = env.integer("WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
         self.WEBHOOK_MAX_PER_DEPARTMENT = env.integer("WEBHOOK_MAX_PER_DEPARTMENT", 5)
         self.WEBHOOK_EMBEDDED_THREAD = env.flag("WEBHOOK_EMBEDDED_THREAD", None)
+        # Notifications (server/notifications): the outbound channel (log: a log line and a delivery row per notice;
+        # none: in-app only), attempts per notice and the first wait after a failure (doubling), and the share of a
+        # deadline's time left when its department is warned (once per case and deadline).
+        self.NOTIFY_CHANNEL = env.choice("NOTIFY_CHANNEL", "log", ("log", "none"))
+        self.NOTIFY_MAX_ATTEMPTS = env.integer("NOTIFY_MAX_ATTEMPTS", 5)
+        self.NOTIFY_BACKOFF_BASE_SECONDS = env.integer("NOTIFY_BACKOFF_BASE_SECONDS", 30)
+        self.DEADLINE_WARNING_SHARE = env.number("DEADLINE_WARNING_SHARE", 0.2)
         # Open311 GeoReport v2: the discovery document's contact, key service and endpoint type, the time zone of
         # its datetimes, and the most requests one answer lists.
         self.OPEN311_CONTACT = env.text("OPEN311_CONTACT", "GridWatch 指挥中心 command centre")
