@@ -14,6 +14,7 @@ from server.models.interop import (ApiKey, DeliveryStatus, Open311Request, Servi
 from server.models.patrols import ChecklistTemplate, ItemResult, PatrolItemResult, PatrolPlace, PatrolTask, TaskStatus
 from server.models.plans import EmergencyPlan, PlanActivation, PlanTask
 from server.models.reports import PENDING_STAGES, Channel, Media, Report, ReportEvent, Stage, Transcript
+from server.models.sharing import DataShareRequest, ShareAccess, ShareCredential, ShareKind, ShareStatus
 from server.models.settings import Setting, get_setting, put_setting
 from server.models.types import utcnow
 
@@ -22,6 +23,7 @@ __all__ = [
     "ApiKey", "DeliveryStatus", "Open311Request", "ServiceAttribute", "Webhook", "WebhookDelivery", "WebhookEvent",
     "AdminAuditLog", "HotspotReview", "TranscriptCorrection",
     "CaseLibraryEntry", "ReplyTemplate",
+    "DataShareRequest", "ShareAccess", "ShareCredential", "ShareKind", "ShareStatus",
     "ApiToken", "Area", "AreaLevel", "Case", "CaseAttachment", "CaseDepartment", "CaseEvent", "CaseRating",
     "CaseReporter", "HotspotReporter", "Category", "Channel",
     "Department", "DepartmentType", "EmergencyPlan", "Hotspot", "Media", "Notification", "PENDING_STAGES",
