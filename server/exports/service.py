@@ -12,11 +12,13 @@ raised on: the server then drops the connection without the end of the chunked b
 incomplete transfer (and a GeoJSON document is never closed after an error); it never looks complete.
 
 Filters (all optional): ``since`` / ``until`` (datetimes, on ``created_at``), ``category`` (a code;
-a risk class includes its subcategories), ``department`` (a department code on the case).
+a risk class includes its subcategories), ``department`` (a department code on the case); for reports and cases also
+``category_in`` and ``grid_in`` (id collections: only rows of those categories, of those grids; the data-sharing
+scopes of ``server.sharing``).
 """
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 
 from triage.lifecycle import STATUS_ZH, CaseStatus
@@ -76,6 +78,15 @@ def _guarded(items: Iterator, name: str) -> Iterator:
         raise
 
 
+def _within(query, category_column, grid_column, category_in, grid_in):
+    """Only rows of the given category ids and grid ids (None: any; an empty collection: none)."""
+    if category_in is not None:
+        query = query.where(category_column.in_(list(category_in)))
+    if grid_in is not None:
+        query = query.where(grid_column.in_(list(grid_in)))
+    return query
+
+
 def _lookups() -> tuple[dict, dict, dict]:
     """Categories, grids and departments by id (small tables, read once per export)."""
     categories = {c.id: c for c in db.session.execute(db.select(Category)).scalars()}
@@ -87,7 +98,8 @@ def _lookups() -> tuple[dict, dict, dict]:
 # --- reports --------------------------------------------------------------------------------------------
 
 def report_rows(since: datetime | None = None, until: datetime | None = None, category: str | None = None,
-                department: str | None = None) -> Iterator[dict]:
+                department: str | None = None, category_in: Collection[int] | None = None,
+                grid_in: Collection[int] | None = None) -> Iterator[dict]:
     """Reports, oldest first, as flat dicts (``REPORT_FIELDS`` plus ``lat``/``lon``); texts are masked."""
     categories, grids, _ = _lookups()
     query = db.select(Report.id, Report.created_at, Report.channel, Report.stage, Report.category_id, Report.severity,
@@ -102,6 +114,7 @@ def report_rows(since: datetime | None = None, until: datetime | None = None, ca
         query = query.where(Report.category_id.in_(category_ids(category)))
     if department:
         query = query.where(Report.case_id.in_(_case_ids_of(department)))
+    query = _within(query, Report.category_id, Report.grid_id, category_in, grid_in)
 
     def row(r) -> dict:
         cat = categories.get(r.category_id)
@@ -178,7 +191,8 @@ def hotspots_geojson(**filters) -> Iterator[str]:
 # --- cases ----------------------------------------------------------------------------------------------
 
 def case_rows(since: datetime | None = None, until: datetime | None = None, category: str | None = None,
-              department: str | None = None, status: str | None = None) -> Iterator[dict]:
+              department: str | None = None, status: str | None = None, category_in: Collection[int] | None = None,
+              grid_in: Collection[int] | None = None) -> Iterator[dict]:
     """Cases, oldest first, as flat dicts keyed by ``CASE_FIELDS``."""
     categories, _, departments = _lookups()
     query = db.select(Case, Report.lat, Report.lon, Report.address) \
@@ -193,6 +207,7 @@ def case_rows(since: datetime | None = None, until: datetime | None = None, cate
         query = query.where(Case.id.in_(_case_ids_of(department)))
     if status:
         query = query.where(Case.status == status)
+    query = _within(query, Case.category_id, Report.grid_id, category_in, grid_in)  # the place of its first report
 
     def row(found) -> dict:
         case, lat, lon, address = found
