@@ -138,6 +138,11 @@ class Config:
         self.INTAKE_RATE_LIMIT_ADDRESS = env.text("INTAKE_RATE_LIMIT_ADDRESS", "100 per minute; 2000 per hour")
         # Look-ups of open reports near a point before reporting (GET /api/v1/reports/nearby), per account.
         self.NEARBY_RATE_LIMIT = env.text("NEARBY_RATE_LIMIT", "30 per minute; 600 per day")
+        # The public web page (server/public): map look-ups per client address, how long a map answer is cached,
+        # and how long a guest's follow-up link (its bearer token) lives.
+        self.PUBLIC_MAP_RATE_LIMIT = env.text("PUBLIC_MAP_RATE_LIMIT", "60 per minute; 2000 per day")
+        self.PUBLIC_MAP_CACHE_SECONDS = env.integer("PUBLIC_MAP_CACHE_SECONDS", 30)
+        self.PUBLIC_FOLLOW_DAYS = env.integer("PUBLIC_FOLLOW_DAYS", 365)
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (client address, https, HSTS).
         self.TRUSTED_PROXIES = env.integer("TRUSTED_PROXIES", 0)
         # Admin web session cookie: HTTPS-only outside the demo and tests (SESSION_COOKIE_SECURE=0 to serve
