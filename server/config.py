@@ -185,6 +185,10 @@ class Config:
         # The case library: how often a process checks whether cases closed or model marks changed elsewhere
         # (then it rebuilds its index of closed cases from their stored vectors).
         self.CASE_LIBRARY_RECHECK_SECONDS = env.number("CASE_LIBRARY_RECHECK_SECONDS", 30.0)
+        # Data sharing (server/sharing): the longest period of use a request may ask for, and how long an export link
+        # lives (never beyond the approved period of use; API keys live until it).
+        self.SHARING_MAX_USE_DAYS = env.integer("SHARING_MAX_USE_DAYS", 180)
+        self.SHARING_LINK_HOURS = env.integer("SHARING_LINK_HOURS", 72)
         # Department webhooks (server/webhooks): private ranges deliveries may reach (comma-separated CIDRs; empty:
         # public addresses only), plain http (unset: allowed outside production), timeouts, attempts, hooks per
         # department, and whether deliveries without Redis run in a thread of the server (unset: outside tests).
