@@ -1,7 +1,8 @@
 """Build dev.jsonl and final.jsonl from the hand-written sources in src/ (python triage/data/severity/build.py from the repository root).
 
 A report goes to the held-aside final part when sha256(text) mod 100 < 30; the split never looks at a grader.
-src/holdout2.txt is a second held-aside set (holdout2.jsonl), written before any grader was run on it.
+src/holdout2.txt and src/holdout3.txt are further held-aside sets (holdout2.jsonl, holdout3.jsonl), each written
+before any grader was run on it.
 """
 import hashlib
 import json
@@ -50,20 +51,24 @@ for i, (band, level, cat, rep, text) in enumerate(late, len(rows) + 1):
         rec["reporters"] = int(rep)
     rec.update({"level": level, "band": band})
     dev.append(rec)
-# A second held-aside set, written after the first figures and before any grader saw it: holdout2.jsonl.
-holdout2 = []
-for line in (root / "src" / "holdout2.txt").read_text(encoding="utf-8").splitlines():
-    if line.strip() and not line.startswith("#"):
-        band, level, cat, rep, text = line.split("|", 4)
-        assert text not in texts, text
-        rec = {"id": f"sev-h2-{len(holdout2) + 1:03d}", "text": text}
-        if cat:
-            rec["category"] = cat
-        if rep:
-            rec["reporters"] = int(rep)
-        rec.update({"level": int(level), "band": band})
-        holdout2.append(rec)
-for name, part in (("dev", dev), ("final", final), ("holdout2", holdout2)):
+# Held-aside sets written after the first figures and before any grader saw them (holdout2.jsonl, holdout3.jsonl);
+# holdout3 was written before the learned detector existed and is never used to tune it.
+held = {}
+for name in ("holdout2", "holdout3"):
+    held[name] = []
+    for line in (root / "src" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            band, level, cat, rep, text = line.split("|", 4)
+            assert text not in texts, text
+            texts.append(text)
+            rec = {"id": f"sev-h{name[-1]}-{len(held[name]) + 1:03d}", "text": text}
+            if cat:
+                rec["category"] = cat
+            if rep:
+                rec["reporters"] = int(rep)
+            rec.update({"level": int(level), "band": band})
+            held[name].append(rec)
+for name, part in (("dev", dev), ("final", final), *held.items()):
     with open(root / f"{name}.jsonl", "w", encoding="utf-8") as f:
         for rec in part:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
