@@ -8,6 +8,7 @@ from server.models.cases import (Case, CaseAttachment, CaseDepartment, CaseEvent
 from server.models.categories import Category
 from server.models.departments import Department, DepartmentType
 from server.models.hotspots import Hotspot, HotspotReporter
+from server.models.notifications import DeadlineWarning, NotificationDelivery
 from server.models.library import CaseLibraryEntry, ReplyTemplate
 from server.models.interop import (ApiKey, DeliveryStatus, Open311Request, ServiceAttribute, Webhook, WebhookDelivery,
                                    WebhookEvent)
@@ -26,7 +27,8 @@ __all__ = [
     "DataShareRequest", "ShareAccess", "ShareCredential", "ShareKind", "ShareStatus",
     "ApiToken", "Area", "AreaLevel", "Case", "CaseAttachment", "CaseDepartment", "CaseEvent", "CaseRating",
     "CaseReporter", "HotspotReporter", "Category", "Channel",
-    "Department", "DepartmentType", "EmergencyPlan", "Hotspot", "Media", "Notification", "PENDING_STAGES",
+    "DeadlineWarning", "Department", "DepartmentType", "EmergencyPlan", "Hotspot", "Media", "Notification",
+    "NotificationDelivery", "PENDING_STAGES",
     "ChecklistTemplate", "ItemResult", "PatrolItemResult", "PatrolPlace", "PatrolTask", "TaskStatus",
     "PlanActivation", "PlanTask", "Report", "ReportEvent",
     "Role", "Setting", "Stage", "get_setting", "put_setting", "Transcript", "User", "utcnow", "verify_chain",

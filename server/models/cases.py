@@ -216,6 +216,9 @@ class Notification(db.Model):
     user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     case_id = db.Column(db.Integer, db.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind = db.Column(db.String(32), nullable=False)
-    message = db.Column(db.Text, nullable=False)
+    message = db.Column(db.Text, nullable=False)  # Simplified Chinese
+    message_en = db.Column(db.Text)  # the same in English (migration 0018)
+    # The report a resident's notice is about (the phone opens it, and its rating); migration 0018.
+    report_id = db.Column(db.Integer, db.ForeignKey("reports.id", ondelete="SET NULL"))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     read_at = db.Column(UTCDateTime)
