@@ -1,6 +1,8 @@
 """The GridWatch server's REST API over requests, with the server's one error shape."""
 import mimetypes
+import time
 from contextlib import ExitStack
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import requests
@@ -15,9 +17,11 @@ class NetworkError(Exception):
 class ApiError(Exception):
     """The server answered with an error: HTTP status, code, message and field errors."""
 
-    def __init__(self, status: int, code: str, message: str, errors: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, errors: dict | None = None,
+                 retry_after: float | None = None):
         super().__init__(f"{status} {code}: {message}")
         self.status, self.code, self.message, self.errors = status, code, message, errors or {}
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After), or None
 
     def first_field_error(self) -> str:
         """The first field message, flattened, or the message."""
@@ -30,6 +34,24 @@ class ApiError(Exception):
             return value
         found = first(self.errors) if self.errors else None
         return str(found) if found else self.message
+
+
+MAX_RETRY_AFTER = 24 * 3600.0  # a server asking for more than a day is misconfigured: wait a day at most
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """The wait a ``Retry-After`` header asks for, in seconds (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - (time.time() if now is None else now)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 def _form_value(value) -> str:
@@ -78,7 +100,8 @@ class ApiClient:
             except ValueError:
                 body = {}
             raise ApiError(response.status_code, body.get("code") or f"http_{response.status_code}",
-                           body.get("message") or response.reason or "error", body.get("errors") or {})
+                           body.get("message") or response.reason or "error", body.get("errors") or {},
+                           retry_after_seconds(response.headers.get("Retry-After")))
         return response
 
     def get_json(self, path: str, **params):

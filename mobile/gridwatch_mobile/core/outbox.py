@@ -176,10 +176,12 @@ class Outbox:
         if item is not None and item.status == Status.SENT.value:
             shutil.rmtree(self.media_dir / item.client_uuid, ignore_errors=True)  # the server keeps them now
 
-    def mark_retryable(self, item_id: int, error: str, http_status: int | None = None) -> float:
-        """Failed for now; the next try is after a jittered exponential delay (returned)."""
+    def mark_retryable(self, item_id: int, error: str, http_status: int | None = None,
+                       not_before: float | None = None) -> float:
+        """Failed for now; the next try is after a jittered exponential delay, and never sooner than the
+        ``not_before`` seconds the server asked for (Retry-After); the delay is returned."""
         attempts = self._attempts(item_id) + 1
-        delay = backoff_delay(attempts, self.rng)
+        delay = max(backoff_delay(attempts, self.rng), not_before or 0.0)
         self._finish(item_id, Status.FAILED_RETRYABLE, attempts=attempts, last_error=error,
                      last_http_status=http_status, next_attempt_at=self.clock() + delay)
         return delay

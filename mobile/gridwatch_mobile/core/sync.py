@@ -30,7 +30,7 @@ class SyncResult:
     retry: int = 0
     permanent: int = 0
     conflicts: int = 0
-    blocked: str | None = None  # offline | wifi_only | signed_out | unauthorized | unreachable
+    blocked: str | None = None  # offline | wifi_only | signed_out | unauthorized | unreachable | throttled
 
     @property
     def changed(self) -> bool:
@@ -64,6 +64,7 @@ class SyncEngine:
         self.network = network
         self.wifi_only = wifi_only
         self.on_sent = on_sent  # (item, body) -> None, e.g. cache the report the server answered
+        self.paused_until = 0.0  # the outbox clock's time before which the server asked us not to send
         self._pass_lock = threading.Lock()
 
     def blocked_reason(self) -> str | None:
@@ -75,7 +76,13 @@ class SyncEngine:
             return "wifi_only"
         if self.api_provider() is None:
             return "signed_out"
+        if self.outbox.clock() < self.paused_until:
+            return "throttled"
         return None
+
+    def pause_left(self) -> float:
+        """Seconds until the server's requested pause (Retry-After) is over; 0 when there is none."""
+        return max(0.0, self.paused_until - self.outbox.clock())
 
     def run_once(self) -> SyncResult:
         """One pass over the due items (one pass at a time)."""
@@ -130,10 +137,14 @@ class SyncEngine:
             result.conflicts += 1
             return None
         if exc.status >= 500 or exc.status in RETRYABLE_4XX:
-            self.outbox.mark_retryable(item.id, message, exc.status)
+            self.outbox.mark_retryable(item.id, message, exc.status, not_before=exc.retry_after)
             result.retry += 1
             if exc.status == 401:
                 return "unauthorized"  # every item needs a new sign-in
+            if exc.retry_after is not None and exc.status in (429, 503):
+                # The server asked for a pause: every item waits for it, not only this one.
+                self.paused_until = max(self.paused_until, self.outbox.clock() + exc.retry_after)
+                return "throttled"
             return "unreachable" if exc.status in (502, 503, 504) else None
         self.outbox.mark_permanent(item.id, message, exc.status)
         result.permanent += 1
@@ -179,6 +190,9 @@ class SyncWorker:
                 result = None
             if result is not None and self.on_pass:
                 self.on_pass(result)
-            wait = self.poll if result is None or result.blocked else max(0.5, self._wait_seconds())
+            if result is not None and result.blocked == "throttled":
+                wait = max(0.5, min(self.poll, self.engine.pause_left()))
+            else:
+                wait = self.poll if result is None or result.blocked else max(0.5, self._wait_seconds())
             self._wake.wait(wait)
             self._wake.clear()
