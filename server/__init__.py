@@ -116,6 +116,7 @@ def _api_blueprints() -> list[tuple]:
     from server.reports.api import blp as reports
     from server.reports.feedback_api import blp as report_feedback
     from server.reports.support_api import blp as report_support
+    from server.public.api import blp as public
     from server.areas.api import blp as areas
     from server.taxonomy.api import blp as categories
     from server.webhooks.api import webhooks_blp as webhooks
@@ -123,7 +124,7 @@ def _api_blueprints() -> list[tuple]:
         (auth, "/auth"), (reports, "/reports"), (media, "/media"), (categories, "/categories"),
         (cases, "/cases"), (ratings, "/reports"), (notifications, "/notifications"), (metrics, "/metrics"),
         (plans, ""), (patrols, "/patrols"), (report_feedback, "/reports"), (report_support, "/reports"),
-        (areas, "/areas"), (alerts, "/alerts"),
+        (areas, "/areas"), (alerts, "/alerts"), (public, "/public"),
         (apikeys, "/apikeys"), (webhooks, "/webhooks"), (exports, "/exports"), (open311_admin, "/open311"),
         (case_library, ""),
     ]
@@ -140,6 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     register_open311(app)
     from server.web.landing import bp as landing  # the root URL: a landing page for people, JSON for programs
     app.register_blueprint(landing)
+    from server.public.page import bp as public_page  # the residents' web page at /public/
+    app.register_blueprint(public_page)
 
     @app.get("/healthz")
     def healthz():
