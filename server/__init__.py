@@ -117,6 +117,7 @@ def _api_blueprints() -> list[tuple]:
     from server.reports.feedback_api import blp as report_feedback
     from server.reports.support_api import blp as report_support
     from server.public.api import blp as public
+    from server.sharing.api import blp as sharing
     from server.areas.api import blp as areas
     from server.taxonomy.api import blp as categories
     from server.webhooks.api import webhooks_blp as webhooks
@@ -126,7 +127,7 @@ def _api_blueprints() -> list[tuple]:
         (plans, ""), (patrols, "/patrols"), (report_feedback, "/reports"), (report_support, "/reports"),
         (areas, "/areas"), (alerts, "/alerts"), (public, "/public"),
         (apikeys, "/apikeys"), (webhooks, "/webhooks"), (exports, "/exports"), (open311_admin, "/open311"),
-        (case_library, ""),
+        (case_library, ""), (sharing, "/sharing"),
     ]
 
 
