@@ -11,6 +11,8 @@ TEXT = {
         "title": "GridWatch 网格安全隐患上报与处置平台",
         "intro": "居民和网格员用手机上报燃气泄漏、消防通道堵塞、积水、井盖缺失等公共安全隐患；平台转写、研判、聚类，"
                  "派给责任部门，并跟踪签收、处置、核查、办结和回访。",
+        "public": "居民上报", "public_text": "不用装应用：在手机或电脑浏览器里上报隐患（文字、照片、语音、位置），"
+                  "查询办理进度、评价，并查看隐患地图。",
         "admin": "管理后台", "admin_text": "指挥中心、部门人员和管理员的工作台：一张图、热点研判、派单队列、部门收件箱、三率考核。",
         "api": "接口文档", "api_text": "OpenAPI 3 接口说明（JSON），供手机应用和第三方系统对接；另有 Open311 GeoReport v2。",
         "app": "手机应用", "app_text": "居民上报与评价、网格员巡查与核查。在电脑上运行：",
@@ -25,6 +27,8 @@ TEXT = {
                  "a missing manhole cover) from their phones; the platform transcribes, judges and groups them, routes "
                  "each to the responsible departments and follows it through signing, handling, verification, closing "
                  "and the reporter's rating.",
+        "public": "Report a hazard", "public_text": "No app needed: report a hazard from any browser (text, photos, "
+                                                    "a voice note, the place), follow it, rate it, and see the map.",
         "admin": "Admin web", "admin_text": "For supervisors, department staff and admins: the city map, hotspots, "
                                             "dispatch queues, department inboxes, department metrics.",
         "api": "API document", "api_text": "The OpenAPI 3 description (JSON) for the phone app and other systems; "
@@ -70,7 +74,7 @@ def _demo_logins() -> list[dict]:
 def index():
     """Where to start: the landing page for a browser, a small JSON document for a program."""
     document = {"name": "GridWatch 网格安全隐患上报与处置平台", "api": "/api/v1/openapi.json", "health": "/healthz",
-                "admin": "/admin/"}
+                "admin": "/admin/", "public": "/public/"}
     if not _wants_html():
         return document
     lang = _language()
