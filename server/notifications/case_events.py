@@ -1,69 +1,123 @@
-"""Who is told what when a case event is recorded: the subscriber of ``events.case_event`` for in-app notices.
+"""Who is told what when a case event is recorded: the subscriber of ``events.case_event`` for notices.
 
 One place for every case notification, whoever took the step (a person, the pipeline or the scheduler): the same
-action gives the same notice. The one who took the step is not told.
+action gives the same notice, once. The one who took the step is not told. Residents hear of their report's way
+(accepted or joined, dispatched, handled, closed with the request to rate); grid workers of a verification that
+waits for them (also one that falls to them from a grid without its own worker); staff of a case that arrives, is
+reopened, escalated (and, from ``deadlines.py``, nears a deadline); supervisors of what waits for them. A
+supervisor's waiver of verification tells nobody: the resident hears of the closing.
 """
 from triage.lifecycle import CaseStatus
 
+from server.cases.verification import case_grid, verifiers
 from server.events import case_event
 from server.extensions import db
 from server.models import Case, CaseEvent, Department, PlanActivation
-from server.notifications.service import notify_departments, notify_supervisors
+from server.notifications import outbound  # noqa: F401 - its after_commit hook sends the deliveries
+from server.notifications.service import department_staff, supervisors, tell, tell_reporters
+from server.notifications.texts import ESCALATION_REASONS
 from server.web.localtime import format_city
+
+
+def _departments(case: Case, ids=None) -> list:
+    return department_staff(case.department_ids() if ids is None else ids)
+
+
+def _lead_name(case: Case) -> tuple[str, str]:
+    lead = next((d.department for d in case.departments if d.role == "lead"), None)
+    if lead is None:
+        return "承办部门", "the responsible department"
+    return lead.name, lead.name_en or lead.name
 
 
 def _plan_task_done(case: Case, event: CaseEvent, who: int | None) -> None:
     data = event.data
     if not data["plan_completed"]:
-        name = db.session.execute(db.select(Department.name).where(Department.code == data["department"])).scalar()
-        notify_supervisors(case, "plan_task_done", f"案件 {case.number}：{name}已完成预案任务"
-                           f"（{data['done']}/{data['total']}）。", skip=who)
+        dept = db.session.execute(db.select(Department).where(Department.code == data["department"])).scalar()
+        tell(supervisors(), case, "plan_task_done", skip=who, dept=dept.name, dept_en=dept.name_en or dept.name,
+             done=data["done"], total=data["total"])
         return
     activation = db.session.get(PlanActivation, data["activation_id"])
-    message = f"案件 {case.number} 的“{activation.name}”各部门任务已全部完成。"
-    notify_supervisors(case, "plan_completed", message, skip=who)
-    notify_departments(case, "plan_completed", message, skip=who,
-                       department_ids=[t.department_id for t in activation.tasks])
+    tell(supervisors(), case, "plan_completed", skip=who, plan=activation.name)
+    tell(_departments(case, [t.department_id for t in activation.tasks]), case, "plan_completed", skip=who,
+         plan=activation.name)
 
 
 def _plan_activated(case: Case, event: CaseEvent, who: int | None) -> None:
     codes = [t["department"] for t in event.data["tasks"]]
     ids = dict(db.session.execute(db.select(Department.code, Department.id).where(Department.code.in_(codes))).all())
-    notify_departments(case, "plan_activated", f"案件 {case.number} 已启动“{event.data['plan']}”，请按预案落实本部门任务。",
-                       skip=who, department_ids=[ids[c] for c in codes])
+    tell(_departments(case, [ids[c] for c in codes]), case, "plan_activated", skip=who, plan=event.data["plan"])
+
+
+def _feedback(case: Case, who: int | None, time: str) -> None:
+    """Handled: the reporters hear of it, the verifiers (grid workers, else supervisors) are asked to verify."""
+    tell_reporters(case, "report_handled", skip=who, time=time)
+    grid = case_grid(case)
+    level, workers = verifiers(grid)
+    if level is None:
+        tell(supervisors(), case, "feedback_no_grid", skip=who)
+    elif level == "supervisor":
+        tell(supervisors(), case, "verify_supervisor", skip=who)
+    else:
+        name = grid.name
+        own = [w for w in workers if w.grid_id == grid.id]
+        tell(own, case, "verify_waiting", skip=who, grid=name)
+        tell([w for w in workers if w.grid_id != grid.id], case, "verify_fallback", skip=who, grid=name)
+        tell(supervisors(), case, "feedback", skip=who)
+
+
+def _created(case: Case, data: dict, who: int | None, time: str) -> None:
+    tell_reporters(case, "report_accepted", skip=who, report_ids=[data["report_id"]], time=time)
+    if case.needs_manual_dispatch:
+        tell(supervisors(), case, "manual_dispatch", skip=who)
 
 
 def on_case_event(case: Case, event: CaseEvent) -> None:
-    """Tell the people who act next (rows added to the event's transaction)."""
-    action, data, who, num = event.action, event.data or {}, event.actor_id, case.number
-    if action in ("dispatch", "rule_send_back"):
-        notify_departments(case, "dispatched", f"新案件 {num} 已派发，请在时限内签收。", skip=who)
+    """Tell the people who act next, and the reporters (rows added to the event's transaction)."""
+    action, data, who = event.action, event.data or {}, event.actor_id
+    time = format_city(event.created_at)  # the city's time, as people read it
+    if action == "create":
+        _created(case, data, who, time)
+    elif action == "report_joined":
+        tell_reporters(case, "report_joined", skip=who, report_ids=[data["report_id"]], time=time)
+    elif action == "merge_in":
+        tell_reporters(case, "report_joined", skip=who, report_ids=data.get("reports") or [], time=time)
+    elif action in ("dispatch", "rule_send_back") and event.to_status == CaseStatus.DISPATCHED.value:
+        tell(_departments(case), case, "dispatched", skip=who)
+        if action == "dispatch":
+            dept, dept_en = _lead_name(case)
+            tell_reporters(case, "report_dispatched", skip=who, time=time, dept=dept, dept_en=dept_en)
     elif action == "send_back":
-        notify_supervisors(case, "send_back", f"案件 {num} 被退单：{data['reason']}", skip=who)
+        tell(supervisors(), case, "send_back", skip=who, reason=data["reason"])
     elif action == "extend_request":
-        until = format_city(data["requested_resolve_by"])  # the city's time, as people read it
-        notify_supervisors(case, "extension", f"案件 {num} 申请延期至 {until}。", skip=who)
+        tell(supervisors(), case, "extension", skip=who, until=format_city(data["requested_resolve_by"]))
     elif action == "extend_decide":
-        verdict = "已批准" if data["approve"] else "未批准"
-        notify_departments(case, "extension_decided", f"案件 {num} 的延期申请{verdict}。", skip=who)
+        tell(_departments(case), case, "extension_decided", skip=who, verdict="已批准" if data["approve"] else "未批准",
+             verdict_en="approved" if data["approve"] else "refused")
     elif action == "feedback":
-        notify_supervisors(case, "feedback", f"案件 {num} 已提交处置反馈，待审核。", skip=who)
+        _feedback(case, who, time)
     elif action == "verify":
-        notify_supervisors(case, "verified", f"案件 {num} 网格员核查{'通过' if data['passed'] else '未通过'}。", skip=who)
+        tell(supervisors(), case, "verified", skip=who, verdict="通过" if data["passed"] else "未通过",
+             verdict_en="passed" if data["passed"] else "failed")
     elif action in ("reopen", "rule_rating") and event.to_status == CaseStatus.REOPENED.value:
-        notify_departments(case, "reopened", f"案件 {num} 已重启，请重新处置。", skip=who)
+        tell(_departments(case), case, "reopened", skip=who)
     elif action == "close":
-        notify_departments(case, "closed", f"案件 {num} 已办结。", skip=who)
+        tell(_departments(case), case, "closed", skip=who)
+        tell_reporters(case, "report_closed", skip=who, time=time)
     elif action == "escalate":
-        message = f"案件 {num} 已超时，被督办（{data['reason']}）。"
-        notify_departments(case, "escalated", message, skip=who)
-        notify_supervisors(case, "escalated", message, skip=who)
+        reason, reason_en = _escalation_reason(data.get("reason"))
+        tell(_departments(case), case, "escalated", skip=who, reason=reason, reason_en=reason_en)
+        tell(supervisors(), case, "escalated", skip=who, reason=reason, reason_en=reason_en)
     elif action == "rate" and data.get("rating") == "dissatisfied":
-        notify_supervisors(case, "dissatisfied", f"案件 {num} 的报告人不满意，请裁定是否重启。", skip=who)
+        tell(supervisors(), case, "dissatisfied", skip=who)
     elif action == "activate_plan":
         _plan_activated(case, event, who)
     elif action == "plan_task_done":
         _plan_task_done(case, event, who)
+
+
+def _escalation_reason(reason: str | None) -> tuple[str, str]:
+    return ESCALATION_REASONS.get(reason or "manual", (reason, reason))
 
 
 def init_app(app) -> None:

@@ -42,6 +42,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("server.webhooks.delivery.resume_job", "SWEEP_INTERVAL_SECONDS"),
     Periodic("server.hotspots.recluster.recluster_job", "RECLUSTER_INTERVAL_SECONDS", timeout=1800, at_start=False),
     Periodic("server.cases.escalation.escalate_overdue_job", "CASE_ESCALATION_INTERVAL_SECONDS"),
+    Periodic("server.notifications.deadlines.warn_nearing_job", "CASE_ESCALATION_INTERVAL_SECONDS"),
+    Periodic("server.notifications.outbound.resume_job", "SWEEP_INTERVAL_SECONDS"),
     Periodic("server.accounts.retention.retention_job", "RETENTION_INTERVAL_SECONDS", timeout=1800, at_start=False),
     Periodic("server.alerts.service.alerts_job", "ALERTS_INTERVAL_SECONDS", timeout=1800),
 )

@@ -1,0 +1,137 @@
+"""Sending notices through the outbound channel: after the commit, one attempt per job on the task layer, retried.
+
+``service.notify`` adds a ``NotificationDelivery`` row beside each notice, in the same transaction; after the commit
+(an SQLAlchemy ``after_commit`` hook) each is handed to the task layer on the outbound queue (``WEBHOOK_QUEUE``:
+what leaves the platform has its own workers, or its own thread in-process, so a slow gateway never delays a
+report). A rolled-back notice is never sent. Each attempt locks its row and sends only a pending or failing
+delivery (a job run twice sends once); a failure waits ``NOTIFY_BACKOFF_BASE_SECONDS`` doubling per attempt, up to
+``NOTIFY_MAX_ATTEMPTS``. What a queue loses, ``resume_job`` (periodic) hands over again: no notice is lost.
+"""
+import logging
+from datetime import timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from server.extensions import db
+from server.models import Case, NotificationDelivery, User, utcnow
+from server.notifications.channels import CHANNELS, Recipient
+from server.notifications.service import PENDING
+from server.tasks.queue import WEBHOOK_QUEUE, active_jobs, enqueue
+
+log = logging.getLogger(__name__)
+OPEN = ("pending", "failing")
+
+
+def backoff_seconds(attempt: int, app: Flask | None = None) -> float:
+    """The wait after failed attempt ``attempt`` (1, 2, …): base, 2·base, 4·base, … at most a day."""
+    return min(86400, (app or current_app).config["NOTIFY_BACKOFF_BASE_SECONDS"] * 2 ** (attempt - 1))
+
+
+def _locked(delivery_id: int) -> NotificationDelivery | None:
+    return db.session.execute(db.select(NotificationDelivery).where(NotificationDelivery.id == delivery_id)
+                              .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def deliver(delivery_id: int) -> str:
+    """Make one attempt at a delivery and record it; schedules the next attempt after a failure."""
+    row = _locked(delivery_id)
+    if row is None or row.status not in OPEN:
+        db.session.commit()
+        return row.status if row is not None else "missing"
+    notice = row.notification
+    channel_class = CHANNELS.get(row.channel)
+    user = db.session.get(User, notice.user_id)
+    recipient = Recipient(user)
+    row.recipient, row.attempts = recipient.masked, row.attempts + 1
+    delay = None
+    if channel_class is None:
+        row.status, row.last_error = "failed", f"unknown channel {row.channel}"
+    elif channel_class.needs_phone and not recipient.phone:
+        row.status = "no_address"
+    else:
+        case = db.session.get(Case, notice.case_id) if notice.case_id else None
+        try:
+            channel_class().send(recipient, notice.message, notice_id=notice.id, kind=notice.kind,
+                                 case_number=case.number if case else None)
+        except Exception as exc:  # the gateway's failure: recorded, retried
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if row.attempts >= current_app.config["NOTIFY_MAX_ATTEMPTS"]:
+                row.status, row.next_attempt_at = "failed", None
+            else:
+                delay = backoff_seconds(row.attempts)
+                row.status, row.next_attempt_at = "failing", utcnow() + timedelta(seconds=delay)
+            log.warning("notice delivery %s attempt %s failed: %s", delivery_id, row.attempts, row.last_error)
+        else:
+            row.status, row.sent_at, row.last_error, row.next_attempt_at = "sent", utcnow(), None, None
+    status, attempts = row.status, row.attempts
+    db.session.commit()
+    if delay is not None:
+        schedule(delivery_id, delay, attempt=attempts + 1)
+    return status
+
+
+def deliver_job(delivery_id: int) -> str:
+    """The task layer's unit of work."""
+    try:
+        return deliver(delivery_id)
+    finally:
+        db.session.remove()
+
+
+def _job_id(delivery_id: int, attempt: int) -> str:
+    return f"notice-{delivery_id}-{attempt}"
+
+
+def schedule(delivery_id: int, delay: float, attempt: int = 1, app: Flask | None = None) -> bool:
+    """Queue an attempt in ``delay`` seconds; False when the queue is down (``resume_job`` hands it over later)."""
+    app = app or current_app._get_current_object()
+    try:
+        enqueue(deliver_job, delivery_id, queue=WEBHOOK_QUEUE, job_id=_job_id(delivery_id, attempt), delay=delay,
+                timeout=120, app=app)
+        return True
+    except Exception as exc:  # the row is safe in the database
+        log.warning("could not queue notice delivery %s: %s", delivery_id, exc)
+        return False
+
+
+def resume_pending(older_than_seconds: int = 60) -> int:
+    """Queue again the deliveries that are due but whose job was lost (a restart, Redis down); returns how many."""
+    now = utcnow()
+    limit = now - timedelta(seconds=older_than_seconds)
+    due = db.session.execute(db.select(NotificationDelivery.id, NotificationDelivery.attempts).where(
+        NotificationDelivery.status.in_(OPEN), NotificationDelivery.updated_at <= limit,
+        db.or_(NotificationDelivery.next_attempt_at.is_(None), NotificationDelivery.next_attempt_at <= limit))
+        .limit(1000)).all()
+    db.session.commit()
+    try:
+        active = active_jobs(_job_id(i, n) for i, a in due for n in (a, a + 1))
+    except Exception as exc:  # Redis down: schedule() fails too and the next run tries again
+        log.warning("could not look up notice jobs: %s", exc)
+        active = set()
+    return sum(schedule(i, 0, attempt=a + 1) for i, a in due
+               if _job_id(i, a) not in active and _job_id(i, a + 1) not in active)
+
+
+def resume_job() -> int:
+    """The periodic hand-over of deliveries whose job was lost."""
+    try:
+        return resume_pending()
+    finally:
+        db.session.remove()
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _send_after_commit(session) -> None:
+    """Hand the deliveries just committed to the queue."""
+    rows = session.info.pop(PENDING, None)
+    for row in rows or ():
+        if row.id is not None:
+            schedule(row.id, 0)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session) -> None:
+    """Deliveries rolled back with their notice are not sent."""
+    session.info.pop(PENDING, None)
