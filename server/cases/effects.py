@@ -14,6 +14,7 @@ from server.extensions import db
 from server.models import Case, CaseDepartment, Category, Department, Report
 from server.taxonomy.source import current_taxonomy
 from server.cases.deadlines import add_working_days, case_deadlines
+from server.cases.regrade import regrade
 
 MAX_EXTENSION_DAYS = 60
 
@@ -78,8 +79,9 @@ def _iso(value: datetime | None) -> str | None:
 
 def _dispatch(case, ctx, now):
     f = ctx.fields
-    if f.get("severity"):
-        case.severity = f["severity"]
+    corrected = None
+    if f.get("severity") and f["severity"] != case.severity:
+        corrected, case.severity = case.severity, f["severity"]  # a person's level (cases.regrade.is_by_hand)
     if f.get("category"):
         case.category = _category(f["category"])
     lead, assists = _departments(f["lead"], f.get("assist") or [])
@@ -88,7 +90,8 @@ def _dispatch(case, ctx, now):
     return CaseStatus.DISPATCHED.value, f.get("note"), {
         "lead": lead.code, "assist": [a.code for a in assists], "severity": case.severity,
         "category": case.category.code if case.category else None,
-        "sign_by": _iso(case.sign_by), "resolve_by": _iso(case.resolve_by)}
+        "sign_by": _iso(case.sign_by), "resolve_by": _iso(case.resolve_by),
+        **({"severity_from": corrected} if corrected is not None and ctx.user is not None else {})}
 
 
 def _sign(case, ctx, now):
@@ -232,6 +235,6 @@ HANDLERS = {
     "dispatch": _dispatch, "sign": _sign, "send_back": _send_back, "rule_send_back": _rule_send_back,
     "extend_request": _extend_request, "extend_decide": _extend_decide, "start": _start, "feedback": _feedback,
     "verify": _verify, "waive_verification": _waive_verification, "close": _close, "reopen": _reopen, "rule_rating": _rule_rating, "escalate": _escalate,
-    "merge": _merge,
+    "merge": _merge, "regrade": regrade,
 }
 ACTIONS = tuple(HANDLERS)

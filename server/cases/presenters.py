@@ -113,4 +113,15 @@ def present_case(case: Case, viewer: User) -> dict:
         "events": events, "audit_ok": verify_chain(case.events),
         "allowed_actions": allowed_for(case, viewer),
         "routing_reason": routing_reason(case, viewer),
+        "severity_correction": severity_correction(case, users),
     }
+
+
+def severity_correction(case: Case, users: dict) -> dict | None:
+    """The supervisor's latest correction of the level (调整等级), or None when the level is the machine's."""
+    event = next((e for e in reversed(case.events) if e.action == "regrade" and e.actor_id is not None), None)
+    if event is None:
+        return None
+    data, actor = event.data or {}, users.get(event.actor_id)
+    return {"from": data.get("from"), "to": data.get("to"), "reason": data.get("reason"), "at": event.created_at,
+            "by": (actor.display_name or actor.username) if actor else None}

@@ -157,12 +157,21 @@ class WaiveVerificationSchema(Schema):
     note = fields.String(**NOTE)
 
 
+class RegradeSchema(Schema):
+    """调整等级 by a supervisor: the corrected level (1 = Ⅰ 特别重大 … 4 = Ⅳ 一般) and why; kept in the audit chain, and
+    automatic regrading (more reporters) no longer changes it."""
+
+    severity = fields.Integer(required=True, validate=validate.Range(1, 4))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+    note = fields.String(**NOTE)
+
+
 ACTION_SCHEMAS = {
     "dispatch": DispatchSchema, "sign": NoteSchema, "send_back": SendBackSchema,
     "rule_send_back": RuleSendBackSchema, "extend_request": ExtendRequestSchema, "extend_decide": ExtendDecideSchema,
     "start": NoteSchema, "feedback": FeedbackSchema, "close": NoteSchema, "reopen": ReasonSchema,
     "escalate": EscalateSchema, "merge": MergeSchema, "rule_rating": RuleRatingSchema,
-    "waive_verification": WaiveVerificationSchema,
+    "waive_verification": WaiveVerificationSchema, "regrade": RegradeSchema,
 }
 
 
@@ -285,6 +294,9 @@ class CaseSchema(CaseSummarySchema):
         "why the case went where it went (为什么派给我): mode (automatic, manual, waiting, none), your_role "
         "(lead or assist when the caller's department is on the case), lines and text in Chinese, the "
         "confidence, and the top suggestions with names and their reasons")})
+    severity_correction = fields.Dict(allow_none=True, metadata={"description": (
+        "a supervisor's latest correction of the level (调整等级): from, to, reason, at, by; null when the level is "
+        "the grader's (whose reasons are severity_reasons). Automatic regrading never changes a corrected level")})
 
 
 class CasePageSchema(Schema):

@@ -12,12 +12,14 @@ from server.media.uploads import Upload
 from server.cases.effects import ACTIONS, HANDLERS, department_row, invalid_transition
 from server.cases.queries import can_view_case
 from server.cases.verification import awaiting_verification, may_verify
+from server.cases.regrade import check_open
 from server.models import CaseRating
 
 # Actions the server adds around triage's state machine (they do not change the status, or rule on a flag).
 EXTRA_ROLES = {"verify": frozenset({Role.GRID_WORKER.value, Role.SUPERVISOR.value}),
                "waive_verification": frozenset({Role.SUPERVISOR.value}),
-               "rule_rating": frozenset({Role.SUPERVISOR.value})}
+               "rule_rating": frozenset({Role.SUPERVISOR.value}),
+               "regrade": frozenset({Role.SUPERVISOR.value})}
 EXTRA_ZH = {"verify": "核查", "waive_verification": "免核查", "rule_rating": "不满意裁定",
             "merge_in": "并入案件", "rate": "评价", "create": "受理",
             "report_joined": "同一隐患再次上报", "regrade": "调整等级"}
@@ -116,6 +118,9 @@ def _precheck(case: Case, action: str, ctx: Context) -> None:
             raise invalid_transition("a case is verified after the department's feedback",
                                      "案件须在部门处置反馈后核查")
         return
+    if action == "regrade":  # a supervisor corrects the level of a case still being handled
+        check_open(case)
+        return
     if action == "rule_rating":
         if case.status != CaseStatus.CLOSED.value or not case.rating_review:
             raise invalid_transition("no dissatisfied rating is waiting for a ruling on this case",
@@ -152,8 +157,8 @@ def apply_action(case: Case, action: str, ctx: Context, *, commit: bool = True) 
     handler = HANDLERS[action]
     if action == "verify" and not any(u.field == "photos" for u in ctx.uploads):
         raise Invalid(errors={"photos": ["Verification (核查) needs at least one photo taken on site."]})
-    if action == "waive_verification" and not (ctx.fields.get("reason") or "").strip():
-        raise Invalid(errors={"reason": ["免核查须填写原因"]})
+    if action in ("waive_verification", "regrade") and not (ctx.fields.get("reason") or "").strip():
+        raise Invalid(errors={"reason": [f"{action_zh(action)}须填写原因"]})
     attachments = store_uploads(case, ctx.uploads, ctx.user) if ctx.uploads else []
     for row in attachments:
         db.session.add(row)

@@ -3,6 +3,7 @@ from triage.lifecycle import FINISHED
 from triage.severity import grade
 
 from server.cases.log import lock_case
+from server.cases.regrade import level_set_by_hand
 from server.cases.service import record
 from server.cases.deadlines import case_deadlines
 from server.reports.text import full_text
@@ -80,12 +81,13 @@ def regrade_on_join(case: Case, report: Report, taxonomy, text: str) -> None:
 def raise_level(case: Case, taxonomy, text: str, reporters: int) -> bool:
     """Record how many people report the case and raise its level (never lower it) if that warrants it.
 
-    A higher level brings the case's deadlines forward to what that level allows from its creation.
+    A higher level brings the case's deadlines forward to what that level allows from its creation. A level a
+    person set (a supervisor's 调整等级, or a manual dispatch that changed it) wins: it is never raised here.
     """
     case.reporters = max(case.reporters or 1, reporters)
     sub = taxonomy.subcategory(case.category.code) if case.category else None
     level, reasons = grade(text, sub, reporters=case.reporters)
-    if level >= case.severity:
+    if level >= case.severity or level_set_by_hand(case.id):
         return False
     previous = case.severity
     case.severity, case.severity_reasons = level, reasons

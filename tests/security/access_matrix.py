@@ -107,6 +107,8 @@ MATRIX = [
         ("multipart", {"note": "复查无异味"})),
     row("POST", "/api/v1/cases/{case_fb}/actions/waive_verification", (401, 404, 404, 403, 404, 403, 404, 403, 403),
         {"reason": "本网格暂无网格员"}, "the grid has a worker: a supervisor may not waive"),
+    row("POST", "/api/v1/cases/{case}/actions/regrade", (401, 404, 404, 403, 404, 403, 404, 200, 403),
+        {"severity": 2, "reason": "现场多人头晕"}, "调整等级: supervisors only"),
     row("POST", "/api/v1/cases/{missing_case}/actions/sign", (401, 404, 404, 404, 404, 404, 404, 404, 404), {}),
     # emergency plans
     row("GET", "/api/v1/plans", (401, 403, 403, 403, 403, 403, 403, 200, 200)),

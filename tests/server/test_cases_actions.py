@@ -81,7 +81,7 @@ def test_a_case_out_of_scope_answers_404_to_every_action_as_to_a_missing_one(cli
     assert client.get(f"/api/v1/cases/{case_id}", headers=other).status_code == 404
     bodies = {name: body for name, (_, _, body, _) in ACTIONS.items()}
     bodies.update(merge={"into": case_id}, rule_rating={"decision": "uphold"},
-                  waive_verification={"reason": "本网格无网格员"})
+                  waive_verification={"reason": "本网格无网格员"}, regrade={"severity": 1, "reason": "多人受伤"})
     for who, h in (("another department", other), ("resident", headers["resident"])):
         for action in [*ACTION_SCHEMAS, "verification", "plan"]:
             url = (f"/api/v1/cases/{{}}/{action}" if action in ("verification", "plan")
@@ -205,7 +205,7 @@ def test_allowed_actions_follow_role_and_department(client, app, headers):
         case_id = case_in("dispatched")
     allowed = {role: client.get(f"/api/v1/cases/{case_id}", headers=headers[role]).get_json()["allowed_actions"]
                for role in ("lead", "assist", "supervisor")}
-    assert allowed == {"lead": ["sign", "send_back"], "assist": ["sign"], "supervisor": ["escalate", "merge"]}
+    assert allowed == {"lead": ["sign", "send_back"], "assist": ["sign"], "supervisor": ["escalate", "merge", "regrade"]}
     with app.app_context():
         case = db.session.get(Case, case_id)
         assert verify_chain(case.events) and all(isinstance(e, CaseEvent) for e in case.events)
