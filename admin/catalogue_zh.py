@@ -186,3 +186,7 @@ ZH = {
     "verification by the grid worker": "待网格员核查：", "this grid": "本网格", "same community": "同社区",
     "same street": "同街道",
 }
+
+from .catalogue_sharing_zh import SHARING_ZH  # noqa: E402  (the data-sharing pages keep their own list)
+
+ZH.update(SHARING_ZH)

@@ -14,6 +14,8 @@ MENU = [
     ("admin.metrics", "Department metrics", (SUPERVISOR, DEPT, ADMIN)),
     ("admin.jobs", "Jobs", (SUPERVISOR, ADMIN)),
     ("admin.exports", "Exports", (SUPERVISOR, ADMIN)),
+    ("admin.sharing_list", "Data sharing", (SUPERVISOR, DEPT, ADMIN)),
+    ("admin.sharing_audit", "Sharing audit", (SUPERVISOR, ADMIN)),
     ("admin.manage_taxonomy", "Administration", (ADMIN,)),
     ("admin.audit_log", "Audit log", (ADMIN,)),
 ]
