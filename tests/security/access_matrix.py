@@ -42,6 +42,9 @@ MATRIX = [
         {"password": "wrong-pass-1", "confirm": True}, "the password confirms it"),
     row("GET", "/api/v1/notifications", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     row("POST", "/api/v1/notifications/read", (401, 200, 200, 200, 200, 200, 200, 200, 200), {"all": True}),
+    row("GET", "/api/v1/notifications/unread", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
+    row("GET", "/api/v1/notifications/deliveries", (401, 403, 403, 403, 403, 403, 403, 200, 200),
+        note="what went out through the outbound channel: supervisors and admins"),
     # reports and their media
     row("GET", "/api/v1/reports", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     row("POST", "/api/v1/reports", (401, 201, 201, 201, 201, 201, 201, 201, 201),
