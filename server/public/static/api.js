@@ -107,11 +107,11 @@
 
   // The base map of the grids (tiles only when a tile server is configured).
   GW.baseMap = function (el) {
-    var map = L.map(el, { attributionControl: false }).setView([30.27, 120.15], 13);
+    var map = L.map(el, { attributionControl: false }).setView([0, 0], 2);
     if (el.dataset.tileUrl) { L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
     GW.api("GET", "/public/basemap").then(function (r) {
       if (r.status !== 200 || !r.body.features.length) { return; }
-      var layer = L.geoJSON(r.body, { style: { color: "#7a869a", weight: 1, fillColor: "#ffffff", fillOpacity: 0.5 },
+      var layer = L.geoJSON(r.body, { style: { color: "#4a5a75", weight: 1.5, dashArray: "4 3", fillColor: "#ffffff", fillOpacity: 0.6 },
         interactive: false }).addTo(map);
       if (!map._gwFitted) { map.fitBounds(layer.getBounds()); }
     });

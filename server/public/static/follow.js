@@ -80,7 +80,9 @@
       var list = GW.el("ol", { id: "timeline" });
       r.timeline.forEach(function (e) {
         var word = e.stage.indexOf("case.") === 0 ? GW.statusWord(e.stage.slice(5)) : (T.stages[e.stage] || e.stage);
-        list.appendChild(GW.el("li", {}, when(e.at) + " " + word + (e.note ? " — " + e.note : "")));
+        // The reporter's note (Chinese, with any public reply) says the status already; English adds the word.
+        var said = document.documentElement.lang === "en" ? word + (e.note ? " — " + e.note : "") : (e.note || word);
+        list.appendChild(GW.el("li", {}, when(e.at) + " " + said));
       });
       head.appendChild(list); out.appendChild(head);
       if (f.items.length) { out.appendChild(feedbackBlock(f, token)); }

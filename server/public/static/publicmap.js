@@ -28,7 +28,7 @@
       });
       if (!r.body.features.length) { list.appendChild(GW.el("li", {}, T.map_empty)); }
       layer.addTo(map);
-      if (r.body.features.length) { map._gwFitted = true; map.fitBounds(layer.getBounds().pad(0.2), { maxZoom: 16 }); }
+      if (r.body.features.length) { map._gwFitted = true; map.fitBounds(layer.getBounds().pad(0.2), { maxZoom: 14 }); }
     });
   }
 

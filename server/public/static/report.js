@@ -112,7 +112,7 @@
     $("place-status").textContent = T.locating;
     navigator.geolocation.getCurrentPosition(function (pos) {
       map._gwFitted = true;
-      map.setView([pos.coords.latitude, pos.coords.longitude], 17);
+      map.setView([pos.coords.latitude, pos.coords.longitude], 16);
       setPin(pos.coords.latitude, pos.coords.longitude, T.located);
     }, function () { $("place-status").textContent = T.no_location; $("no-map").open = true; },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
@@ -163,8 +163,9 @@
     if (guestToken) {
       var link = location.origin + location.pathname + "#follow=" + r.body.id + "&key=" + guestToken;
       nodes.push(T.follow_link);
-      var a = GW.el("a", { href: link, id: "follow-link", rel: "noreferrer" }, link);
-      nodes.push(a);
+      var p = GW.el("p");
+      p.appendChild(GW.el("a", { href: link, id: "follow-link", rel: "noreferrer" }, link));
+      nodes.push(p);
       var copy = GW.el("button", { type: "button", "class": "secondary" }, T.copy);
       copy.addEventListener("click", function () {
         navigator.clipboard.writeText(link).then(function () { copy.textContent = T.copied; });
