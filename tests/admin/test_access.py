@@ -10,10 +10,10 @@ from .conftest import ADMIN, DEPT, GRID_WORKER, RESIDENT, SUPERVISOR, csrf_token
 
 MENUS = {
     SUPERVISOR: {"overview", "city_map", "hotspot_list", "queues", "case_list", "transcript_list", "metrics", "jobs",
-                 "exports", "library_page"},
-    DEPT: {"overview", "inbox", "case_list", "metrics", "library_page"},
+                 "exports", "library_page", "sharing_list", "sharing_audit"},
+    DEPT: {"overview", "inbox", "case_list", "metrics", "library_page", "sharing_list"},
     ADMIN: {"overview", "city_map", "case_list", "transcript_list", "metrics", "jobs", "exports", "manage_taxonomy",
-            "audit_log", "library_page"},
+            "audit_log", "library_page", "sharing_list", "sharing_audit"},
 }
 
 
@@ -84,6 +84,7 @@ def test_the_api_needs_no_csrf_token(admin_app):
     (DEPT, "/admin/jobs"), (DEPT, "/admin/exports/cases.csv"), (SUPERVISOR, "/admin/manage/taxonomy"),
     (SUPERVISOR, "/admin/manage/keys"), (SUPERVISOR, "/admin/inbox"), (SUPERVISOR, "/admin/audit"),
     (ADMIN, "/admin/queues"), (ADMIN, "/admin/hotspots"), (ADMIN, "/admin/inbox"),
+    (DEPT, "/admin/sharing/audit"),
 ])
 def test_pages_outside_a_role_answer_403(as_user, username, url):
     response = as_user(username).get(url)
