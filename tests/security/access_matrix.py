@@ -32,6 +32,11 @@ MATRIX = [
     row("POST", "/api/v1/auth/login", ALL_2, {"username": "13800000003", "password": "demo-resident-2026"}),
     row("POST", "/api/v1/auth/login", (401,) * 9, {"username": "admin", "password": "wrong-pass-1"}),
     row("POST", "/api/v1/auth/register", (201,) * 9, {"phone": "13700000077", "password": "fresh-pass-77"}),
+    # the public web page: its map (coarse, no personal data), the map's base, guests reporting without an account
+    row("GET", "/api/v1/public/map?status=closed&days=90", ALL_2),
+    row("GET", "/api/v1/public/map?status=mine", (422,) * 9),
+    row("GET", "/api/v1/public/basemap", ALL_2),
+    row("POST", "/api/v1/public/guests", (201,) * 9, {}, "a guest's bearer token, the key of the follow-up link"),
     # the signed-in user
     row("GET", "/api/v1/auth/me", (401, 200, 200, 200, 200, 200, 200, 200, 200)),
     row("POST", "/api/v1/auth/logout", (401, 204, 204, 204, 204, 204, 204, 204, 204)),
@@ -164,3 +169,7 @@ MATRIX = [
         {"measures": "到现场处置", "result": "已处理"}),
     row("DELETE", "/api/v1/reply-templates/accident.gas_leak", (401, 403, 403, 403, 403, 403, 403, 403, 200)),
 ]
+
+from .access_matrix_sharing import sharing_rows  # noqa: E402  (data sharing keeps its rows in its own module)
+
+MATRIX += sharing_rows(row)
