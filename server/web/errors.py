@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from server.errors import DomainError
 from server.extensions import db
+from server.web.i18n import request_lang, translate_answer
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,12 @@ class Answer:
 
 
 def error_response(status: int, code: str, message: str, errors: dict | None = None):
-    """Build the JSON error response."""
-    response = jsonify({"code": code, "message": message, "errors": errors or {}})
+    """Build the JSON error response: the message and field messages in the caller's language (``Accept-Language``;
+    Chinese by default), the code as it is."""
+    message, errors = translate_answer(status, code, message, errors or {}, request_lang())
+    response = jsonify({"code": code, "message": message, "errors": errors})
     response.status_code = status
+    response.vary.add("Accept-Language")
     return response
 
 
