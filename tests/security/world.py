@@ -19,6 +19,7 @@ from server.extensions import db
 from .. import media_fixtures as mf
 from ..conftest import app_config, fresh_database
 from ..helpers import PASSWORDS, new_uuid
+from ..server.sharing_support import sharing_ids
 
 ROLES = ("anonymous", "owner", "other_resident", "grid_same", "grid_other", "dept_routed", "dept_other",
          "supervisor", "admin")
@@ -166,6 +167,7 @@ def build(root: Path) -> World:
         ids["attachment_case"] = ids["case_closed"]
         ids["missing_case"] = 999999
         _interop_and_patrols(ids)
+        ids.update(sharing_ids())
         # The resident rates the anonymous report's case later in the anonymity test; nothing to do here.
         db.session.remove()
         with db.engine.connect() as conn:

@@ -46,3 +46,18 @@ def ask(client, headers, **changes) -> dict:
             "purpose": "燃气管网隐患排查（Gas network survey）", "use_until": (now + 30 * DAY).isoformat()}
     body.update(changes)
     return client.post("/api/v1/sharing/requests", json=body, headers=headers)
+
+
+def sharing_ids() -> dict:
+    """For the access matrix's world: a pending and an approved request of the gas department (gas01), a live export
+    link of the approved one, and a period of use a new request may ask for."""
+    from server.sharing import credentials, service
+    gas, supervisor, now = user("gas01"), user("command01"), utcnow()
+    terms = {"kind": "reports", "categories": ["accident.gas_leak"], "areas": ["D01"], "period_from": now - 30 * DAY,
+             "period_to": now, "personal_data": False, "purpose": "燃气管网隐患排查", "use_until": now + 90 * DAY}
+    pending, approved = service.create_request(gas, terms), service.create_request(gas, terms)
+    service.approve(supervisor, approved, {})
+    _, secret = credentials.issue(gas, approved, "link")
+    db.session.commit()
+    return {"share_pending": pending.id, "share_approved": approved.id, "share_link": secret,
+            "share_use_until": (now + 60 * DAY).isoformat()}
