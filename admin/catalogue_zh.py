@@ -185,6 +185,19 @@ ZH = {
         "本网格、本社区、本街道均无网格员：可由指挥中心核查或免核查",
     "verification by the grid worker": "待网格员核查：", "this grid": "本网格", "same community": "同社区",
     "same street": "同街道",
+    # severity: its reasons and a supervisor's correction (调整等级)
+    "corrected by hand": "人工调整", "Corrected by hand": "人工调整", "Why this level": "等级依据",
+    "Corrected by the command centre from {old} to {new}": "指挥中心已将等级由{old}调整为{new}",
+    "Level and its reasons": "等级及依据", "{n} people report it": "{n}人反映",
+    "A corrected level stays: more reports no longer raise it automatically.": "人工调整后的等级不再因多人反映而自动提高。",
+    "The grader's reasons": "系统研判依据", "for its own level": "针对系统原判等级",
+    "No reasons recorded for this level.": "该等级没有记录依据。", "more people report it": "多人反映，自动提高",
+    "Correct the level": "调整等级", "New level": "调整为", "Reason (kept in the audit chain)": "原因（记入留痕审计链）",
+    "no category": "未分类", "confidence {p}%": "置信度 {p}%",
+    # the department inbox as a table
+    "Deadline": "时限", "Suggestion": "系统建议", "Handle": "办理", "Back to the inbox": "返回部门待办",
+    "Overdue only": "仅超期", "Not overdue": "未超期",
+    "Some filters were not understood; showing all cases of this tab.": "部分筛选条件无法识别，已显示本页签的全部案件。",
 }
 
 from .catalogue_sharing_zh import SHARING_ZH  # noqa: E402  (the data-sharing pages keep their own list)

@@ -2,6 +2,7 @@
 from flask import abort, render_template, request
 
 from server.cases.queries import is_overdue, queue_clause
+from server.cases.regrade import corrections_by_hand
 from server.cases.service import allowed_for
 from server.extensions import db
 from server.models import Case, Report
@@ -27,7 +28,8 @@ def dispatch_table(queues: dict, counts: dict) -> str:
     return render_template("admin/dispatch_queue.html", queue="manual_dispatch", queues=queues, counts=counts,
                            cases=rows, page=found.page, pages=found.pages, sort=sort,
                            suggestions={c.id: _suggestions(c)[:3] for c in rows}, addresses=addresses(rows),
-                           thumbs=thumbnails([c.id for c in rows]), is_overdue=is_overdue)
+                           thumbs=thumbnails([c.id for c in rows]), is_overdue=is_overdue,
+                           corrections=corrections_by_hand([c.id for c in rows]))
 
 
 @bp.get("/queues/manual_dispatch/<int:case_id>")

@@ -7,6 +7,7 @@ from server.plans import service as plan_service
 from server.cases.queries import is_overdue, open_at_department, queue_clause
 from server.cases.service import allowed_for
 from server.cases.verification import waiting_for
+from server.cases.regrade import corrections_by_hand
 from server.extensions import db
 from server.models import Case, Report
 
@@ -74,4 +75,5 @@ def queues(queue: str = "manual_dispatch"):
                           "suggestions": _suggestions(case) if queue == "manual_dispatch" else [],
                           "waiting": waiting_for(case) if queue == "feedback_review" else None})
     return render_template("admin/queues.html", queue=queue, queues=QUEUES, counts=counts, items=items,
-                           departments=departments(), is_overdue=is_overdue, next=request.full_path)
+                           departments=departments(), is_overdue=is_overdue, next=request.full_path,
+                           corrections=corrections_by_hand([i["case"].id for i in items]))

@@ -6,23 +6,13 @@ the ``regrade`` event of the hash-chained log (an automatic regrade is a ``regra
 """
 from datetime import datetime
 
-from triage.lifecycle import FINISHED, STATUS_ZH, CaseStatus
-
 from server.cases.deadlines import case_deadlines
-from server.errors import Invalid, InvalidTransition
+from server.errors import Invalid
 from server.extensions import db
 from server.models import Case, CaseEvent
 from server.taxonomy.source import current_taxonomy
 
 ROMAN = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ"}
-
-
-def check_open(case: Case) -> None:
-    """409 unless the case is still being handled (a closed or merged case keeps its level)."""
-    status = CaseStatus(case.status)
-    if status in FINISHED:
-        raise InvalidTransition(f"cannot regrade a case that is {case.status}",
-                                {"status": [f"案件当前状态为“{STATUS_ZH[status]}”，不能调整等级"]})
 
 
 def _iso(value: datetime | None) -> str | None:

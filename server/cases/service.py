@@ -1,7 +1,7 @@
 """Applying lifecycle actions to a case: who may, from which state, with what effect (留痕 in every step)."""
 from dataclasses import dataclass, field
 
-from triage.lifecycle import ACTION_ZH, OPEN_AT_DEPARTMENT, ROLES, STATUS_ZH, CaseStatus, TransitionError, next_status
+from triage.lifecycle import ACTION_ZH, FINISHED, OPEN_AT_DEPARTMENT, ROLES, STATUS_ZH, CaseStatus, TransitionError, next_status
 
 from server.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from server.cases.log import append_event, lock_cases
@@ -12,7 +12,6 @@ from server.media.uploads import Upload
 from server.cases.effects import ACTIONS, HANDLERS, department_row, invalid_transition
 from server.cases.queries import can_view_case
 from server.cases.verification import awaiting_verification, may_verify
-from server.cases.regrade import check_open
 from server.models import CaseRating
 
 # Actions the server adds around triage's state machine (they do not change the status, or rule on a flag).
@@ -119,7 +118,9 @@ def _precheck(case: Case, action: str, ctx: Context) -> None:
                                      "案件须在部门处置反馈后核查")
         return
     if action == "regrade":  # a supervisor corrects the level of a case still being handled
-        check_open(case)
+        if CaseStatus(case.status) in FINISHED:
+            raise invalid_transition(f"cannot regrade a case that is {case.status}",
+                                     f"案件当前状态为“{STATUS_ZH[CaseStatus(case.status)]}”，不能调整等级")
         return
     if action == "rule_rating":
         if case.status != CaseStatus.CLOSED.value or not case.rating_review:

@@ -142,8 +142,9 @@ def test_hotspot_to_closed_case_counted_in_metrics(live, new_page):
 
     dept = new_page(LEAD_USER, LEAD_PASSWORD, base=live.url)
     dept.goto(live.url + "/admin/inbox")
-    card = dept.locator(f'section[data-case="{case_id}"]')
     shot(dept, "inbox")
+    dept.goto(f"{live.url}/admin/inbox/{case_id}")  # the inbox is a table; a case's forms open one at a time
+    card = dept.locator(f'section[data-case="{case_id}"]')
     card.locator("form[data-action=sign] button").click()
     assert "签收成功" in dept.inner_text(".flash.success")
     card = dept.locator(f'section[data-case="{case_id}"]')
