@@ -5,6 +5,7 @@ case service, the guest follows it with the one-time link in another browser and
 Screenshots go to test-artifacts/public/ (and to docs/img/ with UPDATE_DOC_SHOTS=1)."""
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from server import create_app
 from server.extensions import db
 from server.models import CaseRating, Media, Report
+from server.models.supports import ReportSupport
 
 from ..admin.browser import CHROMIUM_PATH, LiveServer
 from ..conftest import app_config, clear_caches, fresh_database
@@ -138,7 +140,17 @@ def test_a_guest_reports_with_photo_and_voice_follows_to_closure_and_rates(live,
     other.close()
 
 
-def test_the_page_switches_to_english_and_signs_in_by_phone_number(live, browser):
+def test_a_resident_signs_in_says_me_too_to_a_report_nearby_and_follows_by_number(live, browser):
+    """In English: sign in by phone number, an open report of the kind nearby gets 我也遇到了 (Me too) instead of a
+    duplicate, a report of one's own is followed by its number (no link: the account is the key)."""
+    client = live.app.test_client()
+    guest = {"Authorization": "Bearer " + client.post("/api/v1/public/guests", json={}).get_json()["access_token"]}
+    nearby = client.post("/api/v1/reports", headers=guest, json={
+        "client_uuid": str(uuid.uuid4()), "text": GAS_TEXT, "lat": GRID_POINT[0] + 0.0004, "lon": GRID_POINT[1],
+        "channel": "web", "category_hint": "accident.gas_leak", "anonymous": True})
+    assert nearby.status_code == 201
+    processed_case(live.app, nearby.get_json()["id"])
+
     context, page = _page(browser, live, [])
     page.goto(live.url + "/public/?lang=en")
     assert page.text_content("h1") == "Report a hazard"
@@ -147,5 +159,22 @@ def test_the_page_switches_to_english_and_signs_in_by_phone_number(live, browser
     page.fill("#password", "demo-resident-2026")
     page.click("#sign-in")
     page.wait_for_function("document.getElementById('who').textContent.includes('Signed in')")
-    assert page.is_hidden("#account-choice") and not page.errors
+    assert page.is_hidden("#account-choice")
+    page.select_option("#category", "accident.gas_leak")
+    page.click("#locate")
+    page.click("#nearby-list button")
+    page.wait_for_selector("#nearby-list p[role=status]")
+    assert "Counted" in page.text_content("#nearby-list")
+    with live.app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(ReportSupport)).scalar_one() == 1
+    page.fill("#text", "Water is pouring from a burst pipe at the gate")
+    page.click("#submit")
+    page.wait_for_selector("#report-number")
+    number = page.text_content("#report-number").split(":")[-1].strip()
+    assert page.locator("#follow-link").count() == 0
+    page.click("#tab-follow")
+    page.fill("#follow-number", number)
+    page.click("#follow-form button[type=submit]")
+    page.wait_for_selector("#status-word")
+    assert page.text_content("#status-word") == "being assessed" and not page.errors
     context.close()
