@@ -55,7 +55,7 @@ def test_database_url_in_the_usual_postgres_form_uses_psycopg(monkeypatch):
 
 def test_user_add_creates_accounts_and_refuses_bad_ones(demo_env):
     assert run("db", "upgrade", env=demo_env).returncode == 0
-    assert run("seed-demo", "--no-reports", env=demo_env).returncode == 0
+    assert run("seed-demo", "--no-reports", "--history-days", "0", env=demo_env).returncode == 0
     ok = run("user", "add", "gas02", "--role", "dept_staff", "--password", "gas-pass-2026", "--department", "GAS",
              env=demo_env)
     assert ok.returncode == 0 and "created dept_staff gas02" in ok.stdout
@@ -70,7 +70,7 @@ def test_user_add_creates_accounts_and_refuses_bad_ones(demo_env):
 
 def test_embedded_default_serves_and_processes_a_report_over_http(demo_env):
     assert run("db", "upgrade", env=demo_env).returncode == 0
-    seeded = run("seed-demo", "--no-reports", env=demo_env)
+    seeded = run("seed-demo", "--no-reports", "--history-days", "0", env=demo_env)
     assert seeded.returncode == 0 and "command01" in seeded.stdout
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], env=demo_env,
