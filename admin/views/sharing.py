@@ -12,11 +12,11 @@ from server.models import Area, AreaLevel, Category, DataShareRequest, ShareAcce
 from server.sharing import credentials, service
 from server.sharing.messages import KIND_NAMES, OUTCOME_NAMES, STATUS_NAMES
 from server.sharing.schemas import ShareApproveSchema, ShareReasonSchema, ShareRequestInSchema
+from server.web.i18n import translate, translate_errors
 from server.web.localtime import city_zone
 from server.web.pagination import paginate
 
 from admin.blueprint import bp
-from ..actions import error_text
 from ..audit_log import record
 from ..auth import ADMIN, DEPT, SUPERVISOR, current, login_required
 from ..i18n import gettext, lang
@@ -53,10 +53,20 @@ def _form_terms(form, required: bool) -> dict:
     return {k: v for k, v in data.items() if v not in (None, [])}
 
 
+def _messages(messages) -> str:
+    """Field messages in the visitor's language (the API's catalogue)."""
+    found = translate_errors(messages, lang())
+    return "；".join(f"{field}: {' '.join(map(str, msgs if isinstance(msgs, list) else [msgs]))}"
+                    for field, msgs in found.items())
+
+
 def _flash_invalid(exc: ValidationError) -> None:
-    parts = [f"{field}: {'; '.join(map(str, msgs if isinstance(msgs, list) else [msgs]))}"
-             for field, msgs in exc.messages.items()]
-    flash(gettext("Please check the form: {errors}", errors="；".join(parts)), "error")
+    flash(gettext("Please check the form: {errors}", errors=_messages(exc.messages)), "error")
+
+
+def _flash_refused(exc: DomainError) -> None:
+    db.session.rollback()
+    flash(_messages(exc.errors) if exc.errors else translate(exc.message, lang()), "error")
 
 
 def _choices() -> dict:
@@ -102,8 +112,7 @@ def sharing_create():
         _flash_invalid(exc)
         return redirect(url_for("admin.sharing_list"))
     except DomainError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
+        _flash_refused(exc)
         return redirect(url_for("admin.sharing_list"))
     record("share.request", f"share:{found.id}")
     flash(gettext("Request {id} sent for review.", id=found.id), "success")
@@ -139,8 +148,7 @@ def _act(request_id: int, action: str) -> DataShareRequest | None:
         _flash_invalid(exc)
         return None
     except DomainError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
+        _flash_refused(exc)
         return None
     record(f"share.{action}", f"share:{found.id}")
     return found
@@ -165,8 +173,7 @@ def sharing_issue(request_id: int):
     try:
         row, secret = credentials.issue(current(), found, kind)
     except DomainError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
+        _flash_refused(exc)
         return redirect(url_for("admin.sharing_detail", request_id=request_id))
     record("share.credential", f"share:{found.id}", kind=kind, prefix=row.prefix)
     url = url_for("sharing.link", secret=secret, _external=True) if kind == "link" else None

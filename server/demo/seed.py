@@ -9,6 +9,7 @@ from server.demo.accounts import demo_accounts, login_table
 from server.demo.data import load
 from server.demo.history import replay_history
 from server.demo.media import demo_photo, demo_voice
+from server.demo.sharing import seed_sharing
 from server.extensions import db
 from server.hotspots.service import recluster
 from server.models import PENDING_STAGES, Area, Category, Department, Report, User, utcnow
@@ -39,6 +40,9 @@ def seed(with_reports: bool = True, history_days: int = 0) -> list[str]:
         raised = regrade_hotspot_cases()
         lines.append(f"hotspots: {hotspots}" + (f", {raised} case(s) raised by how many people report them"
                                                  if raised else ""))
+    shared = seed_sharing()
+    if shared:
+        lines.append(f"data sharing: {shared} demo request(s), one approved and one pending")
     names = {d["code"]: f"{d['code']} {d['name']}" for d in load("departments")}
     lines.append("demo logins (for the demo only; role, department or grid, username, password):")
     lines.extend(login_table(demo_accounts(), names))

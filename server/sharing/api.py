@@ -165,5 +165,5 @@ def key_data(args):
     """The data of an API key, sent in the ``X-Share-Key`` header."""
     secret = http.headers.get(KEY_HEADER, "").strip()
     if not secret:
-        raise ApiError(401, "share_key_missing", f"请在 {KEY_HEADER} 头中发送密钥。Send the key in {KEY_HEADER}.")
+        raise ApiError(401, "share_key_missing", f"Send the key in the {KEY_HEADER} header.")
     return serve(secret, "key", args["format"])

@@ -62,17 +62,17 @@ def open_access(secret: str | None, kind: str, *, user: User | None, ip: str | N
             ShareCredential.secret_hash == token_hash(secret.strip()), ShareCredential.kind == kind)
         ).scalar_one_or_none()
     if credential is None:
-        raise NotFound("没有这个共享链接或密钥。No such sharing link or key.", code="share_unknown")
+        raise NotFound("No such sharing link or key.", code="share_unknown")
     request, now = credential.request, utcnow()
     refusal = None
     if credential.revoked_at is not None or request.status == ShareStatus.REVOKED.value:
-        refusal = ShareRefused("该共享已被撤销。This sharing has been revoked.", code="share_revoked")
+        refusal = ShareRefused("This sharing has been revoked.", code="share_revoked")
         refusal.status = 403
     elif request.status != ShareStatus.APPROVED.value:
-        refusal = ShareRefused("该申请未获批准。The request is not approved.", code="share_not_approved")
+        refusal = ShareRefused("The request is not approved.", code="share_not_approved")
         refusal.status = 403
     elif credential.expires_at <= now or request.granted_until <= now:
-        refusal = ShareRefused("该共享链接或密钥已过期，请重新申请或签发。This sharing link or key has expired.",
+        refusal = ShareRefused("This sharing link or key has expired; ask for a new one.",
                                code="share_expired")
         refusal.status = 410
     access = _log(credential, user, ip, fmt, refusal.code if refusal else "ok")

@@ -6,7 +6,8 @@ STATUS_NAMES = {"pending": ("待审核", "Pending"), "approved": ("已批准", "
                 "revoked": ("已撤销", "Revoked")}
 KIND_NAMES = {"reports": ("上报", "Reports"), "cases": ("案件", "Cases")}
 OUTCOME_NAMES = {"ok": ("已提供", "Served"), "share_expired": ("已过期", "Expired"),
-                 "share_revoked": ("已撤销", "Revoked"), "share_not_approved": ("未批准", "Not approved")}
+                 "share_revoked": ("已撤销", "Revoked"), "share_not_approved": ("未批准", "Not approved"),
+                 "cut_off": ("下载中断", "Cut off")}
 
 _NOTICES = {
     "requested": ("{dept}申请共享数据（第 {id} 号，{kind}），请审核。",

@@ -3,13 +3,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from server.web.schemas import BoundedDateTime, PageArgsSchema, PageMetaSchema
 
-_CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$", error="代码只含字母、数字、'_'、'.'、'-'（Letters, digits, '_', '.', '-')")
-_TEXT = validate.Length(min=2, max=2000, error="须为 2 到 2000 个字符（2 to 2000 characters）")
+_CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$", error="Letters, digits, '_', '.' and '-' only.")
+_TEXT = validate.Length(min=2, max=2000, error="2 to 2000 characters.")
 
 
 def _not_blank(value: str) -> None:
     if not value.strip():
-        raise ValidationError("不能为空（Required）")
+        raise ValidationError("Field may not be blank.")
 
 
 class ShareRequestInSchema(Schema):

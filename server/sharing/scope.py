@@ -34,10 +34,10 @@ def check_codes(categories: list[str], areas: list[str]) -> None:
     errors = {}
     unknown = sorted(set(categories) - set(_categories()))
     if unknown:
-        errors["categories"] = [f"没有这些类别：{'、'.join(unknown)}（No such categories: {', '.join(unknown)}）"]
+        errors["categories"] = [f"No such categories: {', '.join(unknown)}"]
     unknown = sorted(set(areas) - set(_areas()))
     if unknown:
-        errors["areas"] = [f"没有这些区域：{'、'.join(unknown)}（No such areas: {', '.join(unknown)}）"]
+        errors["areas"] = [f"No such areas: {', '.join(unknown)}"]
     if errors:
         raise Invalid("Unknown category or area codes.", errors, code="unknown_codes")
 
@@ -93,15 +93,15 @@ def check_narrowing(request: DataShareRequest, grant: dict) -> list[str]:
     """What a grant narrows (field names), or a 422 where it would widen the request."""
     errors, narrowed = {}, []
     if not _covered_categories(grant["categories"], request.categories):
-        errors["categories"] = ["只能批准所申请的类别或其子类（Only the categories asked for, or their subcategories）"]
+        errors["categories"] = ["Only the categories asked for, or their subcategories."]
     if not _covered_areas(grant["areas"], request.areas):
-        errors["areas"] = ["只能批准所申请的区域或其下级区域（Only the areas asked for, or areas within them）"]
+        errors["areas"] = ["Only the areas asked for, or areas within them."]
     if grant["period_from"] < request.period_from or grant["period_to"] > request.period_to:
-        errors["period_from"] = ["批准的时段须在申请的时段之内（The period must lie within the one asked for）"]
+        errors["period_from"] = ["The period must lie within the one asked for."]
     if grant["personal_data"] and not request.personal_data:
-        errors["personal_data"] = ["申请未要求个人信息（The request did not ask for personal data）"]
+        errors["personal_data"] = ["The request did not ask for personal data."]
     if grant["use_until"] > request.use_until:
-        errors["use_until"] = ["使用期限不能长于申请（The period of use cannot be longer than asked）"]
+        errors["use_until"] = ["The period of use cannot be longer than asked."]
     if errors:
         raise Invalid("A grant can only narrow the request.", errors, code="grant_wider_than_request")
     for field, asked, given in (("categories", sorted(request.categories), sorted(grant["categories"])),

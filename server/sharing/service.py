@@ -52,12 +52,12 @@ def _check_terms(data: dict) -> None:
     """Period before its end, period of use in the future and within SHARING_MAX_USE_DAYS."""
     errors, now = {}, utcnow()
     if data["period_to"] <= data["period_from"]:
-        errors["period_to"] = ["结束时间须晚于开始时间（Must be later than period_from）"]
+        errors["period_to"] = ["Must be later than period_from."]
     longest = current_app.config["SHARING_MAX_USE_DAYS"]
     if data["use_until"] <= now:
-        errors["use_until"] = ["使用期限须在将来（Must be in the future）"]
+        errors["use_until"] = ["Must be in the future."]
     elif data["use_until"] > now + timedelta(days=longest):
-        errors["use_until"] = [f"使用期限最长 {longest} 天（At most {longest} days from now）"]
+        errors["use_until"] = [f"At most {longest} days from now."]
     if errors:
         raise Invalid("The request's periods are not valid.", errors)
 
@@ -81,7 +81,7 @@ def create_request(user: User, data: dict) -> DataShareRequest:
 
 def _pending(request: DataShareRequest) -> None:
     if request.status != ShareStatus.PENDING.value:
-        raise InvalidTransition(f"The request is {request.status}, not pending.", code="not_pending")
+        raise InvalidTransition("The request is not pending.", code="not_pending")
 
 
 def _tell_requester(request: DataShareRequest, kind: str, who: User) -> None:
@@ -101,13 +101,13 @@ def approve(user: User, request: DataShareRequest, grant: dict) -> list[str]:
     full.update({k: v for k, v in grant.items() if k in full and v is not None})
     scope.check_codes(full["categories"], full["areas"])
     if full["period_to"] <= full["period_from"]:
-        raise Invalid("The period is empty.", {"period_to": ["结束时间须晚于开始时间（Must be later than period_from）"]})
+        raise Invalid("The period is empty.", {"period_to": ["Must be later than period_from."]})
     if full["use_until"] <= utcnow():
-        raise Invalid("The period of use has ended.", {"use_until": ["使用期限须在将来（Must be in the future）"]})
+        raise Invalid("The period of use has ended.", {"use_until": ["Must be in the future."]})
     narrowed = scope.check_narrowing(request, full)
     note = (grant.get("note") or "").strip()
     if narrowed and not note:
-        raise Invalid("Say why the request is narrowed.", {"note": ["缩小范围时须说明理由（Give a reason for narrowing）"]})
+        raise Invalid("Say why the request is narrowed.", {"note": ["Give a reason for narrowing."]})
     request.granted_categories, request.granted_areas = sorted(set(full["categories"])), sorted(set(full["areas"]))
     request.granted_from, request.granted_to = full["period_from"], full["period_to"]
     request.granted_personal, request.granted_until = full["personal_data"], full["use_until"]
@@ -132,7 +132,7 @@ def revoke(user: User, request: DataShareRequest, reason: str) -> None:
     if not is_reviewer(user):
         raise Forbidden("Only supervisors and admins revoke data sharing.")
     if request.status != ShareStatus.APPROVED.value:
-        raise InvalidTransition(f"The request is {request.status}, not approved.", code="not_approved")
+        raise InvalidTransition("The request is not approved.", code="not_approved")
     now = utcnow()
     request.status, request.revoked_by_id, request.revoked_at = ShareStatus.REVOKED.value, user.id, now
     request.revoke_reason = reason.strip()

@@ -67,14 +67,16 @@ def test_refusing_and_revoking_need_reasons(admin_app, as_user):
     assert "已撤销" in post(admin, f"/admin/sharing/{revoked_id}/revoke", {"reason": "用途已结束"},
                            follow_redirects=True).get_data(as_text=True)
     with admin_app.app_context():
-        statuses = {r.id: r.status for r in db.session.execute(db.select(DataShareRequest)).scalars()}
+        statuses = {r: db.session.get(DataShareRequest, r).status for r in (refused_id, revoked_id)}
     assert statuses == {refused_id: "refused", revoked_id: "revoked"}
     assert post(dept, f"/admin/sharing/{revoked_id}/revoke", {"reason": "x"}).status_code == 403
     assert post(as_user(SUPERVISOR), "/admin/sharing", _form()).status_code == 403  # only departments request
 
 
-def test_the_pages_in_english(as_user):
+def test_the_demo_requests_and_the_pages_in_english(as_user):
     client = as_user(SUPERVISOR)
+    listed = client.get("/admin/sharing").get_data(as_text=True)
+    assert listed.count("【示范】") == 2 and "待审核" in listed and "已批准" in listed  # the demo seed's two requests
     post(client, "/admin/lang", {"lang": "en", "next": "/admin/sharing"})
     page = client.get("/admin/sharing").get_data(as_text=True)
-    assert "Data sharing" in page and "Sharing audit" in page and "数据共享" not in page
+    assert "Data sharing" in page and "Sharing audit" in page and "Pending" in page and "数据共享" not in page

@@ -223,3 +223,11 @@ def test_who_may_request_see_review_and_audit(client, app, headers):
 def login_new(client, username: str, password: str) -> dict:
     answer = client.post("/api/v1/auth/login", json={"username": username, "password": password})
     return {"Authorization": "Bearer " + answer.get_json()["access_token"]}
+
+
+def test_the_demo_seed_adds_one_approved_and_one_pending_request_once(app, city):
+    from server.demo.sharing import seed_sharing
+    with app.app_context():
+        assert seed_sharing() == 2 and seed_sharing() == 0
+        statuses = sorted(r.status for r in db.session.execute(db.select(DataShareRequest)).scalars())
+        assert statuses == ["approved", "pending"]

@@ -1,0 +1,32 @@
+"""Simplified Chinese for the data-sharing API's messages (``server.sharing``), merged into the API catalogue."""
+
+SHARING_ZH = {
+    "No such categories: {codes}": "没有这些类别：{codes}", "No such areas: {codes}": "没有这些区域：{codes}",
+    "Unknown category or area codes.": "类别或区域代码不存在。",
+    "Only the categories asked for, or their subcategories.": "只能批准所申请的类别或其子类。",
+    "Only the areas asked for, or areas within them.": "只能批准所申请的区域或其下级区域。",
+    "The period must lie within the one asked for.": "批准的时段须在申请的时段之内。",
+    "The request did not ask for personal data.": "申请未要求个人信息。",
+    "The period of use cannot be longer than asked.": "使用期限不能长于申请。",
+    "A grant can only narrow the request.": "批准的范围只能缩小，不能扩大。",
+    "Must be later than period_from.": "结束时间须晚于开始时间。", "Must be in the future.": "须为将来的时间。",
+    "At most {days} days from now.": "使用期限自今日起最长 {days} 天。",
+    "The request's periods are not valid.": "申请的时段无效。",
+    "Only department staff request data for their department.": "只有部门人员可以为本部门申请数据。",
+    "No data-sharing request {id} that you may see.": "没有您可查看的第 {id} 号数据共享申请。",
+    "The request is not pending.": "该申请已审核，不在待审核状态。",
+    "The request is not approved.": "该申请未获批准或已撤销。",
+    "Only supervisors and admins review data-sharing requests.": "只有指挥中心和管理员可以审核数据共享申请。",
+    "Only supervisors and admins revoke data sharing.": "只有指挥中心和管理员可以撤销数据共享。",
+    "The period is empty.": "时段为空。", "The period of use has ended.": "使用期限已过。",
+    "Say why the request is narrowed.": "缩小范围时须说明理由。", "Give a reason for narrowing.": "缩小范围时须说明理由。",
+    "Only the requesting department or a reviewer issues links and keys.": "只有申请部门或审核人可以生成链接和密钥。",
+    "Links and keys are issued only for an approved request within its period of use.":
+        "只有已批准且在使用期限内的申请才能生成链接和密钥。",
+    "No credential {id} that you may see.": "没有您可查看的第 {id} 号链接或密钥。",
+    "No such sharing link or key.": "没有这个共享链接或密钥。", "This sharing has been revoked.": "该数据共享已被撤销。",
+    "This sharing link or key has expired; ask for a new one.": "该共享链接或密钥已过期，请重新生成或重新申请。",
+    "Send the key in the X-Share-Key header.": "请在 X-Share-Key 请求头中发送密钥。",
+    "Letters, digits, '_', '.' and '-' only.": "只能包含字母、数字、“_”、“.”和“-”。",
+    "2 to 2000 characters.": "须为 2 到 2000 个字符。", "Field may not be blank.": "不能为空。",
+}
