@@ -122,3 +122,7 @@ ZH = {
     "escalate": "督办", "merge": "合并", "rule_send_back": "退单裁定", "rule_rating": "评价裁定",
     "waive_verification": "免核查",
 }
+
+from server.web.catalogue_sharing_zh import SHARING_ZH  # noqa: E402  (data sharing keeps its own list)
+
+ZH.update(SHARING_ZH)
