@@ -37,13 +37,15 @@ class NoticesScreen(Screen):
         app.update_unread()
 
     def open(self, notice):
-        """A notice about my report opens the report (marked read on the way)."""
+        """A notice about my report opens the report (its ``report_id``, else its case), where a closed case is rated;
+        marked read on the way."""
         app = App.get_running_app()
         if not notice.get("read_at"):
             run_async(lambda: app.core.notices.mark_read(notice["id"]), lambda _b: self.refresh_view(),
                       lambda _e: None)
-        report = next((r for r in app.core.reports.entries()
-                       if notice.get("case_id") and r.get("case_id") == notice["case_id"]), None)
+        entries = app.core.reports.entries()
+        report = next((r for r in entries if notice.get("report_id") and r.get("id") == notice["report_id"]), None) \
+            or next((r for r in entries if notice.get("case_id") and r.get("case_id") == notice["case_id"]), None)
         if report is not None:
             app.screen("report_detail").show(report)
             app.go("report_detail")
