@@ -10,12 +10,18 @@ Level I needs stated deaths or many casualties (or casualties in a major hazard 
 exposed); level II needs casualties or a major hazard happening. How many people report the hazard
 raises the level by one (two from 20 people) but never to I, and to II only beside a real hazard.
 Every level comes with reasons: short Chinese phrases naming the evidence ("3人送医", "火灾：正在发生").
+
+Beside the clause rules (``assess``), two learned detectors (triage.severity_detector, trained by
+triage.severity_learn) read the text for the ways of saying "people are hurt" or "it is happening" that no word
+list holds; ``judge`` lets them raise a level (IV to III, III or IV to II, never to I) when the rules have not
+dismissed the report as a drill, a sign, a negation or history, and names the words that drove them.
 See docs/severity.md.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nlp.text import normalise
+from triage import severity_detector
 from triage import severity_lexicon as lex
 from triage.severity_text import Casualty, Clause, casualties, clauses, exposure, hazard_mentions, word_edges
 from triage.taxonomy import Subcategory
@@ -236,7 +242,54 @@ def _hazard_reasons(hazards: list[Hazard]) -> list[str]:
     return out
 
 
-def grade(text: str, category: Subcategory | None, reporters: int = 1) -> tuple[int, list[str]]:
-    """Return (level 1..4, reasons) for a report's text, its category if known and how many people report it."""
+def _dismissed(judged: Judgement) -> bool:
+    """Tell whether the rules set the report aside: a drill, or every hazard and casualty negated, past or a sign."""
+    if judged.casualties:
+        return False
+    if LIKELIHOOD["drill"][1] in judged.reasons or "未见人员伤亡" in judged.reasons:
+        return True
+    return bool(judged.hazards) and not any(h.likelihood >= 0.35 for h in judged.hazards)
+
+
+def judge(text: str, category: Subcategory | None = None, reporters: int = 1,
+          detectors: "severity_detector.Detectors | None | str" = "default") -> Judgement:
+    """Judge a report by the clause rules, then let the learned detectors raise its level (see the module)."""
     judged = assess(text, category, reporters)
+    return learned(judged, text, severity_detector.default() if detectors == "default" else detectors)
+
+
+def learned(judged: Judgement, text: str, detectors: "severity_detector.Detectors | None") -> Judgement:
+    """Return the rules' judgement of text, raised where a detector is sure enough and the rules allow it."""
+    if detectors is None or judged.level <= 2 or _dismissed(judged):
+        return judged
+    plain = normalise(text or "")
+    prob, words = detectors.serious.score(plain)
+    if prob >= detectors.serious.threshold:
+        return replace(judged, level=2, reasons=[_learned_reason("可能有人员伤亡或重大险情正在发生", prob, words),
+                                                 *judged.reasons])
+    if judged.level == 4:
+        prob, words = detectors.notable.score(plain)
+        if prob >= detectors.notable.threshold:
+            return replace(judged, level=3, reasons=[_learned_reason("可能存在实际险情", prob, words), *judged.reasons])
+    return judged
+
+
+def _learned_reason(what: str, prob: float, words: list[str]) -> str:
+    """Return the reason a detector gives: what it judged, how sure, and the words behind it."""
+    said = "".join(f"“{w}”" for w in words)
+    return f"模型研判：{what}（{prob:.0%}{'，依据' + said if said else ''}）"
+
+
+def grade(text: str, category: Subcategory | None, reporters: int = 1,
+          detectors: "severity_detector.Detectors | None | str" = "default") -> tuple[int, list[str]]:
+    """Return (level 1..4, reasons) for a report's text, its category if known and how many people report it.
+
+    detectors: "default" (the shipped file), None (the clause rules alone) or a triage.severity_detector.Detectors.
+    """
+    judged = judge(text, category, reporters, detectors)
     return judged.level, judged.reasons
+
+
+def rules_grade(text: str, category: Subcategory | None, reporters: int = 1) -> tuple[int, list[str]]:
+    """Return the clause rules' (level, reasons) alone, without the learned detectors (for comparison)."""
+    return grade(text, category, reporters, detectors=None)

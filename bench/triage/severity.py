@@ -1,10 +1,13 @@
 """Severity benchmark: per-band accuracy on the labelled reports and the I/II share on real complaints.
 
-python -m bench.triage.severity [--part dev|final|holdout2|all] [--complaints FILE.csv ...] [--sample N]
+python -m bench.triage.severity [--part dev|final|holdout2|holdout3|all|every] [--complaints FILE.csv ...]
+                                [--sample N]
 
-Prints the judgement (triage.severity) beside the first rules (triage.severity_rules_v1) in one run.
-The labelled reports are triage/data/severity/{dev,final}.jsonl; `final` is the held-aside part,
-for the last check only. Real citizen complaints come from CSV files with a text column (the TipDM
+Prints, in one run, three graders side by side: the first rules (triage.severity_rules_v1), the clause rules alone
+(triage.severity.rules_grade) and the clause rules with the learned detectors (triage.severity.grade). The labelled
+reports are triage/data/severity/{dev,final,holdout2,holdout3}.jsonl. The detectors are trained on dev, final and
+holdout2: a report of those parts is graded by detectors trained without it (out-of-fold, bench.triage.severity_cv),
+a report of holdout3, the held-aside set never trained or tuned on, by the shipped ones. `every` prints each part. Real citizen complaints come from CSV files with a text column (the TipDM
 message-board files: `routing_dev_raw.csv` has title,text; `hotspot_messages.csv` has 留言主题,留言详情),
 given with --complaints or BENCH_SEVERITY_COMPLAINTS (paths separated by the OS path separator);
 without them the hotline figure is skipped.
@@ -16,8 +19,10 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from triage import severity, severity_rules_v1, table
+from triage import severity, severity_detector, severity_learn, severity_rules_v1, table
 from triage.taxonomy import load_default
+
+from .severity_cv import out_of_fold
 
 DATA = Path(__file__).resolve().parents[2] / "triage" / "data" / "severity"
 # The levels each band accepts (1 = I ... 4 = IV).
@@ -28,12 +33,13 @@ BANDS = {
     "negated": ("danger words negated/past/drill/sign (III–IV)", {3, 4}),
     "ordinary": ("ordinary complaints (III–IV)", {3, 4}),
 }
-GRADERS = {"rules v1": severity_rules_v1.grade, "judgement": severity.grade}
+GRADERS = ("rules v1", "clause rules", "rules+learned")
+PARTS = ("dev", "final", "holdout2", "holdout3")
 TEXT_COLUMNS = ("title,text", "留言主题,留言详情", "text")
 
 
 def load(part: str) -> list[dict]:
-    """Return the labelled reports of a part: dev, final or all."""
+    """Return the labelled reports of a part: dev, final, holdout2, holdout3, or all (dev and final)."""
     parts = ("dev", "final") if part == "all" else (part,)
     rows = []
     for name in parts:
@@ -42,11 +48,23 @@ def load(part: str) -> list[dict]:
     return rows
 
 
-def grade_all(grader, rows: list[dict]) -> list[int]:
-    """Return the level grader gives each row (its category looked up in the default taxonomy)."""
+def grade_all(rows: list[dict], detectors_of=None) -> dict[str, list[int]]:
+    """Return the level each grader gives each row (its category looked up in the default taxonomy).
+
+    detectors_of maps a row id to the detectors that never saw it; rows it lacks get the shipped detectors.
+    """
     taxonomy = load_default()
-    return [grader(r["text"], taxonomy.subcategory(r["category"]) if r.get("category") else None,
-                   reporters=int(r.get("reporters") or 1))[0] for r in rows]
+    shipped = severity_detector.default()
+    out = {name: [] for name in GRADERS}
+    for r in rows:
+        category = taxonomy.subcategory(r["category"]) if r.get("category") else None
+        reporters = int(r.get("reporters") or 1)
+        out["rules v1"].append(severity_rules_v1.grade(r["text"], category, reporters=reporters)[0])
+        judged = severity.assess(r["text"], category, reporters)
+        out["clause rules"].append(judged.level)
+        detectors = (detectors_of or {}).get(r["id"], shipped)
+        out["rules+learned"].append(severity.learned(judged, r["text"], detectors).level)
+    return out
 
 
 def band_scores(rows: list[dict], levels: list[int]) -> dict:
@@ -75,32 +93,50 @@ def complaints(paths: list[str], sample: int, seed: int = 17) -> list[str]:
     return texts[:sample] if sample else texts
 
 
-def distribution(grader, texts: list[str]) -> Counter:
-    """Return how many texts grader puts at each level (no category: the text alone)."""
-    return Counter(grader(t, None)[0] for t in texts)
+def distribution(texts: list[str]) -> dict[str, Counter]:
+    """Return how many texts each grader puts at each level (no category: the text alone)."""
+    shipped = severity_detector.default()
+    out = {name: Counter() for name in GRADERS}
+    for t in texts:
+        out["rules v1"][severity_rules_v1.grade(t, None)[0]] += 1
+        judged = severity.assess(t, None)
+        out["clause rules"][judged.level] += 1
+        out["rules+learned"][severity.learned(judged, t, shipped).level] += 1
+    return out
 
 
 def _pct(right: int, total: int) -> str:
     return f"{right}/{total} = {right / total:6.1%}" if total else "—"
 
 
-def report(part: str, paths: list[str], sample: int) -> list[str]:
-    """Return the printed lines: both graders, per band, and the I/II share on real complaints."""
-    rows = load(part)
-    lines = [f"severity: {len(rows)} labelled reports ({part}); a band counts a level in its range as right"]
-    scored = {name: band_scores(rows, grade_all(g, rows)) for name, g in GRADERS.items()}
+def part_lines(part: str, rows: list[dict], levels: dict[str, list[int]]) -> list[str]:
+    """Return the printed lines of one part: per band and exact level, for every grader."""
+    how = "out-of-fold detectors" if part in severity_learn.TRAIN_PARTS else "shipped detectors, never trained on"
+    lines = [f"severity: {len(rows)} labelled reports ({part}; {how}); a band counts a level in its range as right"]
+    scored = {name: band_scores(rows, levels[name]) for name in GRADERS}
     lines.append(f"  {'band':48s}" + "".join(f"{name:>20s}" for name in GRADERS))
     for band, (label, _) in BANDS.items():
         lines.append(f"  {label:48s}" + "".join(f"{_pct(*scored[n]['bands'][band]):>20s}" for n in GRADERS))
     lines.append(f"  {'exact level (all bands)':48s}" + "".join(f"{_pct(*scored[n]['exact']):>20s}" for n in GRADERS))
+    return lines
+
+
+def report(part: str, paths: list[str], sample: int) -> list[str]:
+    """Return the printed lines: every grader, per band, and the I/II share on real complaints."""
+    names = PARTS if part == "every" else (part,)
+    needs_cv = any(n in severity_learn.TRAIN_PARTS or n == "all" for n in names)
+    detectors_of = out_of_fold(severity_learn.read(severity_learn.TRAIN_PARTS)) if needs_cv else {}
+    lines = []
+    for name in names:
+        rows = load(name)
+        lines += part_lines(name, rows, grade_all(rows, detectors_of))
     if paths:
         texts = complaints(paths, sample)
         lines.append(f"  real citizen complaints ({len(texts)} sampled messages), level distribution and I/II share:")
-        for name, grader in GRADERS.items():
-            dist = distribution(grader, texts)
+        for name, dist in distribution(texts).items():
             share = (dist[1] + dist[2]) / len(texts)
             spread = "  ".join(f"{severity.ROMAN[lv]}:{dist[lv]}" for lv in (1, 2, 3, 4))
-            lines.append(f"    {name:12s} {spread}   I or II: {share:6.1%}")
+            lines.append(f"    {name:14s} {spread}   I or II: {share:6.1%}")
     else:
         lines.append("  real citizen complaints: skipped (pass --complaints FILE.csv or set BENCH_SEVERITY_COMPLAINTS)")
     return lines
@@ -110,8 +146,9 @@ def parse(argv):
     """Return the parsed command line."""
     p = argparse.ArgumentParser(prog="python -m bench.triage.severity", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--part", choices=("dev", "final", "holdout2", "all"), default=os.environ.get("BENCH_SEVERITY_PART", "dev"),
-                   help="labelled part to score (final is the held-aside check; env BENCH_SEVERITY_PART, default dev)")
+    p.add_argument("--part", choices=(*PARTS, "all", "every"), default=os.environ.get("BENCH_SEVERITY_PART", "every"),
+                   help="labelled part to score (holdout3 is the held-aside check; env BENCH_SEVERITY_PART, "
+                        "default every part)")
     env = os.environ.get("BENCH_SEVERITY_COMPLAINTS", "")
     p.add_argument("--complaints", action="append", default=[p for p in env.split(os.pathsep) if p],
                    help="CSV of real citizen complaints (repeatable; env BENCH_SEVERITY_COMPLAINTS)")
@@ -120,7 +157,7 @@ def parse(argv):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the severity figures of both graders."""
+    """Print the severity figures of every grader."""
     args = parse(argv)
     for line in report(args.part, args.complaints, args.sample):
         print(line)

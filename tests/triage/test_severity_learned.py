@@ -1,0 +1,77 @@
+"""The learned severity detectors: plain-weight scoring, when they may raise a level, their reasons, the held-aside set."""
+import json
+import math
+
+import numpy as np
+import pytest
+
+from triage import severity, severity_detector, severity_learn
+from triage.severity import grade, judge
+
+SERIOUS = ["三楼着火了，有人困在里面出不来", "工人掉进井里没上来，叫不应", "车撞倒了两个孩子，满头是血",
+           "塌方埋了两个人，正在挖", "煤气中毒，一家三口叫不醒", "有人被电倒在地上不动了"]
+ORDINARY = ["楼上装修太吵了", "物业费又涨了", "路灯坏了好几天", "垃圾没人清理，很臭", "停车位被占了",
+            "广场舞音乐太响", "小区门禁坏了", "网购的东西不给退"]
+
+
+def _detectors(threshold: float) -> severity_detector.Detectors:
+    texts = SERIOUS + ORDINARY
+    y = np.array([1] * len(SERIOUS) + [0] * len(ORDINARY))
+    det = severity_learn.fit("serious", texts, y, threshold, c=10.0)
+    return severity_detector.Detectors(det, severity_learn.fit("notable", texts, y, threshold, c=10.0), {})
+
+
+def test_plain_scoring_matches_the_fitted_model():
+    from sklearn.feature_extraction.text import TfidfVectorizer  # lazy: only this test refits the reference model
+    from sklearn.linear_model import LogisticRegression  # lazy: as above
+
+    texts = SERIOUS + ORDINARY
+    y = np.array([1] * len(SERIOUS) + [0] * len(ORDINARY))
+    det = severity_learn.fit("serious", texts, y, c=10.0)
+    tfidf = TfidfVectorizer(analyzer=severity_learn._grams, sublinear_tf=True, min_df=2)
+    model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000).fit(tfidf.fit_transform(texts), y)
+    for text in ("隔壁厨房着火了，有人没出来", "楼下太吵了", "一个孩子被车撞倒"):
+        want = model.predict_proba(tfidf.transform([text]))[0, 1]
+        assert math.isclose(det.score(text)[0], want, rel_tol=1e-6)
+    # Saved and read back, the detectors score the same.
+    pair = _detectors(0.5)
+    again = severity_detector.Detectors.from_json(json.loads(json.dumps(pair.to_json())))
+    assert again.serious.score("有人被困") == pair.serious.score("有人被困")
+
+
+def test_a_sure_detector_raises_the_level_and_names_its_words():
+    rules_level, _ = grade("下水道里两个工人下去以后就没上来", None, detectors=None)
+    level, reasons = grade("下水道里两个工人下去以后就没上来", None, detectors=_detectors(0.5))
+    assert rules_level >= 3 and level == 2
+    assert reasons[0].startswith("模型研判：") and "依据“" in reasons[0]
+
+
+def test_the_rules_keep_drills_negations_and_history_out_of_its_reach():
+    always = _detectors(0.0)  # a detector that would raise anything
+    for text in ("小区明天上午消防演练，会有烟雾，有人扮演被困人员", "电动车起火，无人员伤亡，火已经灭了",
+                 "楼下警示牌写着“小心触电，当心有人被电倒”", "没有闻到煤气味，也没人头晕"):
+        assert grade(text, None, detectors=always) == grade(text, None, detectors=None), text
+
+
+def test_detectors_never_make_level_one_nor_lower_a_level():
+    always = _detectors(0.0)
+    assert grade("楼上装修太吵了", None, detectors=always)[0] == 2  # the most it can give
+    assert grade("化工厂爆炸，死了五个人", None, detectors=always)[0] == 1  # the rules' level I stands
+    never = _detectors(1.01)
+    for text in SERIOUS:
+        assert grade(text, None, detectors=never) == grade(text, None, detectors=None)
+
+
+def test_judge_by_default_reads_the_shipped_detectors():
+    shipped = severity_detector.default()
+    assert shipped is not None and "holdout3" not in shipped.meta["parts"]
+    text = "早上发现隔壁邻居倒在厨房不动了"
+    assert judge(text).level == severity.learned(severity.assess(text), text, shipped).level
+
+
+def test_the_held_aside_set_is_never_trained_on():
+    with pytest.raises(SystemExit):
+        severity_learn.main(["--parts", "dev,holdout3"])
+    held = {r["text"] for r in severity_learn.read(("holdout3",))}
+    trained = {r["text"] for r in severity_learn.read(severity_learn.TRAIN_PARTS)}
+    assert len(held) >= 150 and not held & trained

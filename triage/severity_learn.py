@@ -1,0 +1,114 @@
+"""Training the severity detectors (triage.severity_detector) on labelled reports, with cross-validation.
+
+A labelled report is ``{"text", "category"?, "reporters"?, "level", "band"}`` (triage/data/severity/*.jsonl).
+``serious`` learns band == serious (level I–II); ``notable`` learns band in (serious, moderate). Each threshold is
+chosen on out-of-fold probabilities within the training reports only (stratified folds), so that at most
+``FALSE_RATE`` of the reports that are not serious (not notable) would be raised by it. (Separate thresholds
+for reports where the rules found a casualty or a live major hazard did worse in cross-validation: 123–126 of 136
+serious reports against 127–128.)
+
+python -m triage.severity_learn [--parts dev,final,holdout2] [-o triage/data/severity/detector.json]
+(the held-aside holdout3 is never trained on).
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from nlp.text import normalise
+from triage.severity_detector import DEFAULT_PATH, Detector, Detectors, ngrams, prepare
+
+DATA = DEFAULT_PATH.parent
+TRAIN_PARTS = ("dev", "final", "holdout2")
+HELD_ASIDE = ("holdout3",)
+C = 2.0  # inverse regularisation (chosen by repeated stratified CV on the training parts; docs/severity.md)
+FALSE_RATE = 0.02  # at most this share of out-of-fold negatives above the threshold
+FLOOR = 0.5  # a threshold is never below this
+FOLDS = 5
+TARGETS = {"serious": {"serious"}, "notable": {"serious", "moderate"}}
+
+
+def read(parts) -> list[dict]:
+    """Return the labelled reports of the named parts."""
+    rows = []
+    for name in parts:
+        with open(DATA / f"{name}.jsonl", encoding="utf-8") as f:
+            rows += [json.loads(line) for line in f if line.strip()]
+    return rows
+
+
+def labels(rows: list[dict], name: str) -> np.ndarray:
+    """Return 1 for the rows a detector should raise (their band among its target bands), else 0."""
+    return np.array([r["band"] in TARGETS[name] for r in rows], dtype=int)
+
+
+def _grams(text: str) -> list[str]:
+    return [g for g, c in ngrams(prepare(text)).items() for _ in range(c)]
+
+
+def fit(name: str, texts: list[str], y: np.ndarray, threshold: float = FLOOR, c: float = C) -> Detector:
+    """Fit one detector (logistic regression, balanced classes) on normalised texts; return its plain weights."""
+    tfidf = TfidfVectorizer(analyzer=_grams, sublinear_tf=True, min_df=2)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    model.fit(tfidf.fit_transform(texts), y)
+    grams = {g: float(w) for g, w in zip(tfidf.get_feature_names_out(), model.coef_[0]) if w}
+    idf = {g: float(v) for g, v in zip(tfidf.get_feature_names_out(), tfidf.idf_) if g in grams}
+    return Detector(name, idf, grams, float(model.intercept_[0]), threshold)
+
+
+def out_of_fold(name: str, texts: list[str], y: np.ndarray, folds: int = FOLDS, seed: int = 0,
+                c: float = C) -> np.ndarray:
+    """Return each text's probability from a detector fitted without its fold (stratified folds)."""
+    prob = np.zeros(len(texts))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y):
+        det = fit(name, [texts[i] for i in train], y[train], c=c)
+        for i in test:
+            prob[i] = det.score(texts[i])[0]
+    return prob
+
+
+def threshold_for(prob: np.ndarray, y: np.ndarray, false_rate: float = FALSE_RATE, floor: float = FLOOR) -> float:
+    """Return the lowest threshold (not below floor) that raises at most false_rate of the negatives."""
+    negatives = np.sort(prob[y == 0])[::-1]
+    allowed = int(false_rate * len(negatives))
+    return float(max(floor, negatives[allowed] + 1e-6 if allowed < len(negatives) else floor))
+
+
+def train(rows: list[dict], seed: int = 0, folds: int = FOLDS) -> Detectors:
+    """Train both detectors on rows, each threshold from out-of-fold probabilities within rows."""
+    texts = [normalise(r["text"]) for r in rows]
+    out = {}
+    for name in TARGETS:
+        y = labels(rows, name)
+        prob = out_of_fold(name, texts, y, folds=folds, seed=seed)
+        out[name] = fit(name, texts, y, threshold_for(prob, y))
+    meta = {"reports": len(rows), "C": C, "false_rate": FALSE_RATE, "folds": folds, "seed": seed}
+    return Detectors(out["serious"], out["notable"], meta)
+
+
+def main(argv=None) -> int:
+    """Train on the named parts and write the detector file."""
+    p = argparse.ArgumentParser(prog="python -m triage.severity_learn", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--parts", default=",".join(TRAIN_PARTS), help="labelled parts to train on")
+    p.add_argument("-o", "--output", default=str(DEFAULT_PATH))
+    args = p.parse_args(argv)
+    parts = [s for s in args.parts.split(",") if s]
+    if set(parts) & set(HELD_ASIDE):
+        raise SystemExit(f"{', '.join(HELD_ASIDE)} is held aside: never train on it")
+    rows = read(parts)
+    detectors = train(rows)
+    detectors.meta["parts"] = parts
+    detectors.save(Path(args.output))
+    print(f"trained on {len(rows)} reports ({', '.join(parts)}): thresholds serious "
+          f"{detectors.serious.threshold:.3f}, notable {detectors.notable.threshold:.3f} -> {Path(args.output).name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
