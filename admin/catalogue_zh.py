@@ -197,6 +197,7 @@ ZH = {
     # the department inbox as a table
     "Deadline": "时限", "Suggestion": "系统建议", "Handle": "办理", "Back to the inbox": "返回部门待办",
     "Overdue only": "仅超期", "Not overdue": "未超期",
+    "Levels corrected by hand: raised / lowered": "人工调整等级：调高 / 调低",
     "Some filters were not understood; showing all cases of this tab.": "部分筛选条件无法识别，已显示本页签的全部案件。",
 }
 

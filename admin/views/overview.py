@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import redirect, render_template, url_for
 
 from server.cases.queries import case_scope, overdue_clause
+from server.cases.regrade import correction_counts
 from server.extensions import db
 from server.alerts.messages import evidence, subject
 from server.models import Alert, Case, Hotspot, utcnow
@@ -26,13 +27,14 @@ def overview():
     overdue = db.session.execute(db.select(Case).where(case_scope(user), overdue_clause())
                                  .order_by(Case.resolve_by).limit(10)).scalars().all()
     alerts = recent_alerts() if user.role in ("supervisor", "admin") else []
+    corrections = correction_counts() if user.role in ("supervisor", "admin") else None
     chart = {"type": "line", "labels": data["trend"]["labels"], "datasets": [
         {"label": gettext("Reports"), "data": data["trend"]["reported"]},
         {"label": gettext("Cases closed"), "data": data["trend"]["closed"]}]}
     status_chart = {"type": "bar", "labels": [status_name(s) for s in data["by_status"]],
                     "datasets": [{"label": gettext("Open cases"), "data": list(data["by_status"].values())}]}
     return render_template("admin/overview.html", data=data, hotspots=hotspots, overdue=overdue, chart=chart,
-                           status_chart=status_chart, alerts=alerts)
+                           status_chart=status_chart, alerts=alerts, corrections=corrections)
 
 
 def recent_alerts(days: int = 7, limit: int = 8) -> list[dict]:

@@ -40,6 +40,8 @@ def test_the_case_page_shows_the_reasons_and_a_supervisor_corrects_the_level(adm
         stored = db.session.get(Case, case.id)
         assert stored.severity == new and verify_chain(stored.events)
         assert stored.events[-1].data["reason"] == "现场确认已有人员头晕送医"
+    overview = client.get("/admin/").get_data(as_text=True)  # corrections by direction
+    assert 'id="kpi-regrades" data-raised="1" data-lowered="0"' in overview and "人工调整等级" in overview
 
 
 def test_department_staff_see_the_reasons_but_may_not_correct(admin_app, as_user):
