@@ -116,8 +116,10 @@ def test_a_guest_reports_with_photo_and_voice_follows_to_closure_and_rates(live,
     assert PUBLIC_REPLY in follower.text_content("#timeline")
     follower.wait_for_function("[...document.querySelectorAll('img.feedback-photo')].some(i => i.src.startsWith("
                                "'blob:') && i.naturalWidth > 0)")
-    follower.locator("#rating-form").scroll_into_view_if_needed()
+    follower.evaluate("document.getElementById('follow-head').scrollIntoView()")
     shot(follower, "public-follow")
+    follower.locator("#rating-form").scroll_into_view_if_needed()
+    shot(follower, "public-rate")
     follower.check("input[name=rating][value=satisfied]")
     follower.fill("#rating-comment", "处理及时")
     follower.click("#rating-form button[type=submit]")
@@ -167,9 +169,26 @@ def test_a_resident_signs_in_says_me_too_to_a_report_nearby_and_follows_by_numbe
     assert "Counted" in page.text_content("#nearby-list")
     with live.app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(ReportSupport)).scalar_one() == 1
-    page.fill("#text", "Water is pouring from a burst pipe at the gate")
+    text = "Water is pouring from a burst pipe at the gate"
+    page.fill("#text", text)
+    lost = []
+
+    def lose_the_answer(route):  # the server stores the report, the answer never reaches the browser
+        if route.request.method == "POST" and not lost:
+            lost.append(route.fetch().status)
+            route.abort()
+        else:
+            route.continue_()
+    page.route("**/api/v1/reports", lose_the_answer)
     page.click("#submit")
+    page.wait_for_selector("#result.failed")
+    assert lost == [201] and page.text_content("#submit") == "Send again"
+    page.click("#submit")  # the same client_uuid: the server answers with the report it has
     page.wait_for_selector("#report-number")
+    assert "Already sent earlier" in page.text_content("#report-number")
+    with live.app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(Report).where(Report.text == text)
+                                  ).scalar_one() == 1
     number = page.text_content("#report-number").split(":")[-1].strip()
     assert page.locator("#follow-link").count() == 0
     page.click("#tab-follow")

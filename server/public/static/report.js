@@ -13,6 +13,7 @@
     $("account-choice").hidden = !!user;
     $("sign-out").hidden = !user;
     $("anonymous").checked = $("anonymous").checked || !user;
+    $("anonymous").disabled = !user;  // a guest is always anonymous
   }
   Array.prototype.forEach.call(document.querySelectorAll("input[name=mode]"), function (radio) {
     radio.addEventListener("change", function () {
@@ -181,6 +182,7 @@
     var text = $("text").value.trim();
     if (!text && !photos.length && !voice) { show("failed", [T.need_something]); $("text").focus(); return; }
     var d = draft(), button = $("submit");
+    button.dataset.label = button.dataset.label || button.textContent;
     button.disabled = true; show("", [T.sending]);
     ensureToken().then(function () {
       var form = new FormData();
@@ -193,7 +195,7 @@
       if (voice) { form.append("audio", voice, voice.name); }
       var guest = GW.user() ? null : GW.guest();
       return GW.api("POST", "/reports", form).then(function (r) {
-        if (r.status === 200 || r.status === 201) { sent(r, guest && guest.token); }
+        if (r.status === 200 || r.status === 201) { sent(r, guest && guest.token); button.textContent = button.dataset.label; }
         else { show("failed", [T.error + GW.message(r.body)]); }
       });
     }).catch(function (r) {
