@@ -67,16 +67,38 @@ def fresh_database(app) -> None:
             upgrade()
             _migrated.add(url)
         tables = [t.name for t in db.metadata.sorted_tables]
-        with db.engine.begin() as conn:
-            if db.engine.dialect.name == "postgresql":
-                conn.execute(sa.text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
-            else:
+        if db.engine.dialect.name == "postgresql":
+            _empty_postgres(tables)
+        else:
+            with db.engine.begin() as conn:
                 conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
                 for table in reversed(tables):
                     conn.execute(sa.text(f"DELETE FROM {table}"))
                 conn.execute(sa.text("PRAGMA foreign_keys=ON"))
         db.session.remove()
     clear_caches()
+
+
+# The sequences owned by columns of the given tables in the current schema (what RESTART IDENTITY restarts).
+_OWNED_SEQUENCES = sa.text(
+    "SELECT s.relname FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
+    "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = s.relnamespace "
+    "WHERE s.relkind = 'S' AND n.nspname = current_schema() AND t.relname = ANY(:tables)")
+
+
+def _empty_postgres(tables: list[str]) -> None:
+    """DELETE every row and restart the tables' sequences: the same as TRUNCATE ... RESTART IDENTITY for a test's
+    few rows, without TRUNCATE's new files for ~50 tables (several seconds of disk syncs per test)."""
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("SET LOCAL session_replication_role = replica"))  # no FK checks (cycles)
+            for table in reversed(tables):
+                conn.execute(sa.text(f"DELETE FROM {table}"))
+            for sequence in conn.execute(_OWNED_SEQUENCES, {"tables": tables}).scalars():
+                conn.execute(sa.text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+    except sa.exc.ProgrammingError:  # not a superuser: cannot switch off the FK triggers
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(params=BACKENDS)
