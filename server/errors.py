@@ -12,6 +12,8 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
+    message_zh: str | None = None  # the message in Chinese, when the raiser has it (else the API's catalogue)
+
     def __init__(self, message: str, errors: dict | None = None, code: str | None = None):
         super().__init__(message)
         self.message, self.errors = message, errors or {}

@@ -20,8 +20,10 @@ MAX_EXTENSION_DAYS = 60
 
 
 def invalid_transition(message: str, message_zh: str) -> InvalidTransition:
-    """409 in the one error shape; the Chinese text under ``errors.status``."""
-    return InvalidTransition(message, {"status": [message_zh]})
+    """409 in the one error shape; the Chinese text under ``errors.status`` and as the Chinese message."""
+    error = InvalidTransition(message, {"status": [message_zh]})
+    error.message_zh = message_zh
+    return error
 
 
 def department_row(case: Case, department_id: int) -> CaseDepartment:

@@ -13,16 +13,19 @@ def status_zh(status: str) -> str:
         return status
 
 
-# What a reporter is told for each step (no internal notes).
+# What a reporter is told for each step (no internal notes), in Chinese and English.
 _REPORTER_NOTE = {
-    "create": "您的反映已受理", "dispatch": "已派发至承办部门", "sign": "承办部门已签收",
-    "rule_send_back": "已重新派发", "start": "承办部门正在处置", "feedback": "承办部门已反馈处置结果",
-    "close": "已办结，欢迎您评价", "reopen": "已重新办理", "escalate": "已督办", "merge": "已与相同问题合并办理",
-    "extend_decide": "办理时限已调整",
+    "create": ("您的反映已受理", "Your report was accepted"), "dispatch": ("已派发至承办部门", "Sent to the department"),
+    "sign": ("承办部门已签收", "The department took it on"), "rule_send_back": ("已重新派发", "Sent again"),
+    "start": ("承办部门正在处置", "The department is handling it"),
+    "feedback": ("承办部门已反馈处置结果", "The department reported what it did"),
+    "close": ("已办结，欢迎您评价", "Closed; please rate the handling"), "reopen": ("已重新办理", "Handled again"),
+    "escalate": ("已督办", "Pressed for action"), "merge": ("已与相同问题合并办理", "Handled with the same problem"),
+    "extend_decide": ("办理时限已调整", "The deadline was changed"),
 }
 
 
-def case_timeline_for_reporter(case: Case) -> list[dict]:
+def case_timeline_for_reporter(case: Case, lang: str = "zh") -> list[dict]:
     """Status changes of the case as the reporter's report timeline shows them (stage ``case.<status>``)."""
     entries = []
     for e in case.events:
@@ -31,11 +34,11 @@ def case_timeline_for_reporter(case: Case) -> list[dict]:
             continue
         if e.action == "extend_decide" and not (e.data or {}).get("approve"):
             continue
-        note = _REPORTER_NOTE[e.action]
+        note = _REPORTER_NOTE[e.action][1 if lang == "en" else 0]
         if e.action == "feedback" and (e.data or {}).get("result"):
-            note += f"：{e.data['result']}"
+            note += (": " if lang == "en" else "：") + e.data["result"]
         if public_reply(e):
-            note += f"（{public_reply(e)}）"
+            note += f" ({public_reply(e)})" if lang == "en" else f"（{public_reply(e)}）"
         entries.append({"at": e.created_at, "stage": f"case.{e.to_status}", "status": e.to_status,
                         "status_zh": status_zh(e.to_status), "note": note})
     return entries

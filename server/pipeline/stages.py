@@ -46,7 +46,7 @@ def transcribe(report_id: int) -> None:
             report.add_flag("transcript_needs_review")
     note = f"{len(results)} recording(s) transcribed" if results else "no voice recording"
     if any(r["status"] == "unavailable" for r in results.values()):
-        note = "transcription unavailable: " + next(r["error"] for r in results.values() if r["error"])
+        note = "transcription unavailable"  # why (a model's error, a path) is in the log and the transcript row
     report.set_stage(Stage.TRANSCRIBED, note)
     db.session.commit()
 

@@ -6,6 +6,8 @@ from server.accounts.security import mask_name
 from server.cases.timeline import case_timeline_for_reporter
 from server.extensions import db
 from server.models import Case, Report, User
+from server.reports.timeline_words import stage_sentence
+from server.web.i18n import request_lang
 from nlp.pii import mask
 
 
@@ -14,12 +16,14 @@ def _masked(text: str) -> str:
     return mask(text)
 
 
-def _timeline(report: Report) -> list[dict]:
-    """Receipt, the pipeline's stages, then the case's status changes (case times are whole seconds)."""
-    entries = [{"at": report.created_at, "stage": "received", "note": f"channel {report.channel}"}]
-    entries += [{"at": e.created_at, "stage": e.stage, "note": e.note} for e in report.events]
+def _timeline(report: Report, lang: str) -> list[dict]:
+    """Receipt, the pipeline's stages, then the case's status changes (case times are whole seconds); every note a
+    sentence in the reader's language (the stored stage notes are internal)."""
+    entries = [{"at": report.created_at, "stage": "received", "note": stage_sentence(report, "received", None, lang)}]
+    entries += [{"at": e.created_at, "stage": e.stage, "note": stage_sentence(report, e.stage, e.note, lang)}
+                for e in report.events]
     if report.case_id is not None:
-        entries += case_timeline_for_reporter(db.session.get(Case, report.case_id))
+        entries += case_timeline_for_reporter(db.session.get(Case, report.case_id), lang)
     return entries
 
 
@@ -51,16 +55,18 @@ def present_report(report: Report, viewer: User) -> dict:
         "text": t.text if original else _masked(t.text),
         "corrected_text": t.corrected_text if original or not t.corrected_text else _masked(t.corrected_text),
     } for t in report.transcripts]
+    lang = request_lang()
     return {
         "id": report.id, "client_uuid": report.client_uuid, "channel": report.channel, "text": text,
         "category_hint": report.category_hint,
         "category": {"code": report.category.code, "name": report.category.name} if report.category else None,
         "lat": report.lat, "lon": report.lon, "address": report.address, "anonymous": report.anonymous,
         "reporter": reporter, "occurred_at": report.occurred_at, "created_at": report.created_at,
-        "stage": report.stage, "stage_reason": report.stage_reason, "flags": report.flags or [],
+        "stage": report.stage,
+        "stage_reason": stage_sentence(report, report.stage, report.stage_reason, lang), "flags": report.flags or [],
         "grid": {"code": report.grid.code, "name": report.grid.name} if report.grid else None,
         "keywords": [k for k, *_ in (report.keywords or [])], "severity": report.severity,
         "case_id": report.case_id, "hotspot_id": report.hotspot_id,
         "media": [present_media(m) for m in report.media], "transcripts": transcripts,
-        "timeline": _timeline(report),
+        "timeline": _timeline(report, lang),
     }

@@ -80,6 +80,10 @@ ZH = {
     "Too many failed sign-ins for this account from here; wait and try again.": "该账号在此处登录失败次数过多，请稍后再试。",
     "Too many failed sign-ins from this address; wait and try again.": "该地址登录失败次数过多，请稍后再试。",
     "Too many sign-ups from this address; try again later.": "该地址注册次数过多，请稍后再试。",
+    "Too many failed sign-ins for this account; wait and try again, or sign in where you usually do.":
+        "该账号登录失败次数过多，请稍后再试，或在常用的地点登录。",
+    "Too many reports from this account; wait and try again.": "上报过于频繁，请稍后再试。",
+    "Too many reports from this address; wait and try again.": "此网络地址上报过于频繁，请稍后再试。",
     # reports and media
     "A different report was already sent with this client_uuid; make a new UUID for a new report.":
         "该编号（client_uuid）已用于另一条不同的上报，请为新上报生成新编号。",

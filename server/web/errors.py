@@ -36,12 +36,15 @@ class Answer:
     code: str
     message: str
     errors: dict = field(default_factory=dict)
+    message_zh: str | None = None
 
 
-def error_response(status: int, code: str, message: str, errors: dict | None = None):
+def error_response(status: int, code: str, message: str, errors: dict | None = None, message_zh: str | None = None):
     """Build the JSON error response: the message and field messages in the caller's language (``Accept-Language``;
-    Chinese by default), the code as it is."""
-    message, errors = translate_answer(status, code, message, errors or {}, request_lang())
+    Chinese by default: ``message_zh`` when the error has it), the code as it is."""
+    lang = request_lang()
+    message, errors = translate_answer(status, code, message, errors or {}, lang)
+    message = message_zh if message_zh and lang == "zh" else message
     response = jsonify({"code": code, "message": message, "errors": errors})
     response.status_code = status
     response.vary.add("Accept-Language")
@@ -83,7 +86,7 @@ def describe(exc: BaseException) -> Answer | None:
     INTEGER, a NUL character, a date it cannot convert) a 422, the database unreachable a 503.
     """
     if isinstance(exc, DomainError):  # the domain's refusals and the API's own (ApiError)
-        return Answer(exc.status, exc.code, exc.message, exc.errors)
+        return Answer(exc.status, exc.code, exc.message, exc.errors, exc.message_zh)
     if isinstance(exc, ValidationError):
         errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         return Answer(422, "validation_error", "The request has invalid fields.", errors)
@@ -124,7 +127,7 @@ def register_error_handlers(app) -> None:
         if answer is None:
             log.exception("unhandled error")
             return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
-        return error_response(answer.status, answer.code, answer.message, answer.errors)
+        return error_response(answer.status, answer.code, answer.message, answer.errors, answer.message_zh)
 
     for kind in (DomainError, ValidationError, HTTPException, IntegrityError, DataError, OverflowError,
                  UnicodeEncodeError, StatementError, Exception):

@@ -142,11 +142,11 @@ def init_intake_limits(app: Flask) -> None:
     per_account = limiter.shared_limit(
         lambda: current_app.config.get("INTAKE_RATE_LIMIT_ACCOUNT") or "1000000 per second", scope="intake-account",
         key_func=_account_key, exempt_when=_unlimited("INTAKE_RATE_LIMIT_ACCOUNT"),
-        error_message="上报过于频繁，请稍后再试。Too many reports from this account; wait and try again.", **common)
+        error_message="Too many reports from this account; wait and try again.", **common)
     per_address = limiter.shared_limit(
         lambda: current_app.config.get("INTAKE_RATE_LIMIT_ADDRESS") or "1000000 per second", scope="intake-address",
         key_func=_address, exempt_when=_unlimited("INTAKE_RATE_LIMIT_ADDRESS"),
-        error_message="此网络地址上报过于频繁，请稍后再试。Too many reports from this address; wait and try again.",
+        error_message="Too many reports from this address; wait and try again.",
         **common)
     for endpoint in INTAKE_ENDPOINTS:
         if endpoint in app.view_functions:

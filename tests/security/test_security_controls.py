@@ -34,7 +34,7 @@ def test_failed_sign_ins_for_one_account_are_throttled_with_retry_after(app):
     refused = _login(client, "gas01", "wrong-pass-1")
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     body = refused.get_json()
-    assert body["code"] == "too_many_requests" and "account" in body["message"] and body["errors"] == {}
+    assert body["code"] == "too_many_requests" and "该账号" in body["message"] and body["errors"] == {}
     assert _login(client, "gas01", PASSWORDS["gas01"]).status_code == 429, "even the right password, for now"
     assert _login(client, "fire01", PASSWORDS["fire01"]).status_code == 200, "other accounts are not locked out"
 
@@ -203,7 +203,8 @@ def test_malformed_authorization_is_401(app, header):
     ("x13700000055!", "phone"),
 ])
 def test_register_refuses_weak_passwords_with_a_clear_message(app, password, why):
-    response = app.test_client().post("/api/v1/auth/register", json={"phone": "13700000055", "password": password})
+    response = app.test_client().post("/api/v1/auth/register", json={"phone": "13700000055", "password": password},
+                                      headers={"Accept-Language": "en"})  # the English text (Chinese by default)
     body = response.get_json()
     assert response.status_code == 422 and body["code"] in ("validation_error", "unprocessable_entity"), body
     assert why in body["errors"]["password"][0], body

@@ -121,7 +121,7 @@ def test_registration_refuses_what_is_not_a_mainland_mobile_number(client, app, 
     response = client.post("/api/v1/auth/register", json={"phone": phone, "password": "safe-pass-1"})
     body = response.get_json()
     assert response.status_code == 422 and "phone" in body["errors"], body
-    assert "mainland mobile number" in body["errors"]["phone"][0]
+    assert "大陆手机号" in body["errors"]["phone"][0]
 
 
 def test_accounts_created_with_a_phone_as_username_get_a_generated_one(app, city):

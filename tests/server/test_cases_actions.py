@@ -67,7 +67,7 @@ def test_action_permissions_and_states(client, app, headers, action):
     assert response.status_code == 409, response.get_json()
     error = response.get_json()
     assert error["code"] == "invalid_transition" and set(error) == {"code", "message", "errors"}
-    assert bad in error["message"] and "案件当前状态" in error["errors"]["status"][0]
+    assert error["message"] == error["errors"]["status"][0] and "案件当前状态" in error["message"]
 
 
 def test_a_case_out_of_scope_answers_404_to_every_action_as_to_a_missing_one(client, app, headers):
@@ -109,7 +109,7 @@ def test_required_fields_are_checked(client, app, headers):
     with app.app_context():
         dispatched, returned, accepted = case_in("dispatched"), case_in("returned"), case_in("accepted")
     assert _post(client, headers["lead"], dispatched, "send_back", {}).get_json()["errors"] == {
-        "reason": ["Missing data for required field."]}
+        "reason": ["必填项，不能为空。"]}
     response = _post(client, headers["supervisor"], returned, "rule_send_back", {"decision": "redispatch"})
     assert response.status_code == 422 and "lead" in response.get_json()["errors"]
     response = _post(client, headers["lead"], accepted, "extend_request", {"reason": "原因"})

@@ -119,3 +119,25 @@ def test_the_catalogue_matches_messages_with_values():
     assert to_chinese("Length must be between 1 and 20.") == "长度须在 1 到 20 之间。"
     assert to_chinese("A resident may not close a case.") == "居民不能对案件执行“办结”。"
     assert to_chinese("Something nobody wrote down.") is None
+
+
+def test_a_report_whose_voice_cannot_be_transcribed_tells_its_reporter_in_words(client, app, city, tmp_path):
+    """No Whisper model (the tests have none): the timeline says so as a sentence, with no path or model error."""
+    from server.tasks.queue import backend
+    from .. import media_fixtures as mf
+    from ..helpers import LOGIN, new_uuid
+    resident = login(client, LOGIN["resident"])
+    made = client.post("/api/v1/reports", headers=resident, content_type="multipart/form-data", data={
+        "client_uuid": new_uuid(), "text": "桂花园小区7栋楼道里有煤气味", "lat": "28.2345", "lon": "112.9067",
+        "audio": (io.BytesIO(mf.audio_bytes("m4a")), "v.m4a")}).get_json()
+    assert backend(app).drain(timeout=120)
+    zh = client.get(f"/api/v1/reports/{made['id']}", headers={**resident, **ZH}).get_json()
+    notes = {e["stage"]: e["note"] for e in zh["timeline"]}
+    assert notes["transcribed"] == "语音暂时无法自动转写，工作人员会收听您的录音"
+    assert notes["received"] == "已通过手机App收到您的反映" and notes["analysed"].startswith("已确定所属网格")
+    assert notes["routed"].startswith("已立案，案件编号 GW") or notes["routed"].startswith("已并入")
+    shown = " ".join(str(e["note"]) for e in zh["timeline"]) + zh["stage_reason"]
+    assert str(tmp_path) not in shown and "whisper" not in shown.lower() and not shows_english(shown), shown
+    en = client.get(f"/api/v1/reports/{made['id']}", headers={**resident, **EN}).get_json()
+    assert {e["stage"]: e["note"] for e in en["timeline"]}["transcribed"].startswith(
+        "The voice recording could not be transcribed")
