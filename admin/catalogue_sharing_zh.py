@@ -22,5 +22,5 @@ SHARING_ZH = {
     "New API key — copy it now, it is not shown again; send it in the X-Share-Key header:":
         "新的接口密钥（请立即复制，之后不再显示；调用时放在 X-Share-Key 请求头中）：",
     "Accesses": "访问记录", "No access yet.": "暂无访问。", "Link or key": "链接或密钥", "Format": "格式",
-    "Rows": "行数", "Outcome": "结果",
+    "Rows": "行数", "Outcome": "结果", "Stop": "停用", "Stopped.": "已停用。",
 }

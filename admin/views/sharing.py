@@ -180,6 +180,19 @@ def sharing_issue(request_id: int):
     return sharing_detail(request_id, issued=(row, secret, url))
 
 
+@bp.post("/sharing/credentials/<int:credential_id>/stop")
+@login_required(SUPERVISOR, DEPT, ADMIN)
+def sharing_stop(credential_id: int):
+    """Stop one link or key (e.g. one that leaked)."""
+    try:
+        row = credentials.revoke_credential(current(), credential_id)
+    except DomainError:
+        abort(404)
+    record("share.credential_revoke", f"share:{row.request_id}", prefix=row.prefix)
+    flash(gettext("Stopped."), "success")
+    return redirect(url_for("admin.sharing_detail", request_id=row.request_id))
+
+
 @bp.get("/sharing/audit")
 @login_required(SUPERVISOR, ADMIN)
 def sharing_audit():

@@ -9,8 +9,9 @@ from server.extensions import db
 from server.models import DataShareRequest, Role, ShareAccess
 from server.sharing import credentials, service
 from server.sharing.presenters import present_access, present_request
-from server.sharing.schemas import (ShareAccessArgsSchema, ShareAccessPageSchema, ShareApprovedSchema, ShareApproveSchema,
-                                    ShareCredentialInSchema, ShareDataArgsSchema, ShareIssuedSchema, ShareReasonSchema, ShareRequestInSchema,
+from server.sharing.schemas import (ShareAccessArgsSchema, ShareAccessPageSchema, ShareApprovedSchema,
+                                    ShareApproveSchema, ShareCredentialInSchema, ShareCredentialSchema,
+                                    ShareDataArgsSchema, ShareIssuedSchema, ShareReasonSchema, ShareRequestInSchema,
                                     ShareRequestListArgsSchema, ShareRequestOutSchema, ShareRequestPageSchema)
 from server.sharing.serving import serve
 from server.web.errors import ApiError
@@ -131,6 +132,19 @@ def issue(data, request_id: int):
     url = url_for("sharing.link", secret=secret, _external=True) if row.kind == "link" else None
     return {"id": row.id, "kind": row.kind, "prefix": row.prefix, "created_at": row.created_at,
             "expires_at": row.expires_at, "revoked_at": None, "last_used_at": None, "secret": secret, "url": url}
+
+
+@blp.route("/credentials/<int:credential_id>", methods=["DELETE"])
+@blp.doc(security=BEARER)
+@blp.response(200, ShareCredentialSchema)
+@_errors(401, 403, 404)
+@auth_required(*STAFF)
+def stop_credential(credential_id: int):
+    """Stop one link or key (e.g. one that leaked); the request's other links and keys keep working."""
+    row = credentials.revoke_credential(current_user(), credential_id)
+    record_api_action("share_credential_revoke", f"share:{row.request_id}", current_user(), prefix=row.prefix)
+    db.session.commit()
+    return row
 
 
 @blp.route("/accesses", methods=["GET"])

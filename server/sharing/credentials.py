@@ -37,12 +37,14 @@ def issue(user: User, request: DataShareRequest, kind: str) -> tuple[ShareCreden
     return row, secret
 
 
-def revoke_credential(user: User, credential: ShareCredential) -> None:
-    """Stop one link or key (its department's staff or a reviewer); idempotent."""
-    if not may_see(user, credential.request):
-        raise NotFound(f"No credential {credential.id} that you may see.")
+def revoke_credential(user: User, credential_id: int) -> ShareCredential:
+    """Stop one link or key (its department's staff or a reviewer), e.g. one that leaked; idempotent."""
+    credential = db.session.get(ShareCredential, credential_id)
+    if credential is None or not may_see(user, credential.request):
+        raise NotFound(f"No credential {credential_id} that you may see.")
     if credential.revoked_at is None:
         credential.revoked_at = utcnow()
+    return credential
 
 
 def _log(credential: ShareCredential, user: User | None, ip: str | None, fmt: str, outcome: str) -> ShareAccess:

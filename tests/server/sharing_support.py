@@ -57,7 +57,7 @@ def sharing_ids() -> dict:
              "period_to": now, "personal_data": False, "purpose": "燃气管网隐患排查", "use_until": now + 90 * DAY}
     pending, approved = service.create_request(gas, terms), service.create_request(gas, terms)
     service.approve(supervisor, approved, {})
-    _, secret = credentials.issue(gas, approved, "link")
+    link, secret = credentials.issue(gas, approved, "link")
     db.session.commit()
-    return {"share_pending": pending.id, "share_approved": approved.id, "share_link": secret,
+    return {"share_pending": pending.id, "share_approved": approved.id, "share_link": secret, "share_link_id": link.id,
             "share_use_until": (now + 60 * DAY).isoformat()}

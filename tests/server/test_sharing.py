@@ -12,7 +12,7 @@ from server.extensions import db
 from server.models import DataShareRequest, Notification, ShareAccess, ShareCredential, utcnow
 
 from ..helpers import login
-from .sharing_support import DAY, PHONE_TEXT, ask, world
+from .sharing_support import DAY, PHONE_TEXT, add_report, ask, world
 
 PEOPLE = {"dept": "gas01", "supervisor": "command01", "admin": "admin", "resident": "13800000001",
           "grid_worker": "grid01"}
@@ -231,3 +231,46 @@ def test_the_demo_seed_adds_one_approved_and_one_pending_request_once(app, city)
         assert seed_sharing() == 2 and seed_sharing() == 0
         statuses = sorted(r.status for r in db.session.execute(db.select(DataShareRequest)).scalars())
         assert statuses == ["approved", "pending"]
+
+
+def test_stopping_one_link_leaves_the_other_credentials_working(client, headers, reports):
+    request_id = _approved(client, headers)
+    link, key = _issue(client, headers, request_id), _issue(client, headers, request_id, "key")
+    assert client.delete(f"/api/v1/sharing/credentials/{link['id']}", headers=headers["other_dept"]).status_code == 404
+    stopped = client.delete(f"/api/v1/sharing/credentials/{link['id']}", headers=headers["dept"])
+    assert stopped.status_code == 200 and stopped.get_json()["revoked_at"]
+    assert client.get(f"/api/v1/sharing/links/{link['secret']}").get_json()["code"] == "share_revoked"
+    assert client.get("/api/v1/sharing/data", headers={"X-Share-Key": key["secret"]}).status_code == 200
+
+
+def test_refusals_speak_the_callers_language(client, app, headers, reports):
+    request_id = _approved(client, headers)
+    link = _issue(client, headers, request_id)
+    with app.app_context():
+        db.session.get(ShareCredential, link["id"]).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    url = f"/api/v1/sharing/links/{link['secret']}"
+    assert client.get(url).get_json()["message"] == "该共享链接或密钥已过期，请重新生成或重新申请。"
+    english = client.get(url, headers={"Accept-Language": "en"}).get_json()
+    assert english["message"] == "This sharing link or key has expired; ask for a new one."
+
+
+def test_cases_are_scoped_by_their_first_reports_place_and_masked(client, app, headers):
+    from server.models import Case, Category, Report
+    with app.app_context():
+        ids = {}
+        for key, grid in (("inside", "D01-S01-C01-G01"), ("outside", "D02-S01-C01-G01")):
+            report_id = add_report(PHONE_TEXT, grid, "accident.gas_leak", 1)
+            gas = db.session.execute(db.select(Category).where(Category.code == "accident.gas_leak")).scalar_one()
+            case = Case(origin_report_id=report_id, category_id=gas.id, severity=3, status="received")
+            db.session.add(case)
+            db.session.flush()
+            case.number, db.session.get(Report, report_id).case_id = f"GWS{case.id:06d}", case.id
+            ids[key] = case.id
+        db.session.commit()
+    request_id = _approved(client, headers, kind="cases")
+    link = _issue(client, headers, request_id)
+    items = client.get(f"/api/v1/sharing/links/{link['secret']}").get_json()["items"]
+    assert [i["id"] for i in items] == [ids["inside"]]
+    assert items[0]["lat"] == 28.212 and "13912345678" not in items[0]["address"]
+    assert items[0]["reporter_phone"] is None
