@@ -13,7 +13,7 @@ from flask import current_app
 from server.extensions import db
 from server.models import Case, Category, Report, utcnow
 from server.taxonomy.filters import category_ids
-from server.web.localtime import to_city
+from server.web.localtime import city_zone
 
 CELL_M = 200.0
 METRES_PER_DEGREE = 111_320.0
@@ -78,13 +78,13 @@ def build_map(days: int, status: str, category: str | None) -> dict:
         dot = dots.setdefault((cell, cat, state), {"count": 0, "last": at})
         dot["count"] += 1
         dot["last"] = max(dot["last"], at)
-    features = []
+    features, zone = [], city_zone()
     for ((row, col), cat, state), dot in sorted(dots.items(), key=lambda item: item[1]["last"], reverse=True):
         lat, lon = cell_centre(row, col)
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
                          "properties": {"cell": f"{row}:{col}", "category": cats.get(cat), "status": state,
                                         "group": _status_group(state), "count": dot["count"],
-                                        "last_day": to_city(dot["last"]).date().isoformat()}})
+                                        "last_day": dot["last"].astimezone(zone).date().isoformat()}})
     return {"type": "FeatureCollection", "features": features, "cell_m": int(CELL_M), "days": days,
             "generated_at": utcnow()}
 
