@@ -116,7 +116,7 @@ ZH = {
     # jobs
     "No Redis is configured: reports are processed by a worker thread inside the web server. Queue lengths below "
     "are that thread's; failed jobs are retried by the sweeper, and reports it gave up on are listed at the bottom.":
-        "未配置 Redis：上报由 Web 服务内的工作线程处理。下方为该线程的队列长度；失败任务由巡检程序自动重试，放弃处理的上报列在页面底部。",
+        "未配置 Redis：上报由网站服务进程内的工作线程处理。下方为该线程的队列长度；失败任务由巡检程序自动重试，放弃处理的上报列在页面底部。",
     "The queue cannot be reached: {error}": "无法连接任务队列：{error}", "Reports in processing": "处理中的上报",
     "Failed jobs": "失败任务", "Job": "任务", "Queue": "队列", "Arguments": "参数", "Ended": "结束时间",
     "Error": "错误", "Retry": "重试", "No failed jobs.": "没有失败任务。",
@@ -202,5 +202,7 @@ ZH = {
 }
 
 from .catalogue_sharing_zh import SHARING_ZH  # noqa: E402  (the data-sharing pages keep their own list)
+from .catalogue_words_zh import WORDS_ZH  # noqa: E402  (recorded values, system notes, audit actions)
 
 ZH.update(SHARING_ZH)
+ZH.update({key: value for key, value in WORDS_ZH.items() if key not in ZH})

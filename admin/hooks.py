@@ -9,7 +9,8 @@ from server.web.localtime import MINUTES, format_city, zone_name
 
 from admin.blueprint import bp, csrf
 from .auth import load_user
-from .i18n import gettext, lang, local_name, role_name, severity_name, status_name
+from .i18n import (audit_action, channel_name, department_name, event_note, gettext, lang, local_name, role_name,
+                   severity_name, status_name, word)
 from .nav import MANAGE_TABS, menu_for
 
 
@@ -77,5 +78,6 @@ def _template_helpers():
     return {"_": gettext, "lang": lang(), "user": user, "menu": menu_for(user.role) if user else [],
             "manage_tabs": MANAGE_TABS, "status_name": status_name, "severity_name": severity_name,
             "role_name": role_name, "local_name": local_name, "local_time": local_time, "percent": percent,
-            "zone_name": zone_name(lang()),
+            "zone_name": zone_name(lang()), "event_note": event_note, "word": word,
+            "department_name": department_name, "channel_name": channel_name, "audit_action": audit_action,
             "tile_url": current_app.config.get("ADMIN_TILE_URL") or ""}

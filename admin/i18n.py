@@ -1,5 +1,11 @@
 """Simplified Chinese first, English on request: a small catalogue keyed by the English text."""
-from flask import session
+import re
+
+from flask import g, session
+
+from server.extensions import db
+from server.models import Department
+from server.reports.timeline_words import channel_name as _channel_name
 
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
@@ -56,3 +62,51 @@ def local_name(row) -> str:
     if lang() == "en" and getattr(row, "name_en", None):
         return row.name_en
     return row.name
+
+
+# Notes the system writes on case events (the English is the catalogue key); people's notes are shown as written.
+_SYSTEM_NOTES = ((re.compile(r"from report (?P<report>\d+)"), "from report {report}"),
+                 (re.compile(r"report (?P<report>\d+) reports the same hazard"), "report {report} reports the same hazard"),
+                 (re.compile(r"(?P<people>\d+) people report it: level (?P<old>\d) -> (?P<new>\d)"),
+                  "{people} people report it: level {old} → {new}"))
+AUDIT_PREFIX = "audit:"
+
+
+def event_note(note: str | None) -> str | None:
+    """A case event's note: a system note in the visitor's language, a person's note as written."""
+    if not note:
+        return note
+    for pattern, key in _SYSTEM_NOTES:
+        found = pattern.fullmatch(note)
+        if found:
+            values = found.groupdict()
+            if "old" in values:
+                values = {**values, "old": severity_name(int(values["old"])), "new": severity_name(int(values["new"]))}
+            return gettext(key, **values)
+    return ZH.get(note, note) if lang() == "zh" else note
+
+
+def word(value):
+    """A recorded value (a decision, a reason code) in words; numbers and people's text as they are."""
+    return gettext(value) if isinstance(value, str) and value in ZH else value
+
+
+def department_name(code: str | None) -> str:
+    """A department's name from its code."""
+    if not code:
+        return "—"
+    names = g.get("admin_department_names")
+    if names is None:
+        names = g.admin_department_names = {d.code: d for d in db.session.execute(db.select(Department)).scalars()}
+    return local_name(names[code]) if code in names else code
+
+
+def channel_name(channel: str | None) -> str:
+    """Where a report came from, in words."""
+    return _channel_name(channel, lang())
+
+
+def audit_action(action: str) -> str:
+    """An audit log action code in words."""
+    key = AUDIT_PREFIX + action
+    return ZH.get(key, action) if lang() == "zh" else action.replace("_", " ").replace(".", ": ")

@@ -26,7 +26,7 @@ from triage import severity_lexicon as lex
 from triage.severity_text import Casualty, Clause, casualties, clauses, exposure, hazard_mentions, word_edges
 from triage.taxonomy import Subcategory
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+ROMAN = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ"}  # the numerals of 特别重大 … 一般 as Chinese text writes them
 LEVEL_NAMES = {1: "特别重大", 2: "重大", 3: "较大", 4: "一般"}
 # How likely a named hazard is to do harm, by the frame it is named in; and the phrase people read.
 LIKELIHOOD = {

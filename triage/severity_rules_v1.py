@@ -7,7 +7,7 @@ places and reporter counts. Measured on held-back reports it over-grades drills,
 from nlp.text import normalise
 from triage.taxonomy import Subcategory
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+ROMAN = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ"}
 LEVEL_NAMES = {1: "特别重大", 2: "重大", 3: "较大", 4: "一般"}
 # Danger words and how many levels they raise; only the strongest one found counts.
 DANGER_WORDS = {
