@@ -40,12 +40,27 @@ TIME_COLUMNS = {"created_at": ("受理时间", "Received"), "dispatched_at": ("�
                 "closed_at": ("结案时间", "Closed")}
 
 
+# the other columns: (Chinese, English) names
+COLUMNS = {"id": ("编号", "ID"), "number": ("案件编号", "Case number"), "channel": ("上报渠道", "Channel"),
+           "stage": ("处理阶段", "Stage"), "category": ("类别代码", "Category code"), "category_name": ("类别", "Category"),
+           "severity": ("等级", "Severity"), "grid": ("网格", "Grid"), "address": ("地址", "Address"),
+           "text": ("内容", "Text"), "case_id": ("案件序号", "Case ID"), "case_number": ("案件编号", "Case number"),
+           "case_status": ("案件状态", "Case status"), "hotspot_id": ("热点序号", "Hotspot ID"),
+           "duplicate_of_id": ("重复上报序号", "Duplicate of"), "status": ("状态代码", "Status code"),
+           "status_zh": ("状态", "Status"), "lead_department": ("主办部门", "Lead department"),
+           "assist_departments": ("协办部门", "Assisting departments"),
+           "needs_manual_dispatch": ("需人工派单", "Needs manual dispatch"), "reopen_count": ("重启次数", "Times reopened"),
+           "origin_report_id": ("首报序号", "First report"), "lat": ("纬度", "Latitude"), "lon": ("经度", "Longitude"),
+           "merged_into_id": ("并入案件序号", "Merged into")}
+
+
 def _header(fields, what: str) -> list[str]:
-    """Field names, the time columns named in the visitor's language with the zone, e.g. 受理时间（北京时间）."""
+    """Column names in the visitor's language, the time columns with the zone, e.g. 受理时间（北京时间）."""
     zh = lang() == "zh"
     zone = zone_name("zh" if zh else "en")
     names = {**TIME_COLUMNS, "created_at": ("上报时间", "Reported")} if what == "reports" else TIME_COLUMNS
     named = {f: f"{z}（{zone}）" if zh else f"{e} ({zone})" for f, (z, e) in names.items()}
+    named.update({f: pair[0 if zh else 1] for f, pair in COLUMNS.items() if f not in named})
     return [named.get(f, f) for f in fields]
 
 

@@ -26,7 +26,7 @@ def _case_at(app) -> tuple[int, str]:
 
 def _csv_row(client, number: str) -> dict:
     text = client.get("/admin/exports/cases.csv").get_data(as_text=True).lstrip("\ufeff")
-    return next(row for row in csv.DictReader(io.StringIO(text)) if row["number"] == number)
+    return next(row for row in csv.DictReader(io.StringIO(text)) if row["案件编号"] == number)
 
 
 def test_pages_map_and_exports_in_beijing_time(admin_app, as_user):

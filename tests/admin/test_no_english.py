@@ -195,3 +195,15 @@ def test_the_english_switch_still_shows_english(city_app):
         session["lang"] = "en"
     page = client.get("/admin/").get_data(as_text=True)
     assert {"Overview", "Cases"} <= english_words(page)
+
+
+@pytest.mark.parametrize("what", ["cases", "reports"])
+def test_exports_are_headed_in_chinese_and_in_english_when_asked(city_app, what):
+    client = city_app.test_client()
+    sign_in(client, SUPERVISOR)
+    header = client.get(f"/admin/exports/{what}.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert not english_words(header.replace(",", " ")), header
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    english = client.get(f"/admin/exports/{what}.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert "Address" in english and "地址" not in english
