@@ -9,6 +9,7 @@ from server.cases.service import Context, action_zh, apply_action, case_for_acti
 from server.errors import DomainError
 from server.extensions import db
 from server.cases.schemas import ACTION_SCHEMAS, VerificationSchema
+from server.web.i18n import translate_answer, translate_errors
 
 from .audit_log import record
 from .auth import current
@@ -40,12 +41,15 @@ def form_uploads(files) -> list[Upload]:
 
 
 def error_text(exc: DomainError) -> str:
-    """What went wrong, Chinese reasons first when the visitor reads Chinese."""
-    details = [str(m) for messages in exc.errors.values()
+    """What went wrong in the visitor's language (the API's catalogue), Chinese reasons first for a Chinese reader."""
+    message, errors = translate_answer(exc.status, exc.code, exc.message, exc.errors, lang())
+    if lang() == "zh" and exc.message_zh:
+        message = exc.message_zh
+    details = [str(m) for messages in errors.values()
                for m in (messages if isinstance(messages, list) else [messages])]
     if lang() == "zh" and details:
         return "；".join(details)
-    return exc.message + (" " + "; ".join(details) if details else "")
+    return message + (" " + "; ".join(details) if details else "")
 
 
 def run_case_action(case_id: int, action: str, form, files) -> bool:
@@ -57,7 +61,7 @@ def run_case_action(case_id: int, action: str, form, files) -> bool:
     try:
         fields = schema().load(form_fields(form))
     except ValidationError as exc:
-        flash(gettext("Please check the form: {errors}", errors=_flatten(exc.messages)), "error")
+        flash(gettext("Please check the form: {errors}", errors=_flatten(translate_errors(exc.messages, lang()))), "error")
         return False
     try:  # locked (both cases of a merge, in id order), and only a case the user may see
         case = case_for_action(current(), case_id, action, fields)
@@ -79,7 +83,7 @@ def run_case_action(case_id: int, action: str, form, files) -> bool:
 def _flatten(messages) -> str:
     """Marshmallow's messages as one line."""
     if isinstance(messages, dict):
-        return "; ".join(f"{k}: {_flatten(v)}" for k, v in messages.items())
+        return "; ".join(f"{gettext(k)}: {_flatten(v)}" for k, v in messages.items())
     if isinstance(messages, list):
         return ", ".join(_flatten(m) for m in messages)
     return str(messages)

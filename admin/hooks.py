@@ -8,6 +8,7 @@ from server.errors import DomainError
 from server.web.localtime import MINUTES, format_city, zone_name
 
 from admin.blueprint import bp, csrf
+from .actions import error_text
 from .auth import load_user
 from .i18n import (audit_action, channel_name, department_name, event_note, gettext, lang, local_name, role_name,
                    severity_name, status_name, word)
@@ -53,7 +54,7 @@ def _csrf(exc):
 
 @bp.errorhandler(DomainError)
 def _api_error(exc: DomainError):
-    return _error_page(exc.status, gettext("Not possible"), exc.message)
+    return _error_page(exc.status, gettext("Not possible"), error_text(exc))
 
 
 def local_time(value: datetime | str | None, fmt: str = MINUTES) -> str:
