@@ -59,22 +59,27 @@ CASES = [pytest.param(r, role, expected, id=f"{r.method} {r.path} [{role}]")
          for r in MATRIX for role, expected in zip(ROLES, r.expect)]
 
 
+@pytest.fixture(scope="module")
+def writable_app(world, tmp_path_factory):
+    """One app for the requests that may change the world, reset to the world before each of them."""
+    app = world.app(tmp_path_factory.mktemp("writes"))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.mark.parametrize("entry, role, expected", CASES)
-def test_matrix(entry, role, expected, world, shared_app, tmp_path):
+def test_matrix(entry, role, expected, world, shared_app, writable_app):
     if entry.method in READ_ONLY:
         app = shared_app
     else:
-        app = world.app(tmp_path)  # a private copy: the request may change the world
-    try:
-        response = send(app.test_client(), world, entry.method, entry.path, entry.body, role)
-        assert response.status_code == expected, (response.status_code, response.get_data(as_text=True)[:400])
-        if response.status_code >= 400:
-            body = response.get_json()
-            assert body and {"code", "message", "errors"} <= set(body), "the one JSON error shape"
-    finally:
-        if app is not shared_app:
-            with app.app_context():
-                db.engine.dispose()
+        app = writable_app
+        world.reset(app)  # the world as built: the request may change it
+    response = send(app.test_client(), world, entry.method, entry.path, entry.body, role)
+    assert response.status_code == expected, (response.status_code, response.get_data(as_text=True)[:400])
+    if response.status_code >= 400:
+        body = response.get_json()
+        assert body and {"code", "message", "errors"} <= set(body), "the one JSON error shape"
 
 
 def _rules(app) -> set[tuple[str, str]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from server import create_app
 from server.extensions import db
+from server.tasks.queue import init_queue
 
 from .. import media_fixtures as mf
 from ..conftest import app_config, fresh_database
@@ -54,7 +55,24 @@ class World:
                     "SIGNIN_FAILURE_LIMIT": "10000 per minute", "REGISTER_RATE_LIMIT": "10000 per minute",
                     "SIGNIN_ADDRESS_FAILURE_LIMIT": "10000 per minute", "SIGNIN_ACCOUNT_FAILURE_LIMIT": "10000 per minute",
                     "WEBHOOK_ALLOWED_CIDRS": WEBHOOK_CIDRS, **overrides}
-        return create_app(app_config(f"sqlite:///{copy}", tmp_path, **settings))
+        app = create_app(app_config(f"sqlite:///{copy}", tmp_path, **settings))
+        app.world_extensions = frozenset(app.extensions)  # what a new app holds (reset drops what came later)
+        return app
+
+    def reset(self, app) -> None:
+        """Make an app from app() as good as new: the world's database copied in again, rate-limit counters and
+        queue empty, no state kept by earlier requests (one app serves many tests that change the world)."""
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        copy = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+        for journal in (copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
+            journal.unlink(missing_ok=True)
+        shutil.copyfile(self.db_file, copy)
+        for key in set(app.extensions) - app.world_extensions:
+            del app.extensions[key]
+        app.extensions["gridwatch_limiter"].reset()
+        init_queue(app)
 
 
 def _login(client, username: str, password: str) -> str:
