@@ -1,6 +1,7 @@
 """Fixtures: apps built from the factory on SQLite and on the local PostgreSQL."""
 import os
 import uuid
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -99,6 +100,27 @@ def _empty_postgres(tables: list[str]) -> None:
     except sa.exc.ProgrammingError:  # not a superuser: cannot switch off the FK triggers
         with db.engine.begin() as conn:
             conn.execute(sa.text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def seeded_demo(tmp_path_factory):
+    """The demo city as ``seed()`` leaves it (reference data, the ~200 demo reports processed, hotspots; no history),
+    seeded once per session: ``folder`` holds demo.db and media/, ``lines`` is what seed() returned. Tests copy the
+    file (and the media) before changing anything."""
+    from flask_migrate import upgrade
+    from server.demo.seed import seed
+    folder = tmp_path_factory.mktemp("demo-seeded")
+    clear_caches()
+    app = create_app(app_config(f"sqlite:///{folder / 'demo.db'}", folder, MEDIA_ROOT=str(folder / "media"),
+                                RATELIMIT_ENABLED=False))
+    with app.app_context():
+        upgrade()
+        lines = seed()
+        db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+    clear_caches()
+    return SimpleNamespace(folder=folder, lines=lines)
 
 
 @pytest.fixture(params=BACKENDS)

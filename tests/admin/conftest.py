@@ -20,18 +20,17 @@ def _config(db_path, folder, media_root):
 
 
 @pytest.fixture(scope="session")
-def demo_city(tmp_path_factory):
+def demo_city(seeded_demo, tmp_path_factory):
     """The demo city with its ~200 processed reports and hotspots, plus one report whose text holds HTML."""
-    from flask_migrate import upgrade
-    from server.demo.seed import process_pending, seed
+    from server.demo.seed import process_pending
     from server.reports.intake import accept_report
     from server.accounts.service import find_user
     base = tmp_path_factory.mktemp("admin-demo")
+    shutil.copy(seeded_demo.folder / "demo.db", base / "demo.db")
+    shutil.copytree(seeded_demo.folder / "media", base / "media")
     clear_caches()
     app = create_app(_config(base / "demo.db", base, base / "media"))
     with app.app_context():
-        upgrade()
-        seed()
         resident = find_user(RESIDENT)  # residents sign in by phone number; their usernames are generated
         report, _ = accept_report(resident, {"client_uuid": str(uuid.uuid4()), "text": XSS_TEXT, "lat": 30.27,
                                              "lon": 120.15, "address": "<i>地址</i>"}, [], None, check_channel=False)

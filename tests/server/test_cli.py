@@ -1,5 +1,6 @@
 """The gridwatch command, the embedded default over HTTP, configuration rules, the demo seed."""
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from server.extensions import db
 from server.models import Case, Hotspot, Report, User
 
 from .. import media_fixtures as mf
-from ..conftest import app_config, fresh_database
+from ..conftest import app_config
 from ..helpers import PASSWORDS, new_uuid
 
 
@@ -105,12 +106,13 @@ def test_embedded_default_serves_and_processes_a_report_over_http(demo_env):
         server.wait(timeout=20)
 
 
-def test_demo_seed_makes_cases_and_hotspots_and_is_idempotent(sqlite_url, tmp_path):
-    app = create_app(app_config(sqlite_url, tmp_path))
-    fresh_database(app)
+def test_demo_seed_makes_cases_and_hotspots_and_is_idempotent(seeded_demo, tmp_path):
+    """seeded_demo is seed() run once per session (the admin pages use it too); here on a copy of its database."""
+    shutil.copy(seeded_demo.folder / "demo.db", tmp_path / "demo.db")
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'demo.db'}", tmp_path))
+    lines = seeded_demo.lines
     from server.demo.seed import seed
     with app.app_context():
-        lines = seed(with_reports=True)
         reports = db.session.execute(db.select(Report)).scalars().all()
         assert len(reports) == 200 and {r.stage for r in reports} == {"routed"}
         assert db.session.execute(db.select(db.func.count()).select_from(Case)).scalar_one() == 200
