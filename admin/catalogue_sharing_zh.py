@@ -19,8 +19,8 @@ SHARING_ZH = {
     "Links and keys": "链接与密钥", "Kind": "类型", "Valid until": "有效期至", "Valid until {time}": "有效期至 {time}",
     "None yet.": "暂无。", "New export link": "生成导出链接", "New API key": "生成接口密钥", "key": "密钥",
     "New export link — copy it now, it is not shown again:": "新的导出链接（请立即复制，之后不再显示）：",
-    "New API key — copy it now, it is not shown again; send it in the X-Share-Key header:":
-        "新的接口密钥（请立即复制，之后不再显示；调用时放在 X-Share-Key 请求头中）：",
+    "New API key — copy it now, it is not shown again:": "新的接口密钥（请立即复制，之后不再显示）：",
+    "Send it in the request header": "调用时放在请求头",
     "Accesses": "访问记录", "No access yet.": "暂无访问。", "Link or key": "链接或密钥", "Format": "格式",
     "Rows": "行数", "Outcome": "结果", "Stop": "停用", "Stopped.": "已停用。",
 }
