@@ -39,8 +39,3 @@ def notice_both(kind: str, request: DataShareRequest) -> tuple[str, str]:
               "reason": request.revoke_reason or "—"}
     zh, en = _NOTICES[kind]
     return zh.format(**values), en.format(**values)
-
-
-def notice(kind: str, request: DataShareRequest) -> str:
-    """The Chinese notice (the in-app message)."""
-    return notice_both(kind, request)[0]

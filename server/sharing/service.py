@@ -9,7 +9,7 @@ from server.extensions import db
 from server.models import DataShareRequest, Role, ShareStatus, User, utcnow
 from server.notifications.service import department_staff, notify, supervisors
 from server.sharing import scope
-from server.sharing.messages import notice
+from server.sharing.messages import notice_both
 
 REVIEWERS = {Role.SUPERVISOR.value, Role.ADMIN.value}
 
@@ -75,7 +75,8 @@ def create_request(user: User, data: dict) -> DataShareRequest:
         purpose=data["purpose"].strip(), use_until=data["use_until"], status=ShareStatus.PENDING.value)
     db.session.add(request)
     db.session.flush()
-    notify(supervisors(), None, "share_requested", notice("requested", request), skip=user.id)
+    zh, en = notice_both("requested", request)
+    notify(supervisors(), None, "share_requested", zh, skip=user.id, message_en=en)
     return request
 
 
@@ -87,7 +88,8 @@ def _pending(request: DataShareRequest) -> None:
 def _tell_requester(request: DataShareRequest, kind: str, who: User) -> None:
     staff = department_staff([request.department_id]) if request.department_id else []
     people = [request.requester] + [u for u in staff if u.id != request.requester_id]
-    notify(people, None, f"share_{kind}", notice(kind, request), skip=who.id)
+    zh, en = notice_both(kind, request)
+    notify(people, None, f"share_{kind}", zh, skip=who.id, message_en=en)
 
 
 def approve(user: User, request: DataShareRequest, grant: dict) -> list[str]:

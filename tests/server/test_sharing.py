@@ -142,7 +142,7 @@ def test_refusal_needs_a_reason_and_tells_the_requester(client, app, headers, re
     assert refused.status_code == 200 and refused.get_json()["status"] == "refused"
     with app.app_context():
         note = db.session.execute(db.select(Notification).where(Notification.kind == "share_refused")).scalar_one()
-        assert "目的不明确" in note.message
+        assert "目的不明确" in note.message and note.message_en.startswith("Your data-sharing request")
     issued = client.post(f"/api/v1/sharing/requests/{request_id}/credentials", json={"kind": "link"},
                          headers=headers["dept"])
     assert issued.status_code == 409 and issued.get_json()["code"] == "not_approved"
