@@ -40,6 +40,7 @@ LEVEL_II_RISK = 4.5  # (potential + exposure) × likelihood at or above which a 
 LEVEL_III_RISK = 2.4
 MAJOR = 4  # hazards of this potential or more (fire, gas, toxic, collapse, explosion, ...) are major
 SHORT = 120  # characters: a short report's urgent words ("救命", "快来") tell that what it names is happening now
+NO_EVIDENCE = "未见险情或伤亡证据"
 TRAPPING = ("jumper", "fire", "collapse", "collapse_major", "flood", "flood_major", "landslide", "drowning", "explosion", "gas", "toxic")
 
 
@@ -206,7 +207,7 @@ def assess(text: str, category: Subcategory | None = None, reporters: int = 1) -
     if doc["drill"] and not real and LIKELIHOOD["drill"][1] not in " ".join(reasons):
         reasons.insert(0, LIKELIHOOD["drill"][1])
     if not reasons:
-        reasons.append("未见险情或伤亡证据")
+        reasons.append(NO_EVIDENCE)
     return Judgement(level, reasons, hazards, real, max(scoped.values(), default=0.0))
 
 
@@ -263,14 +264,14 @@ def learned(judged: Judgement, text: str, detectors: "severity_detector.Detector
     if detectors is None or judged.level <= 2 or _dismissed(judged):
         return judged
     plain = normalise(text or "")
+    kept = [r for r in judged.reasons if r != NO_EVIDENCE]
     prob, words = detectors.serious.score(plain)
     if prob >= detectors.serious.threshold:
-        return replace(judged, level=2, reasons=[_learned_reason("可能有人员伤亡或重大险情正在发生", prob, words),
-                                                 *judged.reasons])
+        return replace(judged, level=2, reasons=[_learned_reason("可能有人员伤亡或重大险情正在发生", prob, words), *kept])
     if judged.level == 4:
         prob, words = detectors.notable.score(plain)
         if prob >= detectors.notable.threshold:
-            return replace(judged, level=3, reasons=[_learned_reason("可能存在实际险情", prob, words), *judged.reasons])
+            return replace(judged, level=3, reasons=[_learned_reason("可能存在实际险情", prob, words), *kept])
     return judged
 
 

@@ -44,6 +44,7 @@ def test_a_sure_detector_raises_the_level_and_names_its_words():
     level, reasons = grade("下水道里两个工人下去以后就没上来", None, detectors=_detectors(0.5))
     assert rules_level >= 3 and level == 2
     assert reasons[0].startswith("模型研判：") and "依据“" in reasons[0]
+    assert "未见险情或伤亡证据" not in reasons
 
 
 def test_the_rules_keep_drills_negations_and_history_out_of_its_reach():
