@@ -92,6 +92,16 @@ ZH = {
     "No such file on your report.": "您的上报中没有该文件。",
     "At most {n} file(s) in '{field}'.": "“{field}”最多 {n} 个文件。",
     "Give both lat and lon, or neither.": "经纬度须同时填写或同时不填。",
+    "The file is not an image. Send a JPEG, PNG or WebP photo.": "该文件不是图片，请发送 JPEG、PNG 或 WebP 格式的照片。",
+    "The image is damaged or incomplete and cannot be read.": "图片已损坏或不完整，无法读取。",
+    "The image has too many pixels{detail}.": "图片像素过多，请换一张较小的照片。",
+    "The image has too many pixels.": "图片像素过多，请换一张较小的照片。",
+    "Audio encoded as {codec} is not accepted.": "不支持该录音编码（{codec}）。",
+    "The recording has no sound in it (its length is zero).": "录音中没有声音（时长为零）。",
+    "The recording could not be processed. Send M4A, 3GP, OGG, WebM, MP3 or WAV audio.":
+        "录音无法处理，请发送 M4A、3GP、OGG、WebM、MP3 或 WAV 格式的录音。",
+    "The video could not be processed. Send the video as MP4 (H.264).": "视频无法处理，请以 MP4（H.264）格式发送。",
+    "The {what} is empty (0 bytes).": "文件为空（0 字节）。",
     "Four numbers: min_lon,min_lat,max_lon,max_lat.": "须为四个数：最小经度、最小纬度、最大经度、最大纬度。",
     # cases
     "No case {id} that you may see.": "没有您可查看的第 {id} 号案件。", "No action {action}.": "没有这个操作：{action}。",
