@@ -12,7 +12,7 @@ TEXT = {
         "text_hint": "发生了什么、在哪里、有没有人员受困或受伤", "photos": "照片", "take_photo": "拍照",
         "choose_photos": "从相册选择", "voice": "语音", "record": "开始录音", "stop": "停止录音",
         "choose_audio": "选择录音文件", "remove_voice": "删除录音", "place": "位置", "locate": "使用我的位置",
-        "map_label": "地图：点击地图放置位置图钉", "no_map": "无法使用地图？输入地址",
+        "map_label": "地图：点击放置位置图钉；键盘可用方向键移动地图，回车在中心放置图钉", "no_map": "无法使用地图？输入地址",
         "address": "详细地址", "address_hint": "如：桂花园小区3栋2单元楼道", "anonymous": "对公众和部门隐藏我的身份",
         "nearby": "附近同类未办结的反映", "nearby_note": "如果是同一件事，点“我也遇到了”即可，不必重复上报。",
         "submit": "提交上报", "retry": "重新提交", "follow_title": "查询上报进度",
@@ -35,7 +35,8 @@ TEXT = {
         "text": "What is wrong", "text_hint": "What happened, where, is anybody trapped or hurt",
         "photos": "Photos", "take_photo": "Take a photo", "choose_photos": "Choose from the album", "voice": "Voice note",
         "record": "Record", "stop": "Stop", "choose_audio": "Choose a recording", "remove_voice": "Remove the recording",
-        "place": "Place", "locate": "Use my location", "map_label": "Map: click to put the pin where the hazard is",
+        "place": "Place", "locate": "Use my location", "map_label": "Map: click to put the pin where the hazard is; with the keyboard, move the "
+        "map with the arrow keys and press Enter to put the pin at its centre",
         "no_map": "Can't use the map? Type the address", "address": "Address",
         "address_hint": "e.g. Building 3, unit 2 stairwell, Guihuayuan", "anonymous": "Hide who I am from the public "
         "and departments", "nearby": "Open reports of the same kind nearby",

@@ -87,7 +87,7 @@ def test_a_guest_reports_with_photo_and_voice_follows_to_closure_and_rates(live,
                                            "buffer": jpeg_bytes((320, 240))}])
     page.wait_for_selector("#photo-list img")
     page.click("#locate")
-    page.wait_for_function("document.getElementById('place-status').textContent.includes('已定位')")
+    page.wait_for_function("() => document.getElementById('place-status').textContent.includes('已定位')")
     page.wait_for_selector("#nearby-list li")  # looked for open reports of the kind nearby (none yet)
     page.click("#record")
     page.wait_for_selector("#record[aria-pressed=true]")
@@ -112,9 +112,9 @@ def test_a_guest_reports_with_photo_and_voice_follows_to_closure_and_rates(live,
 
     other, follower = _page(browser, live, requests)  # the link opened later, in another browser
     follower.goto(link)
-    follower.wait_for_function("(document.getElementById('status-word') || {}).textContent === '已办结'")
+    follower.wait_for_function("() => (document.getElementById('status-word') || {}).textContent === '已办结'")
     assert PUBLIC_REPLY in follower.text_content("#timeline")
-    follower.wait_for_function("[...document.querySelectorAll('img.feedback-photo')].some(i => i.src.startsWith("
+    follower.wait_for_function("() => [...document.querySelectorAll('img.feedback-photo')].some(i => i.src.startsWith("
                                "'blob:') && i.naturalWidth > 0)")
     follower.evaluate("document.getElementById('follow-head').scrollIntoView()")
     shot(follower, "public-follow")
@@ -159,14 +159,17 @@ def test_a_resident_signs_in_says_me_too_to_a_report_nearby_and_follows_by_numbe
     page.check("input[name=mode][value=phone]")
     page.fill("#phone", "13800000001")
     page.fill("#password", "demo-resident-2026")
-    page.click("#sign-in")
-    page.wait_for_function("document.getElementById('who').textContent.includes('Signed in')")
-    assert page.is_hidden("#account-choice")
+    page.press("#password", "Enter")  # signs in; does not send the report
+    page.wait_for_function("() => document.getElementById('who').textContent.includes('Signed in')")
+    assert page.is_hidden("#account-choice") and page.text_content("#result") == ""
     page.select_option("#category", "accident.gas_leak")
     page.click("#locate")
     page.click("#nearby-list button")
     page.wait_for_selector("#nearby-list p[role=status]")
     assert "Counted" in page.text_content("#nearby-list")
+    page.focus("#pick-map")  # the keyboard's way to a pin: Enter puts it at the map's centre
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('place-status').textContent.startsWith('Pin at')")
     with live.app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(ReportSupport)).scalar_one() == 1
     text = "Water is pouring from a burst pipe at the gate"

@@ -206,6 +206,18 @@
 
   map = GW.baseMap($("pick-map"));
   map.on("click", function (e) { setPin(e.latlng.lat, e.latlng.lng); });
+  // Keyboard: the arrow keys move the map (Leaflet), Enter puts the pin at its centre.
+  map.getContainer().addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && ev.target === map.getContainer()) {
+      var c = map.getCenter(); setPin(c.lat, c.lng); ev.preventDefault();
+    }
+  });
+  // Enter in the sign-in fields signs in; it must not send the report.
+  ["phone", "password"].forEach(function (id) {
+    $(id).addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); $("sign-in").click(); }
+    });
+  });
   GW.fillCategories($("category"));
   showWho();
 })();
