@@ -9,7 +9,7 @@ from server.config import Config
 DEPLOY = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"
 # Values that must be one of a few (or have a shape) cannot be made up from the type alone.
 SPECIAL = {"GRIDWATCH_ENV": ("demo", "demo"), "CASE_DEADLINE_CALENDAR": ("weekdays", "weekdays"),
-           "OPEN311_ENDPOINT_TYPE": ("test", "test"), "OPEN311_TIMEZONE": ("Asia/Urumqi", "Asia/Urumqi"),
+           "OPEN311_ENDPOINT_TYPE": ("test", "test"), "NOTIFY_CHANNEL": ("none", "none"), "OPEN311_TIMEZONE": ("Asia/Urumqi", "Asia/Urumqi"),
            "CITY_TIMEZONE": ("Asia/Harbin", "Asia/Harbin"),
            "WEBHOOK_ALLOWED_CIDRS": ("10.20.0.0/16,192.168.7.0/24", "10.20.0.0/16,192.168.7.0/24"),
            "DATABASE_URL": ("postgres://u@db.example/gw", "postgresql+psycopg://u@db.example/gw"),
