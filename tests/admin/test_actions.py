@@ -283,9 +283,9 @@ def test_metrics_and_exports(admin_app, as_user):
         report.text_masked = "=HYPERLINK(\"http://x\")"
         db.session.commit()
     csv_text = client.get("/admin/exports/reports.csv").get_data(as_text=True)
-    assert csv_text.startswith("\ufeffid,") and "'=HYPERLINK" in csv_text
+    assert csv_text.startswith("\ufeff编号,") and "'=HYPERLINK" in csv_text
     cases = load_workbook(io.BytesIO(client.get("/admin/exports/cases.xlsx").data)).active
-    assert cases.cell(1, 1).value == "number" and cases.max_row > 100
+    assert cases.cell(1, 1).value == "案件编号" and cases.max_row > 100
     geo = json.loads(client.get("/admin/exports/reports.geojson").data)
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) > 100
     hotspots = json.loads(client.get("/admin/exports/hotspots.geojson").data)

@@ -13,7 +13,7 @@ from server.extensions import db
 from server.models import Case
 
 from ..conftest import clear_caches
-from .conftest import ADMIN, DEPT, SUPERVISOR, _config, sign_in
+from .conftest import ADMIN, DEPT, SUPERVISOR, XSS_TEXT, _config, sign_in
 
 # Product and standard names, units and formats a Chinese page may show as they are.
 ALLOWED = {"english", "excel", "ip", "gridwatch", "api", "csv", "xlsx", "geojson", "json", "open311", "whisper", "hdbscan", "url", "id",
@@ -27,6 +27,7 @@ SHOWN_ATTRIBUTES = ("placeholder", "title", "alt", "aria-label")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]+")
 CODE = re.compile(r"GW\d+|[A-Za-z]+\d+")  # case numbers (GW2026...), products with numbers (Open311)
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")  # {address} in a reply template's text
+TYPED = set(WORD.findall(XSS_TEXT))  # what the fixture's resident typed (shown as typed, escaped)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -68,7 +69,7 @@ def english_words(html: str) -> set[str]:
     parser = VisibleText()
     parser.feed(html)
     words = {w for part in parser.parts for w in WORD.findall(PLACEHOLDER.sub(" ", part))}
-    return {w for w in words if w.lower().strip("'’") not in ALLOWED and not CODE.fullmatch(w)}
+    return {w for w in words - TYPED if w.lower().strip("'’") not in ALLOWED and not CODE.fullmatch(w)}
 
 
 FEEDBACK = {"measures": "到场排查并设置围挡", "result": "隐患已消除", "public_reply": "您反映的问题已处置。"}
@@ -81,7 +82,7 @@ PATHS = {
                             ("lead", "extend_request", {"days": 3, "reason": "需采购材料"})],
     "feedback_submitted": [("lead", "sign", {}), ("lead", "start", {}), ("lead", "feedback", FEEDBACK)],
     "closed": [("lead", "sign", {}), ("lead", "start", {}), ("lead", "feedback", FEEDBACK),
-               ("command01", "waive_verification", {"reason": "网格无网格员，现场照片已核实"}),
+               ("verifier", "verify", {"passed": True, "note": "现场核查，已处置到位"}),
                ("command01", "close", {"note": "办结"})],
     "reopened": [("lead", "sign", {}), ("lead", "start", {}), ("lead", "feedback", FEEDBACK),
                  ("command01", "reopen", {"reason": "现场仍有隐患"})],
@@ -104,7 +105,7 @@ def bring_cases_to_every_status(app) -> None:
                 try:
                     _take(case, steps, target.id)
                     break
-                except DomainError:
+                except (DomainError, IndexError):  # IndexError: nobody to verify (a supervisor then would)
                     db.session.rollback()
             assert case.status == status
             if status == "closed":
@@ -116,11 +117,19 @@ def bring_cases_to_every_status(app) -> None:
 def _take(case, steps, other_case_id: int) -> None:
     from server.accounts.service import find_user
     from server.cases.service import Context, apply_action
+    from server.cases.verification import case_grid, verifiers
+    from server.media.uploads import Upload
+    from .. import media_fixtures as mf
     for who, action, fields in steps:
+        uploads = []
         if who == "lead":
-            who = next(r.department.code for r in case.departments if r.role == "lead").lower() + "01"
+            user = find_user(next(r.department.code for r in case.departments if r.role == "lead").lower() + "01")
+        elif who == "verifier":  # the grid worker verification falls to, with a photo taken on site
+            user, uploads = verifiers(case_grid(case))[1][0], [Upload("photos", mf.jpeg_bytes())]
+        else:
+            user = find_user(who)
         fields = {**fields, "into": other_case_id} if action == "merge" else dict(fields)
-        apply_action(case, action, Context(find_user(who), fields, []))
+        apply_action(case, action, Context(user, fields, uploads))
 
 
 @pytest.fixture(scope="module")
