@@ -20,7 +20,7 @@ def throttle(scope: str, setting: str) -> None:
         if not limiter.limiter.hit(item, scope, address):
             reset, _remaining = limiter.limiter.get_window_stats(item, scope, address)
             g.retry_after = max(1, math.ceil(reset - time.time()))
-            raise ApiError(429, "rate_limited", "请求过于频繁，请稍后再试。Too many requests; wait and try again.")
+            raise ApiError(429, "rate_limited", "Too many requests from this address; wait and try again.")
 
 
 def retry_after(response):

@@ -184,3 +184,13 @@ def test_the_page_is_chinese_first_with_a_strict_policy_and_no_referrer(client):
     assert '<html lang="en">' in english and "Report a hazard" in english
     assert client.get("/public/static/report.js").headers["Referrer-Policy"] == "no-referrer"
     assert 'href="/public/"' in client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+
+
+def test_a_refusal_speaks_the_readers_language(limited_app):
+    client = limited_app.test_client()
+    for _ in range(3):
+        client.get("/api/v1/public/map")
+    chinese = client.get("/api/v1/public/map").get_json()
+    english = client.get("/api/v1/public/map", headers={"Accept-Language": "en"}).get_json()
+    assert chinese["code"] == english["code"] == "rate_limited"
+    assert chinese["message"] == "请求过于频繁，请稍后再试。" and english["message"].startswith("Too many requests")
