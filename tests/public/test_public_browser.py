@@ -156,6 +156,8 @@ def test_a_resident_signs_in_says_me_too_to_a_report_nearby_and_follows_by_numbe
     context, page = _page(browser, live, [])
     page.goto(live.url + "/public/?lang=en")
     assert page.text_content("h1") == "Report a hazard"
+    page.wait_for_selector("#category option[value='accident.gas_leak']", state="attached")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # English is longer: still no sideways scroll
     page.check("input[name=mode][value=phone]")
     page.fill("#phone", "13800000001")
     page.fill("#password", "demo-resident-2026")
