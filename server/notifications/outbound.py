@@ -31,7 +31,8 @@ def backoff_seconds(attempt: int, app: Flask | None = None) -> float:
 
 def _locked(delivery_id: int) -> NotificationDelivery | None:
     return db.session.execute(db.select(NotificationDelivery).where(NotificationDelivery.id == delivery_id)
-                              .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
+                              .with_for_update(of=NotificationDelivery)  # not the joined notice (an outer join)
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def deliver(delivery_id: int) -> str:
