@@ -19,6 +19,7 @@ FIELDS = {"reports": REPORT_FIELDS + ("lat", "lon") + PERSONAL, "cases": CASE_FI
 TIMES = {"created_at", "dispatched_at", "sign_by", "signed_at", "resolve_by", "feedback_at", "closed_at"}
 CELL = 0.002  # degrees (about 200 m): coordinates are rounded to this cell unless personal data is granted
 BATCH = 200
+CHUNK = 64 * 1024  # characters per chunk of a download
 
 
 def coarse(value: float | None) -> float | None:
@@ -30,7 +31,13 @@ def _people(report_ids: list[int]) -> dict[int, tuple]:
     """Report id → (raw text, anonymous, reporter's name, reporter's phone) for a batch."""
     found = db.session.execute(db.select(Report.id, Report.text, Report.anonymous, User.display_name, User.phone_enc)
                                .outerjoin(User, Report.reporter_id == User.id).where(Report.id.in_(report_ids)))
-    return {r.id: (r.text, r.anonymous, r.display_name, decrypt(r.phone_enc)) for r in found}
+    phones = {}  # one decryption per person of the batch
+
+    def phone(stored: str | None) -> str | None:
+        if stored not in phones:
+            phones[stored] = decrypt(stored)
+        return phones[stored]
+    return {r.id: (r.text, r.anonymous, r.display_name, phone(r.phone_enc)) for r in found}
 
 
 def _masked(row: dict) -> dict:
@@ -78,7 +85,8 @@ def _cell(field: str, value):
 def csv_text(scope: Scope, items: Iterator[dict]) -> Iterator[str]:
     """CSV (UTF-8 with a BOM, formulas defused by the one table writer), times in CITY_TIMEZONE."""
     fields = FIELDS[scope.kind]
-    return csv_lines(fields, ([_cell(f, row.get(f)) for f in fields] for row in items), bom=True)
+    return csv_lines(fields, ([_cell(f, row.get(f)) for f in fields] for row in items), bom=True,
+                     chunk_bytes=CHUNK)
 
 
 def json_text(scope: Scope, request_id: int, items: Iterator[dict]) -> Iterator[str]:
@@ -86,8 +94,12 @@ def json_text(scope: Scope, request_id: int, items: Iterator[dict]) -> Iterator[
     fields = FIELDS[scope.kind]
     yield json.dumps({"request_id": request_id, "kind": scope.kind, "personal_data": scope.personal},
                      ensure_ascii=False)[:-1] + ',"items":['
-    first = True
+    parts, size, first = [], 0, True
     for row in items:
-        yield ("" if first else ",\n") + json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False)
-        first = False
-    yield "]}\n"
+        part = ("" if first else ",\n") + json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False)
+        parts.append(part)
+        size, first = size + len(part), False
+        if size >= CHUNK:
+            yield "".join(parts)
+            parts, size = [], 0
+    yield "".join(parts) + "]}\n"
