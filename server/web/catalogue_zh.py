@@ -117,6 +117,11 @@ ZH = {
     "A redispatch names the new lead department.": "改派须指定新的主办部门。",
     "Give either resolve_by or days.": "请填写新时限（resolve_by）或延长天数（days）之一。",
     "Cannot be in the future.": "不能晚于现在。", "Must be later than since.": "须晚于起始时间。",
+    # emergency plans (server/plans/service.validate_plans)
+    "unknown category {code}": "未知类别 {code}", "a second plan for {code} at level {level}":
+        "类别 {code} 在 {level} 级已有预案", "unknown department(s): {list}": "未知部门：{list}",
+    "a department appears twice": "同一部门出现了两次", "exactly one department leads (role lead)":
+        "须有且仅有一个牵头部门（role 为 lead）",
     "Unknown category: {code}": "未知类别：{code}", "Unknown status(es): {list}.": "未知状态：{list}。",
     "Verification falls to the grid worker of the case's grid, else of its community or street, else to a "
     "supervisor.": "核查由案件所在网格的网格员负责，其次为同社区或同街道的网格员，再次为指挥中心。",

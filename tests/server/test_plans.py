@@ -193,11 +193,14 @@ def test_admins_edit_the_plans(client, app, headers):
 
     bad = [{**gas, "departments": [{"department": "NOPE", "role": "assist", "tasks": ["x"]}]},
            {**gas, "category": "accident.nope"}]
-    response = client.put("/api/v1/plans", json={"plans": bad}, headers=h["admin"])
+    response = client.put("/api/v1/plans", json={"plans": bad}, headers={**h["admin"], "Accept-Language": "en"})
     assert response.status_code == 422
     errors = response.get_json()["errors"]
     assert any("NOPE" in m for m in errors["plans.0"]) and any("lead" in m for m in errors["plans.0"])
     assert any("unknown category" in m for m in errors["plans.1"])
+    errors = client.put("/api/v1/plans", json={"plans": bad}, headers=h["admin"]).get_json()["errors"]
+    assert "未知部门：NOPE" in errors["plans.0"] and "须有且仅有一个牵头部门（role 为 lead）" in errors["plans.0"]
+    assert any(m.startswith("未知类别") and "accident.nope" in m for m in errors["plans.1"]), "Chinese by default"
     assert client.put("/api/v1/plans", json={"plans": [{"category": "accident.gas_leak", "level": 9}]},
                       headers=h["admin"]).status_code == 422
 
