@@ -1,12 +1,12 @@
 """Simplified Chinese for what the system records and the admin pages show as words: system notes on case events,
 recorded decisions and reasons, transcript states, queue names, audit log actions (``audit:<code>``) and their
 details' keys."""
+from server.web.catalogue_zh import SYSTEM_NOTES_ZH
+
 WORDS_ZH = {
-    # system notes on case events (admin.i18n.event_note)
-    "from report {report}": "由上报 #{report} 立案", "automatic dispatch": "自动派发",
-    "report {report} reports the same hazard": "上报 #{report} 反映的是同一隐患，已并入本案件",
-    "{people} people report it: level {old} → {new}": "{people} 人反映同一问题，等级由{old}调整为{new}",
-    "reporter dissatisfied": "报告人不满意", "人工派单": "人工派单",
+    # system notes on case events (admin.i18n.event_note): kept once, with the API's catalogue
+    **SYSTEM_NOTES_ZH, "{people} people report it: level {old} → {new}": "{people} 人反映同一问题，等级由{old}调整为{new}",
+    "人工派单": "人工派单",
     # recorded values
     "uphold": "维持", "redispatch": "改派", "reopen": "重启", "manual": "人工督办", "sign_overdue": "超过签收时限",
     "resolve_overdue": "超过办理时限", "dissatisfied_rating": "不满意评价",

@@ -10,6 +10,7 @@ from server.cases.service import action_zh, allowed_for, has_grid
 from server.cases.timeline import status_zh
 from server.reports.presenters import present_report
 from server.taxonomy.source import current_taxonomy
+from server.web.i18n import request_lang, translate
 
 
 def present_attachment(att: CaseAttachment) -> dict:
@@ -87,13 +88,14 @@ def present_case(case: Case, viewer: User) -> dict:
         db.select(CaseAttachment).where(CaseAttachment.case_id == case.id)).scalars()}
     users = {u.id: u for u in db.session.execute(db.select(User).where(
         User.id.in_({e.actor_id for e in case.events if e.actor_id}))).scalars()}
-    events, anonymous = [], _anonymous_reports(case)
+    events, anonymous, lang = [], _anonymous_reports(case), request_lang()
     for e in case.events:
         actor = users.get(e.actor_id)
         as_anonymous_reporter = e.action in REPORTER_ACTIONS and (e.data or {}).get("report_id") in anonymous
         events.append({
             "seq": e.seq, "action": e.action, "action_zh": action_zh(e.action), "from_status": e.from_status,
-            "to_status": e.to_status, "note": e.note, "data": e.data or {}, "public": e.public, "at": e.created_at,
+            "to_status": e.to_status, "note": e.note,
+            "note_text": translate(e.note, lang) if e.note else e.note, "data": e.data or {}, "public": e.public, "at": e.created_at,
             "actor": _actor(actor, viewer, as_anonymous_reporter),
             "attachments": [present_attachment(attachments[a["id"]]) for a in (e.data or {}).get("attachments", [])
                             if a.get("id") in attachments],

@@ -272,7 +272,9 @@ class CaseEventSchema(Schema):
     action_zh = fields.String()
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
-    note = fields.String(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "as recorded (a system note in English)"})
+    note_text = fields.String(allow_none=True, metadata={
+        "description": "the note in the reader's language (Accept-Language): system notes translated, people's as written"})
     data = fields.Dict()
     public = fields.Boolean(metadata={"description": "whether the public may see the step (and data.public_reply)"})
     at = fields.DateTime()

@@ -22,7 +22,17 @@ STATUS_ZH = {400: "请求无法处理。", 401: "请先登录。", 403: "您无�
              415: "不支持的内容类型。", 422: "请求中有无效的字段。", 429: "请求过于频繁，请稍后再试。",
              500: "服务器内部出错，已记录，请稍后再试。", 503: "服务暂时不可用，请稍后再试。"}
 
+# Notes the system writes on case events (a person's notes are shown as written): the API's case events carry them
+# in the reader's language (``note_text``), the admin's timeline too.
+SYSTEM_NOTES_ZH = {
+    "from report {report}": "由上报 #{report} 立案", "automatic dispatch": "自动派发",
+    "report {report} reports the same hazard": "上报 #{report} 反映的是同一隐患，已并入本案件",
+    "{people} people report it: level {old} -> {new}": "{people} 人反映同一问题，等级由 {old} 级调整为 {new} 级",
+    "reporter dissatisfied": "报告人不满意",
+}
+
 ZH = {
+    **SYSTEM_NOTES_ZH,
     # HTTP and the error shape
     "The request has invalid fields.": "请求中有无效的字段。",
     "The request was well-formed but was unable to be followed due to semantic errors.": "请求中有无效的字段。",
