@@ -1,5 +1,7 @@
 """The public page's API: the map of recent reports and closed cases, its base map, and guests (no account)."""
-from flask import current_app
+import json
+
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from server.extensions import db
@@ -13,6 +15,12 @@ from server.web.schemas import ErrorSchema
 
 blp = Blueprint("public", __name__, description="The residents' public web page: map and reporting without account")
 blp.after_request(retry_after)
+_MAP = MapSchema()
+
+
+def _map_json(answer: dict) -> bytes:
+    """The map as the API answers it (MapSchema), serialised once for the cache."""
+    return json.dumps(_MAP.dump(answer), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @blp.route("/map", methods=["GET"])
@@ -24,9 +32,9 @@ def public_map(args):
     """Recent reports and closed cases, each at the middle of its 200 m cell, counted per cell, category and status;
     no personal data (no name, text or exact point). Public; rate-limited per address, cached briefly."""
     throttle("public-map", "PUBLIC_MAP_RATE_LIMIT")
-    answer = cached_map(args["days"], args["status"], args["category"])
+    body = cached_map(args["days"], args["status"], args["category"], render=_map_json)
     seconds = current_app.config["PUBLIC_MAP_CACHE_SECONDS"]
-    return answer, 200, {"Cache-Control": f"public, max-age={seconds}"}
+    return Response(body, 200, mimetype="application/json", headers={"Cache-Control": f"public, max-age={seconds}"})
 
 
 @blp.route("/basemap", methods=["GET"])

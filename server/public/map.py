@@ -43,8 +43,9 @@ def _status_group(status: str) -> str:
     return "closed" if status == CLOSED else "open"
 
 
-def _rows(since, category: str | None):
-    """(group key, lat, lon, category id, status, last activity) for cases and for reports without a case."""
+def _rows(since, category: str | None, status: str = "all"):
+    """(group key, lat, lon, category id, status, last activity) for cases and for reports without a case, of the
+    status group asked for (``open`` takes reports still being processed; ``closed`` takes none)."""
     cases = (db.select(Case.id, Report.lat, Report.lon, db.func.coalesce(Case.category_id, Report.category_id),
                        Case.status, db.func.coalesce(Case.closed_at, Case.created_at))
              .join(Report, Report.id == Case.origin_report_id)
@@ -57,7 +58,10 @@ def _rows(since, category: str | None):
     if category:
         cases = cases.where(db.func.coalesce(Case.category_id, Report.category_id).in_(category_ids(category)))
         pending = pending.where(Report.category_id.in_(category_ids(category)))
-    for prefix, query, order in (("c", cases, Case.id.desc()), ("r", pending, Report.id.desc())):
+    if status != "all":
+        cases = cases.where(Case.status == CLOSED if status == "closed" else Case.status != CLOSED)
+    sources = [("c", cases, Case.id.desc())] + ([("r", pending, Report.id.desc())] if status != "closed" else [])
+    for prefix, query, order in sources:
         for key, lat, lon, cat, status, at in db.session.execute(query.order_by(order).limit(MAX_ROWS)):
             yield f"{prefix}{key}", lat, lon, cat, status, at
 
@@ -71,9 +75,7 @@ def build_map(days: int, status: str, category: str | None) -> dict:
     """The public map's dots (see the module docstring) for the last ``days`` days."""
     since = utcnow() - timedelta(days=days)
     cats, dots = _categories(), {}
-    for _key, lat, lon, cat, state, at in _rows(since, category):
-        if status != "all" and _status_group(state) != status:
-            continue
+    for _key, lat, lon, cat, state, at in _rows(since, category, status):
         cell = cell_of(lat, lon)
         dot = dots.setdefault((cell, cat, state), {"count": 0, "last": at})
         dot["count"] += 1
@@ -89,15 +91,16 @@ def build_map(days: int, status: str, category: str | None) -> dict:
             "generated_at": utcnow()}
 
 
-def cached_map(days: int, status: str, category: str | None) -> dict:
-    """:func:`build_map`, kept for ``PUBLIC_MAP_CACHE_SECONDS`` per query in this process."""
+def cached_map(days: int, status: str, category: str | None, render=lambda answer: answer):
+    """:func:`build_map` as ``render`` makes it (the API: the JSON bytes, so that a cached answer costs no
+    serialisation), kept for ``PUBLIC_MAP_CACHE_SECONDS`` per query in this process."""
     ttl = current_app.config["PUBLIC_MAP_CACHE_SECONDS"]
     cache = current_app.extensions.setdefault("gridwatch_public_map", {})
     key, now = (days, status, category), time.monotonic()
     hit = cache.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
-    answer = build_map(days, status, category)
+    answer = render(build_map(days, status, category))
     if ttl > 0:
         if len(cache) > 256:  # a bounded cache: forget everything rather than grow
             cache.clear()
