@@ -144,6 +144,66 @@ ZH = {
     "No webhook {id} that you may manage.": "没有您可管理的第 {id} 号 Webhook。",
     "Staff register webhooks for their own department only.": "工作人员只能为本部门登记 Webhook。",
     "Your account has no department.": "您的账号未关联部门。",
+    # more reports, media and supports
+    "already used for a different report": "已用于另一条不同的上报",
+    "A {role} cannot report through channel '{channel}'.": "{role}不能通过“{channel}”渠道上报。",
+    "At most {n} photos.": "最多 {n} 张照片。",
+    "Say what the hazard is: give text, a voice recording or a photo.": "请说明隐患：填写文字，或附上录音或照片。",
+    "No open report {id}.": "没有未办结的第 {id} 号上报。",
+    "This report is already handled; report it again if it is back.": "该上报已办结；如问题再次出现，请重新上报。",
+    "This client_uuid was already used for another report.": "该编号（client_uuid）已用于另一条上报。",
+    "The request contains characters that are not text (NUL or an unpaired surrogate).": "请求中含有非文本字符。",
+    "The file has no audio in it.": "文件中没有音频。", "The file contains video. Send a voice recording.":
+        "文件中含有视频，请发送录音。",
+    "The recording is {n} seconds long; the limit is {limit} seconds.": "录音时长 {n} 秒，超过 {limit} 秒的上限。",
+    "The file could not be decoded as audio.": "无法将文件解码为音频。",
+    "The recording is damaged or incomplete and cannot be played.": "录音已损坏或不完整，无法播放。",
+    "The video is {size} MB, over the {limit} MB limit.": "视频大小 {size} MB，超过 {limit} MB 的上限。",
+    "Send the video as MP4.": "请以 MP4 格式发送视频。",
+    "The video is damaged or incomplete and cannot be played.": "视频已损坏或不完整，无法播放。",
+    "The file has no video stream in it.": "文件中没有视频画面。",
+    "Video encoded as {codec} is not accepted.": "不支持该视频编码（{codec}）。",
+    "The video frame {width}×{height} is too large.": "视频画面 {width}×{height} 过大。",
+    "The video is {n} seconds long; the limit is {limit} seconds.": "视频时长 {n} 秒，超过 {limit} 秒的上限。",
+    "The video cannot be decoded.": "视频无法解码。",
+    "The image claims {width}x{height} pixels but is only {size} bytes: it looks like a decompression bomb, not a "
+    "photo.": "图片声称有 {width}x{height} 像素却只有 {size} 字节，不像是照片，已拒收。",
+    "Too many requests from this address; wait and try again.": "该地址请求过于频繁，请稍后再试。",
+    # more cases, plans, hotspots, patrols, webhooks
+    "The case is already at level {level}.": "案件已是 {level} 级。",
+    "only a closed case can be a model case": "只有已办结的案件可以设为典型案例",
+    "A plan is already active on this case.": "该案件已启动预案。", "This task is already done.": "该任务已完成。",
+    "This plan is already completed.": "该预案已全部完成。",
+    "Your department no longer holds this case (it is {status}).": "本部门已不再承办该案件（当前状态：{status}）。",
+    "The plan names unknown departments: {list}.": "预案中有不存在的部门：{list}。",
+    "Every member's case is closed; link an existing case instead.": "该热点各上报的案件均已办结，请改为关联已有案件。",
+    "Choose at least one other hotspot.": "请至少选择一个要合并的热点。", "Choose reports of this hotspot.":
+        "请选择本热点的上报。", "A label is required.": "请填写名称。", "No such case.": "没有这个案件。",
+    "Must be within {n} days of today (in the city).": "须在今天（本市时间）前后 {n} 天之内。",
+    "No delivery {id}.": "没有第 {id} 号推送记录。", "Give the department code.": "请填写部门代码。",
+    "Send the key in the {header} header.": "请在请求头 {header} 中发送密钥。",
+    # webhook addresses (server/webhooks/netpolicy.py, service.py): the problem's text stays as the check found it
+    "url: a host is required": "网址：须包含主机名", "url: the host is not a valid host name": "网址：主机名无效",
+    "url: webhooks may not be sent to {problem}": "网址：Webhook 不能发往该地址（{problem}）",
+    "url: write an IPv4 address as four decimal numbers (a.b.c.d), an IPv6 address in brackets, or use the host name":
+        "网址：IPv4 地址请写成四个十进制数（a.b.c.d），IPv6 地址请加方括号，或使用主机名",
+    "url: give a fully qualified host name": "网址：请填写完整的域名",
+    "url: an absolute {schemes} URL of at most 500 characters, without spaces or control characters":
+        "网址：须为 {schemes} 绝对网址，不超过 500 个字符，不含空格或控制字符",
+    "url: an absolute {schemes} URL of at most 500 characters": "网址：须为 {schemes} 绝对网址，不超过 500 个字符",
+    "url: no user name or password in the URL (the signature authenticates deliveries)":
+        "网址：不能包含用户名或密码（推送以签名认证）",
+    "url: the port is not a number from 1 to 65535": "网址：端口须为 1 到 65535 之间的数字",
+    "url: {host} does not resolve to addresses webhooks may reach (public, or WEBHOOK_ALLOWED_CIDRS)":
+        "网址：{host} 解析出的地址不可推送（须为公网地址，或在 WEBHOOK_ALLOWED_CIDRS 允许的网段内）",
+    "url: {host} is {problem}": "网址：{host} 不可推送（{problem}）",
+    "events: choose from {list}": "事件：请从以下选择：{list}", "no department {code}": "没有这个部门：{code}",
+    "this department already has a webhook with that URL": "本部门已登记过该网址的 Webhook",
+    "department {code} already has {n} active webhooks, the most allowed (WEBHOOK_MAX_PER_DEPARTMENT); disable one "
+    "first": "部门 {code} 已有 {n} 个启用的 Webhook，已达上限（WEBHOOK_MAX_PER_DEPARTMENT），请先停用一个",
+    "wrong password": "密码错误",
+    "Unknown department(s): {list}": "未知部门：{list}", "voice recording": "录音",
+    "cannot activate a plan on a case that is {status}": "案件当前状态为“{status}”，不能启动预案",
     # words that fill the placeholders above
     "resident": "居民", "grid_worker": "网格员", "dept_staff": "部门人员", "supervisor": "指挥中心", "admin": "管理员",
     "dispatch": "派发", "sign": "签收", "send_back": "退单", "start": "开始处置", "feedback": "处置反馈",
