@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nlp.hotspots import hazards, vectors
+from nlp.hotspots.borders import groups
 from nlp.hotspots.describe import describe
 from nlp.hotspots.features import has_position, place_key, prepare, project, soft_text, to_hours
 from nlp.hotspots.pipeline import HEAD, MIN_SIZE, choose_mode, run
@@ -28,8 +29,6 @@ HALO_KM, HALO_HOURS = 0.5, 12.0
 HOURS_PER_KM = 12.0
 SPREAD_KM = 1.0  # a place name locates a report when the located reports naming it lie this close
 MAX_HALO = 0.5  # a halo holds at most this share of max_size (the nearest reports kept)
-SHARED = 2  # two clusters sharing this many reports, and half the smaller one's, are one
-MERGE_KM, MERGE_HOURS, MERGE_TEXT = 0.5, 24.0, 0.35  # summaries closer than these are one incident
 SIGNATURE_SAMPLE, SIGNATURE_TOP = 64, 300
 
 
@@ -200,12 +199,6 @@ def _signature(texts: list) -> dict:
     return {g: c / norm for g, c in top}
 
 
-def _cosine(a: dict, b: dict) -> float:
-    """Return the cosine of two signatures."""
-    small, large = (a, b) if len(a) < len(b) else (b, a)
-    return sum(w * large.get(g, 0.0) for g, w in small.items())
-
-
 def _summary(docs: list, prep, rows: np.ndarray, origin: tuple) -> dict:
     """Return what merging needs to know of a cluster: centroid km, time span, text signature, hazards, names."""
     sample = rows[np.linspace(0, len(rows) - 1, min(len(rows), SIGNATURE_SAMPLE)).astype(int)]
@@ -248,107 +241,6 @@ def cluster_partition(docs: list, core_ids, plan_info: Plan | dict, min_cluster_
         out.append({"members": [docs[i]["id"] for i in rows], "core": core, "hotspot": hotspot,
                     "summary": _summary(docs, result.prep, rows, tuple(info["origin"]))})
     return out
-
-
-class _Union:
-    """Union-find over cluster numbers; the smallest number names a group."""
-
-    def __init__(self, n: int):
-        """Start with n singletons."""
-        self.up = list(range(n))
-
-    def find(self, a: int) -> int:
-        """Return a's group."""
-        while self.up[a] != a:
-            self.up[a] = self.up[self.up[a]]
-            a = self.up[a]
-        return a
-
-    def join(self, a: int, b: int) -> None:
-        """Put a and b in one group."""
-        a, b = self.find(a), self.find(b)
-        if a != b:
-            self.up[max(a, b)] = min(a, b)
-
-
-def _alike(a: dict, b: dict) -> bool:
-    """Tell whether two cluster summaries describe one incident (close, overlapping in time, same text)."""
-    if a["span"] and b["span"] and (a["span"][0] - b["span"][1] > MERGE_HOURS or b["span"][0] - a["span"][1]
-                                    > MERGE_HOURS):
-        return False
-    if a["xy"] and b["xy"] and math.dist(a["xy"], b["xy"]) > MERGE_KM:
-        return False
-    if a["names"] and b["names"] and not set(a["names"]) & set(b["names"]):
-        return False
-    if not (a["xy"] and b["xy"]) and not set(a["names"]) & set(b["names"]):
-        return False  # without two positions, a shared place name must say where
-    if hazards.conflicts(np.array([a["hazard"]]), np.array([b["hazard"]]))[0]:
-        return False
-    return _cosine(a["text"], b["text"]) >= MERGE_TEXT
-
-
-def _summary_pairs(summaries: list, part_of: list) -> list:
-    """Return the pairs of clusters of different partitions whose summaries are alike."""
-    from scipy.spatial import cKDTree
-
-    located = [k for k, s in enumerate(summaries) if s["xy"]]
-    pairs = []
-    if len(located) > 1:
-        tree = cKDTree(np.array([summaries[k]["xy"] for k in located]))
-        pairs = [(located[a], located[b]) for a, b in sorted(tree.query_pairs(MERGE_KM))]
-    by_name = defaultdict(list)
-    for k, s in enumerate(summaries):
-        if not s["xy"]:
-            for name in s["names"]:
-                by_name[name].append(k)
-    for k, s in enumerate(summaries):
-        for name in s["names"]:
-            pairs += [(min(k, o), max(k, o)) for o in by_name.get(name, ()) if o != k]
-    return [(a, b) for a, b in sorted(set(pairs)) if part_of[a] != part_of[b] and _alike(summaries[a], summaries[b])]
-
-
-def groups(results: list) -> list:
-    """Return the final member lists from the partitions' clusters ([(partition key, clusters)], any order).
-
-    Clusters sharing halo members or with alike summaries are joined; a report belongs to its own partition's
-    cluster, or (when it is noise there) to the largest cluster that took it in as a halo member.
-    Each group: {"members": sorted ids, "clusters": [cluster dicts]}.
-    """
-    flat, part_of = [], []
-    for key, clusters in sorted(results, key=lambda r: r[0]):
-        flat += clusters
-        part_of += [key] * len(clusters)
-    union = _Union(len(flat))
-    taken_by = defaultdict(list)
-    for k, c in enumerate(flat):
-        own = set(c["core"])
-        for member in c["members"]:
-            if member not in own:
-                taken_by[member].append(k)
-    owner = {}
-    for k, c in enumerate(flat):
-        for member in c["core"]:
-            owner[member] = k
-    shared = Counter()
-    for member, takers in taken_by.items():
-        if member in owner:
-            shared.update((min(owner[member], t), max(owner[member], t)) for t in takers)
-    for (a, b), count in sorted(shared.items()):
-        if count >= SHARED and count * 2 >= min(len(flat[a]["members"]), len(flat[b]["members"])):
-            union.join(a, b)
-    for a, b in _summary_pairs([c["summary"] for c in flat], part_of):
-        union.join(a, b)
-    members = defaultdict(list)
-    for member, k in owner.items():
-        members[union.find(k)].append(member)
-    for member, takers in taken_by.items():
-        if member not in owner:
-            best = min(takers, key=lambda k: (-len(flat[k]["members"]), k))
-            members[union.find(best)].append(member)
-    parts = defaultdict(list)
-    for k, c in enumerate(flat):
-        parts[union.find(k)].append(c)
-    return [{"members": sorted(members[root], key=str), "clusters": parts[root]} for root in sorted(members)]
 
 
 def merge(results: list, load_docs, plan_info: Plan | dict, min_cluster_size: int | None = None, places=None,

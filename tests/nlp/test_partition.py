@@ -135,3 +135,30 @@ def test_partitioned_result_is_deterministic(small_city):
     again = cluster_partitioned([dict(d) for d in small_city], max_size=200)
     assert [(h["id"], h["members"]) for h in first] == [(h["id"], h["members"]) for h in again]
     assert len({h["id"] for h in first}) == len(first)
+
+
+def _cluster(core, halo=(), xy=None, text=None):
+    summary = {"xy": xy, "span": None, "text": text or {}, "hazard": 0, "names": []}
+    return {"core": list(core), "members": list(core) + list(halo), "summary": summary}
+
+
+def test_a_chain_of_border_joins_never_puts_two_clusters_of_one_partition_together():
+    """B1 took in halo reports of both A1 and A2 (two incidents partition A told apart): B1 joins one of them, the
+    one it shares more with, and A1 and A2 stay apart."""
+    a1, a2 = _cluster(["a1", "a2", "a3"]), _cluster(["a4", "a5", "a6"])
+    b1 = _cluster(["b1", "b2", "b3"], halo=["a1", "a2", "a3", "a4", "a5"])
+    found = groups([("A", [a1, a2]), ("B", [b1])])
+    by_member = {m: i for i, g in enumerate(found) for m in g["members"]}
+    assert by_member["a1"] != by_member["a4"], "partition A's own judgement stands"
+    assert by_member["b1"] == by_member["a1"], "B1 joins A1, with which it shares three reports (A2: two)"
+    assert sorted(m for g in found for m in g["members"]) == sorted(["a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2",
+                                                                    "b3"]), "every report once"
+
+
+def test_alike_summaries_chain_only_across_different_partitions():
+    sig = {"煤气": 1.0}
+    a1, a2 = _cluster(["a1"], xy=[0.0, 0.0], text=sig), _cluster(["a2"], xy=[0.6, 0.0], text=sig)
+    b1 = _cluster(["b1"], xy=[0.3, 0.0], text=sig)
+    found = groups([("A", [a1, a2]), ("B", [b1])])
+    assert len(found) == 2 and any({"a1", "b1"} <= set(g["members"]) or {"a2", "b1"} <= set(g["members"])
+                                   for g in found)

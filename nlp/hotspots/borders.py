@@ -1,0 +1,132 @@
+"""Joining the clusters of partitions across their borders: clusters that share halo members, or whose summaries
+(centroid, time span, text signature, hazard, place names) say they are one incident, become one group; strongest
+evidence first, and never two clusters of one partition in a group (nlp.hotspots.partition uses this)."""
+import math
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from nlp.hotspots import hazards
+
+SHARED = 2  # two clusters sharing this many reports, and half the smaller one's, are one
+MERGE_KM, MERGE_HOURS, MERGE_TEXT = 0.5, 24.0, 0.35  # summaries closer than these are one incident
+
+
+def _cosine(a: dict, b: dict) -> float:
+    """Return the cosine of two signatures."""
+    small, large = (a, b) if len(a) < len(b) else (b, a)
+    return sum(w * large.get(g, 0.0) for g, w in small.items())
+
+
+class _Union:
+    """Union-find over cluster numbers; the smallest number names a group. A group never holds two clusters of one
+    partition: that partition's clusterer saw both whole and kept them apart, so a chain of border joins (A1-B1-A2)
+    must not undo it (at 300k reports such chains once made giant groups)."""
+
+    def __init__(self, part_of: list):
+        """Start with one singleton per cluster, each knowing its partition."""
+        self.up = list(range(len(part_of)))
+        self.parts = [{p} for p in part_of]
+
+    def find(self, a: int) -> int:
+        """Return a's group."""
+        while self.up[a] != a:
+            self.up[a] = self.up[self.up[a]]
+            a = self.up[a]
+        return a
+
+    def join(self, a: int, b: int) -> bool:
+        """Put a and b in one group unless both groups hold a cluster of the same partition; True if joined."""
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return True
+        if self.parts[a] & self.parts[b]:
+            return False
+        low, high = min(a, b), max(a, b)
+        self.up[high] = low
+        self.parts[low] |= self.parts[high]
+        self.parts[high] = set()
+        return True
+
+
+def _alike(a: dict, b: dict) -> bool:
+    """Tell whether two cluster summaries describe one incident (close, overlapping in time, same text)."""
+    if a["span"] and b["span"] and (a["span"][0] - b["span"][1] > MERGE_HOURS or b["span"][0] - a["span"][1]
+                                    > MERGE_HOURS):
+        return False
+    if a["xy"] and b["xy"] and math.dist(a["xy"], b["xy"]) > MERGE_KM:
+        return False
+    if a["names"] and b["names"] and not set(a["names"]) & set(b["names"]):
+        return False
+    if not (a["xy"] and b["xy"]) and not set(a["names"]) & set(b["names"]):
+        return False  # without two positions, a shared place name must say where
+    if hazards.conflicts(np.array([a["hazard"]]), np.array([b["hazard"]]))[0]:
+        return False
+    return _cosine(a["text"], b["text"]) >= MERGE_TEXT
+
+
+def _summary_pairs(summaries: list, part_of: list) -> list:
+    """Return the pairs of clusters of different partitions whose summaries are alike."""
+    from scipy.spatial import cKDTree
+
+    located = [k for k, s in enumerate(summaries) if s["xy"]]
+    pairs = []
+    if len(located) > 1:
+        tree = cKDTree(np.array([summaries[k]["xy"] for k in located]))
+        pairs = [(located[a], located[b]) for a, b in sorted(tree.query_pairs(MERGE_KM))]
+    by_name = defaultdict(list)
+    for k, s in enumerate(summaries):
+        if not s["xy"]:
+            for name in s["names"]:
+                by_name[name].append(k)
+    for k, s in enumerate(summaries):
+        for name in s["names"]:
+            pairs += [(min(k, o), max(k, o)) for o in by_name.get(name, ()) if o != k]
+    return [(a, b) for a, b in sorted(set(pairs)) if part_of[a] != part_of[b] and _alike(summaries[a], summaries[b])]
+
+
+def groups(results: list) -> list:
+    """Return the final member lists from the partitions' clusters ([(partition key, clusters)], any order).
+
+    Clusters sharing halo members or with alike summaries are joined; a report belongs to its own partition's
+    cluster, or (when it is noise there) to the largest cluster that took it in as a halo member.
+    Each group: {"members": sorted ids, "clusters": [cluster dicts]}.
+    """
+    flat, part_of = [], []
+    for key, clusters in sorted(results, key=lambda r: r[0]):
+        flat += clusters
+        part_of += [key] * len(clusters)
+    union = _Union(part_of)
+    taken_by = defaultdict(list)
+    for k, c in enumerate(flat):
+        own = set(c["core"])
+        for member in c["members"]:
+            if member not in own:
+                taken_by[member].append(k)
+    owner = {}
+    for k, c in enumerate(flat):
+        for member in c["core"]:
+            owner[member] = k
+    shared = Counter()
+    for member, takers in taken_by.items():
+        if member in owner:
+            shared.update((min(owner[member], t), max(owner[member], t)) for t in takers)
+    # Strongest evidence first: most shared reports, then the summaries' text likeness.
+    for (a, b), count in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
+        if count >= SHARED and count * 2 >= min(len(flat[a]["members"]), len(flat[b]["members"])):
+            union.join(a, b)
+    summaries = [c["summary"] for c in flat]
+    for a, b in sorted(_summary_pairs(summaries, part_of),
+                       key=lambda p: (-_cosine(summaries[p[0]]["text"], summaries[p[1]]["text"]), p)):
+        union.join(a, b)
+    members = defaultdict(list)
+    for member, k in owner.items():
+        members[union.find(k)].append(member)
+    for member, takers in taken_by.items():
+        if member not in owner:
+            best = min(takers, key=lambda k: (-len(flat[k]["members"]), k))
+            members[union.find(best)].append(member)
+    parts = defaultdict(list)
+    for k, c in enumerate(flat):
+        parts[union.find(k)].append(c)
+    return [{"members": sorted(members[root], key=str), "clusters": parts[root]} for root in sorted(members)]
