@@ -270,7 +270,8 @@ def _path_values(world) -> dict:
                         ids["case_plan"]],
             "report_id": [ids["report"], ids["report_closed"]], "task_id": [ids["patrol_task"], ids["plan_task"]],
             "key_id": [ids["apikey"]], "hook_id": [ids["webhook"]], "delivery_id": [1],
-            "attachment_id": [ids["attachment"]], "media_id": [ids["media"]], "code": ["accident.gas_leak"]}
+            "attachment_id": [ids["attachment"]], "media_id": [ids["media"]], "code": ["accident.gas_leak"],
+            "request_id": [ids["share_pending"], ids["share_approved"]], "credential_id": [ids["share_link_id"]]}
 
 
 def _checked(response, open311: bool = False) -> None:

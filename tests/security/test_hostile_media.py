@@ -97,7 +97,7 @@ def test_an_hour_of_audio_is_refused_without_decoding_it_all(media_app, world, h
         "/api/v1/reports", headers=world.headers("owner"), content_type="multipart/form-data",
         data={"client_uuid": new_uuid(), "text": "", "audio": (io.BytesIO(hour_mp3), "long.mp3")})
     assert response.status_code == 422 and response.get_json()["code"] == "audio_too_long"
-    assert "300 seconds" in response.get_json()["message"]
+    assert "超过 300 秒的上限" in response.get_json()["message"], "Chinese by default"
     assert _counts(media_app) == before and _files(Path(media_app.config["MEDIA_ROOT"])) == []
 
 
@@ -292,6 +292,10 @@ def test_a_small_png_claiming_millions_of_pixels_is_refused_as_a_bomb(media_app,
     response = media_app.test_client().post(
         "/api/v1/reports", headers=world.headers("owner"), content_type="multipart/form-data",
         data={"client_uuid": new_uuid(), "photos": [(io.BytesIO(bomb), "b.png")]})
+    assert response.status_code == 422 and "不像是照片" in response.get_json()["message"]
+    response = media_app.test_client().post(
+        "/api/v1/reports", headers={**world.headers("owner"), "Accept-Language": "en"},
+        content_type="multipart/form-data", data={"client_uuid": new_uuid(), "photos": [(io.BytesIO(bomb), "b.png")]})
     assert response.status_code == 422 and "decompression bomb" in response.get_json()["message"]
 
 
