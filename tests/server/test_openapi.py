@@ -25,3 +25,10 @@ def test_index_and_health(client):
     assert client.get("/").get_json()["api"] == "/api/v1/openapi.json"
     health = client.get("/healthz").get_json()
     assert health == {"status": "ok", "queue": "embedded"}
+
+
+def test_the_document_is_built_once_on_first_request_and_stays_the_same(client):
+    first = client.get("/api/v1/openapi.json").get_json()
+    again = client.get("/api/v1/openapi.json").get_json()
+    assert first == again and len(first["paths"]) > 50
+    assert [t["name"] for t in first["tags"]].count("cases") == 1, "each blueprint documented once"
