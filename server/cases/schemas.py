@@ -304,30 +304,3 @@ class CaseSchema(CaseSummarySchema):
 class CasePageSchema(Schema):
     items = fields.List(fields.Nested(CaseSummarySchema))
     meta = fields.Nested(PageMetaSchema)
-
-
-class NotificationSchema(Schema):
-    id = fields.Integer()
-    case_id = fields.Integer(allow_none=True)
-    kind = fields.String()
-    message = fields.String()
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
-
-
-class NotificationListArgsSchema(PageArgsSchema):
-    unread = fields.Boolean()
-
-
-class NotificationPageSchema(Schema):
-    items = fields.List(fields.Nested(NotificationSchema))
-    meta = fields.Nested(PageMetaSchema)
-    unread = fields.Integer()
-
-
-class MarkReadSchema(Schema):
-    """Which notifications to mark read: ids, or all."""
-
-    ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), load_default=list,
-                      validate=validate.Length(max=1000))
-    all = fields.Boolean(load_default=False)
