@@ -193,4 +193,4 @@ def test_a_refusal_speaks_the_readers_language(limited_app):
     chinese = client.get("/api/v1/public/map").get_json()
     english = client.get("/api/v1/public/map", headers={"Accept-Language": "en"}).get_json()
     assert chinese["code"] == english["code"] == "rate_limited"
-    assert chinese["message"] == "请求过于频繁，请稍后再试。" and english["message"].startswith("Too many requests")
+    assert chinese["message"] == "该地址请求过于频繁，请稍后再试。" and english["message"].startswith("Too many requests")
