@@ -1,8 +1,8 @@
 """Build dev.jsonl and final.jsonl from the hand-written sources in src/ (python triage/data/severity/build.py from the repository root).
 
 A report goes to the held-aside final part when sha256(text) mod 100 < 30; the split never looks at a grader.
-src/holdout2.txt and src/holdout3.txt are further held-aside sets (holdout2.jsonl, holdout3.jsonl), each written
-before any grader was run on it.
+src/holdout2.txt, src/holdout3.txt and src/holdout4.txt are further held-aside sets (holdout2.jsonl, holdout3.jsonl,
+holdout4.jsonl), each written before any grader was run on it.
 """
 import hashlib
 import json
@@ -54,7 +54,7 @@ for i, (band, level, cat, rep, text) in enumerate(late, len(rows) + 1):
 # Held-aside sets written after the first figures and before any grader saw them (holdout2.jsonl, holdout3.jsonl);
 # holdout3 was written before the learned detector existed and is never used to tune it.
 held = {}
-for name in ("holdout2", "holdout3"):
+for name in ("holdout2", "holdout3", "holdout4"):
     held[name] = []
     for line in (root / "src" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
