@@ -2,6 +2,7 @@
 import os
 import uuid
 from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +11,22 @@ from server import create_app
 from server.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def worker_redis_url(base: str, worker: str | None) -> str:
+    """The Redis database of one pytest-xdist worker: the base URL's db number plus the worker's index, modulo 16
+    (gw0 keeps the base db, gw1 the next one ...); the base URL itself without xdist."""
+    if not worker or not worker.startswith("gw"):
+        return base
+    parts = urlsplit(base)
+    number = parts.path.strip("/")
+    db_number = (int(number) if number.isdigit() else 0) + int(worker[2:])
+    return urlunsplit(parts._replace(path=f"/{db_number % 16}"))
+
+
+# Every worker process flushes its own db: TEST_REDIS_URL (default db 13) is the first worker's.
+REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13"),
+                             os.environ.get("PYTEST_XDIST_WORKER"))
 BACKENDS = ["sqlite", "postgres"]
 
 
