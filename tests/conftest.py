@@ -30,6 +30,40 @@ REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1
 BACKENDS = ["sqlite", "postgres"]
 
 
+def _share_route_builders() -> None:
+    """Most of create_app's time (~2,500 apps per run) is werkzeug compiling a URL builder function per route and
+    app, from an AST, the same ~900 functions every time. The function depends only on the rule's parsed parts, its
+    defaults and the flag (it reaches converters through its ``.self`` argument), so one compiled function per key
+    serves every app of the session. Left alone if werkzeug's internals change."""
+    from werkzeug.routing.rules import Rule
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None or getattr(compile_builder, "shared", False):
+        return
+    cache: dict = {}
+
+    def shared(self, append_unknown: bool = True):
+        trace, converters = getattr(self, "_trace", None), getattr(self, "_converters", None)
+        if trace is None or converters is None:
+            return compile_builder(self, append_unknown)
+        defaults = self.defaults or {}
+        try:
+            key = (tuple(trace), append_unknown, tuple(sorted(defaults)),
+                   tuple((name, converters[name].to_url(value) if name in converters else None)
+                         for name, value in sorted(defaults.items())))
+            hash(key)
+        except Exception:  # an unhashable or unconvertible default: compile as usual
+            return compile_builder(self, append_unknown)
+        if key not in cache:
+            cache[key] = compile_builder(self, append_unknown)
+        return cache[key]
+
+    shared.shared = True
+    Rule._compile_builder = shared
+
+
+_share_route_builders()
+
+
 @pytest.fixture(scope="session")
 def pg_url():
     """A private schema in the local PostgreSQL database ``test``, dropped at the end."""
