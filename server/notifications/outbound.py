@@ -11,14 +11,13 @@ import logging
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
 
 from server.extensions import db
 from server.models import Case, NotificationDelivery, User, utcnow
 from server.notifications.channels import CHANNELS, Recipient
 from server.notifications.service import PENDING
-from server.tasks.queue import WEBHOOK_QUEUE, active_jobs, enqueue
+from server.tasks.queue import WEBHOOK_QUEUE
+from server.tasks.retried import Retried, run_job
 
 log = logging.getLogger(__name__)
 OPEN = ("pending", "failing")
@@ -26,7 +25,7 @@ OPEN = ("pending", "failing")
 
 def backoff_seconds(attempt: int, app: Flask | None = None) -> float:
     """The wait after failed attempt ``attempt`` (1, 2, …): base, 2·base, 4·base, … at most a day."""
-    return min(86400, (app or current_app).config["NOTIFY_BACKOFF_BASE_SECONDS"] * 2 ** (attempt - 1))
+    return RETRIED.backoff_seconds(attempt, app)
 
 
 def _locked(delivery_id: int) -> NotificationDelivery | None:
@@ -74,65 +73,30 @@ def deliver(delivery_id: int) -> str:
 
 
 def deliver_job(delivery_id: int) -> str:
-    """The task layer's unit of work."""
-    try:
-        return deliver(delivery_id)
-    finally:
-        db.session.remove()
+    """The task layer's unit of work: one attempt."""
+    return run_job(deliver, delivery_id)
 
 
-def _job_id(delivery_id: int, attempt: int) -> str:
-    return f"notice-{delivery_id}-{attempt}"
+# Attempts are jobs notice-<delivery id>-<attempt> on the outbound queue; a failure waits the base, doubling, a day
+# at the most.
+RETRIED = Retried("notice", "notice delivery", deliver_job, queue=WEBHOOK_QUEUE, timeout=120,
+                  base="NOTIFY_BACKOFF_BASE_SECONDS", cap=86400)
 
 
 def schedule(delivery_id: int, delay: float, attempt: int = 1, app: Flask | None = None) -> bool:
     """Queue an attempt in ``delay`` seconds; False when the queue is down (``resume_job`` hands it over later)."""
-    app = app or current_app._get_current_object()
-    try:
-        enqueue(deliver_job, delivery_id, queue=WEBHOOK_QUEUE, job_id=_job_id(delivery_id, attempt), delay=delay,
-                timeout=120, app=app)
-        return True
-    except Exception as exc:  # the row is safe in the database
-        log.warning("could not queue notice delivery %s: %s", delivery_id, exc)
-        return False
+    return RETRIED.schedule(delivery_id, delay, attempt, app)
 
 
 def resume_pending(older_than_seconds: int = 60) -> int:
     """Queue again the deliveries that are due but whose job was lost (a restart, Redis down); returns how many."""
-    now = utcnow()
-    limit = now - timedelta(seconds=older_than_seconds)
-    due = db.session.execute(db.select(NotificationDelivery.id, NotificationDelivery.attempts).where(
-        NotificationDelivery.status.in_(OPEN), NotificationDelivery.updated_at <= limit,
-        db.or_(NotificationDelivery.next_attempt_at.is_(None), NotificationDelivery.next_attempt_at <= limit))
-        .limit(1000)).all()
-    db.session.commit()
-    try:
-        active = active_jobs(_job_id(i, n) for i, a in due for n in (a, a + 1))
-    except Exception as exc:  # Redis down: schedule() fails too and the next run tries again
-        log.warning("could not look up notice jobs: %s", exc)
-        active = set()
-    return sum(schedule(i, 0, attempt=a + 1) for i, a in due
-               if _job_id(i, a) not in active and _job_id(i, a + 1) not in active)
+    return RETRIED.resume_pending(NotificationDelivery, OPEN, older_than_seconds, limit=1000)
 
 
 def resume_job() -> int:
     """The periodic hand-over of deliveries whose job was lost."""
-    try:
-        return resume_pending()
-    finally:
-        db.session.remove()
+    return RETRIED.resume_job(NotificationDelivery, OPEN, limit=1000)
 
 
-@sa_event.listens_for(Session, "after_commit")
-def _send_after_commit(session) -> None:
-    """Hand the deliveries just committed to the queue."""
-    rows = session.info.pop(PENDING, None)
-    for row in rows or ():
-        if row.id is not None:
-            schedule(row.id, 0)
-
-
-@sa_event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session) -> None:
-    """Deliveries rolled back with their notice are not sent."""
-    session.info.pop(PENDING, None)
+# The deliveries a transaction added are handed to the queue after its commit (forgotten on a rollback).
+RETRIED.send_after_commit(PENDING)

@@ -16,13 +16,12 @@ import time
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
 
 from server.events import case_event
 from server.extensions import db
 from server.models import DeliveryStatus, WebhookDelivery, utcnow
-from server.tasks.queue import WEBHOOK_QUEUE, active_jobs, backend, enqueue
+from server.tasks.queue import WEBHOOK_QUEUE, backend
+from server.tasks.retried import Retried, run_job
 from server.webhooks import transport
 from server.webhooks.netpolicy import BLOCKED, BlockedTarget, allowed_networks
 from server.webhooks.transport import Outcome, reason_of
@@ -33,6 +32,7 @@ log = logging.getLogger(__name__)
 
 D = DeliveryStatus
 FINAL = {BLOCKED, transport.DISABLED, transport.SECRET_UNAVAILABLE}  # no point in trying again
+OPEN = (D.PENDING.value, D.FAILING.value)  # to be attempted (again)
 
 
 def setting(name: str, app: Flask | None = None):
@@ -42,9 +42,7 @@ def setting(name: str, app: Flask | None = None):
 
 def backoff_seconds(attempt: int, base: float | None = None, cap: float | None = None) -> float:
     """The wait after failed attempt ``attempt`` (1, 2, …): base, 2·base, 4·base, … up to the cap."""
-    base = setting("WEBHOOK_BACKOFF_BASE_SECONDS") if base is None else base
-    cap = setting("WEBHOOK_BACKOFF_MAX_SECONDS") if cap is None else cap
-    return min(cap, base * 2 ** (attempt - 1))
+    return RETRIED.backoff_seconds(attempt, base=base, cap=cap)
 
 
 def job_timeout(app: Flask | None = None) -> int:
@@ -115,54 +113,24 @@ def deliver(delivery_id: int) -> str:
 
 
 def deliver_job(delivery_id: int) -> str:
-    """The RQ job (and the embedded worker's unit of work)."""
-    try:
-        return deliver(delivery_id)
-    finally:
-        db.session.remove()
+    """The RQ job (and the embedded worker's unit of work): one attempt."""
+    return run_job(deliver, delivery_id)
 
 
-def _job_id(delivery_id: int, attempt: int) -> str:
-    return f"webhook-{delivery_id}-{attempt}"
+# Attempts are jobs webhook-<delivery id>-<attempt> on the webhook queue.
+RETRIED = Retried("webhook", "webhook delivery", deliver_job, queue=WEBHOOK_QUEUE, timeout=job_timeout,
+                  base="WEBHOOK_BACKOFF_BASE_SECONDS", cap="WEBHOOK_BACKOFF_MAX_SECONDS")
 
 
 def schedule(delivery_id: int, delay: float, attempt: int = 1, app: Flask | None = None) -> bool:
     """Queue an attempt in ``delay`` seconds on the webhook queue; False when the queue is down (``resume_pending``
     retries)."""
-    app = app or current_app._get_current_object()
-    try:
-        enqueue(deliver_job, delivery_id, queue=WEBHOOK_QUEUE, job_id=_job_id(delivery_id, attempt), delay=delay,
-                timeout=job_timeout(app), app=app)
-        return True
-    except Exception as exc:  # the row is safe in the database
-        log.warning("could not queue webhook delivery %s: %s", delivery_id, exc)
-        return False
-
-
-def _active(due: list[tuple[int, int]]) -> set[int]:
-    """Deliveries whose job is still queued, running or scheduled (a long queue is not a lost job)."""
-    if not due:
-        return set()
-    active = active_jobs(_job_id(i, n) for i, attempts in due for n in (attempts, attempts + 1))
-    return {int(job.split("-")[1]) for job in active}
+    return RETRIED.schedule(delivery_id, delay, attempt, app)
 
 
 def resume_pending(older_than_seconds: int = 60) -> int:
     """Queue again the deliveries that are due but were lost (a restart, Redis down); returns how many."""
-    now = utcnow()
-    due = db.session.execute(db.select(WebhookDelivery.id, WebhookDelivery.attempts).where(
-        WebhookDelivery.status.in_([D.PENDING.value, D.FAILING.value]),
-        db.or_(WebhookDelivery.next_attempt_at.is_(None),
-               WebhookDelivery.next_attempt_at <= now - timedelta(seconds=older_than_seconds)),
-        WebhookDelivery.updated_at <= now - timedelta(seconds=older_than_seconds))).all()
-    db.session.commit()
-    try:
-        active = _active([tuple(r) for r in due])
-    except Exception as exc:  # Redis down: schedule() fails too and the next sweep tries again
-        log.warning("could not look up webhook jobs: %s", exc)
-        active = set()
-    return sum(schedule(delivery_id, 0, attempt=attempts + 1) for delivery_id, attempts in due
-               if delivery_id not in active)
+    return RETRIED.resume_pending(WebhookDelivery, OPEN, older_than_seconds)
 
 
 def present_delivery(row: WebhookDelivery, admin: bool) -> dict:
@@ -187,13 +155,7 @@ def redeliver(row: WebhookDelivery) -> WebhookDelivery:
 
 def resume_job() -> int:
     """The scheduled hand-over of deliveries that are due but were lost (a restart, Redis down)."""
-    try:
-        resumed = resume_pending()
-    finally:
-        db.session.remove()
-    if resumed:
-        log.info("re-queued %s webhook deliveries", resumed)
-    return resumed
+    return RETRIED.resume_job(WebhookDelivery, OPEN)
 
 
 def embedded(app: Flask | None = None):
@@ -206,18 +168,5 @@ def init_app(app: Flask) -> None:
     case_event.connect(queue_case_event)
 
 
-@sa_event.listens_for(Session, "after_commit")
-def _send_after_commit(session) -> None:
-    """Hand the deliveries just committed to the queue."""
-    rows = session.info.pop(PENDING, None)
-    if not rows:
-        return
-    for row in rows:
-        if row.id is not None:
-            schedule(row.id, 0)
-
-
-@sa_event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session) -> None:
-    """Deliveries rolled back with their event are not sent."""
-    session.info.pop(PENDING, None)
+# The deliveries a transaction added are handed to the queue after its commit (forgotten on a rollback).
+RETRIED.send_after_commit(PENDING)
