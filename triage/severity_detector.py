@@ -30,10 +30,10 @@ def prepare(text: str) -> str:
     return _DIGITS.sub("0", _SPACE.sub("", text or ""))
 
 
-def ngrams(text: str) -> dict[str, int]:
-    """Return the character n-grams of the prepared text with their counts."""
+def ngrams(text: str, longest: int = NGRAMS[1]) -> dict[str, int]:
+    """Return the character n-grams (1..longest) of the prepared text with their counts."""
     out: dict[str, int] = {}
-    for n in range(NGRAMS[0], NGRAMS[1] + 1):
+    for n in range(NGRAMS[0], longest + 1):
         for i in range(len(text) - n + 1):
             gram = text[i:i + n]
             out[gram] = out.get(gram, 0) + 1
@@ -49,10 +49,12 @@ class Detector:
     grams: dict[str, float]
     bias: float
     threshold: float
+    longest: int = NGRAMS[1]  # the longest n-gram read
 
     def vector(self, text: str) -> dict[str, float]:
         """Return the TF-IDF vector (sublinear tf, l2-normalised) of a text over the known n-grams."""
-        raw = {g: (1 + math.log(c)) * self.idf[g] for g, c in ngrams(prepare(text)).items() if g in self.idf}
+        raw = {g: (1 + math.log(c)) * self.idf[g] for g, c in ngrams(prepare(text), self.longest).items()
+               if g in self.idf}
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
         return {g: v / norm for g, v in raw.items()}
 
@@ -64,11 +66,13 @@ class Detector:
         return prob, _evidence(parts)
 
     def to_json(self) -> dict:
-        return {"name": self.name, "idf": self.idf, "grams": self.grams, "bias": self.bias, "threshold": self.threshold}
+        return {"name": self.name, "idf": self.idf, "grams": self.grams, "bias": self.bias, "threshold": self.threshold,
+                "longest": self.longest}
 
     @classmethod
     def from_json(cls, data: dict) -> "Detector":
-        return cls(data["name"], data["idf"], data["grams"], data["bias"], data["threshold"])
+        return cls(data["name"], data["idf"], data["grams"], data["bias"], data["threshold"],
+                   int(data.get("longest", NGRAMS[1])))
 
 
 def _evidence(parts: list[tuple[float, str]], top: int = 3) -> list[str]:

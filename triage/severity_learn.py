@@ -7,8 +7,10 @@ chosen on out-of-fold probabilities within the training reports only (stratified
 for reports where the rules found a casualty or a live major hazard did worse in cross-validation: 123–126 of 136
 serious reports against 127–128.)
 
-python -m triage.severity_learn [--parts dev,final,holdout2] [-o triage/data/severity/detector.json]
-(the held-aside holdout3 is never trained on).
+python -m triage.severity_learn [--parts dev,final,holdout2,holdout3,train5] [-o triage/data/severity/detector.json]
+(the held-aside holdout4 is never trained on). The settings (C, the longest n-gram, the false-raise budget) are
+chosen by repeated stratified cross-validation of the whole judgement on the training parts:
+python -m bench.triage.severity_cv.
 """
 
 import argparse
@@ -24,9 +26,10 @@ from nlp.text import normalise
 from triage.severity_detector import DEFAULT_PATH, Detector, Detectors, ngrams, prepare
 
 DATA = DEFAULT_PATH.parent
-TRAIN_PARTS = ("dev", "final", "holdout2")
-HELD_ASIDE = ("holdout3",)
+TRAIN_PARTS = ("dev", "final", "holdout2", "holdout3", "train5")
+HELD_ASIDE = ("holdout4",)
 C = 2.0  # inverse regularisation (chosen by repeated stratified CV on the training parts; docs/severity.md)
+LONGEST = 3  # the longest character n-gram read
 FALSE_RATE = 0.02  # at most this share of out-of-fold negatives above the threshold
 FLOOR = 0.5  # a threshold is never below this
 FOLDS = 5
@@ -47,26 +50,29 @@ def labels(rows: list[dict], name: str) -> np.ndarray:
     return np.array([r["band"] in TARGETS[name] for r in rows], dtype=int)
 
 
-def _grams(text: str) -> list[str]:
-    return [g for g, c in ngrams(prepare(text)).items() for _ in range(c)]
+def _analyzer(longest: int):
+    def grams(text: str) -> list[str]:
+        return [g for g, c in ngrams(prepare(text), longest).items() for _ in range(c)]
+    return grams
 
 
-def fit(name: str, texts: list[str], y: np.ndarray, threshold: float = FLOOR, c: float = C) -> Detector:
+def fit(name: str, texts: list[str], y: np.ndarray, threshold: float = FLOOR, c: float = C,
+        longest: int = LONGEST) -> Detector:
     """Fit one detector (logistic regression, balanced classes) on normalised texts; return its plain weights."""
-    tfidf = TfidfVectorizer(analyzer=_grams, sublinear_tf=True, min_df=2)
+    tfidf = TfidfVectorizer(analyzer=_analyzer(longest), sublinear_tf=True, min_df=2)
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
     model.fit(tfidf.fit_transform(texts), y)
     grams = {g: float(w) for g, w in zip(tfidf.get_feature_names_out(), model.coef_[0]) if w}
     idf = {g: float(v) for g, v in zip(tfidf.get_feature_names_out(), tfidf.idf_) if g in grams}
-    return Detector(name, idf, grams, float(model.intercept_[0]), threshold)
+    return Detector(name, idf, grams, float(model.intercept_[0]), threshold, longest)
 
 
 def out_of_fold(name: str, texts: list[str], y: np.ndarray, folds: int = FOLDS, seed: int = 0,
-                c: float = C) -> np.ndarray:
+                c: float = C, longest: int = LONGEST) -> np.ndarray:
     """Return each text's probability from a detector fitted without its fold (stratified folds)."""
     prob = np.zeros(len(texts))
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y):
-        det = fit(name, [texts[i] for i in train], y[train], c=c)
+        det = fit(name, [texts[i] for i in train], y[train], c=c, longest=longest)
         for i in test:
             prob[i] = det.score(texts[i])[0]
     return prob
@@ -79,15 +85,16 @@ def threshold_for(prob: np.ndarray, y: np.ndarray, false_rate: float = FALSE_RAT
     return float(max(floor, negatives[allowed] + 1e-6 if allowed < len(negatives) else floor))
 
 
-def train(rows: list[dict], seed: int = 0, folds: int = FOLDS) -> Detectors:
+def train(rows: list[dict], seed: int = 0, folds: int = FOLDS, c: float = C, longest: int = LONGEST,
+          false_rate: float = FALSE_RATE) -> Detectors:
     """Train both detectors on rows, each threshold from out-of-fold probabilities within rows."""
     texts = [normalise(r["text"]) for r in rows]
     out = {}
     for name in TARGETS:
         y = labels(rows, name)
-        prob = out_of_fold(name, texts, y, folds=folds, seed=seed)
-        out[name] = fit(name, texts, y, threshold_for(prob, y))
-    meta = {"reports": len(rows), "C": C, "false_rate": FALSE_RATE, "folds": folds, "seed": seed}
+        prob = out_of_fold(name, texts, y, folds=folds, seed=seed, c=c, longest=longest)
+        out[name] = fit(name, texts, y, threshold_for(prob, y, false_rate), c=c, longest=longest)
+    meta = {"reports": len(rows), "C": c, "longest": longest, "false_rate": false_rate, "folds": folds, "seed": seed}
     return Detectors(out["serious"], out["notable"], meta)
 
 

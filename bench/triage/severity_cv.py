@@ -1,23 +1,106 @@
-"""Out-of-fold severity detectors for the benchmark: each labelled report judged by detectors not trained on it.
+"""Out-of-fold severity detectors, and the repeated stratified cross-validation that chooses their settings.
 
 The training pool is every labelled part but the held-aside ones (triage.severity_learn.TRAIN_PARTS). It is cut into
 stratified folds by band; for each fold, triage.severity_learn.train fits both detectors on the other folds and
 chooses their thresholds by an inner cross-validation there. A report of the pool is then graded with the
-detectors of its own fold; a held-aside report (holdout3) with the shipped detectors, trained on the whole pool.
+detectors of its own fold; a held-aside report (holdout4) with the shipped detectors, trained on the whole pool.
+
+python -m bench.triage.severity_cv [--repeats 3] [--folds 5] [--grid C=0.5,2,8 longest=3,4 false_rate=0.02,0.04]
+prints, for each setting, the whole judgement's (clause rules + detectors) per-band accuracy out of fold, mean ± spread
+(standard deviation over the repeats), and the share of minor, negated and ordinary reports it puts at level I or II.
+The clause rules alone are printed first, as the baseline of the same run. The held-aside set is never read.
 """
+import argparse
+import itertools
+import statistics
+import time
+
 from sklearn.model_selection import StratifiedKFold
 
-from triage import severity_learn
+from triage import severity, severity_learn
+from triage.taxonomy import load_default
 
 FOLDS = 5
+BANDS = {"serious": {1, 2}, "moderate": {2, 3}, "minor": {3, 4}, "negated": {3, 4}, "ordinary": {3, 4}}
+CALM = ("minor", "negated", "ordinary")  # bands where level I or II is a false alarm
 
 
-def out_of_fold(pool: list[dict], folds: int = FOLDS, seed: int = 0) -> dict:
+def out_of_fold(pool: list[dict], folds: int = FOLDS, seed: int = 0, **settings) -> dict:
     """Return, for each report id of the pool, the detectors trained without its fold."""
     bands = [r["band"] for r in pool]
     by_id = {}
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(pool, bands):
-        detectors = severity_learn.train([pool[i] for i in train], seed=seed)
+        detectors = severity_learn.train([pool[i] for i in train], seed=seed, **settings)
         for i in test:
             by_id[pool[i]["id"]] = detectors
     return by_id
+
+
+def judged_rules(pool: list[dict]) -> dict:
+    """Return the clause rules' judgement of every report (they do not depend on the folds)."""
+    taxonomy = load_default()
+    out = {}
+    for r in pool:
+        category = taxonomy.subcategory(r["category"]) if r.get("category") else None
+        out[r["id"]] = severity.assess(r["text"], category, int(r.get("reporters") or 1))
+    return out
+
+
+def scores(pool: list[dict], levels: dict) -> dict:
+    """Return per-band accuracy and the share of calm reports at level I or II."""
+    out = {}
+    for band, ok in BANDS.items():
+        rows = [r for r in pool if r["band"] == band]
+        out[band] = sum(levels[r["id"]] in ok for r in rows) / len(rows)
+    calm = [r for r in pool if r["band"] in CALM]
+    out["calm at I/II"] = sum(levels[r["id"]] <= 2 for r in calm) / len(calm)
+    return out
+
+
+def cross_validate(pool: list[dict], rules: dict, repeats: int, folds: int, **settings) -> list[dict]:
+    """Return the scores of each repeat (a fresh stratified split per repeat)."""
+    out = []
+    for seed in range(repeats):
+        detectors_of = out_of_fold(pool, folds, seed, **settings)
+        levels = {r["id"]: severity.learned(rules[r["id"]], r["text"], detectors_of[r["id"]]).level for r in pool}
+        out.append(scores(pool, levels))
+    return out
+
+
+def line(label: str, runs: list[dict]) -> str:
+    """Return one printed row: mean ± spread per band."""
+    cells = []
+    for key in (*BANDS, "calm at I/II"):
+        values = [run[key] for run in runs]
+        spread = statistics.stdev(values) if len(values) > 1 else 0.0
+        cells.append(f"{statistics.mean(values):6.1%} ± {spread:4.1%}")
+    return f"  {label:34s}" + "".join(f"{c:>17s}" for c in cells)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the out-of-fold figures of the clause rules and of each setting of the detectors."""
+    p = argparse.ArgumentParser(prog="python -m bench.triage.severity_cv", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--folds", type=int, default=FOLDS)
+    p.add_argument("--grid", nargs="*", default=["C=0.5,2,8", "longest=3,4", "false_rate=0.02,0.04"])
+    args = p.parse_args(argv)
+    grid = {k: [type(getattr(severity_learn, k.upper()))(v) for v in vs.split(",")]
+            for k, vs in (g.split("=") for g in args.grid)}
+    pool = severity_learn.read(severity_learn.TRAIN_PARTS)
+    rules = judged_rules(pool)
+    print(f"severity CV: {len(pool)} training reports ({', '.join(severity_learn.TRAIN_PARTS)}), "
+          f"{args.repeats} × {args.folds} stratified folds; band accuracy out of fold, mean ± spread")
+    print(f"  {'setting':34s}" + "".join(f"{k:>17s}" for k in (*BANDS, "calm at I/II")))
+    print(line("clause rules alone", [scores(pool, {i: j.level for i, j in rules.items()})]))
+    for values in itertools.product(*grid.values()):
+        settings = {k.lower(): v for k, v in zip(grid, values)}
+        start = time.monotonic()
+        runs = cross_validate(pool, rules, args.repeats, args.folds, **settings)
+        label = " ".join(f"{k}={v}" for k, v in zip(grid, values))
+        print(line(label, runs) + f"   ({time.monotonic() - start:.0f} s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
