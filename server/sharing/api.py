@@ -1,5 +1,7 @@
 """/api/v1/sharing: departments request data, supervisors and admins review and revoke, approved requests get a
 time-limited export link or API key; downloads through a link or key are scoped, masked and logged."""
+from collections.abc import Callable
+
 from flask import request as http, url_for
 from flask_smorest import Blueprint
 
@@ -22,6 +24,17 @@ blp = Blueprint("sharing", __name__, description="Data shared through the platfo
 STAFF = (Role.DEPT_STAFF, Role.SUPERVISOR, Role.ADMIN)
 REVIEWERS = (Role.SUPERVISOR, Role.ADMIN)
 KEY_HEADER = "X-Share-Key"
+
+
+def _step(request_id: int, action: str, act: Callable, audit: Callable[..., dict] = lambda outcome: {}):
+    """One step on a request the caller may see: load it, ``act(user, request)``, audit the step as ``action`` (with
+    ``audit(outcome)``'s details), commit; the request and what the step returned."""
+    user = current_user()
+    found = service.get_visible(user, request_id)
+    outcome = act(user, found)
+    record_api_action(action, f"share:{found.id}", user, **audit(outcome))
+    db.session.commit()
+    return found, outcome
 
 
 def _errors(*codes):
@@ -80,10 +93,8 @@ def get_request(request_id: int):
 @auth_required(*REVIEWERS)
 def approve(data, request_id: int):
     """Approve as asked, or narrowed (fewer categories or areas, a shorter period or use, no personal data)."""
-    found = service.get_visible(current_user(), request_id)
-    narrowed = service.approve(current_user(), found, data)
-    record_api_action("share_approve", f"share:{found.id}", current_user(), narrowed=narrowed or None)
-    db.session.commit()
+    found, narrowed = _step(request_id, "share_approve", lambda user, found: service.approve(user, found, data),
+                            lambda narrowed: {"narrowed": narrowed or None})
     return {"request": present_request(found), "narrowed": narrowed}
 
 
@@ -95,10 +106,7 @@ def approve(data, request_id: int):
 @auth_required(*REVIEWERS)
 def refuse(data, request_id: int):
     """Refuse with a reason; the requester is told."""
-    found = service.get_visible(current_user(), request_id)
-    service.refuse(current_user(), found, data["reason"])
-    record_api_action("share_refuse", f"share:{found.id}", current_user())
-    db.session.commit()
+    found, _ = _step(request_id, "share_refuse", lambda user, found: service.refuse(user, found, data["reason"]))
     return present_request(found)
 
 
@@ -110,10 +118,7 @@ def refuse(data, request_id: int):
 @auth_required(*REVIEWERS)
 def revoke(data, request_id: int):
     """End an approved request now: every link and key of it is refused from then on."""
-    found = service.get_visible(current_user(), request_id)
-    service.revoke(current_user(), found, data["reason"])
-    record_api_action("share_revoke", f"share:{found.id}", current_user())
-    db.session.commit()
+    found, _ = _step(request_id, "share_revoke", lambda user, found: service.revoke(user, found, data["reason"]))
     return present_request(found)
 
 
@@ -125,10 +130,9 @@ def revoke(data, request_id: int):
 @auth_required(*STAFF)
 def issue(data, request_id: int):
     """A time-limited export link or an API key of an approved request; its secret is shown this once."""
-    found = service.get_visible(current_user(), request_id)
-    row, secret = credentials.issue(current_user(), found, data["kind"])
-    record_api_action("share_credential", f"share:{found.id}", current_user(), kind=row.kind, prefix=row.prefix)
-    db.session.commit()
+    _, (row, secret) = _step(request_id, "share_credential",
+                             lambda user, found: credentials.issue(user, found, data["kind"]),
+                             lambda issued: {"kind": issued[0].kind, "prefix": issued[0].prefix})
     url = url_for("sharing.link", secret=secret, _external=True) if row.kind == "link" else None
     return {"id": row.id, "kind": row.kind, "prefix": row.prefix, "created_at": row.created_at,
             "expires_at": row.expires_at, "revoked_at": None, "last_used_at": None, "secret": secret, "url": url}
