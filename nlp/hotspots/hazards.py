@@ -69,6 +69,18 @@ def conflicts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return ((a != 0) & (b != 0) & ((a & b) == 0) & (((a | b) & ~_NUISANCE) != 0)).astype(np.float32)
 
 
+def shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return, elementwise, whether masks a and b name a common acute hazard (said in any words)."""
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    return ((a & b & ~_NUISANCE) != 0).astype(np.float32)
+
+
+def nuisances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return, elementwise, whether masks a and b both name a nuisance of a development (not necessarily one)."""
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    return (((a & _NUISANCE) != 0) & ((b & _NUISANCE) != 0)).astype(np.float32)
+
+
 def kinds_of(mask: int) -> list[str]:
     """Return the kinds in a bit mask, in KINDS order."""
     return [k for k, bit in _BIT.items() if mask & bit]

@@ -11,10 +11,11 @@ from nlp.hotspots import hazards
 # the features in design(); L2 strength chosen by cross-validation and fitted by
 # `python -m bench.nlp.hotspot_fit` on generated training sets (see docs/hotspots.md).
 LIVE_WEIGHTS = {
-    "sc": 2.54, "sw": 2.41, "sc_short": 0.76, "place_sim": 4.19, "place_conf": -2.34, "geo_known": -2.68,
-    "geo_km": -3.79, "geo_log": -3.49, "dt_log": -1.3, "hazard_conf": -5.91,
+    "sc_log": 1.15, "sw_log": -0.15, "sc_short": -0.12, "place_sim": 3.63, "place_conf": -2.71, "geo_known": -2.96,
+    "geo_km": -3.78, "geo_log": -3.65, "dt_log": -1.29, "hazard_conf": -5.2, "hazard_same": 1.74, "nuisance": 2.3,
+    "place_none": -0.22,
 }
-LIVE_BIAS = 0.45
+LIVE_BIAS = 2.51
 # Archive mode (an input spanning months): similarity is a weighted mean of three cosines.
 ARCHIVE_WEIGHTS = {"sc": 0.4, "sw": 0.4, "sp": 0.2}
 UNKNOWN_HOURS = 4.0  # assumed time apart (in time units) when either time is unknown
@@ -82,7 +83,8 @@ def stats(u: Vectors, v: Vectors | None = None, i=None, j=None) -> dict:
     km = np.sqrt(((xa - xb) ** 2).sum(axis=-1))
     return {"sc": dot(u.chars, v.chars), "sw": dot(u.words, v.words), "sp": dot(u.places, v.places),
             "km": km, "hours": np.abs(ha - hb), "both_place": pa & pb,
-            "min_len": np.minimum(la, lb), "hazard_conf": hazards.conflicts(ma, mb)}
+            "min_len": np.minimum(la, lb), "hazard_conf": hazards.conflicts(ma, mb),
+            "any_place": pa | pb, "hazard_same": hazards.shared(ma, mb), "nuisance": hazards.nuisances(ma, mb)}
 
 
 def design(st: dict, time_scale: float = 1.0) -> dict:
@@ -99,6 +101,9 @@ def design(st: dict, time_scale: float = 1.0) -> dict:
         "place_sim": sp_, "place_conf": both * (sp_ < 0.05),
         "geo_known": known.astype(np.float32), "geo_km": km, "geo_log": np.where(known, np.log(km + 0.05), 0.0),
         "dt_log": dt_log, "hazard_conf": st["hazard_conf"],
+        # log text similarity: nothing in common is strong evidence against, which a linear term cannot say
+        "sc_log": np.log(st["sc"] + 0.05), "sw_log": np.log(st["sw"] + 0.05), "hazard_same": st["hazard_same"], "nuisance": st["nuisance"],
+        "place_none": (1.0 - st["any_place"]) * (1.0 - known),
     }
 
 
