@@ -8,16 +8,17 @@ import scipy.sparse as sp
 
 # Words that end a place name; the two to four characters before one are the name's core.
 SUFFIXES = sorted(
-    "小区 社区 花园 家园 新村 新城 公寓 宿舍 华庭 华府 名都 名居 公馆 苑 园 村 湾 "
-    "大道 路 街 巷 隧道 大桥 立交 大厦 商厦 广场 农贸市场 菜市场 市场 小学 中学 学校 学院 大学 幼儿园 "
+    "小区 社区 花园 家园 新村 新城 公寓 宿舍 华庭 华府 名都 名居 公馆 名苑 雅苑 花苑 嘉园 雅居 山庄 苑 园 村 湾 "
+    "大道 东路 西路 南路 北路 中路 大街 路 街 巷 隧道 大桥 立交 大厦 商厦 广场 农贸市场 菜市场 市场 小学 中学 学校 学院 大学 幼儿园 "
     "医院 公园 化工厂 工厂 厂 工地 车站 酒店 商场 购物中心 风光带 居 府 邸 公馆".split(),
     key=len, reverse=True,
 )
 _SUFFIX_RE = re.compile("|".join(SUFFIXES))
+_SUFFIX_TUPLE = tuple(SUFFIXES)
 # What people write right after a place they name without its suffix: 紫汀那边, 紫汀3号楼, 紫汀东门.
 _MARKER_RE = re.compile(r"那边|这边|那块|这块|一带|[东南西北]门|\d{1,3}(?:栋|号楼|幢|单元)")
 # Suffixes of places larger than one estate or building (a road, a street): less specific in a label.
-_WIDE = frozenset("大道 路 街 巷 隧道 大桥 立交 风光带".split())
+_WIDE = frozenset("大道 东路 西路 南路 北路 中路 大街 路 街 巷 隧道 大桥 立交 风光带".split())
 # Characters that cannot be inside a place name in these texts (function words, verbs, pronouns).
 _BREAK = set("在的了是着到这那个我你他她们就也都还又很好把被给从往向对与跟说有没不几去来要让请吗啊呢吧喂嗯呃"
              "条段边外旁前后面门口附近已经送过敢进出往区县市省镇乡")
@@ -43,7 +44,8 @@ def suffixed_names(text: str) -> list[str]:
     """Return the cores of names written with a place suffix or marker (桃花岭 from 桃花岭小学, 紫汀 from 紫汀那边)."""
     text = text[:HEAD]
     out = []
-    for m in [*_SUFFIX_RE.finditer(text), *_MARKER_RE.finditer(text)]:
+    markers = [m for m in _MARKER_RE.finditer(text) if not text[:m.start()].endswith(_SUFFIX_TUPLE)]
+    for m in [*_SUFFIX_RE.finditer(text), *markers]:  # a suffixed name before a marker is found by its suffix
         core = _core(text, m.start())
         if len(core) >= 2 and core not in GENERIC and sum(ch.isdigit() for ch in core) * 2 < len(core):
             out.append(core)
@@ -57,10 +59,35 @@ def specificity(name: str) -> int:
 
 
 def gazetteer(texts: list[str], extra=(), min_count: int = 1) -> list[str]:
-    """Return name cores found with a suffix in the texts (plus extra names), longest first."""
-    counts = Counter(c for t in texts for c in set(suffixed_names(t)))
-    names = {c for c, n in counts.items() if n >= min_count} | {e for e in extra if e and len(e) >= 2}
+    """Return name cores found with a suffix in the texts (plus extra names), longest first.
+
+    A core that is another name plus one character (松峰名 beside 松峰, from 松峰名苑 and 松峰那边) or that
+    mostly follows or overlaps another name as often written (旧改工程 in 松峰旧改工程东门, 峰回迁楼 in
+    松峰回迁楼工地) is a descriptor cut by the four-character window, not a name: it is left out, so the
+    other name is found in those texts.
+    """
+    heads = [t[:HEAD] for t in texts]
+    found = [set(suffixed_names(t)) for t in heads]
+    counts = Counter(c for f in found for c in f)
+    names = {c for c, n in counts.items() if n >= min_count}
+    names -= _descriptors(heads, found, names, counts)
+    names |= {e for e in extra if e and len(e) >= 2}
     return sorted(names, key=lambda n: (-len(n), n))
+
+
+def _descriptors(heads: list[str], found: list[set], names: set, counts: Counter) -> set:
+    """Return the cores that are another name's descriptor (see gazetteer)."""
+    out = {n for n in names if len(n) >= 3 and n[:-1] in names}
+    after = Counter()
+    for head, cores in zip(heads, found):
+        for n in cores:
+            start = head.find(n)
+            for p in range(max(0, start - 4), start):
+                if any(head[p:p + size] in names and head[p:p + size] != n and counts[head[p:p + size]] >= counts[n]
+                       for size in range(max(2, start - p), 5)):
+                    after[n] += 1
+                    break
+    return out | {n for n, k in after.items() if 2 * k >= counts[n]}
 
 
 class Matcher:
