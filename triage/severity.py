@@ -74,6 +74,8 @@ def _frame(clause: Clause, event: bool, doc: dict, negated: bool) -> str:
         return "negated"
     if "drill" in f or (doc["drill"] and "real" not in f):
         return "drill"
+    if doc["debunked"] and "real" not in f:
+        return "rumour"
     for frame in ("sign", "notice", "rumour"):
         if frame in f and "now" not in f:
             return frame
@@ -101,7 +103,7 @@ def _frame(clause: Clause, event: bool, doc: dict, negated: bool) -> str:
 def _real(c: Casualty, parts: list[Clause], doc: dict, hazards: set) -> bool:
     """Tell whether a stated casualty is real: not negated, hypothetical, a near miss, a drill or history."""
     f = parts[c.clause].frames
-    if c.negated or doc["drill"] or f & {"drill", "sign", "notice", "rumour", "hypothetical", "near_miss",
+    if c.negated or doc["drill"] or doc["debunked"] or f & {"drill", "sign", "notice", "rumour", "hypothetical", "near_miss",
                                          "past_distant"}:
         return False
     if "imminent" in f:
@@ -142,6 +144,7 @@ def assess(text: str, category: Subcategory | None = None, reporters: int = 1) -
     frames = [c.frames for c in parts]
     doc = {"drill": any("drill" in f for f in frames) and not any("real" in f for f in frames),
            "resolved": any("resolved" in f and not {"hypothetical", "now"} & f for f in frames),
+           "debunked": any(w in text for w in lex.DEBUNKED) and not any("real" in f for f in frames),
            "now": len(text) <= SHORT and any(w in text for w in lex.URGENT),
            "intake": any(w in text for w in lex.FOOD_INTAKE)}
     groups, exposed_count = exposure(text)
@@ -164,7 +167,7 @@ def assess(text: str, category: Subcategory | None = None, reporters: int = 1) -
     named = {h.key for h in hazards if h.likelihood > 0}
     stated = casualties(parts)
     real = [c for c in stated if _real(c, parts, doc, named)]
-    feared = [c for c in stated if not c.negated and not doc["drill"]
+    feared = [c for c in stated if not c.negated and not doc["drill"] and not doc["debunked"]
               and parts[c.clause].frames & {"hypothetical", "imminent"}]
     exposed = {key for key, _, _ in (groups if len(text) <= SHORT else
                                      [g for c in real for g in exposure(sentences[parts[c.clause].sentence])[0]])}

@@ -23,7 +23,7 @@ _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUM = r"(\d+|[零〇一二两俩三四五六七八九十百千万几数]+)"
 _CLASSIFIER = r"(?:多|余|来)?(?:名|个|位|口|户|家|人|具|例|批)"
 # A count before a casualty word: "三名工人", "十几个孩子", "2人"; or after it: "送医3人", "死了一个人".
-_COUNT_BEFORE = re.compile(_NUM + _CLASSIFIER)
+_COUNT_BEFORE = re.compile(_NUM + _CLASSIFIER + r"(?!小时|钟头|星期|礼拜|月|工作日)")  # "四个小时" counts no one
 _COUNT_AFTER = re.compile(r"^了?(?:有)?" + _NUM + r"(?:多|余|来)?(?:名|个|位|人)")
 _INTENSIFIER = re.compile(r"[吵烦热气累饿笑急闷臭困冷堵挤忙穷坑怕吓愁馋憋疼痛丑懒恨枯渴晒]死|死了?[一二三四五六七八九十几多\d]+年")
 _SHORT_TOLL = re.compile(_NUM + r"人?(死|伤)(?![亡者员害])")
