@@ -1,7 +1,7 @@
 """Alerts as the API shows them, and the list's arguments."""
 from marshmallow import Schema, fields, validate
 
-from server.web.schemas import BoundedDateTime, PageArgsSchema, PageMetaSchema
+from server.web.schemas import BoundedDateTime, PageArgsSchema, page_schema
 
 
 class AlertSchema(Schema):
@@ -32,8 +32,4 @@ class AlertListArgsSchema(PageArgsSchema):
     until = BoundedDateTime()
 
 
-class AlertPageSchema(Schema):
-    """One page of alerts, newest first."""
-
-    items = fields.List(fields.Nested(AlertSchema))
-    meta = fields.Nested(PageMetaSchema)
+AlertPageSchema = page_schema("AlertPageSchema", AlertSchema, "One page of alerts, newest first.")

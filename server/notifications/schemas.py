@@ -1,7 +1,7 @@
 """The notification API's schemas."""
 from marshmallow import Schema, fields, validate, validates_schema, ValidationError
 
-from server.web.schemas import PageArgsSchema, PageMetaSchema
+from server.web.schemas import PageArgsSchema, page_schema
 
 STATUSES = ("pending", "failing", "sent", "failed", "no_address")
 
@@ -24,10 +24,7 @@ class NotificationListArgsSchema(PageArgsSchema):
     lang = fields.String(validate=validate.OneOf(("zh", "en")), metadata={"description": "overrides Accept-Language"})
 
 
-class NotificationPageSchema(Schema):
-    items = fields.List(fields.Nested(NotificationSchema))
-    meta = fields.Nested(PageMetaSchema)
-    unread = fields.Integer()
+NotificationPageSchema = page_schema("NotificationPageSchema", NotificationSchema, unread=fields.Integer())
 
 
 class MarkReadSchema(Schema):
@@ -67,6 +64,4 @@ class NoticeDeliverySchema(Schema):
     local_time = fields.String()
 
 
-class NoticeDeliveryPageSchema(Schema):
-    items = fields.List(fields.Nested(NoticeDeliverySchema))
-    meta = fields.Nested(PageMetaSchema)
+NoticeDeliveryPageSchema = page_schema("NoticeDeliveryPageSchema", NoticeDeliverySchema)

@@ -1,7 +1,7 @@
 """Schemas of the data-sharing API: a request, a review, a link or key, the lists and the audit."""
 from marshmallow import Schema, ValidationError, fields, validate
 
-from server.web.schemas import BoundedDateTime, PageArgsSchema, PageMetaSchema
+from server.web.schemas import BoundedDateTime, PageArgsSchema, page_schema
 
 _CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$", error="Letters, digits, '_', '.' and '-' only.")
 _TEXT = validate.Length(min=2, max=2000, error="2 to 2000 characters.")
@@ -100,11 +100,7 @@ class ShareRequestListArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(["pending", "approved", "refused", "revoked"]))
 
 
-class ShareRequestPageSchema(Schema):
-    """A page of requests."""
-
-    items = fields.List(fields.Nested(ShareRequestOutSchema))
-    meta = fields.Nested(PageMetaSchema)
+ShareRequestPageSchema = page_schema("ShareRequestPageSchema", ShareRequestOutSchema, "A page of requests.")
 
 
 class ShareApprovedSchema(Schema):
@@ -141,8 +137,4 @@ class ShareAccessSchema(Schema):
     outcome = fields.String()
 
 
-class ShareAccessPageSchema(Schema):
-    """A page of the audit."""
-
-    items = fields.List(fields.Nested(ShareAccessSchema))
-    meta = fields.Nested(PageMetaSchema)
+ShareAccessPageSchema = page_schema("ShareAccessPageSchema", ShareAccessSchema, "A page of the audit.")

@@ -67,3 +67,11 @@ class PageMetaSchema(Schema):
     per_page = fields.Integer()
     total = fields.Integer()
     pages = fields.Integer()
+
+
+def page_schema(name: str, item: type[Schema], doc: str | None = None, **more: fields.Field) -> type[Schema]:
+    """The schema of one page of a list: ``items`` (each an ``item``), its ``meta`` (``PageMetaSchema``) and any
+    ``more`` fields. ``name`` is the class name, which names the schema in the OpenAPI document (less "Schema")."""
+    return type(name, (Schema,), {"__doc__": doc or f"A page of {item.__name__.removesuffix('Schema')} items.",
+                                  "items": fields.List(fields.Nested(item)), "meta": fields.Nested(PageMetaSchema),
+                                  **more})

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from server.models import DeliveryStatus, WebhookEvent
-from server.web.schemas import PageArgsSchema, PageMetaSchema
+from server.web.schemas import PageArgsSchema, page_schema
 from server.webhooks.transport import REASONS
 
 EVENTS = [e.value for e in WebhookEvent]
@@ -82,8 +82,4 @@ class DeliverySchema(Schema):
     updated_at = fields.DateTime()
 
 
-class DeliveryPageSchema(Schema):
-    """A page of deliveries."""
-
-    items = fields.List(fields.Nested(DeliverySchema))
-    meta = fields.Nested(PageMetaSchema)
+DeliveryPageSchema = page_schema("DeliveryPageSchema", DeliverySchema, "A page of deliveries.")
