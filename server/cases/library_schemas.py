@@ -1,7 +1,7 @@
 """Request and response shapes of the case library, model cases and reply templates."""
 from marshmallow import Schema, fields, validate
 
-from server.web.schemas import PageArgsSchema, PageMetaSchema
+from server.web.schemas import PageArgsSchema, page_schema
 
 
 class SimilarArgsSchema(Schema):
@@ -69,11 +69,7 @@ class SimilarOutSchema(Schema):
     indexed = fields.Integer(metadata={"description": "closed cases in the index"})
 
 
-class LibraryPageSchema(Schema):
-    """A page of the library."""
-
-    items = fields.List(fields.Nested(LibraryItemSchema))
-    meta = fields.Nested(PageMetaSchema)
+LibraryPageSchema = page_schema("LibraryPageSchema", LibraryItemSchema, "A page of the library.")
 
 
 class ReplyTemplateOutSchema(Schema):

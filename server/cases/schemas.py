@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from triage.lifecycle import CaseStatus
 
 from server.models import utcnow
-from server.web.schemas import BoundedDateTime, PageArgsSchema, PageMetaSchema
+from server.web.schemas import BoundedDateTime, PageArgsSchema, page_schema
 from server.reports.schemas import MediaSchema
 from server.plans.schemas import CasePlanSchema
 
@@ -301,6 +301,4 @@ class CaseSchema(CaseSummarySchema):
         "the grader's (whose reasons are severity_reasons). Automatic regrading never changes a corrected level")})
 
 
-class CasePageSchema(Schema):
-    items = fields.List(fields.Nested(CaseSummarySchema))
-    meta = fields.Nested(PageMetaSchema)
+CasePageSchema = page_schema("CasePageSchema", CaseSummarySchema)
