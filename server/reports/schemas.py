@@ -4,7 +4,7 @@ from datetime import timedelta, timezone
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from server.models import Channel, Stage, utcnow
-from server.web.schemas import BoundedDateTime, PageArgsSchema, PageMetaSchema
+from server.web.schemas import BoundedDateTime, PageArgsSchema, page_schema
 
 CHANNELS = [c.value for c in Channel]
 STAGES = [s.value for s in Stage]
@@ -154,8 +154,4 @@ class ReportListArgsSchema(PageArgsSchema):
             raise ValidationError("Four numbers: min_lon,min_lat,max_lon,max_lat.", "bbox")
 
 
-class ReportPageSchema(Schema):
-    """A page of reports."""
-
-    items = fields.List(fields.Nested(ReportSchema))
-    meta = fields.Nested(PageMetaSchema)
+ReportPageSchema = page_schema("ReportPageSchema", ReportSchema, "A page of reports.")
