@@ -82,7 +82,8 @@ class Config:
     FIXED = {
         # Admin web session cookie: never sent cross-site (Lax), not readable by scripts.
         "SESSION_COOKIE_SAMESITE": "Lax", "SESSION_COOKIE_HTTPONLY": True,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}, "JSON_AS_ASCII": False,
+        # No ping on every checkout: server.extensions pings a pooled connection only after it sat idle.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False}, "JSON_AS_ASCII": False,
         # flask-smorest: the OpenAPI document at /api/v1/openapi.json
         "API_TITLE": "GridWatch API", "API_VERSION": "v1", "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1", "OPENAPI_JSON_PATH": "openapi.json",
@@ -154,6 +155,7 @@ class Config:
         self.RETENTION_DAYS = env.integer("RETENTION_DAYS", 365)
         self.RETENTION_INTERVAL_SECONDS = env.integer("RETENTION_INTERVAL_SECONDS", 6 * 3600)
         self.PIPELINE_MAX_ATTEMPTS = env.integer("PIPELINE_MAX_ATTEMPTS", 4)
+        self.PIPELINE_BATCH_SIZE = env.integer("PIPELINE_BATCH_SIZE", 20)
         self.PIPELINE_RETRY_INTERVALS = env.integers("PIPELINE_RETRY_INTERVALS", [5, 30, 120])
         self.SWEEP_INTERVAL_SECONDS = env.integer("SWEEP_INTERVAL_SECONDS", 60)
         # RQ worker heartbeat during a job; a killed worker's job is retried after about three of them.
