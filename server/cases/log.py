@@ -1,10 +1,17 @@
 """Appending to a case's hash-chained event log (publishing ``events.case_event``), and what the public may see."""
-from sqlalchemy.orm import lazyload
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, lazyload
 
 from server.events import case_event
 from server.extensions import db
-from server.models import Case, CaseEvent, utcnow
+from server.models import Case, CaseEvent, Report, utcnow
 from server.models.cases import GENESIS, default_public
+
+# session.info key: (the transaction, {case id: the last event it appended to that case}). A case gets events only
+# through append_event, and only while this transaction holds its lock (lock_case) or created it, so the newest
+# event this transaction appended is the case's newest: it is not read again. Forgotten on any rollback (also of a
+# savepoint, which may have removed it) and with the transaction.
+LAST_EVENTS = "gridwatch_case_last_events"
 
 
 def lock_case(case_id: int) -> Case | None:
@@ -15,6 +22,14 @@ def lock_case(case_id: int) -> Case | None:
     return db.session.execute(
         db.select(Case).where(Case.id == case_id).with_for_update()
         .options(lazyload(Case.events), lazyload(Case.departments))
+        .execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def lock_case_of_report(report_id: int) -> Case | None:
+    """The case of a report, locked as ``lock_case`` locks it (one statement: the report is not loaded)."""
+    return db.session.execute(
+        db.select(Case).where(Case.id == db.select(Report.case_id).where(Report.id == report_id).scalar_subquery())
+        .with_for_update().options(lazyload(Case.events), lazyload(Case.departments))
         .execution_options(populate_existing=True)).scalar_one_or_none()
 
 
@@ -55,13 +70,38 @@ def append_event(case: Case, action: str, to_status: str, *, actor_id: int | Non
         case.events.append(event)
     case.status = to_status
     db.session.add(event)
+    _appended()[case.id] = event
     case_event.send(case, event=event)  # subscribers (notifications, webhooks) add to this transaction
     return event
 
 
+def _appended() -> dict:
+    """The last events this transaction appended, by case."""
+    session = db.session()
+    root = session.get_transaction()
+    if root is None:
+        return {}
+    entry = session.info.get(LAST_EVENTS)
+    if entry is None or entry[0] is not root:
+        entry = session.info[LAST_EVENTS] = (root, {})
+    return entry[1]
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session) -> None:
+    session.info.pop(LAST_EVENTS, None)
+
+
 def _last_event(case_id: int) -> CaseEvent | None:
-    """The newest event of a case in this transaction (pending ones flushed first)."""
-    db.session.flush()
+    """The newest event of a case in this transaction.
+
+    No flush is needed before reading: an event this transaction appended and has not flushed is in ``_appended``
+    (it is forgotten only by a rollback, which removes it, or with the transaction, whose commit flushed it; a
+    savepoint flushes what came before it).
+    """
+    known = _appended().get(case_id)
+    if known is not None:
+        return known
     return db.session.execute(db.select(CaseEvent).where(CaseEvent.case_id == case_id)
                               .order_by(CaseEvent.seq.desc()).limit(1)).scalar_one_or_none()
 

@@ -12,7 +12,7 @@ from triage.lifecycle import CaseStatus
 from server.cases.verification import case_grid, verifiers
 from server.events import case_event
 from server.extensions import db
-from server.models import Case, CaseEvent, Department, PlanActivation
+from server.models import Case, CaseEvent, Department, PlanActivation, Report, User
 from server.notifications import outbound  # noqa: F401 - its after_commit hook sends the deliveries
 from server.notifications.service import department_staff, supervisors, tell, tell_reporters
 from server.notifications.texts import ESCALATION_REASONS
@@ -66,8 +66,18 @@ def _feedback(case: Case, who: int | None, time: str) -> None:
         tell(supervisors(), case, "feedback", skip=who)
 
 
+def _tell_report_person(case: Case, kind: str, report_id: int, who: int | None, time: str) -> None:
+    """``tell_reporters`` for one report, which the pipeline holds in the session: its person (an active account)
+    read by id, most often from the session itself, instead of a query over the reports."""
+    report = db.session.get(Report, report_id)
+    user = db.session.get(User, report.reporter_id) if report is not None and report.reporter_id else None
+    if user is None or not user.active or user.deleted_at is not None:
+        return
+    tell([user], case, kind, skip=who, report_ids={user.id: report_id}, time=time)
+
+
 def _created(case: Case, data: dict, who: int | None, time: str) -> None:
-    tell_reporters(case, "report_accepted", skip=who, report_ids=[data["report_id"]], time=time)
+    _tell_report_person(case, "report_accepted", data["report_id"], who, time)
     if case.needs_manual_dispatch:
         tell(supervisors(), case, "manual_dispatch", skip=who)
 
@@ -79,7 +89,7 @@ def on_case_event(case: Case, event: CaseEvent) -> None:
     if action == "create":
         _created(case, data, who, time)
     elif action == "report_joined":
-        tell_reporters(case, "report_joined", skip=who, report_ids=[data["report_id"]], time=time)
+        _tell_report_person(case, "report_joined", data["report_id"], who, time)
     elif action == "merge_in":
         tell_reporters(case, "report_joined", skip=who, report_ids=data.get("reports") or [], time=time)
     elif action in ("dispatch", "rule_send_back") and event.to_status == CaseStatus.DISPATCHED.value:

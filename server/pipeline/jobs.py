@@ -6,7 +6,7 @@ from flask import current_app
 
 from server.extensions import db
 from server.models import Report, Stage
-from server.pipeline import stages
+from server.pipeline import batch, stages
 
 log = logging.getLogger(__name__)
 
@@ -18,17 +18,37 @@ STEPS = {
 
 
 def process_report(report_id: int) -> str:
-    """Run every remaining stage of a report; safe to run again at any point."""
+    """Run every remaining stage of a report; safe to run again at any point.
+
+    A text report that waits at ``received`` and has not failed before goes in a batch with other waiting text
+    reports (``batch.run_batch``, on PostgreSQL); what the batch did not route is then done here, one stage at a time.
+    """
     try:
-        return _run_stages(report_id)
+        row = db.session.execute(db.select(Report.stage, Report.has_audio, Report.attempts)
+                                 .where(Report.id == report_id)).first()
+        if row is not None and row.stage == Stage.RECEIVED.value and not row.has_audio and not row.attempts \
+                and batch.batch_size() > 1:
+            try:
+                failed = batch.run_batch(report_id)[1].get(report_id)
+            except Exception as exc:  # the claim or the commit itself: nothing of it stays; go on alone
+                db.session.rollback()
+                failed = None
+                log.warning("batch of report %s failed, the report goes on alone: %s", report_id, exc)
+            if failed is not None:  # its own failure, counted as if it had run alone (not run twice in one job)
+                if _record_failure(report_id, row.stage, failed):
+                    raise failed
+                return Stage.FAILED.value
+            row = None  # read again: the batch may have routed it
+        return _run_stages(report_id, row)
     finally:
         db.session.remove()
 
 
-def _run_stages(report_id: int) -> str:
-    """Advance stage by stage; each stage commits on its own."""
+def _run_stages(report_id: int, row=None) -> str:
+    """Advance stage by stage; each stage commits on its own (``row``: the report's stage just read, if any)."""
     while True:
-        row = db.session.execute(db.select(Report.stage, Report.has_audio).where(Report.id == report_id)).first()
+        if row is None:
+            row = db.session.execute(db.select(Report.stage, Report.has_audio).where(Report.id == report_id)).first()
         if row is None:
             log.warning("report %s does not exist", report_id)
             return "missing"
@@ -43,6 +63,7 @@ def _run_stages(report_id: int) -> str:
             if _record_failure(report_id, stage, exc):
                 raise
             return Stage.FAILED.value
+        row = None
 
 
 def _record_failure(report_id: int, stage: str, exc: Exception) -> bool:

@@ -4,7 +4,7 @@ from flask import current_app
 from triage.lifecycle import FINISHED, CaseStatus
 from triage.severity import grade
 
-from server.cases.log import lock_case
+from server.cases.log import lock_case, lock_case_of_report
 from server.cases.deadlines import case_deadlines
 from server.cases.service import Context, apply_action, record
 from server.extensions import db
@@ -36,14 +36,13 @@ def join_open_case(report: Report, text: str) -> Case | None:
     """The open case of the report this one duplicates, which it joins instead of opening its own."""
     if report.duplicate_of_id is None:
         return None
-    original = db.session.get(Report, report.duplicate_of_id)
-    case = lock_case(original.case_id) if original is not None and original.case_id else None
+    case = lock_case_of_report(report.duplicate_of_id)
     while case is not None and case.status == CaseStatus.MERGED.value and case.merged_into_id:
         case = lock_case(case.merged_into_id)
     if case is None or case.status in FINISHED:
         return None
     record(case, "report_joined", note=f"report {report.id} reports the same hazard",
-           data={"report_id": report.id, "duplicate_of": original.id})
+           data={"report_id": report.id, "duplicate_of": report.duplicate_of_id})
     regrade_on_join(case, report, current_taxonomy(), text)
     return case
 

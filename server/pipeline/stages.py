@@ -127,10 +127,16 @@ def _route(report: Report) -> None:
 
 def text_only(report_id: int) -> None:
     """All three stages of a report without a recording, in one transaction (one commit, not three)."""
-    report = _locked(report_id)
-    if report.stage == Stage.RECEIVED.value and not report.has_audio:
-        with db.session.no_autoflush:  # the report's changes go out together, not before every query
-            report.set_stage(Stage.TRANSCRIBED, "no voice recording")
-            _analyse(report)
-            _route(report)
+    process_text(_locked(report_id))
     db.session.commit()
+
+
+def process_text(report: Report) -> bool:
+    """All three stages of a locked text report still at ``received``, without committing; False when not due."""
+    if report.stage != Stage.RECEIVED.value or report.has_audio:
+        return False
+    with db.session.no_autoflush:  # the report's changes go out together, not before every query
+        report.set_stage(Stage.TRANSCRIBED, "no voice recording")
+        _analyse(report)
+        _route(report)
+    return True

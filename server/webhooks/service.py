@@ -16,6 +16,8 @@ import secrets
 import uuid
 
 from flask import current_app
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
@@ -36,6 +38,7 @@ TIMESTAMP_HEADER = "X-GridWatch-Timestamp"
 SECRET_PREFIX = "whsec_"
 DISPATCH_ACTIONS = {"dispatch", "rule_send_back"}
 PENDING = "gridwatch_webhook_deliveries"  # session.info key: deliveries to queue after the commit
+ACTIVE_HOOKS = "gridwatch_active_webhooks"  # session.info key: (the transaction, the active webhooks by department)
 
 
 class WebhookError(ValueError):
@@ -210,16 +213,39 @@ def _payload(case: Case, event: CaseEvent, kind: str, department_code: str, role
     }
 
 
+def _active_hooks(session) -> dict[int, list[Webhook]]:
+    """The active webhooks by department, read once per transaction (most cases' departments have none, and a
+    pipeline batch records many events): a webhook registered or disabled is seen by the next transaction."""
+    root = session.get_transaction()
+    entry = session.info.get(ACTIVE_HOOKS)
+    if entry is not None and entry[0] is root:
+        return entry[1]
+    hooks: dict[int, list[Webhook]] = {}
+    with session.no_autoflush:
+        for hook in session.execute(db.select(Webhook).where(Webhook.active.is_(True)).order_by(Webhook.id)).scalars():
+            hooks.setdefault(hook.department_id, []).append(hook)
+    if root is not None:
+        session.info[ACTIVE_HOOKS] = (root, hooks)
+    return hooks
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_hooks_after_rollback(session) -> None:
+    session.info.pop(ACTIVE_HOOKS, None)
+
+
 def queue_case_event(case: Case, event: CaseEvent) -> list[WebhookDelivery]:
     """Add a delivery per subscribed webhook of the case's departments (the caller's commit sends them)."""
     kind = WebhookEvent.DISPATCHED.value if event.action in DISPATCH_ACTIONS else WebhookEvent.UPDATED.value
+    session = db.session()
+    active = _active_hooks(session)
+    if not active:  # no department has a webhook: the case's departments need not even be read
+        return []
     roles = {row.department_id: row.role for row in case.departments}
     if not roles:
         return []
-    session = db.session()
     with session.no_autoflush:
-        hooks = list(db.session.execute(db.select(Webhook).where(
-            Webhook.department_id.in_(list(roles)), Webhook.active.is_(True))).scalars())
+        hooks = [hook for department_id in roles for hook in active.get(department_id, ()) if hook.active]
         rows = []
         for hook in hooks:
             if kind not in (hook.events or []):

@@ -1,0 +1,102 @@
+"""Text reports in batches: one transaction, a savepoint per report, one commit (``PIPELINE_BATCH_SIZE``).
+
+A worker that runs a text report's job first claims, on PostgreSQL, that report and up to ``PIPELINE_BATCH_SIZE``
+text reports in all that wait at ``received`` (the oldest first; ``FOR UPDATE SKIP LOCKED``: a report another
+transaction holds is never waited for here, and two workers never claim the same report). Each report runs in its
+own savepoint, so a report that fails is rolled back alone and left to its own job, which then processes it (and
+counts a failure) as a job always did; the others are flushed one after another (a later report of the batch finds
+an earlier one as its duplicate and joins its case) and committed together.
+
+Every report keeps its own job: a job whose report a batch has routed finds it routed and returns; a job whose report
+another worker's batch holds waits for that report's row lock in ``stages.text_only`` (after doing a batch of its
+own), then finds it routed, or still waiting (a failure or a killed worker rolled it back) and processes it itself.
+So nothing is lost (a report leaves ``received`` only in a committed transaction) and nothing is processed twice (the
+row lock and the stage, read under it, decide). Reports that failed before (``attempts`` > 0) are not taken into
+batches: they run alone in their own jobs.
+
+While a batch holds its reports, cases and hotspots, it waits for another transaction's row lock at most
+``LOCK_WAIT_MS``: two batches that join the same cases in a different order would otherwise wait for each other
+until PostgreSQL's deadlock detection. The report that waited too long is rolled back, the batch stops there and
+commits what it did; the reports it did not reach go back to their own jobs.
+"""
+import logging
+
+import sqlalchemy as sa
+from flask import current_app
+
+from server.extensions import db
+from server.models import Report, Stage
+from server.pipeline import stages
+
+log = logging.getLogger(__name__)
+
+LOCK_WAIT_MS = 200
+LOCK_ERRORS = {"55P03", "40P01"}  # lock_not_available (the lock_timeout passed), deadlock_detected
+
+
+def batch_size() -> int:
+    """How many text reports one transaction takes (1 on SQLite: it has no row locks to share the work by)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return 1
+    return max(1, current_app.config["PIPELINE_BATCH_SIZE"])
+
+
+def run_batch(report_id: int) -> tuple[list[int], dict[int, Exception]]:
+    """Route ``report_id`` (unless another transaction holds it) and other waiting text reports in one transaction.
+
+    Returns the ids it routed (committed) and the failures by id (not those that only waited too long for a lock);
+    a report that failed is rolled back to its savepoint and left to its job.
+    """
+    size = batch_size()
+    session = db.session
+    session.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
+    ids = _claim(report_id, size)
+    reports = {r.id: r for r in session.execute(
+        db.select(Report).where(Report.id.in_(ids)).execution_options(populate_existing=True)).scalars()} \
+        if ids else {}
+    routed, failed = [], {}
+    for rid in ids:
+        kept = _pending_lists(session)
+        try:
+            with session.begin_nested():
+                if stages.process_text(reports[rid]):
+                    routed.append(rid)
+        except sa.exc.DBAPIError as exc:
+            _restore_pending_lists(session, kept)
+            if getattr(exc.orig, "sqlstate", None) in LOCK_ERRORS:
+                log.info("batch stops at report %s, which waits for another transaction: %s", rid, exc.orig)
+                break
+            failed[rid] = exc
+            log.warning("report %s failed in a batch, left to its own job: %s", rid, exc)
+        except Exception as exc:  # any failure of one report: its own job runs it again and counts it
+            _restore_pending_lists(session, kept)
+            failed[rid] = exc
+            log.warning("report %s failed in a batch, left to its own job: %s", rid, exc)
+    session.commit()
+    return routed, failed
+
+
+def _claim(report_id: int, size: int) -> list[int]:
+    """Lock the report (if no other transaction holds it) and the oldest other waiting text reports, by id."""
+    waiting = db.select(Report.id).where(Report.stage == Stage.RECEIVED.value, Report.has_audio.is_(False)) \
+        .with_for_update(skip_locked=True)
+    mine = list(db.session.execute(waiting.where(Report.id == report_id)).scalars())
+    # "id + 0": sorted after the index on stage found the few waiting rows, not by walking the primary key from the
+    # oldest report of all.
+    others = list(db.session.execute(waiting.where(Report.id != report_id, Report.attempts == 0)
+                                     .order_by(Report.id + 0).limit(size - len(mine))).scalars()) \
+        if size > len(mine) else []
+    return sorted(mine + others)
+
+
+def _pending_lists(session) -> dict[str, list]:
+    """What the transaction listed so far to send after its commit (notices, webhook deliveries)."""
+    return {key: list(value) for key, value in session.info.items() if isinstance(value, list)}
+
+
+def _restore_pending_lists(session, kept: dict[str, list]) -> None:
+    """After a savepoint's rollback: the lists as before it (a rollback forgets them all, also the earlier reports')."""
+    for key, value in list(session.info.items()):
+        if isinstance(value, list) and key not in kept:
+            del session.info[key]
+    session.info.update(kept)
