@@ -28,6 +28,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=_positive, default=32, help="requests in flight (default 32)")
     parser.add_argument("--workers", type=_positive, default=3, help="gunicorn worker processes (default 3)")
     parser.add_argument("--threads", type=_positive, default=1, help="threads per worker, >1 means gthread (default 1)")
+    parser.add_argument("--rounds", type=_positive, default=4,
+                        help="the timed reports are sent in this many rounds per app, the two apps taking turns "
+                             "(default 4)")
     return parser.parse_args(argv)
 
 
@@ -37,6 +40,20 @@ def login(base: str) -> str:
     req = urllib.request.Request(base + "/api/v1/auth/login", data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as resp:
         return json.load(resp)["access_token"]
+
+
+def take_turns(targets: dict, reports: int, warmup: int, concurrency: int, rounds: int) -> dict:
+    """Load both apps in turns, ABBA order (gridwatch first in even rounds, the baseline first in odd ones), so that
+    whatever else the machine does weighs on both alike; the warm-up goes before each app's first round."""
+    runs: dict = {name: [] for name in targets}
+    sizes = [reports // rounds + (i < reports % rounds) for i in range(rounds)]
+    for i, size in enumerate(sizes):
+        order = list(targets) if i % 2 == 0 else list(targets)[::-1]
+        for name in order:
+            url, token = targets[name]
+            print(f"  round {i + 1}/{rounds}: {name} ...", flush=True)
+            runs[name].append(load.run(url, token, size, warmup if i == 0 else 0, concurrency))
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,16 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         box.prepare()
         env, logs = box.env(), {name: box.tmpdir / f"{name}.log" for name in ("gridwatch", "baseline")}
-        with gunicorn(GRIDWATCH_APP, env, sandbox.REPO, config, "/api/v1/openapi.json", logs["gridwatch"]) as base:
-            token = login(base)
-            print("  gridwatch intake ...", flush=True)
-            gw = load.run(base + "/api/v1/reports", token, args.reports, args.warmup, args.concurrency)
-        gw_check = checks.gridwatch(box, gw)
-        with gunicorn(BASELINE_APP, env, sandbox.REPO, config, "/health", logs["baseline"]) as base:
-            print("  minimal insert ...", flush=True)
-            bl = load.run(base + "/rows", None, args.reports, args.warmup, args.concurrency)
-        bl_check = checks.baseline(box, bl)
+        with gunicorn(GRIDWATCH_APP, env, sandbox.REPO, config, "/api/v1/openapi.json", logs["gridwatch"]) as gw_base, \
+                gunicorn(BASELINE_APP, env, sandbox.REPO, config, "/health", logs["baseline"]) as bl_base:
+            targets = {"gridwatch": (gw_base + "/api/v1/reports", login(gw_base)), "baseline": (bl_base + "/rows", None)}
+            runs = take_turns(targets, args.reports, args.warmup, args.concurrency, args.rounds)
+        gw, bl = load.combine(runs["gridwatch"]), load.combine(runs["baseline"])
+        gw_check, bl_check = checks.gridwatch(box, gw), checks.baseline(box, bl)
         lines = ["", *table.speed_table([("gridwatch intake", gw), ("minimal insert", bl)]),
+                 *table.round_lines(runs["gridwatch"], runs["baseline"]),
                  *table.error_lines("gridwatch intake", gw, top_exception(logs["gridwatch"])),
                  *table.error_lines("minimal insert", bl, top_exception(logs["baseline"])),
                  *table.targets(gw, bl), *table.loss_lines(gw_check, bl_check),

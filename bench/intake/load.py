@@ -77,6 +77,18 @@ async def _load(url: str, token: str | None, count: int, warmup: int, concurrenc
         first_error=next((f"{status} {error}" for status, _, error in every if error is not None), None))
 
 
+def combine(results: list[LoadResult]) -> LoadResult:
+    """Several timed runs against one app as one: their requests together, their wall times added."""
+    statuses, every = Counter(), Counter()
+    for res in results:
+        statuses.update(res.statuses)
+        every.update(res.all_statuses)
+    return LoadResult(latencies_ms=[ms for res in results for ms in res.latencies_ms], statuses=statuses,
+                      elapsed_s=sum(res.elapsed_s for res in results),
+                      accepted=[uid for res in results for uid in res.accepted], all_statuses=every,
+                      first_error=next((res.first_error for res in results if res.first_error), None))
+
+
 def _child(url: str, token: str | None, count: int, warmup: int, concurrency: int) -> LoadResult:
     """Entry point in the client process."""
     return asyncio.run(_load(url, token, count, warmup, concurrency))

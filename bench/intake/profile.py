@@ -135,7 +135,7 @@ def _profile_baseline(bodies: list[bytes], warmup: int) -> None:
     _report("minimal insert", len(bodies) - warmup, *_send(client, "/rows", headers, bodies[warmup:]), None)
 
 
-def _profile_gridwatch(bodies: list[bytes], warmup: int, top: int) -> None:
+def _profile_gridwatch(bodies: list[bytes], warmup: int, top: int, sort: str = "tottime") -> None:
     """GridWatch's POST /api/v1/reports with every step timed."""
     from server import create_app
     from server.extensions import db
@@ -156,7 +156,7 @@ def _profile_gridwatch(bodies: list[bytes], warmup: int, top: int) -> None:
         more = [body for _, body in payloads.reports(len(bodies) - warmup, seed=7)]
         profiler.runcall(_send, client, "/api/v1/reports", headers, more)
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+        pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
         print(out.getvalue())
 
 
@@ -167,6 +167,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="then run the reports again under cProfile and print the top N functions by own CPU time")
+    parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"),
+                        help="order of the cProfile list: own CPU time (default) or CPU time including callees")
     args = parser.parse_args(argv)
     box = sandbox.create()
     try:
@@ -174,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.update(box.env())
         bodies = [body for _, body in payloads.reports(args.warmup + args.reports)]
         _profile_baseline(bodies, args.warmup)
-        _profile_gridwatch(bodies, args.warmup, args.cprofile)
+        _profile_gridwatch(bodies, args.warmup, args.cprofile, args.sort)
     finally:
         sandbox.destroy(box)
 

@@ -31,6 +31,14 @@ def speed_table(rows: list[tuple[str, LoadResult]]) -> list[str]:
     return lines
 
 
+def round_lines(gw_runs: list[LoadResult], base_runs: list[LoadResult]) -> list[str]:
+    """Each round's rates and ratio, when there were several (the table above sums the rounds)."""
+    if len(gw_runs) < 2:
+        return []
+    parts = [f"{rate(g):.0f}/{rate(b):.0f}={rate(g) / rate(b) if rate(b) else 0:.2f}" for g, b in zip(gw_runs, base_runs)]
+    return ["rounds (gridwatch/baseline reports/s = ratio): " + ", ".join(parts)]
+
+
 def error_lines(name: str, res: LoadResult, server_exception: str | None) -> list[str]:
     """Where errors came from, when there were any."""
     if res.errors == 0 and not res.first_error:

@@ -38,13 +38,18 @@ class RQBackend:
             old = Job.fetch_many([job_id], connection=self.connection)[0]
             if old is not None:
                 old.delete()
-        options = {"job_id": job_id, "job_timeout": timeout, "result_ttl": 3600, "failure_ttl": 7 * 86400}
+        options = {"job_id": job_id, "result_ttl": 3600, "failure_ttl": 7 * 86400}
         if attempts > 1:
             options["retry"] = Retry(max=attempts - 1, interval=list(intervals) or 0)
         if delay > 0:
-            self.queues[queue].enqueue_in(timedelta(seconds=delay), dotted(func), *args, **options)
-        else:
-            self.queues[queue].enqueue(dotted(func), *args, **options)
+            self.queues[queue].enqueue_in(timedelta(seconds=delay), dotted(func), *args, job_timeout=timeout,
+                                         **options)
+            return
+        # One round trip: RQ queues its commands (queue registration, job hash, status, push) on our pipeline,
+        # which runs them as one MULTI/EXEC transaction; without it RQ makes two transactions of its own.
+        with self.connection.pipeline() as pipe:
+            self.queues[queue].enqueue_call(dotted(func), args=args, timeout=timeout, pipeline=pipe, **options)
+            pipe.execute()
 
     def active_jobs(self, job_ids: list[str]) -> set[str]:
         """Those jobs queued, running or waiting for a retry."""
