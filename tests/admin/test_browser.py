@@ -1,22 +1,19 @@
 """The admin pages in a real browser (Debian's Chromium, headless): roles and menus, a hotspot confirmed into a
 case, the department signing and filing feedback, the supervisor closing it, the metrics counting it, the map,
 text with HTML shown as text; one screenshot per page in test-artifacts/admin/."""
-import shutil
 from pathlib import Path
 
 import pytest
 import requests
 
-from server import create_app
 from server.accounts.service import create_user
 from server.extensions import db
 from server.models import Case, Report, User
 
-from ..conftest import clear_caches
-from ..helpers import PASSWORDS
 from ..media_fixtures import png_bytes
-from .browser import CHROMIUM_PATH, LiveServer, shot, sign_in
-from .conftest import ADMIN, DEPT, GRID_WORKER, RESIDENT, SUPERVISOR, XSS_TEXT, _config
+from .browser import (CHROMIUM_PATH, LiveServer, close_after_review, demo_copy, dispatch_by_hand, open_page,
+                      shot, sign_and_file_feedback)
+from .conftest import ADMIN, DEPT, GRID_WORKER, RESIDENT, SUPERVISOR, XSS_TEXT
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path(CHROMIUM_PATH).exists(),
@@ -28,17 +25,9 @@ CHECKER, CHECKER_PASSWORD = "check-web01", "check-web-2026"
 @pytest.fixture(scope="module")
 def live(demo_city, tmp_path_factory):
     """The app on a copy of the demo city, served over HTTP."""
-    folder = tmp_path_factory.mktemp("browser")
-    shutil.copy(demo_city / "demo.db", folder / "demo.db")
-    clear_caches()
-    app = create_app(_config(folder / "demo.db", folder, demo_city / "media"))
-    with LiveServer(app) as server:
+    with demo_copy(demo_city, tmp_path_factory.mktemp("browser")) as app, LiveServer(app) as server:
         server.app = app
         yield server
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    clear_caches()
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +43,8 @@ def new_page(browser):
     contexts = []
 
     def make(username: str | None = None, password: str | None = None, base: str = ""):
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        if username:
-            sign_in(page, base, username, password or PASSWORDS[username])
+        page = open_page(browser, base, username, password)
+        contexts.append(page.context)
         return page
     yield make
     for context in contexts:
@@ -134,8 +117,7 @@ def test_hotspot_to_closed_case_counted_in_metrics(live, new_page):
     case_id = int(sup.url.rstrip("/").split("/")[-1])
     lead, status = _lead_code(live.app, case_id)
     if status == "received":  # the machine was unsure: dispatch by hand
-        sup.select_option("form[data-action=dispatch] select[name=lead]", "GAS")
-        sup.click("form[data-action=dispatch] button")
+        dispatch_by_hand(sup, live.url, case_id)
         lead, status = _lead_code(live.app, case_id)
     assert status == "dispatched" and lead
     grid = _people_for(live.app, case_id, lead)
@@ -143,28 +125,13 @@ def test_hotspot_to_closed_case_counted_in_metrics(live, new_page):
     dept = new_page(LEAD_USER, LEAD_PASSWORD, base=live.url)
     dept.goto(live.url + "/admin/inbox")
     shot(dept, "inbox")
-    dept.goto(f"{live.url}/admin/inbox/{case_id}")  # the inbox is a table; a case's forms open one at a time
-    card = dept.locator(f'section[data-case="{case_id}"]')
-    card.locator("form[data-action=sign] button").click()
-    assert "签收成功" in dept.inner_text(".flash.success")
-    card = dept.locator(f'section[data-case="{case_id}"]')
-    card.locator("details:has(form[data-action=feedback]) > summary").click()
-    form = card.locator("form[data-action=feedback]")
-    form.locator("textarea[name=measures]").fill("关闭阀门，更换老化软管")
-    form.locator("textarea[name=result]").fill("漏点已修复，复测无泄漏")
-    form.locator("input[name=photos]").set_input_files(
-        [{"name": "after.png", "mimeType": "image/png", "buffer": png_bytes((320, 240), "RGB")}])
-    form.locator("button").click()
-    assert "处置反馈成功" in dept.inner_text(".flash.success")
+    sign_and_file_feedback(dept, live.url, case_id)
     dept.goto(f"{live.url}/admin/cases/{case_id}")
     assert dept.locator("#timeline li[data-event=feedback] img").count() == 1
 
     if grid:
         _verify_by_phone(live.url, case_id)
-    sup.goto(live.url + "/admin/queues/feedback_review")
-    shot(sup, "queues-feedback-review")
-    sup.locator(f'section[data-case="{case_id}"] form[data-action=close] button').click()
-    assert "办结成功" in sup.inner_text(".flash.success")
+    close_after_review(sup, live.url, case_id, screenshot="queues-feedback-review")
     sup.goto(f"{live.url}/admin/cases/{case_id}")
     assert "已办结" in sup.inner_text("h1") and "留痕链校验通过" in sup.inner_text("#audit-state")
     shot(sup, "case")

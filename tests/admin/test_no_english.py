@@ -1,19 +1,17 @@
 """No English for a Chinese-speaking user: every admin page (as supervisor, department staff and admin, on the demo
 city with cases in every status) shows only Chinese, numbers and an allowed list of names and codes."""
 import re
-import shutil
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 
-from server import create_app
 from server.errors import DomainError
 from server.extensions import db
 from server.models import Case
 
-from ..conftest import clear_caches
-from .conftest import ADMIN, DEPT, SUPERVISOR, XSS_TEXT, _config, sign_in
+from .browser import demo_copy
+from .conftest import ADMIN, DEPT, SUPERVISOR, XSS_TEXT, sign_in
 
 # Product and standard names, units and formats a Chinese page may show as they are.
 ALLOWED = {"english", "excel", "ip", "gridwatch", "api", "csv", "xlsx", "geojson", "json", "open311", "whisper", "hdbscan", "url", "id",
@@ -135,16 +133,9 @@ def _take(case, steps, other_case_id: int) -> None:
 @pytest.fixture(scope="module")
 def city_app(demo_city, tmp_path_factory):
     """The demo city with a case in every status."""
-    base = tmp_path_factory.mktemp("no-english")
-    shutil.copy(demo_city / "demo.db", base / "demo.db")
-    clear_caches()
-    app = create_app(_config(base / "demo.db", base, demo_city / "media"))
-    bring_cases_to_every_status(app)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    clear_caches()
+    with demo_copy(demo_city, tmp_path_factory.mktemp("no-english")) as app:
+        bring_cases_to_every_status(app)
+        yield app
 
 
 SKIP = re.compile(r"/admin/(media|cases/\d+/files|exports/|metrics/export|map/.*\.json|logout)")

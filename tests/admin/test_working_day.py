@@ -3,7 +3,6 @@ to a department, which signs for it and files feedback with a photo in the admin
 with a reason and closes it; the resident rates it; the resident's notifications list each step in Chinese, in the
 city's time (+08:00), and the department's bell counts its notices."""
 import re
-import shutil
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -12,18 +11,16 @@ import pytest
 import requests
 from shapely.geometry import shape
 
-from server import create_app
 from server.accounts.service import create_user
 from server.extensions import db
 from server.models import Area, AreaLevel, Case, Notification, NotificationDelivery, Report, Role, User
 from server.tasks.queue import backend
 from server.webhooks.delivery import embedded
 
-from ..conftest import clear_caches
 from ..helpers import PASSWORDS
-from ..media_fixtures import png_bytes
-from .browser import CHROMIUM_PATH, LiveServer, shot, sign_in
-from .conftest import RESIDENT, SUPERVISOR, _config
+from .browser import (CHROMIUM_PATH, LiveServer, close_after_review, demo_copy, dispatch_by_hand, open_page, shot,
+                      sign_and_file_feedback)
+from .conftest import RESIDENT, SUPERVISOR
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path(CHROMIUM_PATH).exists(),
@@ -35,26 +32,19 @@ BEIJING = timezone(timedelta(hours=8))
 @pytest.fixture(scope="module")
 def live(demo_city, tmp_path_factory):
     """The demo city with every grid worker off duty (no grid, community or street has one), served over HTTP."""
-    folder = tmp_path_factory.mktemp("working-day")
-    shutil.copy(demo_city / "demo.db", folder / "demo.db")
-    clear_caches()
-    app = create_app(_config(folder / "demo.db", folder, demo_city / "media"))
-    with app.app_context():
-        for worker in db.session.execute(db.select(User).where(User.role == Role.GRID_WORKER.value)).scalars():
-            worker.active = False
-        db.session.commit()
-        # the quietest grid: a new report there opens a case of its own rather than joining one
-        grid = db.session.execute(db.select(Area).outerjoin(Report, Report.grid_id == Area.id)
-                                  .where(Area.level == AreaLevel.GRID.value).group_by(Area.id)
-                                  .order_by(db.func.count(Report.id), Area.code).limit(1)).scalar_one()
-        inside = shape(grid.polygon).representative_point()
-    with LiveServer(app) as server:
-        server.app, server.point, server.grid_id = app, (inside.y, inside.x), grid.id
-        yield server
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    clear_caches()
+    with demo_copy(demo_city, tmp_path_factory.mktemp("working-day")) as app:
+        with app.app_context():
+            for worker in db.session.execute(db.select(User).where(User.role == Role.GRID_WORKER.value)).scalars():
+                worker.active = False
+            db.session.commit()
+            # the quietest grid: a new report there opens a case of its own rather than joining one
+            grid = db.session.execute(db.select(Area).outerjoin(Report, Report.grid_id == Area.id)
+                                      .where(Area.level == AreaLevel.GRID.value).group_by(Area.id)
+                                      .order_by(db.func.count(Report.id), Area.code).limit(1)).scalar_one()
+            inside = shape(grid.polygon).representative_point()
+        with LiveServer(app) as server:
+            server.app, server.point, server.grid_id = app, (inside.y, inside.x), grid.id
+            yield server
 
 
 def _api(base: str, username: str, password: str) -> requests.Session:
@@ -63,16 +53,6 @@ def _api(base: str, username: str, password: str) -> requests.Session:
                          timeout=10).json()["access_token"]
     session.headers.update({"Authorization": f"Bearer {token}", "Accept-Language": "zh-CN,zh;q=0.9"})
     return session
-
-
-def _page(browser, base, username, password):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    sign_in(page, base, username, password)
-    return page
 
 
 def _case_of(app, report_id: int) -> tuple[int, str, str | None, int | None]:
@@ -98,30 +78,16 @@ def test_a_working_day(live):
 
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM_PATH, headless=True)
-        sup = _page(browser, live.url, SUPERVISOR, PASSWORDS[SUPERVISOR])
+        sup = open_page(browser, live.url, SUPERVISOR, width=1440)
         if status == "received":  # the machine was unsure: the supervisor dispatches by hand
-            sup.goto(f"{live.url}/admin/cases/{case_id}")
-            sup.select_option("form[data-action=dispatch] select[name=lead]", "GAS")
-            sup.click("form[data-action=dispatch] button")
+            dispatch_by_hand(sup, live.url, case_id)
             case_id, status, lead, grid = _case_of(live.app, report_id)
         assert status == "dispatched" and lead
         with live.app.app_context():
             create_user(username=STAFF, role="dept_staff", password=STAFF_PASSWORD, department=lead)
 
-        dept = _page(browser, live.url, STAFF, STAFF_PASSWORD)
-        dept.goto(f"{live.url}/admin/inbox/{case_id}")
-        card = dept.locator(f'section[data-case="{case_id}"]')
-        card.locator("form[data-action=sign] button").click()
-        assert "签收成功" in dept.inner_text(".flash.success")
-        card = dept.locator(f'section[data-case="{case_id}"]')
-        card.locator("details:has(form[data-action=feedback]) > summary").click()
-        form = card.locator("form[data-action=feedback]")
-        form.locator("textarea[name=measures]").fill("关闭阀门，更换老化软管")
-        form.locator("textarea[name=result]").fill("漏点已修复，复测无泄漏")
-        form.locator("input[name=photos]").set_input_files(
-            [{"name": "after.png", "mimeType": "image/png", "buffer": png_bytes((320, 240), "RGB")}])
-        form.locator("button").click()
-        assert "处置反馈成功" in dept.inner_text(".flash.success")
+        dept = open_page(browser, live.url, STAFF, STAFF_PASSWORD, width=1440)
+        sign_and_file_feedback(dept, live.url, case_id)
 
         sup.goto(live.url + "/admin/queues/feedback_review")
         section = sup.locator(f'section[data-case="{case_id}"]')
@@ -129,9 +95,7 @@ def test_a_working_day(live):
         section.locator("form[data-action=waive_verification] textarea[name=reason]").fill(
             "本街道暂无网格员，已电话回访报告人确认漏点修复")
         section.locator("form[data-action=waive_verification] button").click()
-        sup.goto(live.url + "/admin/queues/feedback_review")
-        sup.locator(f'section[data-case="{case_id}"] form[data-action=close] button').click()
-        assert "办结成功" in sup.inner_text(".flash.success")
+        close_after_review(sup, live.url, case_id)
         shot(sup, "working-day-closed")
 
         # the bell counts each one's notices; the page lists them (the supervisor was asked to verify or waive, the
