@@ -1,7 +1,9 @@
 """Unbound extensions, bound to the app in the factory (the REST API's is ``server.web.openapi.api``)."""
+import time
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event, exc
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -10,8 +12,45 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# A pooled connection back in use within this many seconds is not pinged (HikariCP's "alive bypass window").
+PING_AFTER_IDLE = 1.0
+
+
+def ping_idle_connections(engine, idle: float = PING_AFTER_IDLE) -> None:
+    """Check a pooled connection at checkout only when it has been idle for ``idle`` seconds or more.
+
+    SQLAlchemy's ``pool_pre_ping`` costs a round trip on every checkout, that is on every request. A connection
+    handed back moments ago is alive as far as a ping could tell; one that waited longer (across a database restart,
+    an idle timeout) is pinged, and replaced when the ping fails, so the request gets a fresh connection, or a 503
+    when the database is down. A database lost while connections are in busy use fails the requests on them with a
+    503, as any in-flight request would; SQLAlchemy then renews the whole pool.
+    """
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < idle:
+            return  # new, or back in use at once
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError() from error  # the pool drops it and connects afresh
+
+
+class GridWatchSQLAlchemy(SQLAlchemy):
+    """flask-sqlalchemy with idle-connection pings on every engine it makes."""
+
+    def _make_engine(self, bind_key, options, app):
+        engine = super()._make_engine(bind_key, options, app)
+        if not options.get("pool_pre_ping"):
+            ping_idle_connections(engine)
+        return engine
+
 
 # Objects stay readable after a commit without a reload (the pipeline reads with populate_existing).
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"expire_on_commit": False})
+db = GridWatchSQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"expire_on_commit": False})
 migrate = Migrate()
-

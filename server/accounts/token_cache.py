@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from redis.exceptions import RedisError
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
@@ -39,6 +39,8 @@ MAX_AGE = 600  # seconds: an entry is looked up again at least this often, whate
 # The user's columns an entry keeps; the others (password hash, phone) are loaded on access, never cached.
 USER_COLUMNS = ("id", "username", "role", "display_name", "department_id", "grid_id", "active", "created_at",
                 "session_version", "deleted_at")
+SECRET_COLUMNS = ("password_hash", "phone_enc", "phone_index")  # not cached, but a change ends cached entries too
+TOKEN_COLUMNS = ("user_id", "token_hash", "expires_at", "revoked_at")
 
 
 def user_key(user_id: int) -> str:
@@ -178,11 +180,23 @@ def _pending(session: Session) -> dict:
 def _note_changes(session: Session, _context) -> None:
     """Note the users whose tokens or account this flush changed or deleted."""
     users = _pending(session)["users"]
-    for obj in list(session.dirty) + list(session.deleted):
+    for obj in session.deleted:
         if isinstance(obj, ApiToken):
             users.add(obj.user_id)
         elif isinstance(obj, User) and obj.id is not None:
             users.add(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, ApiToken) and _changed(obj, TOKEN_COLUMNS):
+            users.add(obj.user_id)
+        elif isinstance(obj, User) and obj.id is not None and _changed(obj, USER_COLUMNS + SECRET_COLUMNS):
+            users.add(obj.id)
+
+
+def _changed(obj, names: tuple) -> bool:
+    """Whether this flush changes any of these columns of the object (a collection or an unrelated column does
+    not count)."""
+    attrs = inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in names)
 
 
 @event.listens_for(Session, "do_orm_execute")
