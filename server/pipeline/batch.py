@@ -59,8 +59,15 @@ def run_batch(report_id: int) -> tuple[list[int], dict[int, Exception]]:
         kept = _pending_lists(session)
         try:
             with session.begin_nested():
-                if stages.process_text(reports[rid]):
-                    routed.append(rid)
+                done = stages.process_text(reports[rid])
+                session.flush()
+                # A savepoint's release fires "after_commit" as a commit does: the lists of what to send after the
+                # commit are kept out of its sight, or they would be queued before the batch commits.
+                added = _pending_lists(session)
+                _restore_pending_lists(session, {})
+            session.info.update(added)
+            if done:
+                routed.append(rid)
         except sa.exc.DBAPIError as exc:
             _restore_pending_lists(session, kept)
             if getattr(exc.orig, "sqlstate", None) in LOCK_ERRORS:

@@ -33,17 +33,15 @@ def install(marker: str, release: str | None) -> None:
 def install_failure(text: str, flag: str) -> None:
     """Make the first text-only analysis of a report containing ``text`` fail once."""
     from server.pipeline import stages
-    original = stages.text_only
+    original = stages.process_text  # run by a report's own job and by a batch of reports alike
 
-    def failing(report_id, *args, **kwargs):
-        from server.extensions import db
-        from server.models import Report
-        if not Path(flag).exists() and text in (db.session.get(Report, report_id).text or ""):
-            Path(flag).write_text(str(report_id))
+    def failing(report, *args, **kwargs):
+        if not Path(flag).exists() and text in (report.text or ""):
+            Path(flag).write_text(str(report.id))
             raise RuntimeError("injected failure: the retry must bring this report back")
-        return original(report_id, *args, **kwargs)
+        return original(report, *args, **kwargs)
 
-    stages.text_only = failing
+    stages.process_text = failing
 
 
 if __name__ == "__main__":

@@ -1,0 +1,223 @@
+"""Text reports in batches on PostgreSQL (``server.pipeline.batch``): one transaction, a savepoint per report.
+
+A failing report spoils none of the others and is retried by its own job; duplicates within one batch join one case;
+workers running the same jobs at once never process a report twice; a job whose report another transaction holds
+waits for it instead of reporting success; a batch runs no more statements per report than a report alone.
+"""
+import threading
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from server import create_app
+from server.extensions import db
+from server.models import Case, CaseEvent, Report, ReportEvent, User, utcnow, verify_chain
+from server.pipeline import stages
+from server.pipeline.jobs import process_report
+
+from ..conftest import app_config, fresh_database, seed_city
+
+pytestmark = [pytest.mark.postgres]
+
+GAS = "桂花园小区7栋楼道里好大一股煤气味，像是哪家漏气了"
+OTHERS = ["人民路和解放路路口井盖缺失，路面塌陷了一个大坑", "滨江公园门口大树倒伏压住了半边马路",
+          "东风小区电梯困人，电梯门打不开", "河西工业园工厂偷排污水，河水发黑发臭"]
+SPOT = (28.2345, 112.9067)
+
+
+@pytest.fixture
+def pg_app(pg_url, tmp_path):
+    """The app on PostgreSQL (batches need row locks), its connections named so that a test can see them wait."""
+    name = "gw_batch_" + uuid.uuid4().hex[:8]
+    app = create_app(app_config(f"{pg_url}&application_name={name}", tmp_path))
+    fresh_database(app)
+    seed_city(app)
+    app.config["TEST_APPLICATION_NAME"] = name
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _add(texts, point=SPOT) -> list[int]:
+    """Text reports waiting at ``received``, as intake leaves them (the resident's)."""
+    resident = db.session.execute(db.select(User.id).where(User.role == "resident").order_by(User.id).limit(1)) \
+        .scalar_one()
+    rows = [Report(client_uuid=str(uuid.uuid4()), payload_hash="0" * 64, text=text, lat=point[0], lon=point[1],
+                   reporter_id=resident, created_at=utcnow()) for text in texts]
+    db.session.add_all(rows)
+    db.session.commit()
+    ids = [r.id for r in rows]
+    db.session.remove()
+    return ids
+
+
+def _state(report_id: int) -> dict:
+    report = db.session.get(Report, report_id, populate_existing=True)
+    mentions = db.session.execute(db.select(CaseEvent.action).where(
+        CaseEvent.action.in_(["create", "report_joined"]),
+        CaseEvent.data["report_id"].as_string() == str(report_id))).scalars().all()
+    routed = db.session.execute(db.select(sa.func.count()).select_from(ReportEvent).where(
+        ReportEvent.report_id == report_id, ReportEvent.stage == "routed")).scalar_one()
+    return {"stage": report.stage, "case": report.case_id, "attempts": report.attempts, "mentions": mentions,
+            "routed_events": routed}
+
+
+def _commits() -> list:
+    """The commits of the session the next job uses (the app context's, until the job removes it), and what each
+    would hand to the queue after it (a savepoint's release fires the commit hooks too, and must hand over nothing)."""
+    seen = []
+    sa.event.listen(db.session(), "before_commit", lambda session: seen.append(
+        sorted(k for k, v in session.info.items() if isinstance(v, list) and v)))
+    return seen
+
+
+def test_one_failing_report_spoils_nothing_and_is_retried_by_its_own_job(pg_app, monkeypatch):
+    original, broken = stages.process_text, {"on": True}
+
+    def failing(report):
+        if broken["on"] and "井盖" in report.text:
+            raise RuntimeError("classifier unreachable")
+        return original(report)
+
+    monkeypatch.setattr(stages, "process_text", failing)
+    with pg_app.app_context():
+        ids = _add([GAS, *OTHERS])
+        bad = ids[1]
+        commits = _commits()
+        assert process_report(ids[0]) == "routed"
+        assert commits[:-1] == [[]] * (len(ids) - 1), "savepoints released (not the failed one's) hand over nothing"
+        assert commits[-1] == ["gridwatch_notice_deliveries"], "the batch's commit hands over every notice"
+        for report_id in ids:
+            state = _state(report_id)
+            if report_id == bad:  # rolled back alone, not counted: its own job decides
+                assert state == {"stage": "received", "case": None, "attempts": 0, "mentions": [],
+                                 "routed_events": 0}, state
+            else:
+                assert state["stage"] == "routed" and state["mentions"] == ["create"], state
+        for report_id in ids:  # the other jobs find their reports routed and return
+            if report_id != bad:
+                assert process_report(report_id) == "routed"
+        with pytest.raises(RuntimeError, match="classifier unreachable"):
+            process_report(bad)  # its own job: the failure is counted and the queue retries it
+        assert _state(bad)["attempts"] == 1 and _state(bad)["stage"] == "received"
+        broken["on"] = False
+        assert process_report(bad) == "routed"  # the retry
+        state = _state(bad)
+        assert state["mentions"] == ["create"] and state["routed_events"] == 1, state
+        assert db.session.execute(db.select(sa.func.count()).select_from(Case)).scalar_one() == len(ids)
+
+
+def test_duplicates_within_one_batch_join_one_case_with_an_intact_chain(pg_app):
+    with pg_app.app_context():
+        ids = _add([GAS, GAS + "！", GAS + "，请尽快处理", OTHERS[0]])
+        assert process_report(ids[0]) == "routed"
+        states = {i: _state(i) for i in ids}
+        assert all(s["stage"] == "routed" and s["routed_events"] == 1 for s in states.values()), states
+        gas_case = states[ids[0]]["case"]
+        assert [states[i]["case"] for i in ids[:3]] == [gas_case] * 3, states
+        assert states[ids[1]]["mentions"] == states[ids[2]]["mentions"] == ["report_joined"]
+        assert states[ids[3]]["case"] != gas_case
+        joined = db.session.execute(db.select(Report.duplicate_of_id).where(Report.id.in_(ids[1:3]))).scalars().all()
+        assert all(joined), "found as duplicates of reports earlier in the same batch"
+        for case_id in {s["case"] for s in states.values()}:
+            events = db.session.execute(db.select(CaseEvent).where(CaseEvent.case_id == case_id)
+                                        .order_by(CaseEvent.seq)).scalars().all()
+            assert [e.seq for e in events] == list(range(1, len(events) + 1))
+            assert verify_chain(events)
+        case = db.session.get(Case, gas_case)
+        assert case.own_reporters == 1, "one resident sent all three"
+
+
+def test_workers_running_the_same_jobs_at_once_process_each_report_once(pg_app):
+    pg_app.config["PIPELINE_BATCH_SIZE"] = 5
+    with pg_app.app_context():
+        texts = [OTHERS[i % len(OTHERS)] + f"，第{i}次" for i in range(24)] + [GAS] * 6
+        ids = _add(texts)
+    errors = []
+
+    def worker(order):
+        try:
+            with pg_app.app_context():
+                for report_id in order:
+                    assert process_report(report_id) == "routed"
+        except Exception as exc:  # reported by the test, not lost in the thread
+            errors.append(exc)
+
+    orders = [ids, list(reversed(ids)), ids[::2] + ids[1::2], ids[1::2] + ids[::2]]
+    threads = [threading.Thread(target=worker, args=(order,)) for order in orders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(300)
+    assert not errors, errors
+    with pg_app.app_context():
+        for report_id in ids:
+            state = _state(report_id)
+            assert state["stage"] == "routed" and state["routed_events"] == 1, state
+            assert len(state["mentions"]) == 1, state
+        for case_id in db.session.execute(db.select(Case.id)).scalars():
+            events = db.session.execute(db.select(CaseEvent).where(CaseEvent.case_id == case_id)
+                                        .order_by(CaseEvent.seq)).scalars().all()
+            assert verify_chain(events)
+
+
+def _waiting(conn, name: str) -> int:
+    count = conn.execute(sa.text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name "
+                                 "AND wait_event_type = 'Lock'"), {"name": name}).scalar_one()
+    conn.rollback()
+    return count
+
+
+def test_a_job_whose_report_another_transaction_holds_waits_for_it(pg_app, pg_url):
+    with pg_app.app_context():
+        held, other = _add([GAS, OTHERS[0]])
+    result = {}
+
+    def job():
+        with pg_app.app_context():
+            result["answer"] = process_report(held)
+
+    engine = sa.create_engine(pg_url)
+    with engine.connect() as holder, engine.connect() as watcher:
+        tx = holder.begin()  # another worker's batch, say, that will be killed
+        holder.execute(sa.text("SELECT id FROM reports WHERE id = :id FOR UPDATE"), {"id": held})
+        thread = threading.Thread(target=job)
+        thread.start()
+        while _waiting(watcher, pg_app.config["TEST_APPLICATION_NAME"]) < 1 and thread.is_alive():
+            threading.Event().wait(0.05)
+        assert thread.is_alive() and "answer" not in result, "no answer while the report is held"
+        with pg_app.app_context():  # the job did its batch of the others meanwhile
+            assert _state(other)["stage"] == "routed"
+            assert _state(held)["stage"] == "received"
+        tx.rollback()  # the holder dies without routing it: the job processes the report itself
+        thread.join(120)
+    engine.dispose()
+    assert result["answer"] == "routed"
+    with pg_app.app_context():
+        state = _state(held)
+        assert state["mentions"] == ["create"] and state["routed_events"] == 1, state
+
+
+def _statements_per_report(app, batch_size: int, texts, point) -> float:
+    app.config["PIPELINE_BATCH_SIZE"] = batch_size
+    with app.app_context():
+        ids = _add(texts, point)
+        count = [0]
+        listener = lambda *args: count.__setitem__(0, count[0] + 1)  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            for report_id in ids:
+                assert process_report(report_id) == "routed"
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return count[0] / len(ids)
+
+
+def test_a_batch_runs_no_more_statements_per_report_than_a_report_alone(pg_app):
+    texts = [OTHERS[i % len(OTHERS)] + f"，编号{i}" for i in range(20)] + [GAS + str(i) for i in range(10)]
+    alone = _statements_per_report(pg_app, 1, texts, SPOT)
+    batched = _statements_per_report(pg_app, 10, texts, (SPOT[0] + 0.05, SPOT[1] + 0.05))  # 7 km away: new cases
+    assert batched <= alone, (batched, alone)
+    assert batched <= 25, batched
