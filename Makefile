@@ -41,9 +41,11 @@ demo: $(STAMP)
 	GRIDWATCH_ENV=demo $(BIN)/gridwatch seed-demo
 	GRIDWATCH_ENV=demo $(BIN)/gridwatch serve --host $(HOST) --port $(PORT)
 
+# The suite on TEST_WORKERS pytest-xdist workers (0: in this process), one test file per worker at a time.
+TEST_WORKERS ?= 2
 test: $(STAMP) $(SYS_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
