@@ -61,7 +61,8 @@ def specificity(name: str) -> int:
 def gazetteer(texts: list[str], extra=(), min_count: int = 1) -> list[str]:
     """Return name cores found with a suffix in the texts (plus extra names), longest first.
 
-    A core that is another name plus one character (松峰名 beside 松峰, from 松峰名苑 and 松峰那边) or that
+    A core that is another name plus one character (松峰名 beside 松峰, from 松峰名苑 and 松峰那边), a more
+    often written name with words before it (投诉伊景 beside 伊景), or one that
     mostly follows or overlaps another name as often written (旧改工程 in 松峰旧改工程东门, 峰回迁楼 in
     松峰回迁楼工地) is a descriptor cut by the four-character window, not a name: it is left out, so the
     other name is found in those texts.
@@ -78,13 +79,14 @@ def gazetteer(texts: list[str], extra=(), min_count: int = 1) -> list[str]:
 def _descriptors(heads: list[str], found: list[set], names: set, counts: Counter) -> set:
     """Return the cores that are another name's descriptor (see gazetteer)."""
     out = {n for n in names if len(n) >= 3 and n[:-1] in names}
+    out |= {n for n in names if any(n[k:] in names and counts[n[k:]] >= counts[n] for k in range(1, len(n) - 1))}
     after = Counter()
     for head, cores in zip(heads, found):
         for n in cores:
             start = head.find(n)
             for p in range(max(0, start - 4), start):
-                if any(head[p:p + size] in names and head[p:p + size] != n and counts[head[p:p + size]] >= counts[n]
-                       for size in range(max(2, start - p), 5)):
+                if any(head[p:p + size] in names and 2 * counts[head[p:p + size]] >= counts[n]
+                       for size in range(max(2, start - p), min(5, start + len(n) - p))):
                     after[n] += 1
                     break
     return out | {n for n, k in after.items() if 2 * k >= counts[n]}
