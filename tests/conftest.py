@@ -1,5 +1,7 @@
 """Fixtures: apps built from the factory on SQLite and on the local PostgreSQL."""
+import json
 import os
+import shutil
 import uuid
 from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
@@ -158,10 +160,26 @@ def _empty_postgres(tables: list[str]) -> None:
 def seeded_demo(tmp_path_factory):
     """The demo city as ``seed()`` leaves it (reference data, the ~200 demo reports processed, hotspots; no history),
     seeded once per session: ``folder`` holds demo.db and media/, ``lines`` is what seed() returned. Tests copy the
-    file (and the media) before changing anything."""
+    file (and the media) before changing anything. Under pytest-xdist the first worker that needs it seeds it into
+    the run's shared temporary folder (~35 s of CPU) and the others wait for it and reuse it."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp("demo-seeded")
+        return SimpleNamespace(folder=folder, lines=_seed_demo(folder))
+    from filelock import FileLock
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder; each worker's basetemp is inside it
+    folder, done = shared / "demo-seeded", shared / "demo-seeded.json"
+    with FileLock(str(shared / "demo-seeded.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(json.dumps(_seed_demo(folder)), encoding="utf-8")
+    return SimpleNamespace(folder=folder, lines=json.loads(done.read_text(encoding="utf-8")))
+
+
+def _seed_demo(folder) -> list[str]:
+    """seed() into folder/demo.db and folder/media; returns its lines."""
     from flask_migrate import upgrade
     from server.demo.seed import seed
-    folder = tmp_path_factory.mktemp("demo-seeded")
     clear_caches()
     app = create_app(app_config(f"sqlite:///{folder / 'demo.db'}", folder, MEDIA_ROOT=str(folder / "media"),
                                 RATELIMIT_ENABLED=False))
@@ -172,7 +190,7 @@ def seeded_demo(tmp_path_factory):
         db.session.remove()
         db.engine.dispose()
     clear_caches()
-    return SimpleNamespace(folder=folder, lines=lines)
+    return lines
 
 
 @pytest.fixture(params=BACKENDS)
