@@ -4,10 +4,10 @@ python -m bench.nlp.hotspot_fit [--seeds 1-9] [--folds 3]
 
 Training pairs come from the old dev generator (tests/data/hotspots, seeds 1-6, also merged two by two)
 and from the scenario generator's "train" half (bench/nlp/scenes.py, the given seeds; far, crowded,
-nocoords). For every candidate (L2 strength C of the logistic model, merge threshold of refine.py) the
+nocoords). For every candidate (L2 strength C of the logistic model, merge and assignment thresholds of refine.py) the
 scenario seeds are split into folds: weights are fitted without a fold and the fold's sets are clustered
 with them; the candidate with the best mean ARI wins and is refitted on everything. Prints the CV table
-and the weights to paste into nlp/hotspots/pairs.py (LIVE_WEIGHTS, LIVE_BIAS) and refine.py (MERGE).
+and the weights to paste into nlp/hotspots/pairs.py (LIVE_WEIGHTS, LIVE_BIAS) and refine.py (MERGE, ASSIGN).
 Held-aside seeds and the "final" phrase half are for bench.nlp.crowded only.
 """
 
@@ -23,7 +23,7 @@ from nlp.hotspots import pairs, refine, vectors
 from nlp.hotspots.features import prepare
 from nlp.hotspots.pipeline import HEAD
 
-GRID = {"C": (0.1, 1.0), "merge": (0.3, 0.5)}
+GRID = {"C": (0.1, 1.0), "merge": (0.3, 0.5), "assign": (0.25, 0.4)}
 
 
 def pair_rows(docs: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -68,18 +68,18 @@ def fit(rows: list, c: float) -> tuple[dict, float]:
 
 
 @contextmanager
-def settings(weights: dict, bias: float, merge: float):
-    """Use these weights and merge threshold inside the block."""
-    saved = dict(pairs.LIVE_WEIGHTS), pairs.LIVE_BIAS, refine.MERGE
+def settings(weights: dict, bias: float, merge: float, assign: float = refine.ASSIGN):
+    """Use these weights, merge and assignment thresholds inside the block."""
+    saved = dict(pairs.LIVE_WEIGHTS), pairs.LIVE_BIAS, refine.MERGE, refine.ASSIGN
     pairs.LIVE_WEIGHTS.update(weights)
-    pairs.LIVE_BIAS, refine.MERGE = bias, merge
+    pairs.LIVE_BIAS, refine.MERGE, refine.ASSIGN = bias, merge, assign
     defaults = refine.refine.__defaults__
-    refine.refine.__defaults__ = (defaults[0], defaults[1], merge, defaults[3])
+    refine.refine.__defaults__ = (defaults[0], assign, merge, defaults[3])
     try:
         yield
     finally:
         pairs.LIVE_WEIGHTS.update(saved[0])
-        pairs.LIVE_BIAS, refine.MERGE = saved[1], saved[2]
+        pairs.LIVE_BIAS, refine.MERGE, refine.ASSIGN = saved[1], saved[2], saved[3]
         refine.refine.__defaults__ = defaults
 
 
@@ -107,20 +107,23 @@ def main(argv=None) -> int:
     rows = {s: [pair_rows(r) for r in sets[s]] for s in seeds}
     folds = [seeds[k::args.folds] for k in range(args.folds)]
     table = {}
-    for c, merge in itertools.product(GRID["C"], GRID["merge"]):
+    fitted = {}
+    for c, merge, assign in itertools.product(GRID["C"], GRID["merge"], GRID["assign"]):
         fold_scores = []
-        for held in folds:
-            weights, bias = fit(base + [r for s in seeds if s not in held for r in rows[s]], c)
-            with settings(weights, bias, merge):
+        for k, held in enumerate(folds):
+            if (c, k) not in fitted:
+                fitted[c, k] = fit(base + [r for s in seeds if s not in held for r in rows[s]], c)
+            with settings(*fitted[c, k], merge, assign):
                 fold_scores.append(evaluate([r for s in held for r in sets[s]]))
-        table[(c, merge)] = fold_scores
-        print(f"C={c:<5} merge={merge:<4} CV ARI {np.mean(fold_scores):.3f} ± {np.std(fold_scores):.3f}", flush=True)
-    (c, merge), _ = max(table.items(), key=lambda kv: np.mean(kv[1]))
+        table[(c, merge, assign)] = fold_scores
+        print(f"C={c:<5} merge={merge:<4} assign={assign:<4} CV ARI {np.mean(fold_scores):.3f} ± "
+              f"{np.std(fold_scores):.3f}", flush=True)
+    (c, merge, assign), _ = max(table.items(), key=lambda kv: np.mean(kv[1]))
     weights, bias = fit(base + [r for s in seeds for r in rows[s]], c)
-    print(f"chosen C={c} merge={merge}")
+    print(f"chosen C={c} merge={merge} assign={assign}")
     print("LIVE_WEIGHTS =", weights)
     print("LIVE_BIAS =", bias)
-    print("MERGE =", merge)
+    print("MERGE =", merge, " ASSIGN =", assign)
     return 0
 
 

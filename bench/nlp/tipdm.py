@@ -100,12 +100,15 @@ def main(argv=None) -> int:
     print(f"\nfound among the {args.top} hottest (of 5):")
     for name, part in samples:
         present = {d["id"] for d in part}
-        row = []
+        row, missed = [], []
         for likes in (True, False):
             found = run(part, likes) if (name, likes) != ("all", True) else hotspots
             ranks = issue_ranks(found, titles, present)
             row.append(sum(1 for r in ranks.values() if r and r <= args.top))
-        print(f"  {name:<8} with likes {row[0]}/5   without likes {row[1]}/5", flush=True)
+            missed.append(", ".join(f"{i[:8]}… ({ranks[i] or 'split'})" for i in ranks
+                                    if not (ranks[i] and ranks[i] <= args.top)) or "-")
+        print(f"  {name:<8} with likes {row[0]}/5   without likes {row[1]}/5   missed: {missed[0]} | {missed[1]}",
+              flush=True)
     return 0
 
 
