@@ -144,3 +144,33 @@ def test_clusters_naming_one_estate_merge_into_a_parent_and_keep_their_topics():
     assert set(merged[:8]) == {0} and set(merged[8:11]) == {2}
     assert merged[11] == 0 and merged[12] == 2 and merged[13] == -1  # left-out reports naming a place join its cluster
     assert topics == {0: [0, 1]}
+
+
+def test_development_called_by_its_project_stays_one_hotspot_without_positions():
+    texts = ["柳岸家园旁边工地半夜还在打桩", "柳岸旧改工程东门扬尘好大窗户不敢开", "柳岸那边泥头车把路面弄得全是泥",
+             "柳岸回迁楼工地凌晨还在施工噪音大", "柳岸家园12栋灰尘飘进屋里", "柳岸旧改工程渣土车天天进出",
+             "柳岸回迁楼工地机器轰隆隆吵得睡不着", "柳岸家园门口运料卡车堵路", "柳岸那边工地扬尘没人管"]
+    docs = reports("d", texts, None, minutes=300)
+    found = groups(docs)
+    top, count, total = main_hotspot(found, "d", docs)
+    assert top and count >= total - 1
+
+
+def test_an_unrelated_complaint_naming_no_place_stays_out_of_an_incident():
+    docs = reports("a", gas("红枫苑"), None) + reports("x", ["快递柜坏了取不了件", "物业费又乱涨了"], None, start=5)
+    found = groups(docs)
+    a, na, _ = main_hotspot(found, "a", docs)
+    assert a and na >= 5
+    assert found.get("x0") != a and found.get("x1") != a
+
+
+def test_gazetteer_finds_names_not_the_window_cuts_around_them():
+    from nlp.hotspots.features import soft_text
+    from nlp.hotspots.placenames import Matcher, gazetteer
+
+    texts = [soft_text(t) for t in ["松峰名苑3栋燃气味", "松峰那边闻到燃气", "松峰回迁楼工地扬尘大", "松峰旧改工程东门很吵",
+                                    "投诉伊景园滨河苑捆绑销售车位", "伊景园滨河苑车位问题", "伊景园物业", "碧园新村东门积水"]]
+    names = gazetteer(texts)
+    assert {"松峰", "伊景", "碧园"} <= set(names)
+    assert not {"松峰名", "峰回迁楼", "旧改工程", "投诉伊景", "碧园新村"} & set(names)
+    assert Matcher(names).find(texts[2]) == ["松峰"]
