@@ -7,7 +7,7 @@ import time
 import urllib.request
 
 from . import checks, load, sandbox, table
-from .servers import WorkerConfig, gunicorn, top_exception
+from .servers import WorkerConfig, cpu_seconds, gunicorn, top_exception
 
 GRIDWATCH_APP, BASELINE_APP = "server:create_app()", "bench.baseline_app:create_app()"
 
@@ -50,9 +50,12 @@ def take_turns(targets: dict, reports: int, warmup: int, concurrency: int, round
     for i, size in enumerate(sizes):
         order = list(targets) if i % 2 == 0 else list(targets)[::-1]
         for name in order:
-            url, token = targets[name]
+            base, path, token = targets[name]
             print(f"  round {i + 1}/{rounds}: {name} ...", flush=True)
-            runs[name].append(load.run(url, token, size, warmup if i == 0 else 0, concurrency))
+            cpu = cpu_seconds(base)
+            result = load.run(base + path, token, size, warmup if i == 0 else 0, concurrency)
+            result.server_cpu_s = cpu_seconds(base) - cpu
+            runs[name].append(result)
     return runs
 
 
@@ -70,12 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         env, logs = box.env(), {name: box.tmpdir / f"{name}.log" for name in ("gridwatch", "baseline")}
         with gunicorn(GRIDWATCH_APP, env, sandbox.REPO, config, "/api/v1/openapi.json", logs["gridwatch"]) as gw_base, \
                 gunicorn(BASELINE_APP, env, sandbox.REPO, config, "/health", logs["baseline"]) as bl_base:
-            targets = {"gridwatch": (gw_base + "/api/v1/reports", login(gw_base)), "baseline": (bl_base + "/rows", None)}
+            targets = {"gridwatch": (gw_base, "/api/v1/reports", login(gw_base)), "baseline": (bl_base, "/rows", None)}
             runs = take_turns(targets, args.reports, args.warmup, args.concurrency, args.rounds)
         gw, bl = load.combine(runs["gridwatch"]), load.combine(runs["baseline"])
         gw_check, bl_check = checks.gridwatch(box, gw), checks.baseline(box, bl)
         lines = ["", *table.speed_table([("gridwatch intake", gw), ("minimal insert", bl)]),
-                 *table.round_lines(runs["gridwatch"], runs["baseline"]),
+                 *table.round_lines(runs["gridwatch"], runs["baseline"]), *table.cpu_lines(gw, bl),
                  *table.error_lines("gridwatch intake", gw, top_exception(logs["gridwatch"])),
                  *table.error_lines("minimal insert", bl, top_exception(logs["baseline"])),
                  *table.targets(gw, bl), *table.loss_lines(gw_check, bl_check),

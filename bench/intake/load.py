@@ -20,6 +20,7 @@ class LoadResult:
     accepted: list[str]
     all_statuses: Counter
     first_error: str | None
+    server_cpu_s: float = 0.0  # CPU time of the app's gunicorn processes during the run (warm-up included)
 
     @property
     def ok(self) -> int:
@@ -86,7 +87,8 @@ def combine(results: list[LoadResult]) -> LoadResult:
     return LoadResult(latencies_ms=[ms for res in results for ms in res.latencies_ms], statuses=statuses,
                       elapsed_s=sum(res.elapsed_s for res in results),
                       accepted=[uid for res in results for uid in res.accepted], all_statuses=every,
-                      first_error=next((res.first_error for res in results if res.first_error), None))
+                      first_error=next((res.first_error for res in results if res.first_error), None),
+                      server_cpu_s=sum(res.server_cpu_s for res in results))
 
 
 def _child(url: str, token: str | None, count: int, warmup: int, concurrency: int) -> LoadResult:

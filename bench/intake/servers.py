@@ -1,4 +1,5 @@
 """Start and stop gunicorn serving one app on a free local port."""
+import os
 import re
 import socket
 import subprocess
@@ -14,6 +15,8 @@ from pathlib import Path
 from gunicorn.config import KNOWN_SETTINGS
 
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
+MASTERS: dict[str, int] = {}  # base URL -> gunicorn master pid, while it serves
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -95,16 +98,34 @@ def gunicorn(app_spec: str, env: dict, cwd: Path, config: WorkerConfig, probe: s
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    MASTERS[base] = proc.pid
     try:
         _wait_ready(proc, base + probe, log)
         yield base
     finally:
+        MASTERS.pop(base, None)
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def cpu_seconds(base: str) -> float:
+    """CPU time (user + system) used so far by the gunicorn serving ``base``: its master and its workers."""
+    master, total = MASTERS[base], 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == master or int(fields[1]) == master:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    return total
 
 
 @contextmanager

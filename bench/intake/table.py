@@ -39,6 +39,18 @@ def round_lines(gw_runs: list[LoadResult], base_runs: list[LoadResult]) -> list[
     return ["rounds (gridwatch/baseline reports/s = ratio): " + ", ".join(parts)]
 
 
+def cpu_lines(gw: LoadResult, base: LoadResult) -> list[str]:
+    """CPU time of each app's gunicorn processes per request: what the ratio comes to when the CPUs are the limit
+    (the client, PostgreSQL and Redis not counted)."""
+    def per(res: LoadResult) -> float:
+        count = sum(res.all_statuses.values())
+        return res.server_cpu_s / count * 1000 if count else 0.0
+    if not gw.server_cpu_s or not base.server_cpu_s:
+        return []
+    return [f"server CPU per request (gunicorn processes, warm-up included): gridwatch {per(gw):.2f} ms, "
+            f"baseline {per(base):.2f} ms"]
+
+
 def error_lines(name: str, res: LoadResult, server_exception: str | None) -> list[str]:
     """Where errors came from, when there were any."""
     if res.errors == 0 and not res.first_error:

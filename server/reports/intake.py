@@ -6,6 +6,7 @@ import uuid
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.errors import Conflict, Invalid, refused_upload
 from server.extensions import db
@@ -106,8 +107,13 @@ def accept_report(user: User, fields: dict, photos: list[Upload], audio: Upload 
         if existing is not None:
             return existing, False
     # Text only: insert straight away; the unique (reporter, client_uuid) catches a re-send.
-    report = Report(**fields, payload_hash=digest, reporter_id=user.id, has_audio=audio is not None,
-                    media=_media_rows(photos, audio), transcripts=[], events=[])
+    report = Report(**fields, payload_hash=digest, reporter_id=user.id, has_audio=audio is not None)
+    media = _media_rows(photos, audio)
+    if media:
+        report.media = media
+    # A new report has no rows in these yet: known empty without the flush cascading through empty collections.
+    for name in ("transcripts", "events") if media else ("media", "transcripts", "events"):
+        set_committed_value(report, name, [])
     db.session.add(report)
     try:
         db.session.commit()
