@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from server.accounts.audit_log import record_api_action
 from server.accounts.auth import BEARER, auth_required, current_user
+from server.errors import Invalid
 from server.web.errors import ApiError
 from server.extensions import db
 from server.web.pagination import paginate
@@ -75,8 +76,7 @@ def create_webhook(args):
     user = current_user()
     if user.role == Role.ADMIN.value:
         if not args["department"]:
-            raise ApiError(422, "validation_error", "The request has invalid fields.",
-                           {"department": ["Give the department code."]})
+            raise Invalid(errors={"department": ["Give the department code."]})
         department = args["department"]
     else:
         if args["department"] and (user.department is None or args["department"] != user.department.code):
