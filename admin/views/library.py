@@ -1,11 +1,9 @@
 """The case library (案例库) pages: search closed cases, mark model cases, the case page's similar-cases panel,
 reply templates (admins edit them; the feedback form starts from them)."""
-import math
-
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from server.cases import library, reply_templates
-from server.cases.library_presenters import present_library
+from server.cases.library_presenters import paged_library, present_library
 from server.extensions import db
 from server.models import Case, Category
 
@@ -31,16 +29,9 @@ def library_page():
     q, category = (request.args.get("q") or "").strip()[:200], request.args.get("category") or None
     model_only = request.args.get("model") == "1"
     page = max(request.args.get("page", 1, type=int), 1)
-    if q:
-        found = library.search(q, category, model_only, min(page * PER_PAGE, 500))
-        total, chosen = len(found), found[(page - 1) * PER_PAGE:page * PER_PAGE]
-        items = present_library([m.id for m in chosen], {m.id: m for m in chosen})
-    else:
-        ids, total = library.newest(category, model_only, PER_PAGE, (page - 1) * PER_PAGE)
-        items = present_library(ids)
-    return render_template("admin/library.html", items=items, q=q, category=category or "", model=model_only,
-                           categories=_subcategories(), page=page, pages=max(math.ceil(total / PER_PAGE), 1),
-                           total=total)
+    found = paged_library(q, category, model_only, page, PER_PAGE, 500)
+    return render_template("admin/library.html", items=found.items, q=q, category=category or "", model=model_only,
+                           categories=_subcategories(), page=page, pages=found.pages, total=found.total)
 
 
 @bp.post("/cases/<int:case_id>/model")

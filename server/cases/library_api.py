@@ -1,5 +1,4 @@
 """The case library's API: similar closed cases, model cases (典型案例), the library, reply templates."""
-import math
 
 from flask_smorest import Blueprint
 
@@ -7,11 +6,12 @@ from server.accounts.audit_log import record_api_action
 from server.accounts.auth import BEARER, auth_required, current_user
 from server.cases import library, reply_templates
 from server.cases.effects import invalid_transition
-from server.cases.library_presenters import present_library
+from server.cases.library_presenters import paged_library, present_library
 from server.cases.library_schemas import (LibraryArgsSchema, LibraryItemSchema, LibraryPageSchema, ModelMarkSchema,
                                           ReplyTemplateListSchema, ReplyTemplateOutSchema, ReplyTemplateSchema,
                                           SimilarArgsSchema, SimilarOutSchema)
 from server.cases.queries import can_view_case
+from server.errors import Invalid
 from server.extensions import db
 from server.models import Case, Category, Role
 from server.web.errors import ApiError
@@ -64,16 +64,8 @@ def similar(args, case_id: int):
 def library_page(args):
     """The library of closed cases: by words (most similar first), category and model cases; without words, model
     cases first, then the most recently closed."""
-    page, per_page = args["page"], args["per_page"]
-    if args["q"].strip():
-        found = library.search(args["q"], args["category"], args["model"], min(page * per_page, SEARCH_CAP))
-        total, chosen = len(found), found[(page - 1) * per_page:page * per_page]
-        items = present_library([m.id for m in chosen], {m.id: m for m in chosen})
-    else:
-        ids, total = library.newest(args["category"], args["model"], per_page, (page - 1) * per_page)
-        items = present_library(ids)
-    return {"items": items, "meta": {"page": page, "per_page": per_page, "total": total,
-                                     "pages": max(math.ceil(total / per_page), 1)}}
+    found = paged_library(args["q"], args["category"], args["model"], args["page"], args["per_page"], SEARCH_CAP)
+    return {"items": found.items, "meta": {**found.meta(), "pages": found.pages}}  # at least one page, as ever
 
 
 @blp.route("/cases/<int:case_id>/model", methods=["PUT"])
@@ -159,7 +151,7 @@ def put_template(args, code: str):
         if bad:
             errors[field] = [f"Unknown placeholder(s): {', '.join(bad)}."]
     if errors:
-        raise ApiError(422, "validation_error", "The request has invalid fields.", errors)
+        raise Invalid(errors=errors)
     reply_templates.save(category, args, current_user())
     record_api_action("reply_template.put", category.code, current_user())
     db.session.commit()

@@ -1,8 +1,10 @@
 """Closed cases as the case library shows them: what was done, how long it took, how the reporter rated it."""
 from nlp.pii import mask
 
+from server.cases import library
 from server.extensions import db
 from server.models import Area, Case, CaseEvent, CaseLibraryEntry, CaseRating, Report
+from server.web.pagination import Page
 
 RATING_ZH = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 EXCERPT = 80  # characters of the (masked) report text shown
@@ -76,3 +78,14 @@ def present_library(case_ids: list[int], matches: dict | None = None) -> list[di
                                   "distance_km": match.distance_km}
         items.append(item)
     return items
+
+
+def paged_library(q: str, category: str | None, model_only: bool, page: int, per_page: int, cap: int) -> Page:
+    """One page of the library, presented: by words (most similar first, at most ``cap`` matches looked at), else
+    model cases first, then the most recently closed (for the API and the admin's page alike)."""
+    if q.strip():
+        found = library.search(q, category, model_only, min(page * per_page, cap))
+        chosen = found[(page - 1) * per_page:page * per_page]
+        return Page(present_library([m.id for m in chosen], {m.id: m for m in chosen}), page, per_page, len(found))
+    ids, total = library.newest(category, model_only, per_page, (page - 1) * per_page)
+    return Page(present_library(ids), page, per_page, total)

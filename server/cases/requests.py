@@ -3,6 +3,7 @@ from flask import request
 
 from server.accounts.auth import current_user
 from server.cases.attachments import FIELDS
+from server.errors import Invalid
 from server.media.uploads import Upload
 from server.cases.service import case_for_action
 from server.models import Case
@@ -19,8 +20,7 @@ def read_body(schema) -> tuple[dict, list[Upload]]:
             raw[key] = values if len(values) > 1 else values[0]
         unknown = set(request.files) - set(FIELDS)
         if unknown:
-            raise ApiError(422, "validation_error", "The request has invalid fields.",
-                           {name: ["Unknown file field."] for name in unknown})
+            raise Invalid(errors={name: ["Unknown file field."] for name in unknown})
         for name in FIELDS:
             uploads += [Upload(name, f.read()) for f in request.files.getlist(name)]
     elif request.mimetype == "application/json":
