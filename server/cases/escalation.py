@@ -5,13 +5,10 @@ from triage.lifecycle import CaseStatus
 
 from server.extensions import db
 from server.models import Case, utcnow
-from server.cases.queries import OPEN_AT_DEPARTMENT
+from server.cases.queries import RESOLVE_PENDING, SIGN_PENDING
 from server.cases.service import Context, apply_action
 
 log = logging.getLogger(__name__)
-# Statuses in which a department holds the case and a deadline runs.
-SIGN_PENDING = (CaseStatus.DISPATCHED.value,)
-RESOLVE_PENDING = tuple(s for s in OPEN_AT_DEPARTMENT if s != CaseStatus.ESCALATED.value)
 
 
 def escalate_overdue(now=None) -> list[str]:

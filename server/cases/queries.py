@@ -14,6 +14,10 @@ from server.models import Case, CaseDepartment, Department, Report, Role, User, 
 FULL_VIEW = {Role.SUPERVISOR.value, Role.ADMIN.value}
 # Statuses of the cases open at a department (triage.lifecycle.OPEN_AT_DEPARTMENT), as stored.
 OPEN_AT_DEPARTMENT = tuple(s.value for s in CaseStatus if s in lifecycle.OPEN_AT_DEPARTMENT)
+# Of those, the ones whose sign-for deadline runs and those whose resolve-by deadline runs (an escalated case has been
+# escalated already): what escalation and the deadline warnings watch.
+SIGN_PENDING = (CaseStatus.DISPATCHED.value,)
+RESOLVE_PENDING = tuple(s for s in OPEN_AT_DEPARTMENT if s != CaseStatus.ESCALATED.value)
 MAX_TERMS = 5  # words of a search that must all match
 QUEUES = ("manual_dispatch", "send_back", "extension", "feedback_review", "overdue", "rating_review", "verification")
 

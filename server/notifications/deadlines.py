@@ -8,17 +8,14 @@ import logging
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
-from triage.lifecycle import CaseStatus
 
-from server.cases.queries import OPEN_AT_DEPARTMENT
+from server.cases.queries import RESOLVE_PENDING, SIGN_PENDING
 from server.extensions import db
 from server.models import Case, DeadlineWarning, utcnow
 from server.notifications.service import department_staff, tell
 from server.web.localtime import format_city
 
 log = logging.getLogger(__name__)
-SIGN_PENDING = (CaseStatus.DISPATCHED.value,)
-RESOLVE_PENDING = tuple(s for s in OPEN_AT_DEPARTMENT if s != CaseStatus.ESCALATED.value)
 
 
 def _nearing(case: Case, kind: str, now, share: float) -> bool:
