@@ -10,8 +10,9 @@ from datetime import timedelta
 from triage.lifecycle import FINISHED
 
 from server.extensions import db
-from server.models import Case, Category, Report, User, utcnow
+from server.models import Case, Report, User, utcnow
 from server.models.supports import ReportSupport
+from server.taxonomy.filters import category_codes, category_ids
 
 WINDOW_DAYS = 30
 PER_CELL = 50
@@ -37,9 +38,9 @@ def _metres(lat1, lon1, lat2, lon2) -> float:
 
 
 def _category_filter(code: str):
-    """Reports of a subcategory (or of every subcategory of a class), by the machine's category or the hint."""
-    ids = db.select(Category.id).where((Category.code == code) | Category.code.startswith(code + "."))
-    return Report.category_id.in_(ids) | (Report.category_hint == code) | Report.category_hint.startswith(code + ".")
+    """Reports of the categories ``code`` selects (``server.taxonomy.filters``: a subcategory, or a class and its
+    subcategories), by the machine's category or the reporter's hint."""
+    return Report.category_id.in_(category_ids(code)) | Report.category_hint.in_(category_codes(code))
 
 
 def find_nearby(user: User, lat: float, lon: float, radius_m: int, category: str | None) -> list[dict]:
