@@ -87,6 +87,20 @@ def _within(query, category_column, grid_column, category_in, grid_in):
     return query
 
 
+def _filtered(query, created_at, category_id, case_id, since, until, category, department):
+    """Reports' and cases' common filters: created in [since, until), of the categories ``category`` selects
+    (``server.taxonomy.filters``), of a department's cases (``case_id``: the column holding the case's id)."""
+    if since is not None:
+        query = query.where(created_at >= since)
+    if until is not None:
+        query = query.where(created_at < until)
+    if category:
+        query = query.where(category_id.in_(category_ids(category)))
+    if department:
+        query = query.where(case_id.in_(_case_ids_of(department)))
+    return query
+
+
 def _lookups() -> tuple[dict, dict, dict]:
     """Categories, grids and departments by id (small tables, read once per export)."""
     categories = {c.id: c for c in db.session.execute(db.select(Category)).scalars()}
@@ -106,14 +120,7 @@ def report_rows(since: datetime | None = None, until: datetime | None = None, ca
                       Report.grid_id, Report.address, Report.text, Report.text_masked, Report.case_id,
                       Report.hotspot_id, Report.duplicate_of_id, Report.lat, Report.lon, Case.number, Case.status) \
         .outerjoin(Case, Report.case_id == Case.id).order_by(Report.created_at, Report.id)
-    if since is not None:
-        query = query.where(Report.created_at >= since)
-    if until is not None:
-        query = query.where(Report.created_at < until)
-    if category:
-        query = query.where(Report.category_id.in_(category_ids(category)))
-    if department:
-        query = query.where(Report.case_id.in_(_case_ids_of(department)))
+    query = _filtered(query, Report.created_at, Report.category_id, Report.case_id, since, until, category, department)
     query = _within(query, Report.category_id, Report.grid_id, category_in, grid_in)
 
     def row(r) -> dict:
@@ -197,14 +204,7 @@ def case_rows(since: datetime | None = None, until: datetime | None = None, cate
     categories, _, departments = _lookups()
     query = db.select(Case, Report.lat, Report.lon, Report.address) \
         .join(Report, Case.origin_report_id == Report.id).order_by(Case.created_at, Case.id)
-    if since is not None:
-        query = query.where(Case.created_at >= since)
-    if until is not None:
-        query = query.where(Case.created_at < until)
-    if category:
-        query = query.where(Case.category_id.in_(category_ids(category)))
-    if department:
-        query = query.where(Case.id.in_(_case_ids_of(department)))
+    query = _filtered(query, Case.created_at, Case.category_id, Case.id, since, until, category, department)
     if status:
         query = query.where(Case.status == status)
     query = _within(query, Case.category_id, Report.grid_id, category_in, grid_in)  # the place of its first report
