@@ -39,7 +39,6 @@ class Kind(str, enum.Enum):
 
 
 DUE = (Status.QUEUED.value, Status.FAILED_RETRYABLE.value)
-FINAL = (Status.SENT.value, Status.FAILED_PERMANENT.value, Status.CONFLICT.value)
 
 
 @dataclass
