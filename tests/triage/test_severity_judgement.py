@@ -10,10 +10,10 @@ from triage.taxonomy import load_default
 
 DATA = Path(__file__).resolve().parents[2] / "triage" / "data" / "severity"
 BANDS = {"serious": {1, 2}, "moderate": {2, 3}, "minor": {3, 4}, "negated": {3, 4}, "ordinary": {3, 4}}
-# Floors below what the held-aside holdout3 measured with the learned detectors (serious 40/51, moderate 26/31,
-# negated 31/34, ordinary 28/29, minor all right): a real guard, not the target (>= 90% everywhere, which serious
-# and moderate reports do not reach yet; docs/severity.md). final is training material for the detectors now.
-FLOOR = {"serious": 0.70, "moderate": 0.75, "minor": 0.90, "negated": 0.85, "ordinary": 0.90}
+# Floors below what the held-aside holdout4 measured with the learned detectors at its first and only look
+# (serious 48/53, moderate 33/36, minor, negated and ordinary all right): a real guard, not the target (>= 90% in
+# every band; docs/severity.md). dev, final, holdout2, holdout3 and train5 are training material now.
+FLOOR = {"serious": 0.85, "moderate": 0.85, "minor": 0.90, "negated": 0.90, "ordinary": 0.90}
 
 
 @pytest.mark.parametrize("token, value", [("三", 3), ("十几", 10), ("二十三", 23), ("两", 2), ("12", 12),
@@ -107,7 +107,7 @@ def test_labelled_set_is_split_and_varied():
 
 def test_every_band_holds_on_the_held_aside_part():
     taxonomy = load_default()
-    rows = _load("holdout3")
+    rows = _load("holdout4")
     right, total = {b: 0 for b in BANDS}, {b: 0 for b in BANDS}
     for r in rows:
         sub = taxonomy.subcategory(r["category"]) if r.get("category") else None
