@@ -82,7 +82,7 @@ def test_embedded_default_serves_and_processes_a_report_over_http(demo_env):
             try:
                 requests.get(base + "/openapi.json", timeout=1)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or too busy to answer in 1 s
                 time.sleep(0.2)
         token = requests.post(base + "/auth/login", json={"username": "13800000001",
                                                           "password": PASSWORDS["13800000001"]}).json()
