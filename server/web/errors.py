@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
 
-from server.errors import DomainError
+from server.errors import DomainError, Invalid
 from server.extensions import db
 from server.web.i18n import request_lang, translate_answer
 
@@ -85,11 +85,10 @@ def describe(exc: BaseException) -> Answer | None:
     Database problems roll the session back: a conflict is a 409, a value the database cannot hold (an id beyond
     INTEGER, a NUL character, a date it cannot convert) a 422, the database unreachable a 503.
     """
+    if isinstance(exc, ValidationError):  # marshmallow's refusal is the domain's Invalid, answered alike
+        exc = Invalid(errors=exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages})
     if isinstance(exc, DomainError):  # the domain's refusals and the API's own (ApiError)
         return Answer(exc.status, exc.code, exc.message, exc.errors, exc.message_zh)
-    if isinstance(exc, ValidationError):
-        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        return Answer(422, "validation_error", "The request has invalid fields.", errors)
     if isinstance(exc, HTTPException):
         return _http(exc)
     if isinstance(exc, IntegrityError):
