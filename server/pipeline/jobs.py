@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 STEPS = {
     Stage.RECEIVED.value: stages.transcribe,
     Stage.TRANSCRIBED.value: stages.analyse,
-    Stage.ANALYSED.value: stages.route,
+    Stage.ANALYSED.value: stages.open_or_join,
 }
 
 

@@ -108,16 +108,16 @@ def _analyse(report: Report) -> None:
     report.set_stage(Stage.ANALYSED, note)
 
 
-def route(report_id: int) -> None:
-    """Classify, grade and route the report into a case."""
+def open_or_join(report_id: int) -> None:
+    """Open a case for the report (classify, grade, assign departments) or join the open case it duplicates."""
     report = _locked(report_id)
     if report.stage == Stage.ANALYSED.value:
-        _route(report)
+        _open_or_join(report)
     db.session.commit()
 
 
-def _route(report: Report) -> None:
-    """route() on a locked report, without committing."""
+def _open_or_join(report: Report) -> None:
+    """open_or_join() on a locked report, without committing."""
     text = full_text(report)
     joined = join_open_case(report, text)
     case = joined or open_case(report, text)
@@ -138,5 +138,5 @@ def process_text(report: Report) -> bool:
     with db.session.no_autoflush:  # the report's changes go out together, not before every query
         report.set_stage(Stage.TRANSCRIBED, "no voice recording")
         _analyse(report)
-        _route(report)
+        _open_or_join(report)
     return True

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from server.reports.access import can_view_report, report_scope
 from server.accounts.auth import BEARER, auth_required, current_user
+from server.errors import Invalid
 from server.web.errors import ApiError
 from server.extensions import db
 from server.web.pagination import paginate
@@ -34,7 +35,7 @@ def _read_request() -> tuple[dict, list[Upload], Upload | None]:
             errors = {name: ["Unknown file field."] for name in unknown}
             if len(audio_files) > 1:
                 errors["audio"] = ["Only one voice recording per report."]
-            raise ApiError(422, "validation_error", "The request has invalid fields.", errors)
+            raise Invalid(errors=errors)
         audio = Upload("audio", audio_files[0].read()) if audio_files else None
     elif request.mimetype == "application/json":
         raw = request.get_json(silent=True)

@@ -76,7 +76,7 @@ def test_a_failing_stage_retries_then_records_failed_with_reason(client, app, ci
         calls.append(report.id)
         raise RuntimeError("routing table unreachable")
 
-    monkeypatch.setattr("server.pipeline.stages._route", broken)
+    monkeypatch.setattr("server.pipeline.stages._open_or_join", broken)
     report = _post(client, login(client, LOGIN["resident"]))
     backend(app).drain(timeout=30)
     with app.app_context():
