@@ -5,7 +5,9 @@ action gives the same notice, once. The one who took the step is not told. Resid
 (accepted or joined, dispatched, handled, closed with the request to rate); grid workers of a verification that
 waits for them (also one that falls to them from a grid without its own worker); staff of a case that arrives, is
 reopened, escalated (and, from ``deadlines.py``, nears a deadline); supervisors of what waits for them. A
-supervisor's waiver of verification tells nobody: the resident hears of the closing.
+supervisor's waiver of verification tells nobody: the resident hears of the closing. The supporters of the case's
+reports (我也遇到了) hear of its dispatch, handling, closing and reopening in their own words, after everyone else
+and only if not told of the same event already (one notice per person and event); they are not asked to rate.
 """
 from triage.lifecycle import CaseStatus
 
@@ -14,7 +16,7 @@ from server.events import case_event
 from server.extensions import db
 from server.models import Case, CaseEvent, Department, PlanActivation, Report, User
 from server.notifications import outbound  # noqa: F401 - its after_commit hook sends the deliveries
-from server.notifications.service import department_staff, supervisors, tell, tell_reporters
+from server.notifications.service import TOLD, department_staff, supervisors, tell, tell_reporters, tell_supporters
 from server.notifications.texts import ESCALATION_REASONS
 from server.web.localtime import format_city
 
@@ -64,6 +66,7 @@ def _feedback(case: Case, who: int | None, time: str) -> None:
         tell(own, case, "verify_waiting", skip=who, grid=name)
         tell([w for w in workers if w.grid_id != grid.id], case, "verify_fallback", skip=who, grid=name)
         tell(supervisors(), case, "feedback", skip=who)
+    tell_supporters(case, "support_handled", skip=who, time=time)
 
 
 def _tell_report_person(case: Case, kind: str, report_id: int, who: int | None, time: str) -> None:
@@ -83,7 +86,15 @@ def _created(case: Case, data: dict, who: int | None, time: str) -> None:
 
 
 def on_case_event(case: Case, event: CaseEvent) -> None:
-    """Tell the people who act next, and the reporters (rows added to the event's transaction)."""
+    """Tell the people who act next, the reporters and the supporters (rows added to the event's transaction)."""
+    db.session.info[TOLD] = set()  # who is told of this event (service.notify adds them)
+    try:
+        _tell_of(case, event)
+    finally:
+        db.session.info.pop(TOLD, None)
+
+
+def _tell_of(case: Case, event: CaseEvent) -> None:
     action, data, who = event.action, event.data or {}, event.actor_id
     time = format_city(event.created_at)  # the city's time, as people read it
     if action == "create":
@@ -97,6 +108,7 @@ def on_case_event(case: Case, event: CaseEvent) -> None:
         if action == "dispatch":
             dept, dept_en = _lead_name(case)
             tell_reporters(case, "report_dispatched", skip=who, time=time, dept=dept, dept_en=dept_en)
+            tell_supporters(case, "support_dispatched", skip=who, time=time, dept=dept, dept_en=dept_en)
     elif action == "send_back":
         tell(supervisors(), case, "send_back", skip=who, reason=data["reason"])
     elif action == "extend_request":
@@ -111,9 +123,12 @@ def on_case_event(case: Case, event: CaseEvent) -> None:
              verdict_en="passed" if data["passed"] else "failed")
     elif action in ("reopen", "rule_rating") and event.to_status == CaseStatus.REOPENED.value:
         tell(_departments(case), case, "reopened", skip=who)
+        tell_reporters(case, "report_reopened", skip=who, time=time)
+        tell_supporters(case, "support_reopened", skip=who, time=time)
     elif action == "close":
         tell(_departments(case), case, "closed", skip=who)
         tell_reporters(case, "report_closed", skip=who, time=time)
+        tell_supporters(case, "support_closed", skip=who, time=time)
     elif action == "escalate":
         reason, reason_en = _escalation_reason(data.get("reason"))
         tell(_departments(case), case, "escalated", skip=who, reason=reason, reason_en=reason_en)

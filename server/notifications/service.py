@@ -1,15 +1,20 @@
 """Notices to people: in-app rows (in Chinese and English) and, through the outbound channel, deliveries sent after
-the commit. Who the people are: a case's departments' staff, supervisors, its reporters, its grid's verifiers."""
+the commit. Who the people are: a case's departments' staff, supervisors, its reporters, the supporters of its
+reports (我也遇到了), its grid's verifiers."""
 from collections.abc import Iterable
 
 from flask import current_app
 
 from server.extensions import db
 from server.models import Case, Notification, NotificationDelivery, Report, Role, User
+from server.models.supports import ReportSupport
 from server.notifications.texts import render
 
 # session.info key: deliveries added in this transaction, handed to the queue after its commit (outbound.py)
 PENDING = "gridwatch_notice_deliveries"
+# session.info key: the ids of the people told of the case event being handled (case_events.py sets and clears it),
+# so that a supporter already told of the event as someone else is not told again
+TOLD = "gridwatch_notice_told"
 
 
 def department_staff(department_ids: Iterable[int]) -> list[User]:
@@ -33,7 +38,7 @@ def reporters(case: Case, report_ids: Iterable[int] | None = None) -> list[tuple
     if report_ids is not None:
         where = Report.id.in_(list(report_ids) or [-1])
     else:
-        where = db.or_(Report.case_id == case.id, Report.id == case.origin_report_id)
+        where = _case_reports(case)
     rows = db.session.execute(db.select(Report.reporter_id, db.func.min(Report.id)).where(
         where, Report.reporter_id.is_not(None)).group_by(Report.reporter_id)).all()
     if not rows:
@@ -42,6 +47,21 @@ def reporters(case: Case, report_ids: Iterable[int] | None = None) -> list[tuple
     users = db.session.execute(db.select(User).where(User.id.in_(first), User.active.is_(True),
                                                      User.deleted_at.is_(None))).scalars()
     return [(u, first[u.id]) for u in sorted(users, key=lambda u: u.id)]
+
+
+def _case_reports(case: Case):
+    """The case's reports: its origin and those joined or merged into it (a merge moves them to the case)."""
+    return db.or_(Report.case_id == case.id, Report.id == case.origin_report_id)
+
+
+def supporters(case: Case, exclude: Iterable[int] = ()) -> list[User]:
+    """The active accounts that support (我也遇到了) any report of the case, each once, not those in ``exclude``."""
+    backed = db.select(ReportSupport.user_id).join(Report, Report.id == ReportSupport.report_id).where(
+        _case_reports(case))
+    users = db.session.execute(db.select(User).where(User.id.in_(backed), User.active.is_(True),
+                                                     User.deleted_at.is_(None)).order_by(User.id)).scalars()
+    left = set(exclude)
+    return [u for u in users if u.id not in left]
 
 
 def _channel() -> str:
@@ -55,10 +75,13 @@ def notify(users: Iterable[User], case: Case | None, kind: str, message: str, *,
     about (a resident's)."""
     seen, count, channel = set(), 0, _channel()
     pending = db.session.info.setdefault(PENDING, []) if channel != "none" else None
+    told = db.session.info.get(TOLD)
     for user in users:
         if user.id in seen or user.id == skip:
             continue
         seen.add(user.id)
+        if told is not None:
+            told.add(user.id)
         notice = Notification(user_id=user.id, case_id=case.id if case else None, kind=kind, message=message,
                               message_en=message_en, report_id=(report_ids or {}).get(user.id))
         db.session.add(notice)
@@ -82,6 +105,14 @@ def tell_reporters(case: Case, kind: str, *, skip: int | None = None, report_ids
     """Tell the people behind the case's reports (or the given ones), each about their own report."""
     found = reporters(case, report_ids)
     return tell([u for u, _ in found], case, kind, skip=skip, report_ids={u.id: r for u, r in found}, **values)
+
+
+def tell_supporters(case: Case, kind: str, *, skip: int | None = None, **values) -> int:
+    """Tell the supporters of the case's reports who were not told of the same event otherwise (as a reporter, say):
+    about the case, not about a report (no ``report_id``: the report is not theirs to open, nor its reporter)."""
+    told = db.session.info.get(TOLD)
+    exclude = told if told is not None else {u.id for u, _ in reporters(case)}
+    return tell(supporters(case, exclude=exclude), case, kind, skip=skip, **values)
 
 
 def notify_departments(case: Case, kind: str, message: str, *, skip: int | None = None,

@@ -16,6 +16,18 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "Case {num} from your report was handled at {time}; it awaits verification and closing."),
     "report_closed": ("您上报的案件 {num} 已于 {time} 办结，请对处置结果进行评价。",
                       "Case {num} from your report was closed at {time}. Please rate how it was handled."),
+    "report_reopened": ("您上报的案件 {num} 已于 {time} 重新启动处置。",
+                        "Case {num} from your report was reopened at {time}; it is being handled again."),
+    # residents who support a report of the case (我也遇到了): the same steps, no request to rate
+    "support_dispatched": ("您关注的隐患（案件 {num}）已于 {time} 派发至{dept}处置。",
+                           "A hazard you also reported (case {num}) was sent to {dept_en} at {time}."),
+    "support_handled": ("您关注的隐患（案件 {num}）已于 {time} 处置完毕，等待核查办结。",
+                        "A hazard you also reported (case {num}) was handled at {time}; it awaits verification "
+                        "and closing."),
+    "support_closed": ("您关注的隐患（案件 {num}）已于 {time} 办结。感谢您的反映。",
+                       "A hazard you also reported (case {num}) was closed at {time}. Thank you for reporting it."),
+    "support_reopened": ("您关注的隐患（案件 {num}）已于 {time} 重新启动处置。",
+                         "A hazard you also reported (case {num}) was reopened at {time}; it is being handled again."),
     # grid workers
     "verify_waiting": ("案件 {num}（{grid}）已处置反馈，请到现场核查。",
                        "Case {num} ({grid}) has its handling filed: please verify it on site."),
