@@ -8,6 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
 
 from server import create_app
 from server.extensions import db
@@ -25,6 +27,17 @@ def worker_redis_url(base: str, worker: str | None) -> str:
     db_number = (int(number) if number.isdigit() else 0) + int(worker[2:])
     return urlunsplit(parts._replace(path=f"/{db_number % 16}"))
 
+
+class BufferedClient(FlaskClient):
+    """The test client, reading every answer whole before it returns (``buffered``): a streamed answer (an export)
+    that a test checks only by its status would otherwise keep its generator, and the app context that generator
+    holds, until the garbage collector closes it in another test's app context ("Popped wrong app context")."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
+Flask.test_client_class = BufferedClient
 
 # Every worker process flushes its own db: TEST_REDIS_URL (default db 13) is the first worker's.
 REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13"),

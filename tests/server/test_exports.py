@@ -34,7 +34,7 @@ def _reports(app, client) -> dict:
 
 
 def _geojson(client, path, headers):
-    response = client.get(path, headers=headers)
+    response = client.get(path, headers=headers, buffered=False)  # to see that it streams
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.is_streamed and response.mimetype == "application/geo+json"
     data = json.loads(response.get_data(as_text=True))
@@ -90,7 +90,7 @@ def _csv(response) -> list[dict]:
 def test_cases_as_streamed_csv_with_filters(app, client, city):
     ids = _reports(app, client)
     admin = login(client, LOGIN["admin"])
-    response = client.get("/api/v1/exports/cases.csv", headers=admin)
+    response = client.get("/api/v1/exports/cases.csv", headers=admin, buffered=False)  # to see that it streams
     assert response.status_code == 200 and response.is_streamed and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="cases.csv"'
     text = response.get_data(as_text=True)
