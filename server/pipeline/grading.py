@@ -7,7 +7,7 @@ from server.cases.regrade import level_set_by_hand
 from server.cases.service import record
 from server.cases.deadlines import case_deadlines
 from server.reports.text import full_text
-from server.taxonomy.source import current_taxonomy
+from server.taxonomy.source import category_code, current_taxonomy
 from server.extensions import db
 from server.models import Case, CaseReporter, Hotspot, HotspotReporter, Report
 
@@ -85,7 +85,9 @@ def raise_level(case: Case, taxonomy, text: str, reporters: int) -> bool:
     person set (a supervisor's 调整等级, or a manual dispatch that changed it) wins: it is never raised here.
     """
     case.reporters = max(case.reporters or 1, reporters)
-    sub = taxonomy.subcategory(case.category.code) if case.category else None
+    loaded = case.__dict__.get("category")  # a category set in this session is not in category_id until a flush
+    code = loaded.code if loaded is not None else category_code(case.category_id)
+    sub = taxonomy.subcategory(code) if code else None
     level, reasons = grade(text, sub, reporters=case.reporters)
     if level >= case.severity or level_set_by_hand(case.id):
         return False

@@ -29,11 +29,14 @@ def process_report(report_id: int) -> str:
         if row is not None and row.stage == Stage.RECEIVED.value and not row.has_audio and not row.attempts \
                 and batch.batch_size() > 1:
             try:
-                failed = batch.run_batch(report_id)[1].get(report_id)
+                routed, failures = batch.run_batch(report_id)
+                failed = failures.get(report_id)
             except Exception as exc:  # the claim or the commit itself: nothing of it stays; go on alone
                 db.session.rollback()
-                failed = None
+                routed, failed = [], None
                 log.warning("batch of report %s failed, the report goes on alone: %s", report_id, exc)
+            if report_id in routed:  # committed by the batch: nothing to read again
+                return Stage.ROUTED.value
             if failed is not None:  # its own failure, counted as if it had run alone (not run twice in one job)
                 if _record_failure(report_id, row.stage, failed):
                     raise failed
@@ -57,12 +60,14 @@ def _run_stages(report_id: int, row=None) -> str:
         if step is None:
             return stage
         try:
-            step(report_id)
+            done = step(report_id)
         except Exception as exc:
             db.session.rollback()
             if _record_failure(report_id, stage, exc):
                 raise
             return Stage.FAILED.value
+        if step is stages.text_only and done:  # all three stages committed: nothing to read again
+            return Stage.ROUTED.value
         row = None
 
 

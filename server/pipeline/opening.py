@@ -8,10 +8,10 @@ from server.cases.log import lock_case, lock_case_of_report
 from server.cases.deadlines import case_deadlines
 from server.cases.service import Context, apply_action, record
 from server.extensions import db
-from server.models import Area, Case, Category, Department, Report, utcnow
+from server.models import Area, Case, Department, Report, utcnow
 from server.pipeline.grading import count_origin, regrade_on_join, reporters_for_new_case
 from server.pipeline.places import area_index
-from server.taxonomy.source import current_suggester, current_taxonomy
+from server.taxonomy.source import category_ids, current_suggester, current_taxonomy
 
 
 def suggest(report: Report, text: str, district: str | None) -> tuple[list[dict], str]:
@@ -61,9 +61,7 @@ def open_case(report: Report, text: str) -> Case:
         db.select(Department).where(Department.code.in_([c for c in [lead, *assists] if c]),
                                     Department.active.is_(True))).scalars()}
     manual = best["confidence"] < current_app.config["MANUAL_DISPATCH_BELOW"] or lead not in departments
-    category = db.session.execute(db.select(Category).where(Category.code == code)).scalar_one_or_none() \
-        if code else None
-    report.category_id = category.id if category else None
+    report.category_id = category_ids().get(code) if code else None
     report.suggestions = [[s["category"], s["confidence"]] for s in suggestions]
     report.severity, report.severity_reasons = level, reasons
     now = utcnow()

@@ -125,10 +125,12 @@ def _open_or_join(report: Report) -> None:
     report.set_stage(Stage.ROUTED, f"joined case {case.number}" if joined else f"case {case.number}")
 
 
-def text_only(report_id: int) -> None:
-    """All three stages of a report without a recording, in one transaction (one commit, not three)."""
-    process_text(_locked(report_id))
+def text_only(report_id: int) -> bool:
+    """All three stages of a report without a recording, in one transaction (one commit, not three); True when it
+    routed the report (False: another worker had, or it was not due)."""
+    done = process_text(_locked(report_id))
     db.session.commit()
+    return done
 
 
 def process_text(report: Report) -> bool:

@@ -57,9 +57,21 @@ def current_taxonomy() -> Taxonomy:
     return _taxonomy.get()[0]
 
 
+def category_ids() -> dict[str, int]:
+    """The ids of the categories table's rows by code, kept with the taxonomy (no query per report)."""
+    return _taxonomy.get()[2]
+
+
+def category_code(category_id: int | None) -> str | None:
+    """The code of a category row by id (kept with the taxonomy), None for None or an unknown id."""
+    if category_id is None:
+        return None
+    return next((code for code, i in category_ids().items() if i == category_id), None)
+
+
 def current_suggester() -> Suggester:
     """Keyword rules for the current taxonomy, blended with the configured learned model if it loads."""
-    taxonomy, keywords = _taxonomy.get()
+    taxonomy, keywords, _ = _taxonomy.get()
     model = _model(current_app.config.get("TRIAGE_MODEL"))
     key = (id(taxonomy), id(model))
     with _lock:
@@ -104,11 +116,12 @@ def invalidate() -> None:
         _models.clear()
 
 
-def _build() -> tuple[Taxonomy, KeywordClassifier]:
-    """The taxonomy and its keyword classifier."""
+def _build() -> tuple[Taxonomy, KeywordClassifier, dict[str, int]]:
+    """The taxonomy, its keyword classifier and the category rows' ids by code."""
     taxonomy = build_taxonomy()
-    return taxonomy, KeywordClassifier(taxonomy)
+    ids = dict(db.session.execute(db.select(Category.code, Category.id)).all())
+    return taxonomy, KeywordClassifier(taxonomy), ids
 
 
-_taxonomy: TableCache[tuple[Taxonomy, KeywordClassifier]] = TableCache(
+_taxonomy: TableCache[tuple[Taxonomy, KeywordClassifier, dict[str, int]]] = TableCache(
     lambda: versions(TAXONOMY), _build, recheck_seconds=RECHECK_SECONDS)
