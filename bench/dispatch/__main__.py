@@ -106,6 +106,16 @@ def stage_lines(box: sandbox.Sandbox, uuids: set) -> list[str]:
             + ", ".join(f"{stage} {pct(v, 50):.0f}/{pct(v, 90):.0f}" for stage, v in marks.items())]
 
 
+def over_the_run(points: list[tuple[float, float]], parts: int = 5) -> str:
+    """p50 latency of each fifth of the run by send time: falling, a backlog drains; rising, the pipeline falls
+    behind the rate; flat and high, it keeps pace with a backlog that the warm-up left."""
+    points = sorted(points)
+    size = max(1, len(points) // parts)
+    slices = [points[i:i + size] for i in range(0, size * parts, size) if points[i:i + size]]
+    return "p50 ms by fifth of the run (send order): " + " → ".join(f"{pct([v for _, v in s], 50):.0f}"
+                                                                     for s in slices)
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.dispatch", description=__doc__)
     parser.add_argument("--rate", type=float, default=50.0, help="reports per second, open loop (default 50)")
@@ -181,12 +191,13 @@ def main(argv: list[str] | None = None) -> int:
 
         timed_uuids = {sent.uuids[i]: sent.sent_at[i] for i in sent.accepted}
         by_uuid = {r[0]: r for r in rows}
-        server_ms, client_ms = [], []
+        server_ms, client_ms, in_order = [], [], []
         for uid, sent_at in timed_uuids.items():
             row = by_uuid.get(uid)
             if row is not None and row[2] is not None:
                 server_ms.append((row[2] - row[1]) * 1000)
                 client_ms.append((row[2] - sent_at) * 1000)
+                in_order.append((sent_at, server_ms[-1]))
         noop_ms = [(started[noop.job_ids[i]] - noop.sent_at[i]) * 1000 for i in range(warmup, count)
                    if noop.job_ids[i] in started]
         routed = [r for r in rows if r[0] in accepted and r[2] is not None]
@@ -219,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             f"cost over plain RQ at p50: {p50 - (pct(noop_ms, 50) if noop_ms else 0):.1f} ms",
         ]
         lines += stage_lines(box, set(timed_uuids))
+        lines.append(over_the_run(in_order))
         for name in ("gunicorn", "gw-1", "gw-2"):
             problem = top_exception(tmp / f"{name}.log")
             if problem:

@@ -7,8 +7,14 @@ from flask import current_app
 from server.extensions import db
 from server.models import Report, Stage
 from server.pipeline import batch, stages
+from server.tasks.queue import REPORTS_QUEUE, discard_queued
 
 log = logging.getLogger(__name__)
+
+
+def job_id(report_id: int) -> str:
+    """The deterministic job id of a report's processing."""
+    return f"report-{report_id}"
 
 STEPS = {
     Stage.RECEIVED.value: stages.transcribe,
@@ -35,6 +41,7 @@ def process_report(report_id: int) -> str:
                 db.session.rollback()
                 routed, failed = [], None
                 log.warning("batch of report %s failed, the report goes on alone: %s", report_id, exc)
+            _discard_done(routed, report_id)
             if report_id in routed:  # committed by the batch: nothing to read again
                 return Stage.ROUTED.value
             if failed is not None:  # its own failure, counted as if it had run alone (not run twice in one job)
@@ -45,6 +52,20 @@ def process_report(report_id: int) -> str:
         return _run_stages(report_id, row)
     finally:
         db.session.remove()
+
+
+def _discard_done(routed: list[int], report_id: int) -> None:
+    """The jobs of the batch's other reports, routed and committed, leave the queue unrun (if they still wait).
+
+    Run, each would only find its report routed, at the cost of a job's bookkeeping; one that another worker has
+    taken already, or that is not on the queue, stays and does just that. Redis away: they all stay."""
+    others = [job_id(i) for i in routed if i != report_id]
+    if not others:
+        return
+    try:
+        discard_queued(others, REPORTS_QUEUE)
+    except Exception as exc:  # the jobs then run and find their reports routed
+        log.warning("could not take routed reports' jobs off the queue: %s", exc)
 
 
 def _run_stages(report_id: int, row=None) -> str:

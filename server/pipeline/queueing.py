@@ -3,15 +3,10 @@ import logging
 
 from flask import current_app
 
-from server.pipeline.jobs import process_report
+from server.pipeline.jobs import job_id, process_report
 from server.tasks.queue import REPORTS_QUEUE, TRANSCRIBE_QUEUE, active_jobs, enqueue
 
 log = logging.getLogger(__name__)
-
-
-def job_id(report_id: int) -> str:
-    """The deterministic job id of a report's processing."""
-    return f"report-{report_id}"
 
 
 def queue_for(has_audio: bool) -> str:

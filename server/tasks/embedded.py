@@ -165,6 +165,10 @@ class EmbeddedBackend:
         wanted = set(job_ids)
         return set().union(*(lane.active(wanted) for lane in self.lanes.values()))
 
+    def discard_queued(self, job_ids: list[str], queue: str) -> set[str]:
+        """Nothing is taken back here: a lane's jobs run (and find their work done)."""
+        return set()
+
     def counts(self) -> dict:
         """Queue length of the main lane."""
         return {MAIN: self.lanes[MAIN].size()}

@@ -14,7 +14,7 @@ from server.tasks.names import (DEFAULT_QUEUE, MAINTENANCE_QUEUE, OWN_THREAD, QU
 from server.tasks.rq_backend import RQBackend
 
 __all__ = ["DEFAULT_QUEUE", "MAINTENANCE_QUEUE", "OWN_THREAD", "QUEUES", "REPORTS_QUEUE", "TRANSCRIBE_QUEUE",
-           "WEBHOOK_QUEUE", "active_jobs", "backend", "enqueue", "init_queue"]
+           "WEBHOOK_QUEUE", "active_jobs", "backend", "discard_queued", "enqueue", "init_queue"]
 log = logging.getLogger(__name__)
 
 
@@ -47,3 +47,10 @@ def enqueue(func: Callable | str, *args, queue: str, job_id: str | None = None, 
 def active_jobs(job_ids: Iterable[str], app: Flask | None = None) -> set[str]:
     """Those of the jobs that are queued, running, scheduled or waiting for a retry."""
     return backend(app).active_jobs(list(job_ids))
+
+
+def discard_queued(job_ids: Iterable[str], queue: str, app: Flask | None = None) -> set[str]:
+    """Delete those of the jobs that still wait on ``queue``, not started, because their work is done (and
+    committed) already; returns the ids deleted. A job already running, scheduled or in another process's hands is
+    left alone. The embedded backend deletes none."""
+    return backend(app).discard_queued(list(job_ids), queue)

@@ -11,6 +11,19 @@ from server.tasks.names import QUEUES
 
 ACTIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
+# KEYS: the queue's list, then each job's hash; ARGV: the job ids. A job still in the list is taken out and deleted
+# (one atomic script: a worker that popped it meanwhile keeps it whole); returns the ids deleted.
+_DISCARD = """
+local gone = {}
+for i, id in ipairs(ARGV) do
+  if redis.call('LREM', KEYS[1], 1, id) == 1 then
+    redis.call('DEL', KEYS[i + 1])
+    gone[#gone + 1] = id
+  end
+end
+return gone
+"""
+
 
 def redis_connection(url: str) -> Redis:
     """A Redis client that fails fast when the server is down."""
@@ -30,6 +43,7 @@ class RQBackend:
     def __init__(self, app: Flask):
         self.connection = redis_connection(app.config["REDIS_URL"])
         self.queues = {name: Queue(name, connection=self.connection) for name in QUEUES}
+        self._discard = self.connection.register_script(_DISCARD)
 
     def submit(self, func, args: tuple, *, queue: str, job_id: str | None, delay: float, timeout: int,
                attempts: int, intervals: tuple, replace: bool) -> None:
@@ -57,6 +71,13 @@ class RQBackend:
             StartedJobRegistry(queue=queue).cleanup()
         jobs = Job.fetch_many(job_ids, connection=self.connection)
         return {job.id for job in jobs if job is not None and job.get_status() in ACTIVE}
+
+    def discard_queued(self, job_ids: list[str], queue: str) -> set[str]:
+        """Delete those jobs that still wait on the queue (none started or scheduled); one round trip."""
+        if not job_ids:
+            return set()
+        keys = [self.queues[queue].key, *(Job.key_for(i) for i in job_ids)]
+        return {i.decode() if isinstance(i, bytes) else i for i in self._discard(keys=keys, args=list(job_ids))}
 
     def counts(self) -> dict:
         """Queue lengths."""

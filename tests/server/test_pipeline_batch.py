@@ -221,3 +221,33 @@ def test_a_batch_runs_no_more_statements_per_report_than_a_report_alone(pg_app):
     batched = _statements_per_report(pg_app, 10, texts, (SPOT[0] + 0.05, SPOT[1] + 0.05))  # 7 km away: new cases
     assert batched <= alone, (batched, alone)
     assert batched <= 25, batched
+
+
+def test_a_batch_takes_its_routed_reports_jobs_off_the_queue_and_leaves_a_taken_one(redis_app):
+    """The jobs of reports a batch routed and committed leave the queue unrun; a job a worker has popped stays."""
+    from rq import Queue
+    from rq.job import Job
+
+    from server.pipeline.queueing import submit_report
+    from server.tasks.queue import backend
+
+    redis_app.config["PIPELINE_BATCH_SIZE"] = 5
+    with redis_app.app_context():
+        ids = _add([GAS, *OTHERS])
+        for report_id in ids:
+            submit_report(report_id, False)
+        connection = backend().connection
+        queue = Queue("reports", connection=connection)
+        assert queue.job_ids == [f"report-{i}" for i in ids]
+        # This worker has popped the first report's job, and another worker the last one's (off the queue's list).
+        taken = f"report-{ids[-1]}"
+        connection.lrem(queue.key, 1, f"report-{ids[0]}")
+        connection.lrem(queue.key, 1, taken)
+        assert process_report(ids[0]) == "routed"
+        assert queue.job_ids == [], "the batch's other waiting jobs are gone from the queue"
+        assert [Job.exists(f"report-{i}", connection=connection) for i in ids[1:-1]] == [False] * 3, \
+            "and deleted"
+        assert Job.exists(taken, connection=connection), "a job a worker holds is never deleted under it"
+        assert all(_state(i)["stage"] == "routed" for i in ids)
+        assert process_report(ids[-1]) == "routed", "the held job finds its report routed"
+        assert db.session.execute(db.select(db.func.count()).select_from(Case)).scalar() >= 1
