@@ -147,9 +147,9 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None)
     The report gets its H3 cell and text signature (stored: later reports compare with them, never re-reading its
     text). Candidates come from the index on (cell, created_at): the newest ``limit`` reports
     (``DUPLICATE_CANDIDATES``) of the report's cell and of each cell around it within the window, one capped index
-    scan per cell in a single statement; of those within 0.3 km the newest ``limit`` are compared by their stored
-    signatures (a second statement). Without a position, the newest of the same named place. Two statements and
-    at most seven times ``limit`` rows, however many reports gather in the place.
+    scan per cell; of those within 0.3 km the newest ``limit`` are read with their stored signatures and compared,
+    all in one statement. Without a position, the newest of the same named place. One statement and at most seven
+    times ``limit`` rows scanned, however many reports gather in the place.
     """
     # lazy: numpy/scipy load only where hotspots are computed
     from nlp.hotspots.duplicates import cell_of, cells_around, find_duplicate, signature
@@ -161,40 +161,47 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None)
     window = {"me": report.id, "since": since, "until": report.created_at, "limit": limit}
     if report.cell is not None:
         cells = {f"cell{i}": cell for i, cell in enumerate(cells_around(report.cell))}
-        found = db.session.execute(_around_cells(len(cells)), {**window, **cells}).all()
-        found = [r for r in found if r.lat is not None and _km(report, r) <= NEAR_KM]
+        near = {"lat": report.lat, "lon": report.lon, "kx": KM_PER_DEGREE * math.cos(math.radians(report.lat))}
+        found = db.session.execute(_around_cells(len(cells)), {**window, **cells, **near}).all()
     elif report.place_code:
         found = db.session.execute(_NEAR_PLACE, {**window, "place": report.place_code}).all()
     else:
         return None
-    newest = [r.id for r in sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]]
+    newest = sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
     if not newest:
         return None
-    # Plain rows, not ORM objects: the candidates are only read, and their texts only for a row without a signature
-    # (analysed before signatures were stored), which is then computed from its text.
-    rows = {r.id: r for r in db.session.execute(db.select(*_SIGNED).where(Report.id.in_(newest)))}
-    unsigned = [i for i, r in rows.items() if r.signature is None]
+    # A row without a signature (analysed before signatures were stored) is compared by its text, read only then.
+    unsigned = [r.id for r in newest if r.signature is None]
     texts = {r.id: r for r in db.session.execute(db.select(Report.id, Report.text_masked, Report.text, Report.tokens)
                                                  .where(Report.id.in_(unsigned)))} if unsigned else {}
-    recent = [_candidate(rows[i], texts.get(i)) for i in newest if i in rows]
+    recent = [_candidate(r, texts.get(r.id)) for r in newest]
     return find_duplicate(mine, recent, max_km=NEAR_KM, max_hours=hours)
 
 
 _WHERE = (Report.id, Report.lat, Report.lon, Report.created_at)
 _WINDOW = (Report.id != db.bindparam("me"), Report.created_at >= db.bindparam("since"),
            Report.created_at <= db.bindparam("until"))
-_NEAR_PLACE = db.select(*_WHERE).where(Report.place_code == db.bindparam("place"), *_WINDOW) \
-    .order_by(Report.created_at.desc()).limit(db.bindparam("limit"))
+# Plain rows, not ORM objects: the candidates are only read.
 _SIGNED = (Report.id, Report.lat, Report.lon, Report.created_at, Report.place_code, Report.signature)
+_NEAR_PLACE = db.select(*_SIGNED).where(Report.place_code == db.bindparam("place"), *_WINDOW) \
+    .order_by(Report.created_at.desc()).limit(db.bindparam("limit"))
 _AROUND: dict[int, object] = {}
+KM_PER_DEGREE = 111.32  # of latitude; of longitude times cos(latitude)
 
 
 def _around_cells(count: int):
-    """The newest reports of each of count cells in the window, one capped index scan per cell (built once)."""
+    """The newest ``limit`` reports within ``NEAR_KM`` among the newest of each of count cells in the window, with
+    their signatures: one capped index scan per cell, in one statement (built once per count)."""
     if count not in _AROUND:
         parts = [db.select(*_WHERE).where(Report.cell == db.bindparam(f"cell{i}"), *_WINDOW)
                  .order_by(Report.created_at.desc()).limit(db.bindparam("limit")).subquery() for i in range(count)]
-        _AROUND[count] = db.union_all(*[db.select(part) for part in parts])
+        near = db.union_all(*[db.select(part) for part in parts]).subquery()
+        # Equirectangular distance, squared (no square root: SQLite may lack it), in km.
+        dy = (near.c.lat - db.bindparam("lat")) * KM_PER_DEGREE
+        dx = (near.c.lon - db.bindparam("lon")) * db.bindparam("kx")
+        newest = db.select(near.c.id).where(near.c.lat.is_not(None), dy * dy + dx * dx <= NEAR_KM * NEAR_KM) \
+            .order_by(near.c.created_at.desc(), near.c.id.desc()).limit(db.bindparam("limit"))
+        _AROUND[count] = db.select(*_SIGNED).where(Report.id.in_(newest.scalar_subquery()))
     return _AROUND[count]
 
 
@@ -205,13 +212,6 @@ def _candidate(row, text_row) -> dict:
     if text_row is not None:
         doc.update(text=text_row.text_masked or text_row.text or "", tokens=text_row.tokens or [])
     return doc
-
-
-def _km(report: Report, row) -> float:
-    """Distance in km between a report and a candidate row (equirectangular: fine at this scale)."""
-    dy = (row.lat - report.lat) * 111.32
-    dx = (row.lon - report.lon) * 111.32 * math.cos(math.radians(report.lat))
-    return math.hypot(dx, dy)
 
 
 def invalidate() -> None:

@@ -30,26 +30,24 @@ def process_report(report_id: int) -> str:
     reports (``batch.run_batch``, on PostgreSQL); what the batch did not route is then done here, one stage at a time.
     """
     try:
-        row = db.session.execute(db.select(Report.stage, Report.has_audio, Report.attempts)
-                                 .where(Report.id == report_id)).first()
-        if row is not None and row.stage == Stage.RECEIVED.value and not row.has_audio and not row.attempts \
-                and batch.batch_size() > 1:
-            try:
-                routed, failures = batch.run_batch(report_id)
-                failed = failures.get(report_id)
-            except Exception as exc:  # the claim or the commit itself: nothing of it stays; go on alone
-                db.session.rollback()
-                routed, failed = [], None
-                log.warning("batch of report %s failed, the report goes on alone: %s", report_id, exc)
-            _discard_done(routed, report_id)
-            if report_id in routed:  # committed by the batch: nothing to read again
-                return Stage.ROUTED.value
-            if failed is not None:  # its own failure, counted as if it had run alone (not run twice in one job)
-                if _record_failure(report_id, row.stage, failed):
-                    raise failed
-                return Stage.FAILED.value
-            row = None  # read again: the batch may have routed it
-        return _run_stages(report_id, row)
+        try:
+            outcome = batch.run_batch(report_id)
+        except Exception as exc:  # the claim or the commit itself: nothing of it stays; go on alone
+            db.session.rollback()
+            outcome = None
+            log.warning("batch of report %s failed, the report goes on alone: %s", report_id, exc)
+        if outcome is None:  # not a waiting text report, or another worker holds it: stage by stage
+            return _run_stages(report_id)
+        routed, failures = outcome
+        _discard_done(routed, report_id)
+        if report_id in routed:  # committed: nothing to read again
+            return Stage.ROUTED.value
+        failed = failures.get(report_id)
+        if failed is not None:  # its own failure, counted as if it had run alone (not run twice in one job)
+            if _record_failure(report_id, Stage.RECEIVED.value, failed):
+                raise failed
+            return Stage.FAILED.value
+        return _run_stages(report_id)  # read again: the batch stopped before it
     finally:
         db.session.remove()
 
