@@ -7,6 +7,7 @@ from server.models import Role
 from server.notifications import inbox
 from server.notifications.schemas import (MarkReadSchema, NoticeDeliveryArgsSchema, NoticeDeliveryPageSchema,
                                           NotificationListArgsSchema, NotificationPageSchema, UnreadSchema)
+from server.web.pagination import page_meta
 from server.web.schemas import ErrorSchema
 
 blp = Blueprint("notifications", __name__, description="In-app notifications")
@@ -49,7 +50,7 @@ def unread_count():
 def mark_read(args):
     """Mark notifications read: the given ids (only yours are touched), or all of yours."""
     count = inbox.mark_read(current_user().id, None if args["all"] else args["ids"])
-    return {"items": [], "unread": count, "meta": {"page": 1, "per_page": 0, "total": 0, "pages": 0}}
+    return {"items": [], "unread": count, "meta": page_meta(1, 0, 0)}  # the inbox's shape, with no page
 
 
 @blp.route("/deliveries", methods=["GET"])
