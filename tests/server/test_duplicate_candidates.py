@@ -1,0 +1,49 @@
+"""Near-duplicate candidates: the distance and the time window are applied in the one statement that reads them."""
+from datetime import timedelta
+
+from nlp.hotspots.duplicates import cells_around
+from server.extensions import db
+from server.hotspots.service import NEAR_KM, find_duplicate_of
+from server.models import Report, utcnow
+
+from ..helpers import new_uuid
+
+GAS = "桂花园小区7栋楼道里煤气味很重，怕是漏气了"
+LAT, LON = 28.2345, 112.9067
+
+
+def _north(km: float) -> tuple[float, float]:
+    return LAT + km / 111.32, LON
+
+
+def _report(position, when, text=GAS) -> Report:
+    report = Report(client_uuid=new_uuid(), payload_hash="0" * 64, text=text, lat=position[0], lon=position[1],
+                    created_at=when)
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def test_only_reports_within_the_distance_and_the_window_are_candidates(app, city):
+    with app.app_context():
+        now = utcnow()
+        first = _report((LAT, LON), now - timedelta(hours=2))
+        assert find_duplicate_of(first) is None, "nothing before it"
+        # The same words 0.6 km away, in a cell of the first one's ring: read by the cell scan, left out by distance.
+        beyond = _report(_north(0.6), now - timedelta(minutes=90))
+        assert find_duplicate_of(beyond) is None, f"0.6 km is farther than {NEAR_KM} km"
+        assert beyond.cell != first.cell and beyond.cell in cells_around(first.cell), "a candidate in the ring"
+        # Between the two, 0.15 km from the first and 0.45 km from the other (which is newer): the first one, also
+        # when only the newest candidate is compared (the farther one must not take its place).
+        between = _report(_north(0.15), now - timedelta(minutes=60))
+        assert find_duplicate_of(between, limit=1) == first.id
+        # The same place two days later: the window (48 hours) holds none of them.
+        later = _report((LAT, LON), now + timedelta(hours=48))
+        assert find_duplicate_of(later) is None
+        # Without a position, the newest report of the same named place in the window.
+        placeless = [_report((None, None), now - timedelta(minutes=m)) for m in (30, 20)]
+        for report in placeless:
+            report.place_code = "GUIHUAYUAN"
+        db.session.flush()
+        assert find_duplicate_of(placeless[1]) == placeless[0].id
+        db.session.rollback()
