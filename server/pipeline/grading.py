@@ -85,6 +85,8 @@ def raise_level(case: Case, taxonomy, text: str, reporters: int) -> bool:
     person set (a supervisor's 调整等级, or a manual dispatch that changed it) wins: it is never raised here.
     """
     case.reporters = max(case.reporters or 1, reporters)
+    if case.severity is not None and case.severity <= 1:  # level I already: nothing could raise it
+        return False
     loaded = case.__dict__.get("category")  # a category set in this session is not in category_id until a flush
     code = loaded.code if loaded is not None else category_code(case.category_id)
     sub = taxonomy.subcategory(code) if code else None
