@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 LOCK_WAIT_MS = 200
 LOCK_ERRORS = {"55P03", "40P01"}  # lock_not_available (the lock_timeout passed), deadlock_detected
+# A text report waiting at ``received``: what a batch may claim.
+_WAITING = (Report.stage == Stage.RECEIVED.value, Report.has_audio.is_(False))
 
 
 def batch_size() -> int:
@@ -63,7 +65,10 @@ def run_batch(report_id: int) -> tuple[list[int], dict[int, Exception]] | None:
     # Held by another transaction: this worker routes others meanwhile; its job then waits for the report.
     others = _claim_others(report_id, batch_size() - (mine is not None)) if mine is None or not mine.attempts else []
     if not others:
-        return _alone(mine) if mine is not None else _nothing()
+        if mine is None:  # nothing claimed: the job goes stage by stage
+            session.rollback()
+            return None
+        return _alone(mine)
     session.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
     routed, failed = [], {}
     for report in sorted(filter(None, [mine, *others]), key=lambda r: r.id):
@@ -98,14 +103,8 @@ def run_batch(report_id: int) -> tuple[list[int], dict[int, Exception]] | None:
 def _held_elsewhere(report_id: int) -> bool:
     """A text report waiting at ``received`` that has not failed, which the claim skipped: another transaction holds
     it (read without a lock)."""
-    row = db.session.execute(db.select(Report.stage, Report.has_audio, Report.attempts)
-                             .where(Report.id == report_id)).first()
-    return row is not None and row.stage == Stage.RECEIVED.value and not row.has_audio and not row.attempts
-
-
-def _nothing() -> None:
-    """No report claimed: end the transaction of the claim, and let the job go stage by stage."""
-    db.session.rollback()
+    return db.session.execute(db.select(Report.id).where(Report.id == report_id, *_WAITING, Report.attempts == 0)
+                              ).first() is not None
 
 
 def _alone(report: Report) -> tuple[list[int], dict[int, Exception]]:
@@ -121,7 +120,7 @@ def _alone(report: Report) -> tuple[list[int], dict[int, Exception]]:
 
 def _waiting():
     """Text reports waiting at ``received`` that no other transaction holds, locked and loaded with their person."""
-    return db.select(Report).where(Report.stage == Stage.RECEIVED.value, Report.has_audio.is_(False)) \
+    return db.select(Report).where(*_WAITING) \
         .options(joinedload(Report.reporter)).with_for_update(skip_locked=True, of=Report) \
         .execution_options(populate_existing=True)
 

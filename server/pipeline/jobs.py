@@ -16,6 +16,7 @@ def job_id(report_id: int) -> str:
     """The deterministic job id of a report's processing."""
     return f"report-{report_id}"
 
+
 STEPS = {
     Stage.RECEIVED.value: stages.transcribe,
     Stage.TRANSCRIBED.value: stages.analyse,
@@ -66,11 +67,10 @@ def _discard_done(routed: list[int], report_id: int) -> None:
         log.warning("could not take routed reports' jobs off the queue: %s", exc)
 
 
-def _run_stages(report_id: int, row=None) -> str:
-    """Advance stage by stage; each stage commits on its own (``row``: the report's stage just read, if any)."""
+def _run_stages(report_id: int) -> str:
+    """Advance stage by stage; each stage commits on its own."""
     while True:
-        if row is None:
-            row = db.session.execute(db.select(Report.stage, Report.has_audio).where(Report.id == report_id)).first()
+        row = db.session.execute(db.select(Report.stage, Report.has_audio).where(Report.id == report_id)).first()
         if row is None:
             log.warning("report %s does not exist", report_id)
             return "missing"
@@ -87,7 +87,6 @@ def _run_stages(report_id: int, row=None) -> str:
             return Stage.FAILED.value
         if step is stages.text_only and done:  # all three stages committed: nothing to read again
             return Stage.ROUTED.value
-        row = None
 
 
 def _record_failure(report_id: int, stage: str, exc: Exception) -> bool:
