@@ -49,21 +49,39 @@ def char_similarities(text: str, others: list[str]) -> list[float]:
 
 
 def gram_similarities(mine: dict, others: list[dict]) -> list[float]:
-    """char_similarities() on texts already counted into grams (stored signatures: nothing is re-read)."""
-    grams = [mine, *others]
-    n = len(grams)
-    df = Counter(g for counts in grams for g in counts)
-    idf = {g: math.log((1 + n) / (1 + d)) + 1.0 for g, d in df.items()}
-    vectors = []
-    for counts in grams:
-        weights = {g: (1.0 + math.log(c)) * idf[g] for g, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        vectors.append((weights, norm))
-    (mine_w, my_norm), out = vectors[0], []
-    for weights, norm in vectors[1:]:
-        small, large = (weights, mine_w) if len(weights) < len(mine_w) else (mine_w, weights)
-        out.append(sum(w * large.get(g, 0.0) for g, w in small.items()) / (norm * my_norm))
+    """char_similarities() on texts already counted into grams (stored signatures: nothing is re-read).
+
+    One pass over each text's grams gives both its norm and its dot product with ``mine``; idf and sublinear tf
+    come from tables (a gram's idf depends only on how many of the texts have it).
+    """
+    df = Counter(mine.keys())
+    for counts in others:
+        df.update(counts.keys())
+    n, log = 1 + len(others), math.log
+    by_df = [log((1.0 + n) / (1 + d)) + 1.0 for d in range(n + 1)]
+    idf = dict(zip(df.keys(), map(by_df.__getitem__, df.values())))
+    mine_w = {g: _sublinear(c) * idf[g] for g, c in mine.items()}
+    my_norm = math.sqrt(sum(w * w for w in mine_w.values())) or 1.0
+    get, out = mine_w.get, []
+    for counts in others:
+        norm2 = dot = 0.0
+        for g, c in counts.items():
+            w = (_SUBLINEAR[c] if c < _TABLE else 1.0 + log(c)) * idf[g]
+            norm2 += w * w
+            m = get(g)
+            if m is not None:
+                dot += w * m
+        out.append(dot / ((math.sqrt(norm2) or 1.0) * my_norm))
     return out
+
+
+def _sublinear(count: int) -> float:
+    """1 + log(count), from the table when the count is small."""
+    return _SUBLINEAR[count] if count < _TABLE else 1.0 + math.log(count)
+
+
+_TABLE = 256
+_SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, _TABLE)]
 
 
 def signature(doc: dict) -> dict:

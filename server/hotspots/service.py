@@ -1,6 +1,8 @@
 """Hotspots in the database: full re-clustering with stable ids, and incremental assignment."""
+import json
 import math
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 
@@ -170,19 +172,22 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None)
     newest = sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
     if not newest:
         return None
+    signed = {r.id: _decoded(r.signature) for r in newest if r.signature is not None}
     # A row without a signature (analysed before signatures were stored) is compared by its text, read only then.
-    unsigned = [r.id for r in newest if r.signature is None]
+    unsigned = [r.id for r in newest if signed.get(r.id) is None]
     texts = {r.id: r for r in db.session.execute(db.select(Report.id, Report.text_masked, Report.text, Report.tokens)
                                                  .where(Report.id.in_(unsigned)))} if unsigned else {}
-    recent = [_candidate(r, texts.get(r.id)) for r in newest]
+    recent = [_candidate(r, signed.get(r.id), texts.get(r.id)) for r in newest]
     return find_duplicate(mine, recent, max_km=NEAR_KM, max_hours=hours)
 
 
 _WHERE = (Report.id, Report.lat, Report.lon, Report.created_at)
 _WINDOW = (Report.id != db.bindparam("me"), Report.created_at >= db.bindparam("since"),
            Report.created_at <= db.bindparam("until"))
-# Plain rows, not ORM objects: the candidates are only read.
-_SIGNED = (Report.id, Report.lat, Report.lon, Report.created_at, Report.place_code, Report.signature)
+# Plain rows, not ORM objects: the candidates are only read. Their signatures come as JSON text, decoded through
+# _decoded (the same candidates come back for report after report in a busy place).
+_SIGNED = (Report.id, Report.lat, Report.lon, Report.created_at, Report.place_code,
+           db.cast(Report.signature, db.Text).label("signature"))
 _NEAR_PLACE = db.select(*_SIGNED).where(Report.place_code == db.bindparam("place"), *_WINDOW) \
     .order_by(Report.created_at.desc()).limit(db.bindparam("limit"))
 _AROUND: dict[int, object] = {}
@@ -205,13 +210,20 @@ def _around_cells(count: int):
     return _AROUND[count]
 
 
-def _candidate(row, text_row) -> dict:
+def _candidate(row, signature: dict | None, text_row) -> dict:
     """A candidate as find_duplicate takes it: its position, time, place and signature (or its text without one)."""
     doc = {"id": row.id, "lat": row.lat, "lon": row.lon, "created_at": row.created_at, "place": row.place_code,
-           "signature": row.signature}
+           "signature": signature}
     if text_row is not None:
         doc.update(text=text_row.text_masked or text_row.text or "", tokens=text_row.tokens or [])
     return doc
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> dict:
+    """A stored signature, decoded once per process for as long as it is among the recent ones (keyed by its text:
+    never stale). Shared between calls: read only."""
+    return json.loads(text)
 
 
 def invalidate() -> None:

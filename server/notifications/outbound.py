@@ -1,7 +1,8 @@
 """Sending notices through the outbound channel: after the commit, one attempt per job on the task layer, retried.
 
 ``service.notify`` adds a ``NotificationDelivery`` row beside each notice, in the same transaction; after the commit
-(an SQLAlchemy ``after_commit`` hook) each is handed to the task layer on the outbound queue (``WEBHOOK_QUEUE``:
+(an SQLAlchemy ``after_commit`` hook) they are handed to the task layer, one job for all of a transaction's first
+attempts, on the outbound queue (``WEBHOOK_QUEUE``:
 what leaves the platform has its own workers, or its own thread in-process, so a slow gateway never delays a
 report). A rolled-back notice is never sent. Each attempt locks its row and sends only a pending or failing
 delivery (a job run twice sends once); a failure waits ``NOTIFY_BACKOFF_BASE_SECONDS`` doubling per attempt, up to
@@ -17,7 +18,7 @@ from server.models import Case, NotificationDelivery, User, utcnow
 from server.notifications.channels import CHANNELS, Recipient
 from server.notifications.service import PENDING
 from server.tasks.queue import WEBHOOK_QUEUE
-from server.tasks.retried import Retried, run_job
+from server.tasks.retried import Retried, run_job, run_jobs
 
 log = logging.getLogger(__name__)
 OPEN = ("pending", "failing")
@@ -77,10 +78,15 @@ def deliver_job(delivery_id: int) -> str:
     return run_job(deliver, delivery_id)
 
 
-# Attempts are jobs notice-<delivery id>-<attempt> on the outbound queue; a failure waits the base, doubling, a day
-# at the most.
+def deliver_first_job(delivery_ids: list[int]) -> dict[int, str]:
+    """The first attempts of the deliveries one transaction added (a case event tells several people), one job."""
+    return run_jobs(deliver, delivery_ids)
+
+
+# Attempts are jobs notice-<delivery id>-<attempt> on the outbound queue (the first ones of a transaction together:
+# notice-first-<first id>-<count>); a failure waits the base, doubling, a day at the most.
 RETRIED = Retried("notice", "notice delivery", deliver_job, queue=WEBHOOK_QUEUE, timeout=120,
-                  base="NOTIFY_BACKOFF_BASE_SECONDS", cap=86400)
+                  base="NOTIFY_BACKOFF_BASE_SECONDS", cap=86400, first_attempts=deliver_first_job)
 
 
 def schedule(delivery_id: int, delay: float, attempt: int = 1, app: Flask | None = None) -> bool:

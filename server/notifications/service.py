@@ -4,6 +4,7 @@ reports (我也遇到了), its grid's verifiers."""
 from collections.abc import Iterable
 
 from flask import current_app
+from sqlalchemy.orm import lazyload
 
 from server.extensions import db
 from server.models import Case, Notification, NotificationDelivery, Report, Role, User
@@ -17,19 +18,24 @@ PENDING = "gridwatch_notice_deliveries"
 TOLD = "gridwatch_notice_told"
 
 
+def _people(*conditions):
+    """Active accounts matching the conditions, without the department and grid ``User`` joins by default (a notice
+    needs the person, not their grid's polygon; either still loads on access)."""
+    return db.select(User).where(User.active.is_(True), *conditions) \
+        .options(lazyload(User.department), lazyload(User.grid))
+
+
 def department_staff(department_ids: Iterable[int]) -> list[User]:
     """Active staff of the given departments."""
     ids = list(department_ids)
     if not ids:
         return []
-    return list(db.session.execute(db.select(User).where(
-        User.role == Role.DEPT_STAFF.value, User.department_id.in_(ids), User.active.is_(True))).scalars())
+    return list(db.session.execute(_people(User.role == Role.DEPT_STAFF.value, User.department_id.in_(ids))).scalars())
 
 
 def supervisors() -> list[User]:
     """Active supervisors."""
-    return list(db.session.execute(db.select(User).where(
-        User.role == Role.SUPERVISOR.value, User.active.is_(True))).scalars())
+    return list(db.session.execute(_people(User.role == Role.SUPERVISOR.value)).scalars())
 
 
 def reporters(case: Case, report_ids: Iterable[int] | None = None) -> list[tuple[User, int]]:
@@ -44,8 +50,7 @@ def reporters(case: Case, report_ids: Iterable[int] | None = None) -> list[tuple
     if not rows:
         return []
     first = dict(rows)
-    users = db.session.execute(db.select(User).where(User.id.in_(first), User.active.is_(True),
-                                                     User.deleted_at.is_(None))).scalars()
+    users = db.session.execute(_people(User.id.in_(first), User.deleted_at.is_(None))).scalars()
     return [(u, first[u.id]) for u in sorted(users, key=lambda u: u.id)]
 
 
@@ -58,8 +63,7 @@ def supporters(case: Case, exclude: Iterable[int] = ()) -> list[User]:
     """The active accounts that support (我也遇到了) any report of the case, each once, not those in ``exclude``."""
     backed = db.select(ReportSupport.user_id).join(Report, Report.id == ReportSupport.report_id).where(
         _case_reports(case))
-    users = db.session.execute(db.select(User).where(User.id.in_(backed), User.active.is_(True),
-                                                     User.deleted_at.is_(None)).order_by(User.id)).scalars()
+    users = db.session.execute(_people(User.id.in_(backed), User.deleted_at.is_(None)).order_by(User.id)).scalars()
     left = set(exclude)
     return [u for u in users if u.id not in left]
 

@@ -26,10 +26,10 @@ import logging
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from server.extensions import db
-from server.models import Report, Stage
+from server.models import Report, Stage, User
 from server.pipeline import stages
 
 log = logging.getLogger(__name__)
@@ -119,9 +119,11 @@ def _alone(report: Report) -> tuple[list[int], dict[int, Exception]]:
 
 
 def _waiting():
-    """Text reports waiting at ``received`` that no other transaction holds, locked and loaded with their person."""
+    """Text reports waiting at ``received`` that no other transaction holds, locked and loaded with their person
+    (not the person's department and grid, which ``User`` would join: a grid worker's grid has its polygon)."""
     return db.select(Report).where(*_WAITING) \
-        .options(joinedload(Report.reporter)).with_for_update(skip_locked=True, of=Report) \
+        .options(joinedload(Report.reporter).options(lazyload(User.department), lazyload(User.grid))) \
+        .with_for_update(skip_locked=True, of=Report) \
         .execution_options(populate_existing=True)
 
 

@@ -3,7 +3,7 @@
 A delivery is a database row (``id``, ``status``, ``attempts``, ``next_attempt_at``, ``updated_at``) that a
 module-level job function attempts once and records; the row is the record. ``Retried`` names each attempt's job
 ``<kind>-<row id>-<attempt>``, queues it (after the commit that wrote the row, or after a failure, with a doubling
-wait), and hands over again the rows that are due but whose job was lost (a restart, the queue down). Webhook
+wait; the first attempts of the rows one commit wrote may go in one job), and hands over again the rows that are due but whose job was lost (a restart, the queue down). Webhook
 deliveries (``server.webhooks.delivery``) and outbound notices (``server.notifications.outbound``) use it.
 
 It imports nothing of the domain: the job, the model, the queue, the timeout and the waits are its arguments.
@@ -42,18 +42,29 @@ def run_job(attempt: Callable[[int], str], row_id: int) -> str:
         db.session.remove()
 
 
+def run_jobs(attempt: Callable[[int], str], row_ids: list[int]) -> dict[int, str]:
+    """The first attempts of several rows in one job, one after another, each as ``run_job`` runs it (its own
+    commit; a failure schedules that row's next attempt as its own job). A row this job does not reach (the job
+    stopped or killed) stays due, and ``resume_pending`` hands it over."""
+    return {row_id: run_job(attempt, row_id) for row_id in row_ids}
+
+
 class Retried:
     """The retry scaffolding of one kind of delivery.
 
     ``kind`` prefixes the job ids, ``what`` names a row in log lines, ``job`` is the module-level function (row id →
     status) the task layer runs by its dotted path; ``queue``, ``timeout`` (seconds before RQ stops an attempt) and
-    the waits after a failure: ``base``, doubling per attempt, at most ``cap``.
+    the waits after a failure: ``base``, doubling per attempt, at most ``cap``. ``first_attempts``, a module-level
+    function (row ids → statuses, ``run_jobs``), takes the first attempts of the rows one transaction wrote in one
+    job: a busy pipeline writes a few notices per report, and each job costs the queue and its worker more than
+    sending a notice does.
     """
 
     def __init__(self, kind: str, what: str, job: Callable[[int], str], *, queue: str, timeout: Seconds,
-                 base: Seconds, cap: Seconds):
+                 base: Seconds, cap: Seconds, first_attempts: Callable[[list[int]], dict] | None = None):
         self.kind, self.what, self.job, self.queue = kind, what, job, queue
         self.timeout, self.base, self.cap = timeout, base, cap
+        self.first_attempts = first_attempts
 
     def job_id(self, row_id: int, attempt: int) -> str:
         """The job of one attempt at one row."""
@@ -76,6 +87,19 @@ class Retried:
             return True
         except Exception as exc:  # the row is safe in the database
             log.warning("could not queue %s %s: %s", self.what, row_id, exc)
+            return False
+
+    def schedule_first(self, row_ids: list[int], app: Flask | None = None) -> bool:
+        """Queue the first attempts of these rows as one job (``<kind>-first-<first id>-<count>``); False when the
+        queue is down (``resume_pending`` hands them over one by one)."""
+        app = app or current_app._get_current_object()
+        try:
+            enqueue(self.first_attempts, list(row_ids), queue=self.queue,
+                    job_id=f"{self.kind}-first-{row_ids[0]}-{len(row_ids)}",
+                    timeout=int(_seconds(self.timeout, app)) * len(row_ids), app=app)
+            return True
+        except Exception as exc:  # the rows are safe in the database
+            log.warning("could not queue %s %s and %s more: %s", self.what, row_ids[0], len(row_ids) - 1, exc)
             return False
 
     def resume_pending(self, model, statuses: Iterable[str], older_than_seconds: int = 60,
@@ -116,9 +140,12 @@ class Retried:
 
         @sa_event.listens_for(Session, "after_commit")
         def _send_after_commit(session) -> None:
-            for row in session.info.pop(pending_key, None) or ():
-                if row.id is not None:
-                    self.schedule(row.id, 0)
+            ids = [row.id for row in session.info.pop(pending_key, None) or () if row.id is not None]
+            if len(ids) > 1 and self.first_attempts is not None:
+                self.schedule_first(ids)
+            else:
+                for row_id in ids:
+                    self.schedule(row_id, 0)
 
         @sa_event.listens_for(Session, "after_rollback")
         def _forget_after_rollback(session) -> None:
