@@ -118,11 +118,12 @@ _migrated: set[str] = set()
 
 
 def clear_caches() -> None:
-    """Forget what worker processes cache between jobs (taxonomy, areas, IDF)."""
+    """Forget what worker processes cache between jobs (taxonomy, areas, IDF, departments with webhooks)."""
     from server.hotspots import service as hotspots, keyword_idf
     from server.taxonomy import source as taxonomy_source
     from server.pipeline import places
-    for module in (hotspots, keyword_idf, taxonomy_source, places):
+    from server.webhooks import service as webhooks
+    for module in (hotspots, keyword_idf, taxonomy_source, places, webhooks):
         module.invalidate()
 
 

@@ -4,6 +4,7 @@ import uuid
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
+from server.models.versions import WEBHOOKS, versioned
 
 
 class ApiKey(db.Model):
@@ -78,6 +79,7 @@ class WebhookEvent(str, enum.Enum):
     UPDATED = "case.updated"
 
 
+@versioned(WEBHOOKS)
 class Webhook(db.Model):
     """A department's URL that receives its cases' dispatches and updates, signed with its secret."""
 

@@ -14,6 +14,7 @@ from server.models.settings import Setting
 
 AREAS = "areas_version"
 TAXONOMY = "taxonomy_version"
+WEBHOOKS = "webhooks_version"
 _KEYS: dict[type, str] = {}
 
 

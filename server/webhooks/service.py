@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from server.extensions import db
+from server.models.versions import WEBHOOKS, versions
+from server.table_cache import TableCache
 from server.web import API_PREFIX
 from server.models import (Case, CaseEvent, Category, Department, Report, User, Webhook, WebhookDelivery, WebhookEvent,
                            utcnow)
@@ -234,16 +236,44 @@ def _forget_hooks_after_rollback(session) -> None:
     session.info.pop(ACTIVE_HOOKS, None)
 
 
+def _hooked_departments() -> frozenset[int]:
+    """The departments with an active webhook, as this process last read them (every few seconds, and at once after
+    a change in this process): a case event of other departments reads no webhooks at all."""
+    with db.session.no_autoflush:
+        return _HOOKED.get()
+
+
+# Webhooks are registered and disabled rarely; each of a busy pipeline's case events needs to know whether its
+# departments have any. Another process's new webhook is seen within the cache's recheck (seconds); sending checks
+# that its webhook is still active.
+_HOOKED: TableCache[frozenset] = TableCache(
+    lambda: versions(WEBHOOKS),
+    lambda: frozenset(db.session.execute(db.select(Webhook.department_id).where(Webhook.active.is_(True))).scalars()))
+
+
+def invalidate() -> None:
+    """Forget which departments have webhooks (between tests)."""
+    _HOOKED.invalidate()
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _forget_hooked(session, _context) -> None:
+    """A webhook written in this process: the next case event reads them again."""
+    if any(isinstance(obj, Webhook) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _HOOKED.invalidate()
+
+
 def queue_case_event(case: Case, event: CaseEvent) -> list[WebhookDelivery]:
     """Add a delivery per subscribed webhook of the case's departments (the caller's commit sends them)."""
     kind = WebhookEvent.DISPATCHED.value if event.action in DISPATCH_ACTIONS else WebhookEvent.UPDATED.value
     session = db.session()
-    active = _active_hooks(session)
-    if not active:  # no department has a webhook: the case's departments need not even be read
+    hooked = _hooked_departments()
+    if not hooked:  # no department has a webhook: the case's departments need not even be read
         return []
     roles = {row.department_id: row.role for row in case.departments}
-    if not roles:
+    if hooked.isdisjoint(roles):
         return []
+    active = _active_hooks(session)
     with session.no_autoflush:
         hooks = [hook for department_id in roles for hook in active.get(department_id, ()) if hook.active]
         rows = []
