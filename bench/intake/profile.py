@@ -135,7 +135,8 @@ def _profile_baseline(bodies: list[bytes], warmup: int) -> None:
     _report("minimal insert", len(bodies) - warmup, *_send(client, "/rows", headers, bodies[warmup:]), None)
 
 
-def _profile_gridwatch(bodies: list[bytes], warmup: int, top: int, sort: str = "tottime") -> None:
+def _profile_gridwatch(bodies: list[bytes], warmup: int, top: int, sort: str = "tottime",
+                       dump: str | None = None) -> None:
     """GridWatch's POST /api/v1/reports with every step timed."""
     from server import create_app
     from server.extensions import db
@@ -157,6 +158,8 @@ def _profile_gridwatch(bodies: list[bytes], warmup: int, top: int, sort: str = "
         profiler.runcall(_send, client, "/api/v1/reports", headers, more)
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
+        if dump:
+            profiler.dump_stats(dump)  # for pstats' callers and callees, or a viewer
         print(out.getvalue())
 
 
@@ -169,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="then run the reports again under cProfile and print the top N functions by own CPU time")
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"),
                         help="order of the cProfile list: own CPU time (default) or CPU time including callees")
+    parser.add_argument("--dump", metavar="PATH", help="with --cprofile: also write the profile to PATH (pstats)")
     args = parser.parse_args(argv)
     box = sandbox.create()
     try:
@@ -176,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.update(box.env())
         bodies = [body for _, body in payloads.reports(args.warmup + args.reports)]
         _profile_baseline(bodies, args.warmup)
-        _profile_gridwatch(bodies, args.warmup, args.cprofile, args.sort)
+        _profile_gridwatch(bodies, args.warmup, args.cprofile, args.sort, args.dump)
     finally:
         sandbox.destroy(box)
 
