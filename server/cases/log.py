@@ -92,8 +92,8 @@ def _forget_after_rollback(session) -> None:
     session.info.pop(LAST_EVENTS, None)
 
 
-def _last_event(case_id: int) -> CaseEvent | None:
-    """The newest event of a case in this transaction.
+def _last_event(case_id: int):
+    """The newest event of a case in this transaction: what the next one chains to (its ``seq`` and ``hash``).
 
     No flush is needed before reading: an event this transaction appended and has not flushed is in ``_appended``
     (it is forgotten only by a rollback, which removes it, or with the transaction, whose commit flushed it; a
@@ -102,8 +102,9 @@ def _last_event(case_id: int) -> CaseEvent | None:
     known = _appended().get(case_id)
     if known is not None:
         return known
-    return db.session.execute(db.select(CaseEvent).where(CaseEvent.case_id == case_id)
-                              .order_by(CaseEvent.seq.desc()).limit(1)).scalar_one_or_none()
+    # The two columns only: an event's data (suggestions, reasons, evidence) is not loaded to chain the next one.
+    return db.session.execute(db.select(CaseEvent.seq, CaseEvent.hash).where(CaseEvent.case_id == case_id)
+                              .order_by(CaseEvent.seq.desc()).limit(1)).first()
 
 
 def public_reply(event: CaseEvent) -> str | None:
