@@ -16,6 +16,7 @@ AREAS = "areas_version"
 TAXONOMY = "taxonomy_version"
 WEBHOOKS = "webhooks_version"
 _KEYS: dict[type, str] = {}
+_CHANGED: dict[str, list] = {}  # key -> what to call when this process changes the key's table
 
 
 def versioned(key: str):
@@ -24,6 +25,12 @@ def versioned(key: str):
         _KEYS[cls] = key
         return cls
     return mark
+
+
+def on_change(key: str, forget) -> None:
+    """Call ``forget()`` whenever this process changes a table of ``key`` (a per-process cache then rebuilds at
+    once; other processes see the new token at their next recheck)."""
+    _CHANGED.setdefault(key, []).append(forget)
 
 
 def versions(*keys: str) -> tuple:
@@ -55,3 +62,5 @@ def _renew(session: Session, keys: set[str]) -> None:
             row = session.get(Setting, key) or Setting(key=key)
         row.value = uuid.uuid4().hex
         session.add(row)
+        for forget in _CHANGED.get(key, ()):
+            forget()

@@ -3,8 +3,9 @@
 A delivery is a database row (``id``, ``status``, ``attempts``, ``next_attempt_at``, ``updated_at``) that a
 module-level job function attempts once and records; the row is the record. ``Retried`` names each attempt's job
 ``<kind>-<row id>-<attempt>``, queues it (after the commit that wrote the row, or after a failure, with a doubling
-wait; the first attempts of the rows one commit wrote may go in one job), and hands over again the rows that are due but whose job was lost (a restart, the queue down). Webhook
-deliveries (``server.webhooks.delivery``) and outbound notices (``server.notifications.outbound``) use it.
+wait; the first attempts of the rows one commit wrote may go in one job), and hands over again the rows that are due
+but whose job was lost (a restart, the queue down). Webhook deliveries (``server.webhooks.delivery``) and outbound
+notices (``server.notifications.outbound``) use it.
 
 It imports nothing of the domain: the job, the model, the queue, the timeout and the waits are its arguments.
 """

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from server.extensions import db
-from server.models.versions import WEBHOOKS, versions
+from server.models.versions import WEBHOOKS, on_change, versions
 from server.table_cache import TableCache
 from server.web import API_PREFIX
 from server.models import (Case, CaseEvent, Category, Department, Report, User, Webhook, WebhookDelivery, WebhookEvent,
@@ -252,15 +252,11 @@ _HOOKED: TableCache[frozenset] = TableCache(
 
 
 def invalidate() -> None:
-    """Forget which departments have webhooks (between tests)."""
+    """Forget which departments have webhooks (when this process changes a webhook, and between tests)."""
     _HOOKED.invalidate()
 
 
-@sa_event.listens_for(Session, "after_flush")
-def _forget_hooked(session, _context) -> None:
-    """A webhook written in this process: the next case event reads them again."""
-    if any(isinstance(obj, Webhook) for obj in (*session.new, *session.dirty, *session.deleted)):
-        _HOOKED.invalidate()
+on_change(WEBHOOKS, invalidate)  # a webhook written in this process: the next case event reads them again
 
 
 def queue_case_event(case: Case, event: CaseEvent) -> list[WebhookDelivery]:
