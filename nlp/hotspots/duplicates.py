@@ -66,7 +66,7 @@ def gram_similarities(mine: dict, others: list[dict]) -> list[float]:
     for counts in others:
         norm2 = dot = 0.0
         for g, c in counts.items():
-            w = (_SUBLINEAR[c] if c < _TABLE else 1.0 + log(c)) * idf[g]
+            w = (_SUBLINEAR[c] if c < _TABLE else 1.0 + log(c)) * idf[g]  # _sublinear(c), inlined: the hot loop
             norm2 += w * w
             m = get(g)
             if m is not None:

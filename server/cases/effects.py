@@ -12,7 +12,7 @@ from server.cases.log import append_event
 from server.cases.library import store_vector
 from server.extensions import db
 from server.models import Case, CaseDepartment, Category, Department, Report
-from server.taxonomy.source import category_code, current_taxonomy
+from server.taxonomy.source import case_category_code, current_taxonomy
 from server.cases.deadlines import add_working_days, case_deadlines
 from server.cases.regrade import regrade
 
@@ -91,17 +91,9 @@ def _dispatch(case, ctx, now):
     case.needs_manual_dispatch = False
     return CaseStatus.DISPATCHED.value, f.get("note"), {
         "lead": lead.code, "assist": [a.code for a in assists], "severity": case.severity,
-        "category": _category_code(case),
+        "category": case_category_code(case),
         "sign_by": _iso(case.sign_by), "resolve_by": _iso(case.resolve_by),
         **({"severity_from": corrected} if corrected is not None and ctx.user is not None else {})}
-
-
-def _category_code(case) -> str | None:
-    """The case's category code, without loading the row when the taxonomy's cache knows its id (the pipeline
-    dispatches every case it opens; a category set in this session has no id until a flush)."""
-    if "category" in case.__dict__ or case.category_id is None:  # loaded or set in this session, or none
-        return case.category.code if case.category is not None else None
-    return category_code(case.category_id) or case.category.code
 
 
 def _sign(case, ctx, now):

@@ -7,7 +7,7 @@ from server.cases.regrade import level_set_by_hand
 from server.cases.service import record
 from server.cases.deadlines import case_deadlines
 from server.reports.text import full_text
-from server.taxonomy.source import category_code, current_taxonomy
+from server.taxonomy.source import case_category_code, current_taxonomy
 from server.extensions import db
 from server.models import Case, CaseReporter, Hotspot, HotspotReporter, Report
 
@@ -87,8 +87,7 @@ def raise_level(case: Case, taxonomy, text: str, reporters: int) -> bool:
     case.reporters = max(case.reporters or 1, reporters)
     if case.severity is not None and case.severity <= 1:  # level I already: nothing could raise it
         return False
-    loaded = case.__dict__.get("category")  # a category set in this session is not in category_id until a flush
-    code = loaded.code if loaded is not None else category_code(case.category_id)
+    code = case_category_code(case)
     sub = taxonomy.subcategory(code) if code else None
     level, reasons = grade(text, sub, reporters=case.reporters)
     if level >= case.severity or level_set_by_hand(case.id):

@@ -69,6 +69,14 @@ def category_code(category_id: int | None) -> str | None:
     return next((code for code, i in category_ids().items() if i == category_id), None)
 
 
+def case_category_code(case) -> str | None:
+    """A case's category code without loading its category row when the cached ids know it; a category set in this
+    session (not in ``category_id`` until a flush) or unknown to the cache is read from the case."""
+    if "category" in case.__dict__ or case.category_id is None:
+        return case.category.code if case.category is not None else None
+    return category_code(case.category_id) or case.category.code
+
+
 def current_suggester() -> Suggester:
     """Keyword rules for the current taxonomy, blended with the configured learned model if it loads."""
     taxonomy, keywords, _ = _taxonomy.get()
