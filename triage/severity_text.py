@@ -99,15 +99,21 @@ class Casualty:
         return f"{self.shown}人{lex.CASUALTY_LABELS[self.kind]}"
 
 
-def _first(text: str, words) -> int:
+@lru_cache(maxsize=None)
+def _alternation(words: tuple) -> re.Pattern:
+    """Return one compiled pattern matching any of the words (the lexicon's word lists are tuples)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _first(text: str, words: tuple) -> int:
     """Return the position of the first word of words found in text, or -1."""
-    found = [text.find(w) for w in words]
-    found = [p for p in found if p >= 0]
-    return min(found) if found else -1
+    found = _alternation(words).search(text)  # the leftmost position where any of them starts
+    return found.start() if found else -1
 
 
-def _has(text: str, words) -> bool:
-    return any(w in text for w in words)
+def _has(text: str, words: tuple) -> bool:
+    """Tell whether any of the words occurs in text."""
+    return _alternation(words).search(text) is not None
 
 
 def _negation_at(text: str) -> int:
@@ -209,7 +215,10 @@ def word_edges(text: str) -> tuple[set[int], set[int]]:
     return {start for _, start, _ in tokens}, {end for _, _, end in tokens}
 
 
-def _masked(text: str, words) -> str:
+def _masked(text: str, words: tuple) -> str:
+    """Return text with each of the words, in order, replaced by as many "#" (most texts hold none of them)."""
+    if not _has(text, words):
+        return text
     for word in words:
         text = text.replace(word, "#" * len(word))
     return text
@@ -222,24 +231,37 @@ def hazard_mentions(parts: list[Clause], edges: tuple[set[int], set[int]] | None
     "挑起火头" names no fire, "引起火灾" names one by 火灾, "草烧起来" one by 烧起来.
     """
     found = []
+    index = _hazard_index()
     for i, clause in enumerate(parts):
         text = _masked(clause.text, lex.NOT_HAZARD)
+        first: dict[str, tuple[int, str]] = {}  # hazard -> its earliest (position, word) in this clause
+        for p, ch in enumerate(text):
+            for word, keys in index.get(ch, ()):
+                if text.startswith(word, p) and (edges is None or clause.start + p in edges[0]
+                                                 or clause.start + p + len(word) in edges[1]):
+                    for key in keys:
+                        if key not in first or (p, word) < first[key]:
+                            first[key] = (p, word)
         for key, (_, _, _, words) in lex.HAZARDS.items():
-            pos = [(p, w) for w in words for p in _positions(text, w)
-                   if edges is None or clause.start + p in edges[0] or clause.start + p + len(w) in edges[1]]
-            if pos:
-                at, word = min(pos)
+            if key in first:
+                at, word = first[key]
                 active = any(w in clause.text for w in lex.ACTIVE_WORDS if w in words)
                 found.append(Mention(key, word, i, clause.negated_at(at), active))
     return found
 
 
-def _positions(text: str, word: str) -> list[int]:
-    out, at = [], text.find(word)
-    while at >= 0:
-        out.append(at)
-        at = text.find(word, at + 1)
-    return out
+@lru_cache(maxsize=1)
+def _hazard_index() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Return the hazard words by their first character, each with the hazards it names: one pass over a
+    clause finds every occurrence of every word (overlapping ones too)."""
+    keys_of: dict[str, list[str]] = {}
+    for key, (_, _, _, words) in lex.HAZARDS.items():
+        for word in words:
+            keys_of.setdefault(word, []).append(key)
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for word, keys in keys_of.items():
+        index.setdefault(word[0], []).append((word, tuple(keys)))
+    return index
 
 
 def _count_near(clause: str, start: int, end: int) -> tuple[int, str]:
