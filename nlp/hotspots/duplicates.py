@@ -2,7 +2,8 @@
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,43 +46,73 @@ def char_similarities(text: str, others: list[str]) -> list[float]:
     The same numbers as sklearn's TfidfVectorizer(analyzer="char", ngram_range=(1, 3),
     sublinear_tf=True) (smoothed idf, l2 norm), without its fixed cost on a handful of short texts.
     """
+    if not others:
+        return []
     return gram_similarities(_grams(text.lower()), [_grams(t.lower()) for t in others])
 
 
 def gram_similarities(mine: dict, others: list[dict]) -> list[float]:
     """char_similarities() on texts already counted into grams (stored signatures: nothing is re-read).
 
-    One pass over each text's grams gives both its norm and its dot product with ``mine``; idf and sublinear tf
-    come from tables (a gram's idf depends only on how many of the texts have it).
+    Each text's grams become (gram ids, sublinear tf) arrays once per counts object (see _Grams); the document
+    frequencies, idf weights, norms and dot products are then a few array operations over all texts at once.
     """
-    df = Counter(mine.keys())
-    for counts in others:
-        df.update(counts.keys())
-    n, log = 1 + len(others), math.log
-    by_df = [log((1.0 + n) / (1 + d)) + 1.0 for d in range(n + 1)]
-    idf = dict(zip(df.keys(), map(by_df.__getitem__, df.values())))
-    mine_w = {g: _sublinear(c) * idf[g] for g, c in mine.items()}
-    my_norm = math.sqrt(sum(w * w for w in mine_w.values())) or 1.0
-    get, out = mine_w.get, []
-    for counts in others:
-        norm2 = dot = 0.0
-        for g, c in counts.items():
-            w = (_SUBLINEAR[c] if c < _TABLE else 1.0 + log(c)) * idf[g]  # _sublinear(c), inlined: the hot loop
-            norm2 += w * w
-            m = get(g)
-            if m is not None:
-                dot += w * m
-        out.append(dot / ((math.sqrt(norm2) or 1.0) * my_norm))
-    return out
+    table = _Grams.current()  # one table for the whole call, even if another thread starts a new one
+    vectors = [table.vector(mine, keep=False), *(table.vector(counts) for counts in others)]
+    sizes = np.fromiter((len(ids) for ids, _ in vectors), dtype=np.int64, count=len(vectors))
+    ids = np.concatenate([ids for ids, _ in vectors])
+    tf = np.concatenate([tf for _, tf in vectors])
+    grams, where, df = np.unique(ids, return_inverse=True, return_counts=True)  # a gram appears once per text
+    weights = tf * (np.log((2.0 + len(others)) / (1.0 + df)) + 1.0)[where]  # smoothed idf, n = 1 + len(others)
+    doc = np.repeat(np.arange(len(vectors)), sizes)
+    norms = np.sqrt(np.bincount(doc, weights=weights * weights, minlength=len(vectors)))
+    norms[norms == 0] = 1.0
+    my_weights = np.zeros(len(grams))
+    my_weights[where[:sizes[0]]] = weights[:sizes[0]]
+    dots = np.bincount(doc, weights=weights * my_weights[where], minlength=len(vectors))
+    return (dots[1:] / (norms[1:] * norms[0])).tolist()
 
 
-def _sublinear(count: int) -> float:
-    """1 + log(count), from the table when the count is small."""
-    return _SUBLINEAR[count] if count < _TABLE else 1.0 + math.log(count)
+class _Grams:
+    """Gram ids shared by the texts this process compares, and the arrays of recently compared counts objects.
 
+    The same candidates' signatures (the same decoded objects: server.hotspots.service keeps them) are compared
+    report after report, so their arrays are kept, least recently used first out. An entry holds its counts object,
+    so that its id() cannot be reused while the entry lives; counts objects are never changed once counted.
+    When the gram ids grow past MAX_GRAMS, a new table replaces the whole thing.
+    """
 
-_TABLE = 256
-_SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, _TABLE)]
+    MAX_GRAMS, MAX_VECTORS = 2_000_000, 4096
+    _current: "_Grams | None" = None
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self.vectors: OrderedDict[int, tuple[dict, np.ndarray, np.ndarray]] = OrderedDict()
+        self.lock = threading.Lock()  # the embedded server runs jobs in threads: new ids must stay distinct
+
+    @classmethod
+    def current(cls) -> "_Grams":
+        """The table in use (a new one when the last grew too large)."""
+        table = cls._current
+        if table is None or len(table.ids) > cls.MAX_GRAMS:
+            table = cls._current = cls()
+        return table
+
+    def vector(self, counts: dict, keep: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Return a text's gram ids and sublinear term frequencies (1 + log count)."""
+        with self.lock:
+            found = self.vectors.get(id(counts))
+            if found is not None and found[0] is counts:
+                self.vectors.move_to_end(id(counts))
+                return found[1], found[2]
+            setdefault, known = self.ids.setdefault, self.ids
+            ids = np.fromiter((setdefault(g, len(known)) for g in counts), dtype=np.int64, count=len(counts))
+            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+            if keep:
+                self.vectors[id(counts)] = (counts, ids, tf)
+                if len(self.vectors) > self.MAX_VECTORS:
+                    self.vectors.popitem(last=False)
+            return ids, tf
 
 
 def signature(doc: dict) -> dict:

@@ -117,3 +117,32 @@ def test_duplicate_text_similarity_equals_sklearn_tfidf():
         vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit_transform(pool)
         expected = (vec[1:] @ vec[0].T).toarray().ravel()
         assert np.allclose(char_similarities(pool[0], pool[1:]), expected, atol=1e-12)
+
+
+def test_kept_gram_arrays_give_the_same_cosines_as_fresh_ones(monkeypatch):
+    """Candidates' counts are turned into arrays once and kept; reused in other pools, evicted, or after the gram
+    ids start again, the cosines are still sklearn's."""
+    import random
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bench.nlp.textgen import report_texts
+    from nlp.hotspots import duplicates
+
+    texts = [t.replace(" ", "") for t in report_texts(120)]
+    counts = {t: duplicates._grams(t.lower()) for t in texts}  # one counts object per text, as decoded signatures
+    monkeypatch.setattr(duplicates._Grams, "MAX_VECTORS", 40)
+    monkeypatch.setattr(duplicates._Grams, "MAX_GRAMS", 500)
+    rng = random.Random(11)
+    tables = []  # the tables themselves, kept: no two can share an id()
+    for _ in range(60):
+        pool = rng.sample(texts, rng.randint(2, 30))
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit_transform(pool)
+        expected = (vec[1:] @ vec[0].T).toarray().ravel()
+        got = duplicates.gram_similarities(duplicates._grams(pool[0].lower()), [counts[t] for t in pool[1:]])
+        assert np.allclose(got, expected, atol=1e-12)
+        if not tables or tables[-1] is not duplicates._Grams.current():
+            tables.append(duplicates._Grams.current())
+        assert len(duplicates._Grams.current().vectors) <= 40
+    assert len(tables) > 1  # the ids started again at least once on the way
