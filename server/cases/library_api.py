@@ -65,7 +65,7 @@ def library_page(args):
     """The library of closed cases: by words (most similar first), category and model cases; without words, model
     cases first, then the most recently closed."""
     found = paged_library(args["q"], args["category"], args["model"], args["page"], args["per_page"], SEARCH_CAP)
-    return {"items": found.items, "meta": {**found.meta(), "pages": found.pages}}  # at least one page, as ever
+    return {"items": found.items, "meta": found.meta()}  # no match: 0 pages, as every other API page says
 
 
 @blp.route("/cases/<int:case_id>/model", methods=["PUT"])

@@ -159,6 +159,11 @@ def test_library_search_by_words_and_category(client, headers, cases):
     assert page(q="井盖不见了") == [cases["manhole"]]
     assert page(category="natural_disaster.tree_fall") == [cases["tree"]]
     assert page(q="煤气味", category="accident.road_facility") == []
+    empty = client.get("/api/v1/case-library", query_string={"q": "煤气味", "category": "accident.road_facility"},
+                       headers=headers["lead"]).get_json()["meta"]
+    assert empty["total"] == 0 and empty["pages"] == 0  # as every other API page: nothing, no page
+    full = client.get("/api/v1/case-library", query_string={"per_page": 3}, headers=headers["lead"]).get_json()["meta"]
+    assert full["total"] == 4 and full["pages"] == 2
     assert len(page()) == 4 and cases["open"] not in page()
     assert client.get("/api/v1/case-library", headers=headers["resident"]).status_code == 403
     too_long = client.get("/api/v1/case-library", query_string={"q": "长" * 201}, headers=headers["lead"])
