@@ -81,26 +81,26 @@ class Retried:
 
     def schedule(self, row_id: int, delay: float, attempt: int = 1, app: Flask | None = None) -> bool:
         """Queue an attempt in ``delay`` seconds; False when the queue is down (``resume_pending`` hands it over)."""
-        app = app or current_app._get_current_object()
-        try:
-            enqueue(self.job, row_id, queue=self.queue, job_id=self.job_id(row_id, attempt), delay=delay,
-                    timeout=int(_seconds(self.timeout, app)), app=app)
-            return True
-        except Exception as exc:  # the row is safe in the database
-            log.warning("could not queue %s %s: %s", self.what, row_id, exc)
-            return False
+        return self._enqueue(self.job, row_id, self.job_id(row_id, attempt), delay, 1, app,
+                             f"{self.what} {row_id}")
 
     def schedule_first(self, row_ids: list[int], app: Flask | None = None) -> bool:
         """Queue the first attempts of these rows as one job (``<kind>-first-<first id>-<count>``); False when the
         queue is down (``resume_pending`` hands them over one by one)."""
+        return self._enqueue(self.first_attempts, list(row_ids), f"{self.kind}-first-{row_ids[0]}-{len(row_ids)}",
+                             0, len(row_ids), app, f"{self.what} {row_ids[0]} and {len(row_ids) - 1} more")
+
+    def _enqueue(self, func: Callable, arg, job_id: str, delay: float, rows: int, app: Flask | None,
+                 described: str) -> bool:
+        """Queue one job for ``rows`` rows (its timeout is the attempt's times rows); False, logged, when the queue
+        is down: the rows are safe in the database."""
         app = app or current_app._get_current_object()
         try:
-            enqueue(self.first_attempts, list(row_ids), queue=self.queue,
-                    job_id=f"{self.kind}-first-{row_ids[0]}-{len(row_ids)}",
-                    timeout=int(_seconds(self.timeout, app)) * len(row_ids), app=app)
+            enqueue(func, arg, queue=self.queue, job_id=job_id, delay=delay,
+                    timeout=int(_seconds(self.timeout, app)) * rows, app=app)
             return True
         except Exception as exc:  # the rows are safe in the database
-            log.warning("could not queue %s %s and %s more: %s", self.what, row_ids[0], len(row_ids) - 1, exc)
+            log.warning("could not queue %s: %s", described, exc)
             return False
 
     def resume_pending(self, model, statuses: Iterable[str], older_than_seconds: int = 60,
