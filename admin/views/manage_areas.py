@@ -3,7 +3,6 @@ from flask import flash, redirect, render_template, request, url_for
 
 from server.extensions import db
 from server.models import Area, AreaLevel
-from server.pipeline import places
 
 from admin.blueprint import bp
 from ..audit_log import record
@@ -40,6 +39,5 @@ def manage_areas_upload():
         return redirect(url_for("admin.manage_areas"))
     record("areas.import", upload.filename[:64], created=created, updated=updated, commit=False)
     db.session.commit()
-    places.invalidate()
     flash(gettext("Imported: {created} new, {updated} updated.", created=created, updated=updated), "success")
     return redirect(url_for("admin.manage_areas"))

@@ -13,7 +13,6 @@ from admin.blueprint import bp
 from ..audit_log import record
 from ..auth import ADMIN, current, login_required
 from ..i18n import gettext
-from server.taxonomy import source as taxonomy_source
 
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
@@ -45,7 +44,6 @@ def manage_departments_save():
     db.session.add(row)
     record("department.create" if created else "department.update", code, active=row.active, commit=False)
     db.session.commit()
-    taxonomy_source.invalidate()
     flash(gettext("Saved {code}.", code=code), "success")
     return redirect(url_for("admin.manage_departments"))
 

@@ -1,7 +1,6 @@
 """Administration: the taxonomy and its routing rules (lead and assisting departments, default severity)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from server.taxonomy import source as taxonomy_source
 from server.extensions import db
 from server.models import Category, Department
 
@@ -47,6 +46,5 @@ def manage_taxonomy_save(category_id: int):
     record("taxonomy.update", row.code, lead=lead, assist=row.assist_department_codes, severity=severity,
            active=row.active, commit=False)
     db.session.commit()
-    taxonomy_source.invalidate()
     flash(gettext("Saved {code}.", code=row.code), "success")
     return redirect(url_for("admin.manage_taxonomy") + f"#cat-{row.id}")

@@ -7,7 +7,7 @@ from nlp.segment import Segmenter
 
 from server.extensions import db
 from server.models import Area, AreaLevel
-from server.models.versions import AREAS, versions
+from server.models.versions import AREAS, on_change, versions
 from server.table_cache import TableCache
 
 
@@ -60,5 +60,8 @@ def area_index() -> AreaIndex:
 
 
 def invalidate() -> None:
-    """Forget the cached index (after an admin edits areas, and between tests)."""
+    """Forget the cached index (between tests; an edit of the areas in this process calls it, see on_change)."""
     _index.invalidate()
+
+
+on_change(AREAS, invalidate)  # areas written in this process: the next lookup reads them again

@@ -13,7 +13,7 @@ from triage.taxonomy import Taxonomy, from_dict
 
 from server.extensions import db
 from server.models import Category, Department
-from server.models.versions import TAXONOMY, versions
+from server.models.versions import TAXONOMY, on_change, versions
 from server.table_cache import TableCache
 
 RECHECK_SECONDS = 30
@@ -117,7 +117,8 @@ def _model(path: str | None):
 
 
 def invalidate() -> None:
-    """Forget the cached taxonomy (after an admin edit, and between tests)."""
+    """Forget the cached taxonomy (between tests; an edit of categories or departments in this process calls it,
+    see on_change)."""
     _taxonomy.invalidate()
     with _lock:
         _suggester.clear()
@@ -133,3 +134,5 @@ def _build() -> tuple[Taxonomy, KeywordClassifier, dict[str, int]]:
 
 _taxonomy: TableCache[tuple[Taxonomy, KeywordClassifier, dict[str, int]]] = TableCache(
     lambda: versions(TAXONOMY), _build, recheck_seconds=RECHECK_SECONDS)
+
+on_change(TAXONOMY, invalidate)  # categories or departments written in this process: read again at once

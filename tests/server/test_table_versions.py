@@ -81,3 +81,24 @@ def test_a_refitted_idf_table_reaches_every_process(app, monkeypatch):
         db.session.commit()
         table = keyword_idf.current_idf()
         assert table is not None and keyword_idf.current_idf() is table
+
+
+def test_edits_in_this_process_reach_its_caches_at_once_without_an_invalidate(app):
+    """Areas and taxonomy written through this process's session: its cached index and taxonomy are forgotten at
+    once (versions.on_change), long before the next recheck of the version token."""
+    assert places._index.recheck_seconds >= 5 and taxonomy_source._taxonomy.recheck_seconds >= 5
+    with app.app_context():
+        seed_reference()
+        import_areas(parse(_areas_file(112.91)))
+        db.session.commit()
+        assert places.area_index().grid_at(28.215, 113.055) is None
+        assert taxonomy_source.current_taxonomy().subcategory("accident.gas_leak").name_zh == "燃气泄漏"
+
+        import_areas(parse(_areas_file(113.05)))  # the grid moves east
+        db.session.commit()
+        grid = db.session.execute(db.select(Area.id).where(Area.code == "D01-G01")).scalar_one()
+        assert places.area_index().grid_at(28.215, 113.055) == grid
+        gas = db.session.execute(db.select(Category).where(Category.code == "accident.gas_leak")).scalar_one()
+        gas.name = "燃气泄漏（改）"
+        db.session.commit()
+        assert taxonomy_source.current_taxonomy().subcategory("accident.gas_leak").name_zh == "燃气泄漏（改）"
