@@ -3,6 +3,7 @@ import time
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from sqlalchemy import MetaData, event, exc
 
 NAMING = {
@@ -51,6 +52,25 @@ class GridWatchSQLAlchemy(SQLAlchemy):
         return engine
 
 
+class OneEngineSession(Session):
+    """flask-sqlalchemy's session, which looks up the app's engines on every statement and every flushed table (the
+    app proxy, then the model's bind key): with one engine (no ``SQLALCHEMY_BINDS``), that engine is kept after the
+    first lookup. A session belongs to one app context, hence to one app."""
+
+    _only_engine = None
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is not None:
+            return bind
+        if self._only_engine is None:
+            engines = self._db.engines
+            if len(engines) != 1 or None not in engines:  # several binds: choose per model, as flask-sqlalchemy does
+                return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+            self._only_engine = engines[None]
+        return self._only_engine
+
+
 # Objects stay readable after a commit without a reload (the pipeline reads with populate_existing).
-db = GridWatchSQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"expire_on_commit": False})
+db = GridWatchSQLAlchemy(metadata=MetaData(naming_convention=NAMING),
+                         session_options={"expire_on_commit": False, "class_": OneEngineSession})
 migrate = Migrate()
