@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from server import create_app
 from server.extensions import db
+from server.models import Report
 from tests.conftest import app_config
 
 
@@ -10,7 +11,7 @@ def test_one_engine_is_every_statements_bind(app):
     with app.app_context():
         session = db.session()
         assert session.get_bind() is db.engine
-        assert session.get_bind(mapper=sa.inspect(_any_model())) is db.engine
+        assert session.get_bind(mapper=sa.inspect(Report)) is db.engine
         db.session.execute(sa.text("SELECT 1"))
         assert session._only_engine is db.engine
 
@@ -25,10 +26,6 @@ def test_several_binds_still_choose_by_the_tables_bind_key(tmp_path, sqlite_url)
         archive = db.engines["archive"]
         assert archive is not db.engine
         assert session.get_bind(clause=table.insert()) is archive
-        assert session.get_bind(mapper=sa.inspect(_any_model())) is db.engine
+        assert session.get_bind(mapper=sa.inspect(Report)) is db.engine
         assert session._only_engine is None
 
-
-def _any_model():
-    from server.models import Report
-    return Report
