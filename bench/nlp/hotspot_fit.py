@@ -4,10 +4,11 @@ python -m bench.nlp.hotspot_fit [--seeds 1-9] [--folds 3]
 
 Training pairs come from the old dev generator (tests/data/hotspots, seeds 1-6, also merged two by two)
 and from the scenario generator's "train" half (bench/nlp/scenes.py, the given seeds; far, crowded,
-nocoords). For every candidate (L2 strength C of the logistic model, merge and assignment thresholds of refine.py) the
-scenario seeds are split into folds: weights are fitted without a fold and the fold's sets are clustered
-with them; the candidate with the best mean ARI wins and is refitted on everything. Prints the CV table
-and the weights to paste into nlp/hotspots/pairs.py (LIVE_WEIGHTS, LIVE_BIAS) and refine.py (MERGE, ASSIGN).
+nocoords). For every candidate (L2 strength C of the logistic model, merge and assignment thresholds and
+size power of refine.py) the scenario seeds are split into folds: weights are fitted without a fold and the
+fold's sets are clustered with them; the candidate with the best mean ARI wins and is refitted on
+everything. Prints the CV table and the weights to paste into nlp/hotspots/pairs.py (LIVE_WEIGHTS,
+LIVE_BIAS) and refine.py (MERGE, ASSIGN, SIZE_POWER).
 Held-aside seeds and the "final" phrase half are for bench.nlp.crowded only.
 """
 
@@ -23,7 +24,7 @@ from nlp.hotspots import pairs, refine, vectors
 from nlp.hotspots.features import prepare
 from nlp.hotspots.pipeline import HEAD
 
-GRID = {"C": (0.1, 1.0), "merge": (0.3, 0.5), "assign": (0.25, 0.4)}
+GRID = {"C": (0.1, 1.0), "merge": (0.3, 0.5), "assign": (0.25, 0.4), "size_power": (-0.5, -0.2, 0.0, 0.5)}
 
 
 def pair_rows(docs: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -68,13 +69,14 @@ def fit(rows: list, c: float) -> tuple[dict, float]:
 
 
 @contextmanager
-def settings(weights: dict, bias: float, merge: float, assign: float = refine.ASSIGN):
-    """Use these weights, merge and assignment thresholds inside the block."""
+def settings(weights: dict, bias: float, merge: float, assign: float = refine.ASSIGN,
+             size_power: float = refine.SIZE_POWER):
+    """Use these weights, merge and assignment thresholds and size power inside the block."""
     saved = dict(pairs.LIVE_WEIGHTS), pairs.LIVE_BIAS, refine.MERGE, refine.ASSIGN
     pairs.LIVE_WEIGHTS.update(weights)
     pairs.LIVE_BIAS, refine.MERGE, refine.ASSIGN = bias, merge, assign
     defaults = refine.refine.__defaults__
-    refine.refine.__defaults__ = (defaults[0], assign, merge, defaults[3])
+    refine.refine.__defaults__ = (defaults[0], assign, merge, defaults[3], size_power)
     try:
         yield
     finally:
@@ -108,22 +110,22 @@ def main(argv=None) -> int:
     folds = [seeds[k::args.folds] for k in range(args.folds)]
     table = {}
     fitted = {}
-    for c, merge, assign in itertools.product(GRID["C"], GRID["merge"], GRID["assign"]):
+    for c, merge, assign, power in itertools.product(*GRID.values()):
         fold_scores = []
         for k, held in enumerate(folds):
             if (c, k) not in fitted:
                 fitted[c, k] = fit(base + [r for s in seeds if s not in held for r in rows[s]], c)
-            with settings(*fitted[c, k], merge, assign):
+            with settings(*fitted[c, k], merge, assign, power):
                 fold_scores.append(evaluate([r for s in held for r in sets[s]]))
-        table[(c, merge, assign)] = fold_scores
-        print(f"C={c:<5} merge={merge:<4} assign={assign:<4} CV ARI {np.mean(fold_scores):.3f} ± "
-              f"{np.std(fold_scores):.3f}", flush=True)
-    (c, merge, assign), _ = max(table.items(), key=lambda kv: np.mean(kv[1]))
+        table[(c, merge, assign, power)] = fold_scores
+        print(f"C={c:<5} merge={merge:<4} assign={assign:<4} size_power={power:<5} CV ARI "
+              f"{np.mean(fold_scores):.3f} ± {np.std(fold_scores):.3f}", flush=True)
+    (c, merge, assign, power), _ = max(table.items(), key=lambda kv: np.mean(kv[1]))
     weights, bias = fit(base + [r for s in seeds for r in rows[s]], c)
-    print(f"chosen C={c} merge={merge} assign={assign}")
+    print(f"chosen C={c} merge={merge} assign={assign} size_power={power}")
     print("LIVE_WEIGHTS =", weights)
     print("LIVE_BIAS =", bias)
-    print("MERGE =", merge, " ASSIGN =", assign)
+    print("MERGE =", merge, " ASSIGN =", assign, " SIZE_POWER =", power)
     return 0
 
 
