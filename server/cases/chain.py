@@ -12,6 +12,9 @@ def audit_events(case: Case, events: list[CaseEvent]) -> list[str]:
                         "events were deleted at the end or the status was changed outside the lifecycle")
     if not events:
         problems.append("the case has no events")
+    elif (case.event_seq, case.event_hash) != (events[-1].seq, events[-1].hash):
+        problems.append(f"the case's chain head is event {case.event_seq} but its last event is {events[-1].seq}: "
+                        "events were deleted or added at the end outside the lifecycle")
     return problems
 
 

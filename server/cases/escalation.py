@@ -5,6 +5,7 @@ from triage.lifecycle import CaseStatus
 
 from server.extensions import db
 from server.models import Case, utcnow
+from server.cases.log import lock_case
 from server.cases.queries import RESOLVE_PENDING, SIGN_PENDING
 from server.cases.service import Context, apply_action
 
@@ -21,8 +22,9 @@ def escalate_overdue(now=None) -> list[str]:
     done = []
     for reason, query in (("resolve_overdue", resolve_late), ("sign_overdue", sign_late)):
         for case_id in list(db.session.execute(query).scalars()):
-            case = db.session.get(Case, case_id)
-            if case.status == CaseStatus.ESCALATED.value:
+            case = lock_case(case_id)  # the pipeline may be appending to it (a report joining)
+            if case is None or case.status == CaseStatus.ESCALATED.value:
+                db.session.commit()
                 continue
             try:
                 apply_action(case, "escalate", Context(None, {"reason": reason, "note": "自动督办：已超时"}))

@@ -1,23 +1,17 @@
 """Appending to a case's hash-chained event log (publishing ``events.case_event``), and what the public may see."""
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import lazyload
 
 from server.events import case_event
 from server.extensions import db
 from server.models import Case, CaseEvent, Report, utcnow
 from server.models.cases import GENESIS, default_public
 
-# session.info key: (the transaction, {case id: the last event it appended to that case}). A case gets events only
-# through append_event, and only while this transaction holds its lock (lock_case) or created it, so the newest
-# event this transaction appended is the case's newest: it is not read again. Forgotten on any rollback (also of a
-# savepoint, which may have removed it) and with the transaction.
-LAST_EVENTS = "gridwatch_case_last_events"
-
 
 def lock_case(case_id: int) -> Case | None:
     """A case locked until the commit, so that events from concurrent workers chain one after another.
 
-    Its history is not loaded: a case many people report collects many events, and appending needs the last.
+    Its history is not loaded: a case many people report collects many events, and appending needs only the chain's
+    head, which the row holds.
     """
     return db.session.execute(
         db.select(Case).where(Case.id == case_id).with_for_update()
@@ -53,58 +47,25 @@ def append_event(case: Case, action: str, to_status: str, *, actor_id: int | Non
 
     ``public`` says whether the public may see the event; by default ``models.cases.default_public`` decides (status
     changes and events with a ``public_reply`` in ``data``). ``note`` is for staff whatever ``public`` says.
-    A case locked without its history (a report joining a long-running case) reads only its last event.
+    The event chains to the head kept on the case row (``event_seq``, ``event_hash``), which the caller holds locked
+    (``lock_case``) or created: no event is read, however long the case's history.
     """
-    loaded = "events" in case.__dict__
-    last = (case.events[-1] if case.events else None) if loaded else _last_event(case.id)
+    last_seq = case.event_seq or 0  # None on a case created in this transaction and not yet flushed
     data = data or {}
-    from_status = case.status if last else None
+    from_status = case.status if last_seq else None
     if public is None:
         public = default_public(action, from_status, to_status, data)
-    event = CaseEvent(case_id=case.id, seq=(last.seq + 1) if last else 1, action=action,
+    event = CaseEvent(case_id=case.id, seq=last_seq + 1, action=action,
                       from_status=from_status, to_status=to_status, actor_id=actor_id,
                       note=note, data=data, public=bool(public), created_at=utcnow().replace(microsecond=0),
-                      prev_hash=last.hash if last else GENESIS)
+                      prev_hash=case.event_hash if last_seq else GENESIS)
     event.hash = event.compute_hash()
-    if loaded:
+    if "events" in case.__dict__:  # history loaded: keep it whole
         case.events.append(event)
-    case.status = to_status
+    case.status, case.event_seq, case.event_hash = to_status, event.seq, event.hash
     db.session.add(event)
-    _appended()[case.id] = event
     case_event.send(case, event=event)  # subscribers (notifications, webhooks) add to this transaction
     return event
-
-
-def _appended() -> dict:
-    """The last events this transaction appended, by case."""
-    session = db.session()
-    root = session.get_transaction()
-    if root is None:
-        return {}
-    entry = session.info.get(LAST_EVENTS)
-    if entry is None or entry[0] is not root:
-        entry = session.info[LAST_EVENTS] = (root, {})
-    return entry[1]
-
-
-@sa_event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session) -> None:
-    session.info.pop(LAST_EVENTS, None)
-
-
-def _last_event(case_id: int):
-    """The newest event of a case in this transaction: what the next one chains to (its ``seq`` and ``hash``).
-
-    No flush is needed before reading: an event this transaction appended and has not flushed is in ``_appended``
-    (it is forgotten only by a rollback, which removes it, or with the transaction, whose commit flushed it; a
-    savepoint flushes what came before it).
-    """
-    known = _appended().get(case_id)
-    if known is not None:
-        return known
-    # The two columns only: an event's data (suggestions, reasons, evidence) is not loaded to chain the next one.
-    return db.session.execute(db.select(CaseEvent.seq, CaseEvent.hash).where(CaseEvent.case_id == case_id)
-                              .order_by(CaseEvent.seq.desc()).limit(1)).first()
 
 
 def public_reply(event: CaseEvent) -> str | None:

@@ -2,8 +2,9 @@
 from flask import url_for
 
 from server.extensions import db
-from server.models import Case, CaseAttachment, CaseRating, Report, Role, User, verify_chain
+from server.models import Case, CaseAttachment, CaseRating, Report, Role, User
 from server.plans.service import present_plan
+from server.cases.chain import audit_events
 from server.cases.queries import FULL_VIEW, is_overdue
 from server.cases.reasons import routing_reason, suggestion_words
 from server.cases.service import action_zh, allowed_for, has_grid
@@ -112,7 +113,7 @@ def present_case(case: Case, viewer: User) -> dict:
         "ratings": [{"report_id": r.report_id, "rating": r.rating, "comment": r.comment, "at": r.created_at}
                     for r in ratings],
         "plan": present_plan(case, viewer),
-        "events": events, "audit_ok": verify_chain(case.events),
+        "events": events, "audit_ok": not audit_events(case, case.events),
         "allowed_actions": allowed_for(case, viewer),
         "routing_reason": routing_reason(case, viewer),
         "severity_correction": severity_correction(case, users),

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from triage.lifecycle import ACTION_ZH, FINISHED, OPEN_AT_DEPARTMENT, ROLES, STATUS_ZH, CaseStatus, TransitionError, next_status
 
 from server.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from server.cases.log import append_event, lock_cases
+from server.cases.log import append_event, lock_case, lock_cases
 from server.extensions import db
 from server.models import Case, CaseEvent, Report, Role, User, utcnow
 from server.cases.attachments import store_uploads
@@ -195,7 +195,7 @@ def rate_report(report: Report, user: User, rating: str, comment: str | None):
     """The reporter rates the handling of a closed case; dissatisfied puts it before a supervisor. Commits."""
     if report.reporter_id != user.id:
         raise Forbidden("Only the reporter may rate the handling of their report.")
-    case = db.session.get(Case, report.case_id) if report.case_id else None
+    case = lock_case(report.case_id) if report.case_id else None
     if case is None or case.status != CaseStatus.CLOSED.value:
         raise invalid_transition("a report is rated after its case is closed", "案件办结后方可评价")
     if db.session.execute(db.select(CaseRating).where(CaseRating.report_id == report.id)).scalar_one_or_none():

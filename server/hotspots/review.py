@@ -10,6 +10,7 @@ from triage.lifecycle import FINISHED, CaseStatus
 from server.errors import Conflict, Invalid
 from server.extensions import db
 from server.models import Case, Hotspot, HotspotReview, Report, User, utcnow
+from server.cases.log import lock_cases
 from server.cases.service import Context, apply_action
 from server.pipeline.opening import open_case
 
@@ -87,7 +88,7 @@ def confirm(hotspot: Hotspot, user: User, *, case_id: int | None = None, merge_m
     merged = []
     if merge_members:
         for other_id in sorted({r.case_id for r in rows if r.case_id and r.case_id != case.id}):
-            other = db.session.get(Case, other_id)
+            other = lock_cases({other_id, case.id}).get(other_id)  # both, in id order, as a merge by hand
             if other is not None and other.status in MERGEABLE:
                 apply_action(other, "merge", Context(user, {"into": case.id, "note": f"hotspot {hotspot.id}"}))
                 merged.append(other.number)

@@ -48,6 +48,10 @@ class Case(db.Model):
     verified_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     rating_review = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     reopen_count = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # The head of the event chain: the newest event's seq and hash (0 and GENESIS before the first). Kept with the
+    # case row, which every append holds locked, so that appending reads no event; the audit checks that it matches.
+    event_seq = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    event_hash = db.Column(db.String(64), nullable=False, default=GENESIS, server_default=GENESIS)
 
     category = db.relationship("Category")
     departments = db.relationship("CaseDepartment", lazy="selectin", cascade="all, delete-orphan")

@@ -128,6 +128,27 @@ def test_the_hash_covers_the_public_flag(app, city):
         assert audit_all() == {}
 
 
+def test_an_event_deleted_at_the_end_is_caught_though_the_status_still_agrees(app, client, city):
+    """The case row keeps its chain's head: removing the last event is seen even when it left the status as it was
+    (a rating), which the status check alone cannot see."""
+    from server.cases.chain import audit_all
+    case_id, _report_id = _handled_case(app, client)
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        last = db.session.execute(db.select(CaseEvent).where(CaseEvent.case_id == case_id)
+                                  .order_by(CaseEvent.seq.desc()).limit(1)).scalar_one()
+        assert last.action == "rate" and last.to_status == case.status == "closed"
+        assert (case.event_seq, case.event_hash) == (last.seq, last.hash)
+        assert audit_all() == {}
+        db.session.execute(sa.delete(CaseEvent).where(CaseEvent.id == last.id))
+        db.session.commit()
+        db.session.expire_all()
+        problems = " ".join(audit_all()[case.number])
+        assert f"chain head is event {last.seq} but its last event is {last.seq - 1}" in problems
+    staff = client.get(f"/api/v1/cases/{case_id}", headers=login(client, USERS["supervisor"])).get_json()
+    assert staff["audit_ok"] is False
+
+
 def _legacy_hash(prev: str, row: dict) -> str:
     """The event hash as it was computed before migration 0009 (no public flag)."""
     body = json.dumps({"case_id": row["case_id"], "seq": row["seq"], "action": row["action"],
