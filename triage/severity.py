@@ -112,6 +112,8 @@ def _real(c: Casualty, parts: list[Clause], doc: dict, hazards: set) -> bool:
         return True
     if c.kind == "symptom":
         return c.count >= 3 or bool(hazards & set(lex.SYMPTOM_HAZARDS)) or doc["intake"]
+    if c.kind == "hospital":  # an inpatient, of a hazard named or of what was eaten
+        return bool(hazards) or doc["intake"]
     return bool(hazards - {"road", "food", "animal", "water", "fight"})  # weak trapping needs a hazard
 
 
@@ -255,6 +257,13 @@ def _dismissed(judged: Judgement) -> bool:
     return bool(judged.hazards) and not any(h.likelihood >= 0.35 for h in judged.hazards)
 
 
+def _only_feared(judged: Judgement) -> bool:
+    """Tell whether every hazard the rules found is supposed ("如果着火了…") or set aside, and no one is hurt: a
+    worry, which the serious detector may not raise to level II (the notable one may still raise it to III)."""
+    return bool(judged.hazards) and not judged.casualties \
+        and all(h.frame == "hypothetical" or h.likelihood < 0.35 for h in judged.hazards)
+
+
 def judge(text: str, category: Subcategory | None = None, reporters: int = 1,
           detectors: "severity_detector.Detectors | None | str" = "default") -> Judgement:
     """Judge a report by the clause rules, then let the learned detectors raise its level (see the module)."""
@@ -268,7 +277,7 @@ def learned(judged: Judgement, text: str, detectors: "severity_detector.Detector
         return judged
     plain = normalise(text or "")
     kept = [r for r in judged.reasons if r != NO_EVIDENCE]
-    prob, words = detectors.serious.score(plain)
+    prob, words = detectors.serious.score(plain) if not _only_feared(judged) else (0.0, [])
     if prob >= detectors.serious.threshold:
         return replace(judged, level=2, reasons=[_learned_reason("可能有人员伤亡或重大险情正在发生", prob, words), *kept])
     if judged.level == 4:

@@ -17,6 +17,8 @@ _SENTENCE = re.compile(r"[。！？；!?;\n\r]+")
 _SPLIT = re.compile(r"[，、,.:：]+|\s+|(?=但是|不过|可是|结果|幸好|好在|幸亏|还好|所以|因为|然后|而且|并且)")
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{1,40})[”\"」』’]")
 _YEAR = re.compile(r"(?:19|20)\d\d年")
+# "过去" as a time ("过去这里出过事", "在过去", "过去三年"), not as a verb's direction ("涌过去", "昏过去了").
+_PAST_WORD = re.compile(r"(?<![\u4e00-\u9fff])过去|在过去|过去(?=曾|[几一两三四五六七八九十半数多]+[年个月天周])")
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -141,9 +143,11 @@ def frames_of(text: str) -> set:
         frames.add("imminent")
     elif _has(text, lex.HYPOTHETICAL):
         frames.add("hypothetical")
+        if not _has(_masked(text, lex.QUESTION), lex.HYPOTHETICAL):
+            frames.add("question")  # only asked: the clauses after it are not in doubt
     if _has(text, lex.NOW):
         frames.add("now")
-    if _has(text, lex.PAST_DISTANT) or (_YEAR.search(text) and "今年" not in text):
+    if _has(text, lex.PAST_DISTANT) or _PAST_WORD.search(text) or (_YEAR.search(text) and "今年" not in text):
         frames.add("past_distant")
     elif _has(text, lex.PAST_RECENT):
         frames.add("past_recent")
@@ -193,7 +197,7 @@ def clauses(text: str) -> list[Clause]:
                     frames |= carried
                 if not own & {"now", "imminent"} and not _has(part, lex.PRESENT):
                     frames |= past
-                carried |= own & set(lex.CARRIED)
+                carried |= own & set(lex.CARRIED) - ({"hypothetical"} if "question" in own else set())
                 out.append(Clause(part, frames, _negation_at(part), number, at))
     return out
 
@@ -308,7 +312,8 @@ def casualties(parts: list[Clause]) -> list[Casualty]:
             if kind == "symptom":
                 strong = _has(text, lex.STRONG_SYMPTOMS)
             else:
-                strong = not (kind == "trapped" and word in lex.WEAK_TRAPPED)
+                strong = word not in (lex.WEAK_TRAPPED if kind == "trapped" else
+                                      lex.WEAK_HOSPITAL if kind == "hospital" else ())
             found.append(Casualty(kind, count, shown, word, i, clause.negated_at(at), strong))
     return found
 

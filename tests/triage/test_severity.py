@@ -65,3 +65,35 @@ def test_level_one_needs_casualties_where_the_vulnerable_are():
 def test_traditional_text_is_normalised():
     level, reasons = grade("學校附近起火", None)
     assert level == 3 and "涉及学校儿童" in reasons
+
+
+def test_guo_qu_after_a_verb_is_a_direction_not_the_past():
+    from triage.severity import assess
+    fainted = assess("树枝断下来砸在长椅上，老人头被砸破了，昏过去了", sub("natural_disaster.tree_fall"))
+    assert fainted.level <= 2 and any(c.kind == "critical" for c in fainted.casualties)
+    history = assess("过去这里发生过燃气爆炸，有人受伤", sub("accident.gas_leak"))
+    assert history.level >= 3 and not history.casualties, "a time word: history, not today"
+    assert assess("这条路过去三年出了好几起车祸，有人受伤", None).level >= 3
+
+
+def test_a_question_doubts_its_own_clause_not_the_call_after_it():
+    level, reasons = grade("喂 是119吗 我们这是幸福小区8栋 三楼着火了 里面还有人出不来", None)
+    assert level <= 2 and "火灾：正在发生" in " ".join(reasons) or "火灾：已发生" in reasons
+    assert grade("如果着火了，里面的人出不来怎么办", None)[0] >= 3, "a condition still carries"
+
+
+def test_repeated_explosions_with_deaths_are_not_history():
+    level, reasons = grade("仓库连着炸了好几次，附近窗户都碎了，已经有人死亡", sub("accident.hazardous_chemicals"))
+    assert level <= 2 and "1人死亡" in reasons
+
+
+def test_being_in_hospital_is_a_casualty_only_beside_a_hazard_or_a_meal():
+    level, reasons = grade("孕期已经住院多次，单位还不让我休产假，每天加班到半夜", None)
+    assert level == 4 and not any("送医" in r for r in reasons)
+    level, reasons = grade("吃了学校食堂的午饭，十几个学生上吐下泻住院了", sub("public_health.food_safety"))
+    assert level <= 2
+
+
+def test_a_place_that_caught_is_on_fire():
+    level, reasons = grade("快来人 隔壁家着了 烟好大", None)
+    assert level <= 3 and any(r.startswith("火灾") for r in reasons)
