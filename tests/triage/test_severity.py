@@ -21,9 +21,17 @@ def test_school_canteen_mass_poisoning():
 
 
 def test_default_level_without_signals():
-    level, reasons = grade("路口井盖缺失", sub("accident.road_facility"))
-    assert level == 4 and reasons
+    level, reasons = grade("小区门口路面坑洼不平", sub("accident.road_facility"))
+    assert level == 4 and reasons == ["道路设施隐患：存在隐患"]
     assert grade("有点问题", None) == (4, ["未见险情或伤亡证据"])
+
+
+def test_a_hazard_that_can_hurt_present_now_is_level_three():
+    """A missing manhole cover or a leaking light box is there now and can hurt the next passer-by (potential 3):
+    level III even with no one named as exposed; an uneven road (potential 2) stays at IV."""
+    level, reasons = grade("路口井盖缺失", sub("accident.road_facility"))
+    assert level == 3 and "井盖缺失、路面塌陷：存在隐患" in reasons
+    assert grade("地铁口的广告灯箱漏电", None)[0] == 3
 
 
 def test_fire_explosion_and_injury():
