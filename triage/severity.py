@@ -14,7 +14,8 @@ Every level comes with reasons: short Chinese phrases naming the evidence ("3人
 Beside the clause rules (``assess``), two learned detectors (triage.severity_detector, trained by
 triage.severity_learn) read the text for the ways of saying "people are hurt" or "it is happening" that no word
 list holds; ``judge`` lets them raise a level (IV to III, III or IV to II, never to I) when the rules have not
-dismissed the report as a drill, a sign, a negation or history, and names the words that drove them.
+dismissed the report as a drill, a sign, a negation or history (nor to II over a pure worry), and names the
+words that drove them.
 See docs/severity.md.
 """
 
