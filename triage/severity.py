@@ -38,7 +38,7 @@ LIKELIHOOD = {
     "notice": (0.0, "通知宣传，非真实险情"), "sign": (0.0, "警示标识，非真实险情"), "negated": (0.0, "已否认"),
 }
 LEVEL_II_RISK = 4.5  # (potential + exposure) × likelihood at or above which a hazard alone is level II
-LEVEL_III_RISK = 1.8  # a hazard of potential 3 present now is level III (see docs/severity.md)
+LEVEL_III_RISK = 1.85  # a present hazard of potential 3 (3 × 0.6 = 1.8) with anyone exposed or intense words (docs/severity.md)
 MAJOR = 4  # hazards of this potential or more (fire, gas, toxic, collapse, explosion, ...) are major
 SHORT = 120  # characters: a short report's urgent words ("救命", "快来") tell that what it names is happening now
 NO_EVIDENCE = "未见险情或伤亡证据"

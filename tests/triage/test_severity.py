@@ -27,11 +27,14 @@ def test_default_level_without_signals():
 
 
 def test_a_hazard_that_can_hurt_present_now_is_level_three():
-    """A missing manhole cover or a leaking light box is there now and can hurt the next passer-by (potential 3):
-    level III even with no one named as exposed; an uneven road (potential 2) stays at IV."""
+    """A missing manhole cover at a crossing or a leaking light box at a subway entrance is there now and can hurt
+    the next passer-by (potential 3, someone exposed): level III; the same kind of hazard with no one named stays at
+    IV, and so does an uneven road (potential 2)."""
+    from triage.severity import assess
     level, reasons = grade("路口井盖缺失", sub("accident.road_facility"))
     assert level == 3 and "井盖缺失、路面塌陷：存在隐患" in reasons
     assert grade("地铁口的广告灯箱漏电", None)[0] == 3
+    assert assess("围墙有裂缝").level == 4 and assess("小区围墙有裂缝，旁边是幼儿园").level == 3
 
 
 def test_fire_explosion_and_injury():
