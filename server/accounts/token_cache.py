@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context
 from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from server.errors import DomainError
 from server.extensions import db
 from server.models import ApiToken, User, utcnow
+from server.models.stored import as_stored
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +158,7 @@ def user_in_session(values: dict) -> User:
     found = session.identity_map.get(identity_key(User, values["id"]))
     if found is not None:
         return found
-    user = User(**values)
-    make_transient_to_detached(user)
+    user = as_stored(User, values)
     session.add(user)
     return user
 

@@ -4,6 +4,7 @@ import json
 import logging
 import uuid
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,6 +15,7 @@ from server.media import MediaError, probe_audio, process_photo, strip_audio
 from server.media.store import storage
 from server.media.uploads import Upload
 from server.models import Channel, Media, Report, Role, User
+from server.models.stored import as_stored
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,41 @@ def _media_rows(photos: list[Upload], audio: Upload | None) -> list[Media]:
     return rows
 
 
+_INSERT = sa.insert(Report.__table__).returning(Report.__table__.c.id)
+
+
+def _new_row(values: dict) -> dict:
+    """Every column of a new report: the given values, else the model's defaults, else empty (the key aside)."""
+    row = {}
+    for column in Report.__table__.columns:
+        default = column.default
+        if column.primary_key:
+            continue
+        if default is None:
+            row[column.key] = None
+        else:  # a callable default (utcnow, list) is wrapped by SQLAlchemy to take an execution context
+            row[column.key] = default.arg(None) if default.is_callable else default.arg
+    row.update(values)
+    return row
+
+
+def _insert(values: dict, media: list[Media]) -> Report:
+    """The new report's row, one Core INSERT, and its media rows; the report then joins the session as stored (no unit
+    of work's bookkeeping for one new object, its empty collections known without a query)."""
+    row = _new_row(values)
+    # Empty columns are left out (a JSON column given None would store JSON null, not NULL).
+    row["id"] = db.session.execute(_INSERT, {k: v for k, v in row.items() if v is not None}).scalar_one()
+    report = as_stored(Report, row)
+    db.session.add(report)
+    for item in media:
+        item.report_id = report.id
+    db.session.add_all(media)
+    set_committed_value(report, "media", media)
+    set_committed_value(report, "transcripts", [])
+    set_committed_value(report, "events", [])
+    return report
+
+
 def accept_report(user: User, fields: dict, photos: list[Upload], audio: Upload | None,
                   check_channel: bool = True) -> tuple[Report, bool]:
     """Store a report (or find its earlier copy); True when it is new."""
@@ -107,15 +144,9 @@ def accept_report(user: User, fields: dict, photos: list[Upload], audio: Upload 
         if existing is not None:
             return existing, False
     # Text only: insert straight away; the unique (reporter, client_uuid) catches a re-send.
-    report = Report(**fields, payload_hash=digest, reporter_id=user.id, has_audio=audio is not None)
     media = _media_rows(photos, audio)
-    if media:
-        report.media = media
-    # A new report has no rows in these yet: known empty without the flush cascading through empty collections.
-    for name in ("transcripts", "events") if media else ("media", "transcripts", "events"):
-        set_committed_value(report, name, [])
-    db.session.add(report)
     try:
+        report = _insert(dict(fields, payload_hash=digest, reporter_id=user.id, has_audio=audio is not None), media)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -380,3 +380,18 @@ def test_migration_0011_scopes_uuids_and_remasks_earlier_reports(backend, tmp_pa
             with engine.begin() as conn:
                 conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
             engine.dispose()
+
+
+def test_new_report_row_holds_defaults_and_sql_nulls(client, app, resident):
+    """The intake writes the row itself: the model's defaults are stored, and empty JSON columns are NULL (not JSON
+    null), so that the pipeline's "not yet analysed" queries find the report."""
+    body = {"client_uuid": new_uuid(), "text": "桥下积水很深"}
+    response = client.post("/api/v1/reports", json=body, headers=resident)
+    assert response.status_code == 201
+    with app.app_context():
+        row = db.session.execute(db.select(
+            Report.channel, Report.anonymous, Report.attempts, Report.flags, Report.created_at,
+            Report.tokens.is_(None), Report.signature.is_(None), Report.keywords.is_(None)).where(
+            Report.id == response.get_json()["id"])).one()
+    assert row[:4] == ("app", False, 0, [])
+    assert row.created_at is not None and all(row[5:])
