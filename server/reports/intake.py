@@ -100,19 +100,18 @@ def _media_rows(photos: list[Upload], audio: Upload | None) -> list[Media]:
 
 
 _INSERT = sa.insert(Report.__table__).returning(Report.__table__.c.id)
+# Each column but the key, with its default (None: the column starts empty); read once, not per request.
+_DEFAULTS = [(column.key, column.default) for column in Report.__table__.columns if not column.primary_key]
 
 
 def _new_row(values: dict) -> dict:
     """Every column of a new report: the given values, else the model's defaults, else empty (the key aside)."""
     row = {}
-    for column in Report.__table__.columns:
-        default = column.default
-        if column.primary_key:
-            continue
+    for key, default in _DEFAULTS:
         if default is None:
-            row[column.key] = None
+            row[key] = None
         else:  # a callable default (utcnow, list) is wrapped by SQLAlchemy to take an execution context
-            row[column.key] = default.arg(None) if default.is_callable else default.arg
+            row[key] = default.arg(None) if default.is_callable else default.arg
     row.update(values)
     return row
 
