@@ -23,7 +23,7 @@ import numpy as np
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one thread per job: the workers are the parallelism
 
-from bench.nlp.cityscale_data import truth  # noqa: E402
+from bench.nlp.cityscale_data import located, truth  # noqa: E402
 
 
 def _context():
@@ -82,7 +82,17 @@ def _ari(store: str, work: Path) -> dict:
         if path.exists():
             labels = json.loads(path.read_text())
             found[name] = [labels.get(str(i), f"noise-{i}") for i in ids]
-    out = {f"{k} vs truth": adjusted_rand_score([true[i] or f"one-{i}" for i in ids], v) for k, v in found.items()}
+    gold = [true[i] or f"one-{i}" for i in ids]
+    out = {f"{k} vs truth": adjusted_rand_score(gold, v) for k, v in found.items()}
+    # Where the loss is: reports with a position, and those without (placed by name, grid or time only).
+    with_position = located(Path(store))
+    where = np.array([i in with_position for i in ids])
+    for k, v in found.items():
+        for name, keep in (("located", where), ("without position", ~where)):
+            rows = np.flatnonzero(keep)
+            out[f"{k} vs truth, {name}"] = adjusted_rand_score([gold[r] for r in rows], [v[r] for r in rows])
+        sizes = np.unique([x for x in v if not str(x).startswith("noise-")], return_counts=True)[1]
+        out[f"{k} largest hotspot"] = int(sizes.max()) if len(sizes) else 0
     if len(found) == 2:
         out["partitioned vs single"] = adjusted_rand_score(found["single"], found["partitioned"])
     return out
@@ -131,7 +141,8 @@ def main(argv=None) -> None:
                       flush=True)
             else:
                 print(f"{n:>8} {'single':<12} not run (above --baseline-max {args.baseline_max})", flush=True)
-            print(f"{n:>8} ARI: " + ", ".join(f"{k} {v:.3f}" for k, v in _ari(store, Path(tmp)).items()),
+            print(f"{n:>8} ARI: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                              for k, v in _ari(store, Path(tmp)).items()),
                   flush=True)
     _growth(rows)
 

@@ -136,6 +136,12 @@ def truth(path: Path) -> dict:
         return dict(db.execute("SELECT id, incident FROM docs"))
 
 
+def located(path: Path) -> set:
+    """Return the ids of the reports with a position."""
+    with sqlite3.connect(path) as db:
+        return {i for (i,) in db.execute("SELECT id FROM docs WHERE lat IS NOT NULL")}
+
+
 def all_docs(path: Path) -> list[dict]:
     """Return every doc (the unpartitioned baseline reads the whole window)."""
     with sqlite3.connect(path) as db:

@@ -2,6 +2,8 @@
 
 import re
 from collections import Counter
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +29,27 @@ GENERIC = frozenset("公交 马路 人行 地下 下穿 小区 社区 隧道 附
                     "市区 城区 全市 本市 一条 这条 那条 铁路 道路 公路 高速 马 业主 住宅 安置 配套 学校 医院 公园 "
                     "公司 限公司 有限公司".split())
 HEAD = 80  # only the start of a text is searched: that is where reporters name the place
+# One-character estate suffixes: one character before such a suffix is a two-character name (翠园, 银苑, 碧居 from
+# 碧居那边) unless the two make a common word (邻居, 政府, 校园: SUFFIX_WORDS) or the character is a determiner (该村).
+SHORT_SUFFIXES = frozenset("苑园居府邸湾村")
+_DETERMINERS = frozenset("该本俺咱同邻全各此每某其整外附")
+SUFFIX_WORDS = "suffix_words.txt"  # in nlp/data: jieba's common two-character words ending in a short suffix
+
+
+@lru_cache(maxsize=1)
+def common_suffix_words() -> frozenset[str]:
+    """Return the common words that end in a one-character estate suffix (nlp/data/suffix_words.txt)."""
+    text = resources.files("nlp").joinpath("data", SUFFIX_WORDS).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _short_name(char: str, suffix: str) -> str:
+    """Return char + suffix when they name a place of two characters (see SHORT_SUFFIXES), else char."""
+    name = char + suffix
+    if (suffix in SHORT_SUFFIXES and "\u4e00" <= char <= "\u9fff" and char not in _DETERMINERS
+            and name not in common_suffix_words()):
+        return name
+    return char
 
 
 def _core(text: str, end: int) -> str:
@@ -47,6 +70,8 @@ def suffixed_names(text: str) -> list[str]:
     markers = [m for m in _MARKER_RE.finditer(text) if not text[:m.start()].endswith(_SUFFIX_TUPLE)]
     for m in [*_SUFFIX_RE.finditer(text), *markers]:  # a suffixed name before a marker is found by its suffix
         core = _core(text, m.start())
+        if len(core) == 1:
+            core = _short_name(core, m.group())
         if len(core) >= 2 and core not in GENERIC and sum(ch.isdigit() for ch in core) * 2 < len(core):
             out.append(core)
     return out

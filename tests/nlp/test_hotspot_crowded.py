@@ -174,3 +174,31 @@ def test_gazetteer_finds_names_not_the_window_cuts_around_them():
     assert {"松峰", "伊景", "碧园"} <= set(names)
     assert not {"松峰名", "峰回迁楼", "旧改工程", "投诉伊景", "碧园新村"} & set(names)
     assert Matcher(names).find(texts[2]) == ["松峰"]
+
+
+def test_a_two_character_estate_name_ending_in_a_suffix_is_a_name():
+    from nlp.hotspots.placenames import suffixed_names
+
+    assert suffixed_names("翠园那边墙皮一块块脱落") == ["翠园"]
+    assert suffixed_names("银苑那边10栋电梯困人") == ["银苑"]
+    assert set(suffixed_names("碧居花园12栋天然气漏了")) == {"碧居"}
+    # common words that end in such a suffix, and a determiner before one, name no place
+    assert suffixed_names("邻居家里有煤气味") == []
+    assert suffixed_names("政府部门一直不管") == []
+    assert suffixed_names("校园门口井盖没了") == []
+    assert suffixed_names("全村都停水了") == []
+
+
+def test_the_common_suffix_words_are_those_of_jiebas_dictionary():
+    import os
+    import re
+
+    import jieba
+
+    from nlp.hotspots.placenames import SHORT_SUFFIXES, common_suffix_words
+
+    pattern = re.compile(f"^.[{''.join(sorted(SHORT_SUFFIXES))}]$")
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
+        words = {w for w, freq, *_ in (line.split() for line in f) if pattern.match(w) and int(freq) >= 40}
+    assert words == common_suffix_words()
+    assert {"邻居", "政府", "校园", "农村"} <= words and "翠园" not in words
