@@ -1,6 +1,7 @@
 """Joining the clusters of partitions across their borders: clusters that share halo members, or whose summaries
 (centroid, time span, text signature, hazard, place names) say they are one incident, become one group; strongest
-evidence first, and never two clusters of one partition in a group (nlp.hotspots.partition uses this)."""
+evidence first, never two clusters of one partition in a group, and a group joined by summaries stays as compact as
+one incident (nlp.hotspots.partition uses this)."""
 import math
 from collections import Counter, defaultdict
 
@@ -10,6 +11,7 @@ from nlp.hotspots import hazards
 
 SHARED = 2  # two clusters sharing this many reports, and half the smaller one's, are one
 MERGE_KM, MERGE_HOURS, MERGE_TEXT = 0.5, 24.0, 0.35  # summaries closer than these are one incident
+GROUP_HOURS = 2 * MERGE_HOURS  # a summary join never makes a group span longer than this
 
 
 def _cosine(a: dict, b: dict) -> float:
@@ -21,12 +23,33 @@ def _cosine(a: dict, b: dict) -> float:
 class _Union:
     """Union-find over cluster numbers; the smallest number names a group. A group never holds two clusters of one
     partition: that partition's clusterer saw both whole and kept them apart, so a chain of border joins (A1-B1-A2)
-    must not undo it (at 300k reports such chains once made giant groups)."""
+    must not undo it (at 300k reports such chains once made giant groups).
 
-    def __init__(self, part_of: list):
-        """Start with one singleton per cluster, each knowing its partition."""
+    Each group also keeps its centroid (weighted by members) and time span, so that a join by summaries can be
+    refused when the group it makes would not look like one incident (see ``compact``)."""
+
+    def __init__(self, part_of: list, summaries: list | None = None, sizes: list | None = None):
+        """Start with one singleton per cluster, each knowing its partition (and its summary and size)."""
         self.up = list(range(len(part_of)))
         self.parts = [{p} for p in part_of]
+        summaries = summaries or [{}] * len(part_of)
+        sizes = sizes or [1] * len(part_of)
+        self.xy = [(np.asarray(s["xy"], dtype=float) * n, n) if s.get("xy") else None
+                   for s, n in zip(summaries, sizes)]
+        self.span = [tuple(s["span"]) if s.get("span") else None for s in summaries]
+
+    def compact(self, a: int, b: int) -> bool:
+        """Tell whether the groups of a and b together still look like one incident: their centroids within MERGE_KM
+        and their times within GROUP_HOURS. Pairwise likeness alone chains: at 1M reports, clusters each 0.5 km from
+        the next joined into groups of 800 reports from 200 incidents across a district."""
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return True
+        if self.xy[a] and self.xy[b] and math.dist(self.xy[a][0] / self.xy[a][1],
+                                                   self.xy[b][0] / self.xy[b][1]) > MERGE_KM:
+            return False
+        sa, sb = self.span[a], self.span[b]
+        return not (sa and sb and max(sa[1], sb[1]) - min(sa[0], sb[0]) > GROUP_HOURS)
 
     def find(self, a: int) -> int:
         """Return a's group."""
@@ -46,6 +69,14 @@ class _Union:
         self.up[high] = low
         self.parts[low] |= self.parts[high]
         self.parts[high] = set()
+        if self.xy[low] and self.xy[high]:
+            self.xy[low] = (self.xy[low][0] + self.xy[high][0], self.xy[low][1] + self.xy[high][1])
+        else:
+            self.xy[low] = self.xy[low] or self.xy[high]
+        if self.span[low] and self.span[high]:
+            self.span[low] = (min(self.span[low][0], self.span[high][0]), max(self.span[low][1], self.span[high][1]))
+        else:
+            self.span[low] = self.span[low] or self.span[high]
         return True
 
 
@@ -88,15 +119,17 @@ def _summary_pairs(summaries: list, part_of: list) -> list:
 def groups(results: list) -> list:
     """Return the final member lists from the partitions' clusters ([(partition key, clusters)], any order).
 
-    Clusters sharing halo members or with alike summaries are joined; a report belongs to its own partition's
-    cluster, or (when it is noise there) to the largest cluster that took it in as a halo member.
+    Clusters sharing halo members or with alike summaries (when the group stays compact) are joined; a report belongs
+    to its own partition's cluster, or (when it is noise there) to the largest cluster that took it in as a halo
+    member.
     Each group: {"members": sorted ids, "clusters": [cluster dicts]}.
     """
     flat, part_of = [], []
     for key, clusters in sorted(results, key=lambda r: r[0]):
         flat += clusters
         part_of += [key] * len(clusters)
-    union = _Union(part_of)
+    summaries = [c["summary"] for c in flat]
+    union = _Union(part_of, summaries, [len(c["members"]) for c in flat])
     taken_by = defaultdict(list)
     for k, c in enumerate(flat):
         own = set(c["core"])
@@ -115,10 +148,10 @@ def groups(results: list) -> list:
     for (a, b), count in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
         if count >= SHARED and count * 2 >= min(len(flat[a]["members"]), len(flat[b]["members"])):
             union.join(a, b)
-    summaries = [c["summary"] for c in flat]
     for a, b in sorted(_summary_pairs(summaries, part_of),
                        key=lambda p: (-_cosine(summaries[p[0]]["text"], summaries[p[1]]["text"]), p)):
-        union.join(a, b)
+        if union.compact(a, b):
+            union.join(a, b)
     members = defaultdict(list)
     for member, k in owner.items():
         members[union.find(k)].append(member)

@@ -162,3 +162,28 @@ def test_alike_summaries_chain_only_across_different_partitions():
     found = groups([("A", [a1, a2]), ("B", [b1])])
     assert len(found) == 2 and any({"a1", "b1"} <= set(g["members"]) or {"a2", "b1"} <= set(g["members"])
                                    for g in found)
+
+
+def test_alike_summaries_do_not_chain_a_group_across_a_district():
+    """A 0.4 km from B, B 0.4 km from C: each pair alike, but A and C are 0.8 km apart. Single links would make one
+    group of the three (at 1M reports such chains made hotspots of 200 incidents); the group stays compact."""
+    sig = {"煤气": 1.0}
+    a = _cluster(["a1", "a2"], xy=[0.0, 0.0], text=sig)
+    b = _cluster(["b1", "b2"], xy=[0.4, 0.0], text=sig)
+    c = _cluster(["c1", "c2"], xy=[0.8, 0.0], text=sig)
+    found = groups([("A", [a]), ("B", [b]), ("C", [c])])
+    by_member = {m: i for i, g in enumerate(found) for m in g["members"]}
+    assert by_member["a1"] == by_member["b1"], "the first alike pair joins"
+    assert by_member["c1"] != by_member["a1"], "C is 0.6 km from the group's centre: another incident"
+
+
+def test_alike_summaries_do_not_chain_a_group_over_days():
+    sig = {"积水": 1.0}
+    parts = [(key, [dict(_cluster([f"{key}1", f"{key}2"], xy=[0.0, 0.0], text=sig),
+                         summary={"xy": [0.0, 0.0], "span": [start, start + 10.0], "text": sig, "hazard": 0,
+                                  "names": []})])
+             for key, start in (("A", 0.0), ("B", 20.0), ("C", 40.0))]
+    found = groups(parts)
+    by_member = {m: i for i, g in enumerate(found) for m in g["members"]}
+    assert by_member["A1"] == by_member["B1"], "10 hours apart, spanning 30 hours: one incident"
+    assert by_member["C1"] != by_member["A1"], "the three would span 50 hours"
