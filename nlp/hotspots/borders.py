@@ -14,10 +14,24 @@ MERGE_KM, MERGE_HOURS, MERGE_TEXT = 0.5, 24.0, 0.35  # summaries closer than the
 GROUP_HOURS = 2 * MERGE_HOURS  # a summary join never makes a group span longer than this
 
 
-def _cosine(a: dict, b: dict) -> float:
-    """Return the cosine of two signatures."""
-    small, large = (a, b) if len(a) < len(b) else (b, a)
-    return sum(w * large.get(g, 0.0) for g, w in small.items())
+def signature_arrays(weights: dict) -> tuple:
+    """Return a {bigram: weight} signature as (sorted int64 codes, float32 unit weights)."""
+    if not weights:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+    codes = np.array([(ord(g[0]) << 21) | (ord(g[-1]) if len(g) > 1 else 0) for g in weights], dtype=np.int64)
+    values = np.array(list(weights.values()), dtype=np.float64)
+    order = np.argsort(codes, kind="stable")
+    norm = math.sqrt(float(values @ values)) or 1.0
+    return codes[order], (values[order] / norm).astype(np.float32)
+
+
+def _cosine(a, b) -> float:
+    """Return the cosine of two signatures: (sorted codes, unit weights) arrays, or {bigram: weight} dicts."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        a = signature_arrays(a) if isinstance(a, dict) else a
+        b = signature_arrays(b) if isinstance(b, dict) else b
+    _, i, j = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return float(np.dot(a[1][i].astype(np.float64), b[1][j]))
 
 
 class _Union:

@@ -11,14 +11,13 @@ that changed, and returns hotspots as nlp.hotspots.cluster() does. Each step hol
 summaries, never the whole window's vectors; every step is deterministic.
 """
 
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from nlp.hotspots import hazards, vectors
-from nlp.hotspots.borders import groups
+from nlp.hotspots.borders import groups, signature_arrays
 from nlp.hotspots.describe import describe
 from nlp.hotspots.features import has_position, place_key, prepare, project, soft_text, to_hours
 from nlp.hotspots.pipeline import HEAD, MIN_SIZE, choose_mode, run
@@ -189,14 +188,17 @@ def plan(docs: list, max_size: int = MAX_SIZE, *, mode: str = "auto", now=None, 
     return Plan(sorted(found, key=lambda p: p.key), choose_mode(hours, mode), now_h, origin)
 
 
-def _signature(texts: list) -> dict:
-    """Return the most frequent character bigrams of some texts, l2-normalised (a text vector any job can make)."""
+def _signature(texts: list) -> tuple:
+    """Return the most frequent character bigrams of some texts, l2-normalised (a text vector any job can make).
+
+    Kept compact, as (sorted bigram codes, weights) arrays: the merge holds every cluster's signature of the window
+    (as a dict of 300 bigrams each, they were most of its memory at 1M reports). ``borders.cosine`` compares them.
+    """
     counts = Counter()
     for text in texts:
         counts.update({text[i:i + 2] for i in range(len(text) - 1)})
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:SIGNATURE_TOP]
-    norm = math.sqrt(sum(c * c for _, c in top)) or 1.0
-    return {g: c / norm for g, c in top}
+    return signature_arrays({g: float(c) for g, c in top})
 
 
 def _summary(docs: list, prep, rows: np.ndarray, origin: tuple) -> dict:

@@ -187,3 +187,28 @@ def test_alike_summaries_do_not_chain_a_group_over_days():
     by_member = {m: i for i, g in enumerate(found) for m in g["members"]}
     assert by_member["A1"] == by_member["B1"], "10 hours apart, spanning 30 hours: one incident"
     assert by_member["C1"] != by_member["A1"], "the three would span 50 hours"
+
+
+def test_compact_signatures_compare_as_the_bigram_dicts_do():
+    from nlp.hotspots.borders import _cosine, signature_arrays
+    from nlp.hotspots.partition import _signature
+
+    texts_a = ["桂花园小区7栋煤气味很重", "桂花园7栋楼道里煤气味好重"]
+    texts_b = ["桂花园小区门口积水很深", "桂花园门口积水车子开不过去"]
+    a, b = _signature(texts_a), _signature(texts_b)
+
+    def as_dict(texts):
+        grams = {}
+        for text in texts:
+            for g in {text[i:i + 2] for i in range(len(text) - 1)}:
+                grams[g] = grams.get(g, 0) + 1
+        norm = sum(v * v for v in grams.values()) ** 0.5
+        return {g: v / norm for g, v in grams.items()}
+
+    da, db = as_dict(texts_a), as_dict(texts_b)
+    expected = sum(w * db.get(g, 0.0) for g, w in da.items())
+    assert 0.1 < expected < 0.9
+    assert abs(_cosine(a, b) - expected) < 1e-5
+    assert abs(_cosine(a, a) - 1.0) < 1e-5
+    assert abs(_cosine(da, b) - expected) < 1e-5, "a signature written as a dict compares alike"
+    assert _cosine(signature_arrays({}), a) == 0.0
