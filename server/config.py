@@ -170,7 +170,7 @@ class Config:
         # Full hotspot re-clustering and keyword-IDF refit.
         self.RECLUSTER_INTERVAL_SECONDS = env.integer("RECLUSTER_INTERVAL_SECONDS", 600)
         self.HOTSPOT_WINDOW_DAYS = env.integer("HOTSPOT_WINDOW_DAYS", 14)
-        self.HOTSPOT_PARTITION_SIZE = env.integer("HOTSPOT_PARTITION_SIZE", 12000)
+        self.HOTSPOT_PARTITION_SIZE = env.integer("HOTSPOT_PARTITION_SIZE", 2500)
         # Early warning (预警, server/alerts): how often the detector reads new reports, the history it is rebuilt
         # from when a worker starts, and the -log10 p an area × category count or a hotspot's growth must reach.
         self.ALERTS_INTERVAL_SECONDS = env.integer("ALERTS_INTERVAL_SECONDS", 300)

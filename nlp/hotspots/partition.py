@@ -23,7 +23,7 @@ from nlp.hotspots.features import has_position, place_key, prepare, project, sof
 from nlp.hotspots.pipeline import HEAD, MIN_SIZE, choose_mode, run
 from nlp.hotspots.placenames import Matcher, suffixed_names
 
-MAX_SIZE = 12000  # own reports per partition
+MAX_SIZE = 2500  # own reports per partition: under the pipeline's all-pairs limit (4,000) with most halos (docs/cityscale.md)
 HALO_KM, HALO_HOURS = 0.5, 12.0
 HOURS_PER_KM = 12.0
 SPREAD_KM = 1.0  # a place name locates a report when the located reports naming it lie this close
