@@ -42,12 +42,10 @@ class _Union:
     Each group also keeps its centroid (weighted by members) and time span, so that a join by summaries can be
     refused when the group it makes would not look like one incident (see ``compact``)."""
 
-    def __init__(self, part_of: list, summaries: list | None = None, sizes: list | None = None):
-        """Start with one singleton per cluster, each knowing its partition (and its summary and size)."""
+    def __init__(self, part_of: list, summaries: list, sizes: list):
+        """Start with one singleton per cluster, each knowing its partition, its summary and its size."""
         self.up = list(range(len(part_of)))
         self.parts = [{p} for p in part_of]
-        summaries = summaries or [{}] * len(part_of)
-        sizes = sizes or [1] * len(part_of)
         self.xy = [(np.asarray(s["xy"], dtype=float) * n, n) if s.get("xy") else None
                    for s, n in zip(summaries, sizes)]
         self.span = [tuple(s["span"]) if s.get("span") else None for s in summaries]
@@ -94,24 +92,27 @@ class _Union:
         return True
 
 
-def _alike(a: dict, b: dict) -> bool:
-    """Tell whether two cluster summaries describe one incident (close, overlapping in time, same text)."""
+def _alike(a: dict, b: dict) -> float | None:
+    """Return the text cosine of two cluster summaries that describe one incident (close, overlapping in time, same
+    text), else None."""
     if a["span"] and b["span"] and (a["span"][0] - b["span"][1] > MERGE_HOURS or b["span"][0] - a["span"][1]
                                     > MERGE_HOURS):
-        return False
+        return None
     if a["xy"] and b["xy"] and math.dist(a["xy"], b["xy"]) > MERGE_KM:
-        return False
+        return None
     if a["names"] and b["names"] and not set(a["names"]) & set(b["names"]):
-        return False
+        return None
     if not (a["xy"] and b["xy"]) and not set(a["names"]) & set(b["names"]):
-        return False  # without two positions, a shared place name must say where
+        return None  # without two positions, a shared place name must say where
     if hazards.conflicts(np.array([a["hazard"]]), np.array([b["hazard"]]))[0]:
-        return False
-    return _cosine(a["text"], b["text"]) >= MERGE_TEXT
+        return None
+    cosine = _cosine(a["text"], b["text"])
+    return cosine if cosine >= MERGE_TEXT else None
 
 
 def _summary_pairs(summaries: list, part_of: list) -> list:
-    """Return the pairs of clusters of different partitions whose summaries are alike."""
+    """Return the pairs (a, b) of clusters of different partitions whose summaries are alike, the most alike texts
+    first."""
     from scipy.spatial import cKDTree
 
     located = [k for k, s in enumerate(summaries) if s["xy"]]
@@ -127,7 +128,8 @@ def _summary_pairs(summaries: list, part_of: list) -> list:
     for k, s in enumerate(summaries):
         for name in s["names"]:
             pairs += [(min(k, o), max(k, o)) for o in by_name.get(name, ()) if o != k]
-    return [(a, b) for a, b in sorted(set(pairs)) if part_of[a] != part_of[b] and _alike(summaries[a], summaries[b])]
+    alike = [(a, b, _alike(summaries[a], summaries[b])) for a, b in sorted(set(pairs)) if part_of[a] != part_of[b]]
+    return [(a, b) for a, b, cosine in sorted((p for p in alike if p[2] is not None), key=lambda p: (-p[2], p[:2]))]
 
 
 def groups(results: list) -> list:
@@ -162,8 +164,7 @@ def groups(results: list) -> list:
     for (a, b), count in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
         if count >= SHARED and count * 2 >= min(len(flat[a]["members"]), len(flat[b]["members"])):
             union.join(a, b)
-    for a, b in sorted(_summary_pairs(summaries, part_of),
-                       key=lambda p: (-_cosine(summaries[p[0]]["text"], summaries[p[1]]["text"]), p)):
+    for a, b in _summary_pairs(summaries, part_of):
         if union.compact(a, b):
             union.join(a, b)
     members = defaultdict(list)
