@@ -111,8 +111,9 @@ def run(docs: list[dict], min_cluster_size: int | None = None, mode: str = "auto
         if prob is not None:
             if not (found >= 0).any():  # no split at all: the reports may still be one incident
                 found = graph.labels(dist, size, samples, single=True)
-            found = refine(prob, found, min_size=size)
             named = [models.places.matcher.find(prep.soft[i]) for i in usable]
+            unplaced = np.array([not n for n in named], dtype=bool) & ~np.isfinite(sub.xy[:, 0])
+            found = refine(prob, found, min_size=size, unplaced=unplaced, hours=sub.hours)
             found = split(prob, found, sub.masks(), named, size)
         else:
             found = prune(sub, found, size)
