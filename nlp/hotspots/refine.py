@@ -77,6 +77,13 @@ def _reassign(prob, labels: np.ndarray, threshold: float, min_size: int, power: 
     return out
 
 
+def nearness(member_hours: np.ndarray, hour: float) -> float:
+    """Return how near in time a report is to a cluster: mean exp(-|hours apart| / UNPLACED_HOURS) over the
+    members with a time (0 without any)."""
+    known = member_hours[np.isfinite(member_hours)]
+    return float(np.exp(-np.abs(known - hour) / UNPLACED_HOURS).mean()) if len(known) else 0.0
+
+
 def _by_time(out: np.ndarray, rows: np.ndarray, cols: np.ndarray, col: np.ndarray, ids: np.ndarray,
              unplaced: np.ndarray, hours: np.ndarray) -> None:
     """Give each unplaced report with a time and two or more eligible clusters (pairs ``rows``, ``cols``) the one
@@ -100,8 +107,7 @@ def _by_time(out: np.ndarray, rows: np.ndarray, cols: np.ndarray, col: np.ndarra
         r, best, best_near = rows[lo], -1, -1.0
         for c in cols[lo:hi]:
             members = order[starts[c]:starts[c + 1]]
-            members = members[(members != r) & np.isfinite(hours[members])]
-            near = float(np.exp(-np.abs(hours[members] - hours[r]) / UNPLACED_HOURS).mean()) if len(members) else 0.0
+            near = nearness(hours[members[members != r]], hours[r])
             if near > best_near:
                 best, best_near = c, near
         out[r] = ids[best]
