@@ -82,13 +82,19 @@ def settings(weights: dict, bias: float, merge: float, assign: float = refine.AS
     pairs.LIVE_WEIGHTS.update(weights)
     pairs.LIVE_BIAS, refine.MERGE, refine.ASSIGN = bias, merge, assign
     defaults = refine.refine.__defaults__
-    refine.refine.__defaults__ = (defaults[0], assign, merge, defaults[3], size_power)
+    refine.refine.__defaults__ = _defaults(refine.refine, assign=assign, merge=merge, size_power=size_power)
     try:
         yield
     finally:
         pairs.LIVE_WEIGHTS.update(saved[0])
         pairs.LIVE_BIAS, refine.MERGE, refine.ASSIGN = saved[1], saved[2], saved[3]
         refine.refine.__defaults__ = defaults
+
+
+def _defaults(func, **values) -> tuple:
+    """Return func's default values with some replaced by name."""
+    names = func.__code__.co_varnames[:func.__code__.co_argcount][-len(func.__defaults__):]
+    return tuple(values.get(name, default) for name, default in zip(names, func.__defaults__))
 
 
 def evaluate(sets: list[list[dict]]) -> float:

@@ -52,3 +52,19 @@ def test_a_report_without_a_time_keeps_the_cluster_its_evidence_favours():
     unplaced[8] = True
     out = refine(prob, labels, min_size=3, unplaced=unplaced, hours=hours)
     assert out[8] == out[0]
+
+
+def test_the_cross_validation_settings_reach_refine_by_name():
+    import inspect
+
+    from bench.nlp.hotspot_fit import settings
+    from nlp.hotspots import refine as module
+
+    before = inspect.signature(module.refine).parameters
+    with settings({}, 0.0, merge=0.3, assign=0.4, size_power=0.5):
+        inside = inspect.signature(module.refine).parameters
+        assert (inside["merge"].default, inside["assign"].default, inside["size_power"].default) == (0.3, 0.4, 0.5)
+        assert inside["min_size"].default == before["min_size"].default
+        assert inside["unplaced"].default is None and inside["hours"].default is None
+    after = inspect.signature(module.refine).parameters
+    assert {k: p.default for k, p in after.items()} == {k: p.default for k, p in before.items()}
