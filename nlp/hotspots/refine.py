@@ -16,7 +16,8 @@ PRUNE = 0.5
 SIZE_POWER = -0.2
 # A report that names no place and has no position reads alike in two neighbouring incidents of one hazard (燃气味很重
 # at 5号楼): among the clusters it may join, its time decides, by the mean of exp(-|hours apart| / UNPLACED_HOURS) to
-# their members. Chosen by cross-validation on train seeds 1-24 (bench.nlp.hotspot_fit's sets; 2-4 h within 0.003).
+# their members. Chosen on the scenario generator's train seeds 1-24 (bench.nlp.scenes; 2-4 h within 0.003); it costs a
+# little on the old generator's sets, whose like incidents overlap for days (docs/hotspots.md).
 UNPLACED_HOURS = 3.0
 
 
