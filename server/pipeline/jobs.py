@@ -28,7 +28,8 @@ def process_report(report_id: int) -> str:
     """Run every remaining stage of a report; safe to run again at any point.
 
     A text report that waits at ``received`` and has not failed before goes in a batch with other waiting text
-    reports (``batch.run_batch``, on PostgreSQL); what the batch did not route is then done here, one stage at a time.
+    reports once reports queue up (``batch.run_batch``, on PostgreSQL); what the batch did not route is then done
+    here, one stage at a time.
     """
     try:
         try:

@@ -31,6 +31,7 @@ def pg_app(pg_url, tmp_path):
     """The app on PostgreSQL (batches need row locks), its connections named so that a test can see them wait."""
     name = "gw_batch_" + uuid.uuid4().hex[:8]
     app = create_app(app_config(f"{pg_url}&application_name={name}", tmp_path))
+    app.config["PIPELINE_BATCH_AFTER_MS"] = 0  # these reports are fresh: batch them all the same
     fresh_database(app)
     seed_city(app)
     app.config["TEST_APPLICATION_NAME"] = name
@@ -107,6 +108,20 @@ def test_one_failing_report_spoils_nothing_and_is_retried_by_its_own_job(pg_app,
         state = _state(bad)
         assert state["mentions"] == ["create"] and state["routed_events"] == 1, state
         assert db.session.execute(db.select(sa.func.count()).select_from(Case)).scalar_one() == len(ids)
+
+
+def test_a_report_that_has_not_waited_runs_alone_and_one_that_has_takes_others(pg_app):
+    """While the workers keep up a report waits for no batch-mates; once reports wait, a job takes several."""
+    pg_app.config["PIPELINE_BATCH_AFTER_MS"] = 60_000
+    with pg_app.app_context():
+        ids = _add([GAS, *OTHERS[:3]])
+        assert process_report(ids[0]) == "routed"
+        assert [_state(i)["stage"] for i in ids] == ["routed"] + ["received"] * 3, "fresh: it ran alone"
+        db.session.execute(sa.update(Report).where(Report.id.in_(ids[1:]))
+                           .values(created_at=Report.created_at - sa.text("interval '2 minutes'")))
+        db.session.commit()
+        assert process_report(ids[1]) == "routed"
+        assert [_state(i)["stage"] for i in ids] == ["routed"] * 4, "two minutes old: it took the others along"
 
 
 def test_duplicates_within_one_batch_join_one_case_with_an_intact_chain(pg_app):
@@ -243,6 +258,7 @@ def test_a_batch_takes_its_routed_reports_jobs_off_the_queue_and_leaves_a_taken_
     from server.tasks.queue import backend
 
     redis_app.config["PIPELINE_BATCH_SIZE"] = 5
+    redis_app.config["PIPELINE_BATCH_AFTER_MS"] = 0
     with redis_app.app_context():
         ids = _add([GAS, *OTHERS])
         for report_id in ids:
