@@ -27,6 +27,7 @@ commits what it did; the reports it did not reach go back to their own jobs.
 """
 import logging
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -62,7 +63,7 @@ def run_batch(report_id: int) -> tuple[list[int], dict[int, Exception]] | None:
     """
     session = db.session
     # One statement claims and loads the report, its person too (told of its way in the same transaction).
-    mine = session.execute(_waiting().where(Report.id == report_id)).scalars().first()
+    mine = session.execute(_claim_one(), {"report_id": report_id}).scalars().first()
     if mine is None and not _held_elsewhere(report_id):
         session.rollback()
         return None
@@ -139,14 +140,28 @@ def _waiting():
         .execution_options(populate_existing=True)
 
 
+# The two claims are built once, with bound parameters: every job runs one, and building a statement with its
+# loader options costs about as much as SQLAlchemy's cached compilation saves.
+@cache
+def _claim_one():
+    """The claim of one report (``report_id``)."""
+    return _waiting().where(Report.id == sa.bindparam("report_id"))
+
+
+@cache
+def _claim_oldest():
+    """The claim of the ``count`` oldest other waiting text reports (not ``report_id``) that have not failed before."""
+    # "id + 0": sorted after the index on stage found the few waiting rows, not by walking the primary key from the
+    # oldest report of all.
+    return _waiting().where(Report.id != sa.bindparam("report_id"), Report.attempts == 0) \
+        .order_by(Report.id + 0).limit(sa.bindparam("count"))
+
+
 def _claim_others(report_id: int, count: int) -> list[Report]:
     """Lock and load up to ``count`` of the oldest other waiting text reports that have not failed before."""
     if count < 1:
         return []
-    # "id + 0": sorted after the index on stage found the few waiting rows, not by walking the primary key from the
-    # oldest report of all.
-    return list(db.session.execute(_waiting().where(Report.id != report_id, Report.attempts == 0)
-                                   .order_by(Report.id + 0).limit(count)).scalars())
+    return list(db.session.execute(_claim_oldest(), {"report_id": report_id, "count": count}).scalars())
 
 
 def _pending_lists(session) -> dict[str, list]:

@@ -1,4 +1,6 @@
 """Severity from how many people report a hazard: counting reporters, and raising a case's level as they come."""
+from functools import cache
+
 from triage.lifecycle import FINISHED
 from triage.severity import grade
 
@@ -31,14 +33,22 @@ def add_person(model, owner: str, owner_id: int, report: Report) -> bool:
     One insert that does nothing when the account is there already (the unique (owner, reporter) pair decides,
     also between workers adding reports at the same moment); a report without an account is a new person.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    statement = _insert_person(db.session.get_bind().dialect.name, model.__table__, owner)
+    values = {"owner": owner_id, "reporter_id": report.reporter_id, "report_id": report.id}
+    return db.session.execute(statement, values).first() is not None
+
+
+@cache
+def _insert_person(dialect: str, table, owner: str):
+    """The insert of ``add_person``, built once per table (bound parameters ``owner``, ``reporter_id``, ``report_id``)."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    table = model.__table__
-    statement = insert(table).values({owner: owner_id, "reporter_id": report.reporter_id, "report_id": report.id}) \
-        .on_conflict_do_nothing().returning(table.c.id)  # a row back only when inserted (rowcount is not portable)
-    return db.session.execute(statement).first() is not None
+    values = {owner: db.bindparam("owner"), "reporter_id": db.bindparam("reporter_id"),
+              "report_id": db.bindparam("report_id")}
+    # A row back only when inserted (rowcount is not portable).
+    return insert(table).values(values).on_conflict_do_nothing().returning(table.c.id)
 
 
 def hotspot_people(hotspot_id: int | None) -> int:
