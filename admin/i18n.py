@@ -67,6 +67,8 @@ def local_name(row) -> str:
 # Notes the system writes on case events (the English is the catalogue key); people's notes are shown as written.
 _SYSTEM_NOTES = ((re.compile(r"from report (?P<report>\d+)"), "from report {report}"),
                  (re.compile(r"report (?P<report>\d+) reports the same hazard"), "report {report} reports the same hazard"),
+                 (re.compile(r"(?P<count>\d+) reports of the same hazard joined, report (?P<first>\d+) to report "
+                             r"(?P<last>\d+)"), "{count} reports of the same hazard joined, report {first} to report {last}"),
                  (re.compile(r"(?P<people>\d+) people report it: level (?P<old>\d) -> (?P<new>\d)"),
                   "{people} people report it: level {old} → {new}"))
 AUDIT_PREFIX = "audit:"

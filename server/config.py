@@ -187,6 +187,8 @@ class Config:
         self.CASE_ESCALATION_INTERVAL_SECONDS = env.integer("CASE_ESCALATION_INTERVAL_SECONDS", 300)
         self.CASE_DEADLINE_CALENDAR = env.choice("CASE_DEADLINE_CALENDAR", "china", CALENDARS)
         self.CASE_METRICS_WEIGHTS = env.weights("CASE_METRICS_WEIGHTS", dict(DEFAULT_WEIGHTS))
+        # A case's page shows its first report and this many of the newest others; the rest come a page at a time.
+        self.CASE_REPORTS_SHOWN = env.integer("CASE_REPORTS_SHOWN", 20)
         # The case library: how often a process checks whether cases closed or model marks changed elsewhere
         # (then it rebuilds its index of closed cases from their stored vectors).
         self.CASE_LIBRARY_RECHECK_SECONDS = env.number("CASE_LIBRARY_RECHECK_SECONDS", 30.0)

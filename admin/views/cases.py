@@ -4,10 +4,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from server.reports.access import can_view_report
 from server.plans import service as plan_service
-from server.cases.chain import audit_events
+from server.cases.crowd import reports_query
 from server.cases.queries import can_view_case, is_overdue, list_cases
 from server.cases.reasons import routing_reason
 from server.cases.presenters import present_case
+from server.reports.presenters import present_report
+from server.web.pagination import paginate
 from server.errors import DomainError
 from server.extensions import db
 from server.media.store import send_stored
@@ -60,12 +62,24 @@ def case_detail(case_id: int):
     """One case: reports, departments, deadlines, the timeline with its evidence, the audit chain, actions."""
     case = viewable_case(case_id)
     view = present_case(case, current())
-    problems = audit_events(case, list(case.events))
+    problems = view["audit_problems"]
     category = case.category.code if case.category else None
     plan = plan_service.plan_for(category, case.severity) if current().role == SUPERVISOR else None
     return render_template("admin/case.html", case=case, view=view, problems=problems, plan=plan,
                            departments=departments(), categories=_categories(),
                            suggestions=_suggestions(case), reason=routing_reason(case, current(), lang()))
+
+
+@bp.get("/cases/<int:case_id>/reports")
+@login_required()
+def case_reports(case_id: int):
+    """Every report of a case, a page at a time in report order (the case page shows the first and the newest)."""
+    case = viewable_case(case_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    found = paginate(reports_query(case), page, PER_PAGE, Report.id)
+    steps: dict = {}
+    return render_template("admin/case_reports.html", case=case, page=found.page, pages=found.pages,
+                           total=found.total, reports=[present_report(r, current(), steps) for r in found.items])
 
 
 def _categories() -> dict[str, Category]:

@@ -7,16 +7,19 @@ from server.accounts.auth import BEARER, auth_required, current_user
 from server.cases.queries import can_view_case, list_cases
 from server.cases.requests import case_for_request, read_body
 from server.cases.service import Context, apply_action, rate_report
+from server.cases.crowd import reports_query
 from server.cases.presenters import present_case, present_case_summary
 from server.web.errors import ApiError
 from server.extensions import db
-from server.web.pagination import page_meta
+from server.web.pagination import page_meta, paginate
 from server.media.store import send_stored
 from server.models import Case, CaseAttachment, Report
 from server.cases.search_schemas import CaseSearchArgsSchema
 from server.cases.schemas import (ACTION_SCHEMAS, CasePageSchema, CaseSchema, RatingOutSchema,
                                   RatingSchema, VerificationSchema)
-from server.web.schemas import ErrorSchema
+from server.reports.presenters import present_report
+from server.reports.schemas import ReportPageSchema
+from server.web.schemas import ErrorSchema, PageArgsSchema
 
 blp = Blueprint("cases", __name__, description="Cases: inbox, queues and the handling lifecycle")
 ratings_blp = Blueprint("ratings", __name__, description="Reporters rate the handling of their reports")
@@ -53,6 +56,20 @@ def get_case(case_id: int):
     """One case: departments, deadlines, events with their files, reports, audit state and what you may do."""
     case = _case_for_viewer(case_id)
     return present_case(case, current_user())
+
+
+@blp.route("/<int:case_id>/reports", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, ReportPageSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+@auth_required()
+def get_case_reports(args, case_id: int):
+    """Every report of a case, a page at a time in report order (the case itself shows the first and the newest)."""
+    case = _case_for_viewer(case_id)
+    found = paginate(reports_query(case), args["page"], args["per_page"], Report.id)
+    steps: dict = {}  # the case's reporter steps, read once for the page
+    return {"items": [present_report(r, current_user(), steps) for r in found.items], "meta": found.meta()}
 
 
 def _action_view(action: str, schema):

@@ -5,6 +5,7 @@ from server.extensions import db
 from server.models import Case, CaseAttachment, CaseRating, Report, Role, User
 from server.plans.service import present_plan
 from server.cases.chain import audit_events
+from server.cases.crowd import event_runs, run_fields, shown_reports
 from server.cases.queries import FULL_VIEW, is_overdue
 from server.cases.reasons import routing_reason, suggestion_words
 from server.cases.service import action_zh, allowed_for, has_grid
@@ -84,36 +85,46 @@ def _anonymous_reports(case: Case) -> set[int]:
 
 
 def present_case(case: Case, viewer: User) -> dict:
-    """A case with its departments, deadlines, events (and their files), reports and audit state."""
+    """A case with its departments, deadlines, events (and their files), reports and audit state.
+
+    Each run of reports joining the case is one timeline entry (``count`` and ``first_at`` say how many, since when);
+    of its reports, the first and the ``CASE_REPORTS_SHOWN`` newest are shown, ``reports_total`` counts them all.
+    ``audit_problems`` (not in the API's answer) lists what the chain audit found."""
     attachments = {a.id: a for a in db.session.execute(
         db.select(CaseAttachment).where(CaseAttachment.case_id == case.id)).scalars()}
     users = {u.id: u for u in db.session.execute(db.select(User).where(
         User.id.in_({e.actor_id for e in case.events if e.actor_id}))).scalars()}
     events, anonymous, lang = [], _anonymous_reports(case), request_lang()
-    for e in case.events:
+    for run in event_runs(case.events):
+        e = run[-1]
         actor = users.get(e.actor_id)
         as_anonymous_reporter = e.action in REPORTER_ACTIONS and (e.data or {}).get("report_id") in anonymous
-        events.append({
+        entry = {
             "seq": e.seq, "action": e.action, "action_zh": action_zh(e.action), "from_status": e.from_status,
-            "to_status": e.to_status, "note": e.note,
-            "note_text": translate(e.note, lang) if e.note else e.note, "data": e.data or {}, "public": e.public, "at": e.created_at,
+            "to_status": e.to_status, "note": e.note, "data": e.data or {}, "public": e.public, "at": e.created_at,
+            "count": 1, "first_seq": e.seq, "first_at": e.created_at,
             "actor": _actor(actor, viewer, as_anonymous_reporter),
             "attachments": [present_attachment(attachments[a["id"]]) for a in (e.data or {}).get("attachments", [])
                             if a.get("id") in attachments],
-        })
-    reports = db.session.execute(db.select(Report).where(
-        (Report.case_id == case.id) | (Report.id == case.origin_report_id)).order_by(Report.id)).scalars()
+        }
+        if len(run) > 1:
+            entry.update(run_fields(run))
+        entry["note_text"] = translate(entry["note"], lang) if entry["note"] else entry["note"]
+        events.append(entry)
+    reports, total = shown_reports(case)
+    steps: dict = {}  # the case's reporter steps, read once for all its reports
     ratings = db.session.execute(db.select(CaseRating).where(CaseRating.case_id == case.id)
                                  .order_by(CaseRating.id)).scalars()
+    problems = audit_events(case, case.events)
     return {
         **present_case_summary(case),
-        "reports": [present_report(r, viewer) for r in reports],
+        "reports": [present_report(r, viewer, steps) for r in reports], "reports_total": total,
         "verification": {"required": has_grid(case), "verified_at": case.verified_at,
                          "verified_by_id": case.verified_by_id},
         "ratings": [{"report_id": r.report_id, "rating": r.rating, "comment": r.comment, "at": r.created_at}
                     for r in ratings],
         "plan": present_plan(case, viewer),
-        "events": events, "audit_ok": not audit_events(case, case.events),
+        "events": events, "audit_ok": not problems, "audit_problems": problems,
         "allowed_actions": allowed_for(case, viewer),
         "routing_reason": routing_reason(case, viewer),
         "severity_correction": severity_correction(case, users),

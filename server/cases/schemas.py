@@ -278,6 +278,11 @@ class CaseEventSchema(Schema):
     data = fields.Dict()
     public = fields.Boolean(metadata={"description": "whether the public may see the step (and data.public_reply)"})
     at = fields.DateTime()
+    count = fields.Integer(metadata={"description": (
+        "1, or how many reports joined the case in a row: one entry stands for the run (action report_joined; "
+        "seq, at and actor of its last event; data.report_ids the newest of them, up to 20)")})
+    first_seq = fields.Integer(metadata={"description": "the seq of the run's first event (seq when count is 1)"})
+    first_at = fields.DateTime(metadata={"description": "when the run's first report joined (at when count is 1)"})
     actor = fields.Dict(allow_none=True)
     attachments = fields.List(fields.Nested(AttachmentSchema))
 
@@ -285,7 +290,10 @@ class CaseEventSchema(Schema):
 class CaseSchema(CaseSummarySchema):
     """A case in full."""
 
-    reports = fields.List(fields.Dict())
+    reports = fields.List(fields.Dict(), metadata={"description": (
+        "the report the case was opened for and the newest others (CASE_REPORTS_SHOWN, 20 by default), in report "
+        "order; GET /api/v1/cases/{case_id}/reports pages through them all")})
+    reports_total = fields.Integer(metadata={"description": "how many reports the case has, the first included"})
     verification = fields.Dict()
     ratings = fields.List(fields.Dict())
     plan = fields.Nested(CasePlanSchema, allow_none=True)

@@ -2,7 +2,8 @@
 from triage.lifecycle import STATUS_ZH, CaseStatus
 
 from server.cases.log import public_reply
-from server.models import Case
+from server.extensions import db
+from server.models import CaseEvent
 
 
 def status_zh(status: str) -> str:
@@ -25,10 +26,22 @@ _REPORTER_NOTE = {
 }
 
 
-def case_timeline_for_reporter(case: Case, lang: str = "zh") -> list[dict]:
-    """Status changes of the case as the reporter's report timeline shows them (stage ``case.<status>``)."""
+def reporter_steps(case_id: int) -> list[CaseEvent]:
+    """The case's public events of the kinds a reporter is told of, oldest first.
+
+    Read by themselves (an index holds a case's public events): a case that many people report collects an event
+    for every report that joins it, none of them public, and each of those people following their report would
+    otherwise load the whole history."""
+    return list(db.session.execute(db.select(CaseEvent).where(
+        CaseEvent.case_id == case_id, CaseEvent.public.is_(True), CaseEvent.action.in_(list(_REPORTER_NOTE)))
+        .order_by(CaseEvent.seq)).scalars())
+
+
+def case_timeline_for_reporter(steps: list[CaseEvent], lang: str = "zh") -> list[dict]:
+    """Status changes of a case (its ``reporter_steps``) as the reporter's report timeline shows them (stage
+    ``case.<status>``)."""
     entries = []
-    for e in case.events:
+    for e in steps:
         if not e.public or e.action not in _REPORTER_NOTE or (e.action == "sign"
                                                              and (e.data or {}).get("role") == "assist"):
             continue

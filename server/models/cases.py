@@ -112,7 +112,11 @@ class CaseEvent(db.Model):
     """One transition of a case; each event's hash covers the previous one (留痕)."""
 
     __tablename__ = "case_events"
-    __table_args__ = (db.UniqueConstraint("case_id", "seq"),)
+    # The public events of a case, by themselves: what its reporters' timelines read (server.cases.timeline), without
+    # the many events of reports joining the case.
+    __table_args__ = (db.UniqueConstraint("case_id", "seq"),
+                      db.Index("ix_case_events_public", "case_id", "seq", postgresql_where=db.text("public"),
+                               sqlite_where=db.text("public")))
     id = db.Column(db.Integer, primary_key=True)
     case_id = db.Column(db.Integer, db.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
     seq = db.Column(db.Integer, nullable=False)

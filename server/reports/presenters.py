@@ -3,9 +3,8 @@ from flask import url_for
 
 from server.reports.access import sees_original
 from server.accounts.security import mask_name
-from server.cases.timeline import case_timeline_for_reporter
-from server.extensions import db
-from server.models import Case, Report, User
+from server.cases.timeline import case_timeline_for_reporter, reporter_steps
+from server.models import Report, User
 from server.reports.timeline_words import stage_sentence
 from server.web.i18n import request_lang
 from nlp.pii import mask
@@ -16,14 +15,19 @@ def _masked(text: str) -> str:
     return mask(text)
 
 
-def _timeline(report: Report, lang: str) -> list[dict]:
+def _timeline(report: Report, lang: str, case_steps: dict | None) -> list[dict]:
     """Receipt, the pipeline's stages, then the case's status changes (case times are whole seconds); every note a
-    sentence in the reader's language (the stored stage notes are internal)."""
+    sentence in the reader's language (the stored stage notes are internal). ``case_steps`` holds cases' reporter
+    steps already read (by case id), for a page of reports of one case."""
     entries = [{"at": report.created_at, "stage": "received", "note": stage_sentence(report, "received", None, lang)}]
     entries += [{"at": e.created_at, "stage": e.stage, "note": stage_sentence(report, e.stage, e.note, lang)}
                 for e in report.events]
     if report.case_id is not None:
-        entries += case_timeline_for_reporter(db.session.get(Case, report.case_id), lang)
+        if case_steps is None:
+            case_steps = {}
+        if report.case_id not in case_steps:
+            case_steps[report.case_id] = reporter_steps(report.case_id)
+        entries += case_timeline_for_reporter(case_steps[report.case_id], lang)
     return entries
 
 
@@ -37,8 +41,9 @@ def present_media(media) -> dict:
     }
 
 
-def present_report(report: Report, viewer: User) -> dict:
-    """A report as the viewer may see it: others get masked text and no name when anonymous."""
+def present_report(report: Report, viewer: User, case_steps: dict | None = None) -> dict:
+    """A report as the viewer may see it: others get masked text and no name when anonymous. Reports of one case
+    presented together share ``case_steps`` (a dict, filled as cases are met), so that its steps are read once."""
     original = sees_original(viewer, report)
     text = report.text if original else (report.text_masked if report.text_masked is not None
                                           else _masked(report.text))
@@ -68,5 +73,5 @@ def present_report(report: Report, viewer: User) -> dict:
         "keywords": [k for k, *_ in (report.keywords or [])], "severity": report.severity,
         "case_id": report.case_id, "hotspot_id": report.hotspot_id,
         "media": [present_media(m) for m in report.media], "transcripts": transcripts,
-        "timeline": _timeline(report, lang),
+        "timeline": _timeline(report, lang, case_steps),
     }

@@ -27,6 +27,8 @@ STATUS_ZH = {400: "请求无法处理。", 401: "请先登录。", 403: "您无�
 SYSTEM_NOTES_ZH = {
     "from report {report}": "由上报 #{report} 立案", "automatic dispatch": "自动派发",
     "report {report} reports the same hazard": "上报 #{report} 反映的是同一隐患，已并入本案件",
+    "{count} reports of the same hazard joined, report {first} to report {last}":
+        "{count} 份同一隐患的上报先后并入本案件（上报 #{first} 至 #{last}）",
     "{people} people report it: level {old} -> {new}": "{people} 人反映同一问题，等级由 {old} 级调整为 {new} 级",
     "reporter dissatisfied": "报告人不满意",
 }

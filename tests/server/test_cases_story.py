@@ -6,7 +6,7 @@ import click
 import pytest
 
 from server.cases.escalation import escalate_overdue
-from server.cases.timeline import case_timeline_for_reporter
+from server.cases.timeline import case_timeline_for_reporter, reporter_steps
 from server.cli.cases import register
 from server.extensions import db
 from server.models import Case, Notification
@@ -84,7 +84,7 @@ def test_report_to_rated_case_counted_in_the_months_metrics(client, app, headers
                        headers=h["resident"]).status_code == 409
 
     with app.app_context():
-        timeline = case_timeline_for_reporter(db.session.get(Case, case_id))
+        timeline = case_timeline_for_reporter(reporter_steps(case_id))
         assert [t["status"] for t in timeline] == ["received", "dispatched", "accepted", "in_progress",
                                                     "feedback_submitted", "reopened", "feedback_submitted", "closed"]
         period = db.session.get(Case, case_id).created_at.astimezone(
