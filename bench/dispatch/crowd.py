@@ -6,6 +6,10 @@ and the SQL statements of ``--sample`` reports are measured once ``--early`` rep
 is filled up to ``--late`` reports (processed reports copied as routed rows of the open cases, with their cells,
 signatures and people, so that filling takes seconds, not a quarter of an hour) and ``--sample`` more are measured.
 Target (issue 14): the cost after 20,000 within 1.5x of the cost after 1,000.
+
+Each time, a supervisor also opens the biggest case of the area through the API (``case_view``): the copied reports
+join their cases with chained events as the pipeline's would, so that the case's reports and history grow with the
+crowd; its time, statements and answer size early and late are printed beside each other.
 """
 import argparse
 import math
@@ -17,6 +21,8 @@ import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
+
+from bench.dispatch import case_view
 
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CENTRE = (28.2345, 112.9067)
@@ -129,20 +135,26 @@ def _run(args, url: str) -> int:
         seed_reference()
         users = [create_user(username=f"crowd{i}", role="resident", password=f"Crowd-{i}-pass").id
                  for i in range(40)]
+        case_view.add_supervisor()
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a: counter.__setitem__(0, counter[0] + 1))
         rng, start = random.Random(14), utcnow() - timedelta(hours=2)
         for report_id in _add(db, Report, args.early - args.sample, rng, start, users):
             stages.text_only(report_id)
         early = _measure(_add(db, Report, args.sample, rng, start + timedelta(minutes=30), users), stages, counter)
+        seen = case_view.measure(app, counter)
+        filled_after = db.session.execute(sa.text("SELECT MAX(id) FROM reports")).scalar()
         _fill(db, args.late - args.early - args.sample, start + timedelta(minutes=40))
+        case_view.join_events(db, filled_after)
         late = _measure(_add(db, Report, args.sample, rng, start + timedelta(minutes=60), users), stages, counter)
         total = db.session.execute(sa.text("SELECT COUNT(*) FROM reports")).scalar()
+    seen_late = case_view.measure(app, counter)
     ratio = late[0] / early[0]
     print(f"{'':<34} {'CPU ms/report':>14} {'statements/report':>18}")
     print(f"{'after ' + str(args.early) + ' reports in the area':<34} {early[0]:>14.1f} {early[1]:>18.1f}")
     print(f"{'after ' + str(total - args.sample) + ' reports in the area':<34} {late[0]:>14.1f} {late[1]:>18.1f}")
     print(f"ratio late/early: CPU {ratio:.2f}x, statements {late[1] / early[1]:.2f}x; target ≤ {TARGET_RATIO}x: "
           f"{'met' if ratio <= TARGET_RATIO else 'MISSED'}; load average {os.getloadavg()[0]:.2f}")
+    print("\n".join(["", *case_view.lines(seen, seen_late)]))
     return 0 if ratio <= TARGET_RATIO else 1
 
 

@@ -79,6 +79,9 @@ MATRIX = [
     row("GET", "/api/v1/cases", (401, 403, 403, 200, 200, 200, 200, 200, 200)),
     row("GET", "/api/v1/cases/{case}", (401, 404, 404, 200, 404, 200, 404, 200, 200)),
     row("GET", "/api/v1/cases/{missing_case}", (401, 404, 404, 404, 404, 404, 404, 404, 404)),
+    # every report of a case, a page at a time: whoever sees the case
+    row("GET", "/api/v1/cases/{case}/reports?per_page=5", (401, 404, 404, 200, 404, 200, 404, 200, 200)),
+    row("GET", "/api/v1/cases/{missing_case}/reports", (401, 404, 404, 404, 404, 404, 404, 404, 404)),
     row("GET", "/api/v1/cases/{attachment_case}/attachments/{attachment}",
         (401, 404, 404, 200, 404, 200, 404, 200, 200)),
     row("GET", "/api/v1/cases/{attachment_case}/attachments/{attachment}/thumb",
