@@ -9,7 +9,7 @@ import time
 
 import sqlalchemy as sa
 
-SUPERVISOR, PASSWORD = "crowd-duty", "Crowd-duty-pass-2026"
+SUPERVISOR, PASSWORD = "crowd-duty", "Watch-the-estate-2026"
 READS = 5
 
 

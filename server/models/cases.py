@@ -55,7 +55,9 @@ class Case(db.Model):
 
     category = db.relationship("Category")
     departments = db.relationship("CaseDepartment", lazy="selectin", cascade="all, delete-orphan")
-    events = db.relationship("CaseEvent", order_by="CaseEvent.seq", lazy="selectin")
+    # Read when asked for, not with every case: a case a crowd reports holds an event per report that joined it, and
+    # most readers of a case (a notice's delivery, a support, an access check) need none of them.
+    events = db.relationship("CaseEvent", order_by="CaseEvent.seq", lazy="select")
 
     def department_ids(self, role: str | None = None) -> list[int]:
         """The departments on the case, optionally only the lead or the assisting ones."""

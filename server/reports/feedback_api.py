@@ -7,7 +7,7 @@ from server.web import API_PREFIX
 from server.web.errors import ApiError
 from server.extensions import db
 from server.media.store import send_stored
-from server.models import Case, CaseAttachment, CaseRating, Report
+from server.models import Case, CaseAttachment, CaseEvent, CaseRating, Report
 from server.web.schemas import ErrorSchema
 
 blp = Blueprint("report_feedback", __name__, description="Reporters see the handling of their reports")
@@ -67,7 +67,8 @@ def get_feedback(report_id: int):
     items = [{"at": e.created_at, "result": (e.data or {}).get("result"), "measures": (e.data or {}).get("measures"),
               "attachments": [_file(report, files[a["id"]]) for a in (e.data or {}).get("attachments", [])
                               if a.get("id") in files]}
-             for e in case.events if e.action == "feedback"]
+             for e in db.session.execute(db.select(CaseEvent).where(
+                 CaseEvent.case_id == case.id, CaseEvent.action == "feedback").order_by(CaseEvent.seq)).scalars()]
     rating = db.session.execute(db.select(CaseRating.rating).where(CaseRating.report_id == report.id)).scalar()
     return {"case_id": case.id, "status": case.status, "items": items, "rating": rating,
             "can_rate": case.status == "closed" and rating is None}
