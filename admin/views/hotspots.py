@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from server.hotspots import review
 from server.errors import DomainError
 from server.extensions import db
+from server.cases.crowd import presentable
 from server.models import Hotspot, HotspotReview
 from server.reports.presenters import present_report
 from server.web.localtime import to_city
@@ -46,8 +47,9 @@ def hotspot_detail(hotspot_id: int):
     """Keywords, member reports (text, transcript and audio, photos), trend, mini map, reviews, actions."""
     hotspot = _hotspot(hotspot_id)
     user = current()
-    rows = review.members(hotspot)
-    reports = [present_report(r, user) for r in rows]
+    rows = list(db.session.execute(presentable(review.members_query(hotspot))).scalars())
+    steps: dict = {}  # each case's reporter steps, read once for the page
+    reports = [present_report(r, user, steps) for r in rows]
     days = Counter(to_city(r.created_at).strftime("%m-%d") for r in rows)
     labels = sorted(days)
     chart = {"type": "bar", "labels": labels, "datasets": [{"label": gettext("Reports"),

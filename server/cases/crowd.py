@@ -41,7 +41,7 @@ def _of_case(case: Case):
     return (Report.case_id == case.id) | (Report.id == case.origin_report_id)
 
 
-def _presentable(query):
+def presentable(query):
     """The query, loading what presenting a report reads (a fixed number of statements per page)."""
     return query.options(selectinload(Report.reporter), selectinload(Report.category), selectinload(Report.grid),
                          selectinload(Report.media), selectinload(Report.transcripts), selectinload(Report.events))
@@ -52,11 +52,11 @@ def shown_reports(case: Case) -> tuple[list[Report], int]:
     total = db.session.execute(db.select(db.func.count()).select_from(Report).where(_of_case(case))).scalar_one()
     newest = db.select(Report.id).where(Report.case_id == case.id, Report.id != case.origin_report_id) \
         .order_by(Report.id.desc()).limit(max(0, current_app.config["CASE_REPORTS_SHOWN"]))
-    rows = db.session.execute(_presentable(db.select(Report).where(
+    rows = db.session.execute(presentable(db.select(Report).where(
         (Report.id == case.origin_report_id) | Report.id.in_(newest.scalar_subquery())).order_by(Report.id))).scalars()
     return list(rows), total
 
 
 def reports_query(case: Case):
     """All the case's reports in report order, loaded for presenting (for a page of them)."""
-    return _presentable(db.select(Report).where(_of_case(case)))
+    return presentable(db.select(Report).where(_of_case(case)))

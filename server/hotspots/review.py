@@ -19,10 +19,14 @@ OPEN_CASE_STATES = tuple(s.value for s in CaseStatus if s not in FINISHED)
 MERGEABLE = (CaseStatus.RECEIVED.value, CaseStatus.DISPATCHED.value, CaseStatus.RETURNED.value)
 
 
+def members_query(hotspot: Hotspot):
+    """The query of the hotspot's reports, oldest first."""
+    return db.select(Report).where(Report.hotspot_id == hotspot.id).order_by(Report.created_at, Report.id)
+
+
 def members(hotspot: Hotspot) -> list[Report]:
     """The hotspot's reports, oldest first."""
-    return list(db.session.execute(db.select(Report).where(Report.hotspot_id == hotspot.id)
-                                   .order_by(Report.created_at, Report.id)).scalars())
+    return list(db.session.execute(members_query(hotspot)).scalars())
 
 
 def _record(hotspot: Hotspot, action: str, user: User, note: str | None = None, **data) -> HotspotReview:

@@ -92,7 +92,8 @@ def list_reports(args):
         w, s, e, n = (float(x) for x in args["bbox"].split(","))
         query = query.where(Report.lon.between(w, e), Report.lat.between(s, n))
     found = paginate(query, args["page"], args["per_page"], Report.created_at.desc(), Report.id.desc())
-    return {"items": [present_report(r, user) for r in found.items], "meta": found.meta()}
+    steps: dict = {}  # each case's reporter steps, read once for the page
+    return {"items": [present_report(r, user, steps) for r in found.items], "meta": found.meta()}
 
 
 @blp.route("/<int:report_id>", methods=["GET"])
