@@ -27,6 +27,8 @@ ZH = {
     "Open cases by state": "在办案件状态分布", "Reports": "上报", "Cases closed": "办结案件",
     "Showing the first report and the newest {shown} of {total}.": "显示首报与最新 {shown} 份，共 {total} 份。",
     "All reports": "查看全部上报", "No reports.": "没有上报。",
+    "Page {page} of {pages}; tick reports to move out on each page.": "第 {page} / {pages} 页；移出上报请在每页分别勾选。",
+    "The newest {shown} of {total} positions.": "显示最新 {shown} 个位置，共 {total} 个。",
     "Hottest hotspots": "热度最高的热点", "Hotspot": "热点", "Heat": "热度", "Last report": "最近上报",
     "No overdue cases.": "没有超期案件。", "Overdue": "已超期",
     "Early warnings": "预警", "Raised": "预警时间", "Alert": "预警对象", "Evidence": "依据", "Significance": "显著性",

@@ -7,9 +7,10 @@ from server.hotspots import review
 from server.errors import DomainError
 from server.extensions import db
 from server.cases.crowd import presentable
-from server.models import Hotspot, HotspotReview
+from server.models import Hotspot, HotspotReview, Report
 from server.reports.presenters import present_report
 from server.web.localtime import to_city
+from server.web.pagination import paginate
 
 from admin.blueprint import bp
 from ..actions import error_text
@@ -19,6 +20,8 @@ from ..i18n import gettext
 
 TABS = {"review": ("To review", ("suggested", "reviewed")), "confirmed": ("Confirmed", ("confirmed",)),
         "dismissed": ("Dismissed", ("dismissed", "merged"))}
+MEMBERS_PER_PAGE = 50  # a hotspot's reports presented per page
+MAP_POINTS = 1000  # the newest members' positions on its map (a crowd's thousands would stall the browser)
 
 
 def _hotspot(hotspot_id: int) -> Hotspot:
@@ -47,21 +50,27 @@ def hotspot_detail(hotspot_id: int):
     """Keywords, member reports (text, transcript and audio, photos), trend, mini map, reviews, actions."""
     hotspot = _hotspot(hotspot_id)
     user = current()
-    rows = list(db.session.execute(presentable(review.members_query(hotspot))).scalars())
+    # A crowd's hotspot gathers thousands of reports: they are presented a page at a time; the trend and the map read
+    # only each member's time and position.
+    page = max(request.args.get("page", 1, type=int), 1)
+    found = paginate(presentable(review.members_query(hotspot)), page, MEMBERS_PER_PAGE)
     steps: dict = {}  # each case's reporter steps, read once for the page
-    reports = [present_report(r, user, steps) for r in rows]
+    reports = [present_report(r, user, steps) for r in found.items]
+    rows = db.session.execute(db.select(Report.id, Report.created_at, Report.lat, Report.lon)
+                              .where(Report.hotspot_id == hotspot.id).order_by(Report.id)).all()
     days = Counter(to_city(r.created_at).strftime("%m-%d") for r in rows)
     labels = sorted(days)
     chart = {"type": "bar", "labels": labels, "datasets": [{"label": gettext("Reports"),
                                                             "data": [days[d] for d in labels]}]}
-    points = {"points": [{"lat": r.lat, "lon": r.lon, "id": r.id} for r in rows if r.lat is not None],
+    placed = [{"lat": r.lat, "lon": r.lon, "id": r.id} for r in rows if r.lat is not None]
+    points = {"points": placed[-MAP_POINTS:], "total": len(placed),
               "bbox": [hotspot.min_lat, hotspot.min_lon, hotspot.max_lat, hotspot.max_lon]}
     reviews = db.session.execute(db.select(HotspotReview).where(HotspotReview.hotspot_id == hotspot.id)
                                  .order_by(HotspotReview.id.desc())).scalars().all()
     others = db.session.execute(db.select(Hotspot).where(Hotspot.id != hotspot.id, Hotspot.status.in_(
         ("suggested", "reviewed", "confirmed"))).order_by(Hotspot.heat.desc()).limit(50)).scalars().all()
     return render_template("admin/hotspot.html", hotspot=hotspot, reports=reports, chart=chart, points=points,
-                           reviews=reviews, others=others)
+                           reviews=reviews, others=others, page=found.page, pages=found.pages, total=found.total)
 
 
 @bp.post("/hotspots/<int:hotspot_id>/<action>")

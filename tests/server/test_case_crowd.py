@@ -5,6 +5,7 @@ one report as its reporter cost the same statements with 4 reports as with 16; t
 reports as one entry, the case shows its first and newest reports with the count of all, and the rest are read a
 page at a time. Both backends.
 """
+import json
 import re
 import uuid
 from datetime import timedelta
@@ -168,3 +169,49 @@ def test_the_admin_page_of_a_crowded_case_collapses_joins_and_pages_its_reports(
         more = re.search(r'<a href="([^"]+)">下一页', body)
         page = more.group(1).replace("&amp;", "&") if more else None
     assert listed == ids
+
+
+def _hotspot_of(app, report_id: int) -> tuple[int | None, list[int]]:
+    """After a re-clustering: the report's hotspot and its members in the page's order."""
+    from server.hotspots.service import recluster
+    with app.app_context():
+        recluster()
+        hotspot_id = db.session.get(Report, report_id).hotspot_id
+        members = db.session.execute(db.select(Report.id).where(Report.hotspot_id == hotspot_id)
+                                     .order_by(Report.created_at, Report.id)).scalars().all()
+        return hotspot_id, list(members)
+
+
+def test_a_crowded_hotspot_page_shows_its_reports_a_page_at_a_time_and_its_newest_positions(app, city, monkeypatch):
+    from admin.views import hotspots
+    monkeypatch.setattr(hotspots, "MEMBERS_PER_PAGE", 4)
+    monkeypatch.setattr(hotspots, "MAP_POINTS", 3)
+    ids = _crowd(app, 5, 0)
+    hotspot_id, members = _hotspot_of(app, ids[0])
+    assert hotspot_id is not None and members == ids, "the crowd forms one hotspot"
+    with app.app_context():
+        meter = _Statements(db.engine)
+    web = _admin_client(app, "command01")
+    few, small = meter.of(lambda: web.get(f"/admin/hotspots/{hotspot_id}"))
+    ids += _crowd(app, 6, 5)
+    hotspot_id, members = _hotspot_of(app, ids[0])
+    assert members == ids
+    many, big = meter.of(lambda: web.get(f"/admin/hotspots/{hotspot_id}"))
+    assert small.status_code == big.status_code == 200
+    assert many == few, "the page reads no more with 11 members than with 5"
+    html = big.get_data(as_text=True)
+    assert 'data-total="11"' in html and "第 1 / 3 页" in html
+    points = json.loads(re.search(r'<script type="application/json" id="minimap-data">(.*?)</script>', html,
+                                  re.S).group(1))
+    assert [p["id"] for p in points["points"]] == sorted(members)[-3:] and points["total"] == 11
+    assert "显示最新 3 个位置，共 11 个。" in html
+    trend = json.loads(re.search(r'<script type="application/json" id="hotspot-trend">(.*?)</script>', html,
+                                 re.S).group(1))
+    assert sum(trend["datasets"][0]["data"]) == 11, "the trend counts every member"
+    listed, page = [], f"/admin/hotspots/{hotspot_id}"
+    while page:
+        body = web.get(page).get_data(as_text=True)
+        listed += [int(i) for i in re.findall(r'class="report" data-report="(\d+)"', body)]
+        more = re.search(r'<a href="([^"]+)">下一页', body)
+        page = more.group(1).replace("&amp;", "&") if more else None
+    assert listed == members
