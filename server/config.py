@@ -159,6 +159,8 @@ class Config:
         # A report that waited less than this since its receipt runs alone (the workers keep up: none waits for
         # batch-mates); an older one takes others with it. 0: always in batches.
         self.PIPELINE_BATCH_AFTER_MS = env.integer("PIPELINE_BATCH_AFTER_MS", 250)
+        # A batch is written in one flush at its commit (pipeline/together.py), not one savepoint per report.
+        self.PIPELINE_BATCH_ONE_FLUSH = env.flag("PIPELINE_BATCH_ONE_FLUSH", True)
         self.PIPELINE_RETRY_INTERVALS = env.integers("PIPELINE_RETRY_INTERVALS", [5, 30, 120])
         self.SWEEP_INTERVAL_SECONDS = env.integer("SWEEP_INTERVAL_SECONDS", 60)
         # RQ worker heartbeat during a job; a killed worker's job is retried after about three of them.

@@ -143,7 +143,7 @@ def _state():
     return _states.get()
 
 
-def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None) -> int | None:
+def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None, unwritten=()) -> int | None:
     """An earlier report of the same hazard near the same place within the last hours; indexes the report first.
 
     The report gets its H3 cell and text signature (stored: later reports compare with them, never re-reading its
@@ -152,6 +152,9 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None)
     scan per cell; of those within 0.3 km the newest ``limit`` are read with their stored signatures and compared,
     all in one statement. Without a position, the newest of the same named place. One statement and at most seven
     times ``limit`` rows scanned, however many reports gather in the place.
+
+    ``unwritten``: reports indexed earlier in this transaction whose rows are not written yet (a batch routed in one
+    flush, ``pipeline.together``); they are candidates as if they were.
     """
     # lazy: numpy/scipy load only where hotspots are computed
     from nlp.hotspots.duplicates import cell_of, cells_around, find_duplicate, signature
@@ -165,14 +168,18 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None)
         cells = {f"cell{i}": cell for i, cell in enumerate(cells_around(report.cell))}
         near = {"lat": report.lat, "lon": report.lon, "kx": KM_PER_DEGREE * math.cos(math.radians(report.lat))}
         found = db.session.execute(_around_cells(len(cells)), {**window, **cells, **near}).all()
+        around = set(cells.values())
+        found += [r for r in _in_window(unwritten, window) if r.cell in around and _km2(report, r) <= NEAR_KM ** 2]
     elif report.place_code:
         found = db.session.execute(_NEAR_PLACE, {**window, "place": report.place_code}).all()
+        found += [r for r in _in_window(unwritten, window) if r.place_code == report.place_code]
     else:
         return None
-    newest = sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
+    newest = sorted({r.id: r for r in found}.values(), key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
     if not newest:
         return None
-    signed = {r.id: _decoded(r.signature) for r in newest if r.signature is not None}
+    signed = {r.id: r.signature if isinstance(r.signature, dict) else _decoded(r.signature)
+              for r in newest if r.signature is not None}
     # A row without a signature (analysed before signatures were stored) is compared by its text, read only then.
     unsigned = [r.id for r in newest if signed.get(r.id) is None]
     texts = {r.id: r for r in db.session.execute(db.select(Report.id, Report.text_masked, Report.text, Report.tokens)
@@ -208,6 +215,18 @@ def _around_cells(count: int):
             .order_by(near.c.created_at.desc(), near.c.id.desc()).limit(db.bindparam("limit"))
         _AROUND[count] = db.select(*_SIGNED).where(Report.id.in_(newest.scalar_subquery()))
     return _AROUND[count]
+
+
+def _in_window(reports, window: dict) -> list:
+    """Those of the reports (indexed, not yet written) that fall in a duplicate search's window."""
+    return [r for r in reports if r.id != window["me"] and window["since"] <= r.created_at <= window["until"]]
+
+
+def _km2(report: Report, other) -> float:
+    """The squared equirectangular distance in km between two positioned reports (as ``_around_cells`` measures)."""
+    dy = (other.lat - report.lat) * KM_PER_DEGREE
+    dx = (other.lon - report.lon) * KM_PER_DEGREE * math.cos(math.radians(report.lat))
+    return dy * dy + dx * dx
 
 
 def _candidate(row, signature: dict | None, text_row) -> dict:

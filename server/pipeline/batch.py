@@ -8,10 +8,14 @@ loads the reports and their people in the same statement. A report that has wait
 waiting, runs alone, as ``stages.text_only`` would run it (no savepoint, no lock timeout): while the workers keep up,
 no report waits for batch-mates (at 50 reports/s this halved the median time to dispatch on a slow day,
 bench/dispatch/README.md), and once reports queue up, each batch spares the queue's bookkeeping of its batch-mates'
-jobs. In a batch, each report runs in its
-own savepoint, so a report that fails is rolled back alone and left to its own job, which then processes it (and
-counts a failure) as a job always did; the others are flushed one after another (a later report of the batch finds
-an earlier one as its duplicate and joins its case) and committed together.
+jobs.
+
+A batch is written in one flush at its commit (``pipeline.together``, ``PIPELINE_BATCH_ONE_FLUSH``): half the
+statements and half the worker's CPU per report of a batch one savepoint per report. Should that fail in any way, it
+is rolled back whole and the batch runs again one savepoint per report: each report in its own savepoint, so that
+a report that fails is rolled back alone and left to its own job, which then processes it (and counts a failure) as
+a job always did; the others are flushed one after another (a later report of the batch finds an earlier one as its
+duplicate and joins its case) and committed together.
 
 Every report keeps its own job: a job whose report a batch has routed finds it routed and returns; a job whose report
 another worker's batch holds (or that is not a waiting text report) goes stage by stage: it waits for that report's
@@ -21,9 +25,10 @@ row lock and the stage, read under it, decide). Reports that failed before (``at
 batches: they run alone in their own jobs.
 
 While a batch holds its reports, cases and hotspots, it waits for another transaction's row lock at most
-``LOCK_WAIT_MS``: two batches that join the same cases in a different order would otherwise wait for each other
-until PostgreSQL's deadlock detection. The report that waited too long is rolled back, the batch stops there and
-commits what it did; the reports it did not reach go back to their own jobs.
+``LOCK_WAIT_MS`` (one savepoint per report): two batches that join the same cases in a different order would otherwise
+wait for each other until PostgreSQL's deadlock detection. The report that waited too long is rolled back, the batch
+stops there and commits what it did; the reports it did not reach go back to their own jobs. Written together, a
+batch locks its cases in ascending id order before it changes them, so it waits longer (``LOCK_WAIT_TOGETHER_MS``).
 """
 import logging
 from datetime import timedelta
@@ -36,10 +41,13 @@ from sqlalchemy.orm import joinedload, lazyload
 from server.extensions import db
 from server.models import Report, Stage, User, utcnow
 from server.pipeline import stages
+from server.pipeline.together import route_together
 
 log = logging.getLogger(__name__)
 
 LOCK_WAIT_MS = 200
+# Written together, a batch locks its cases in id order: it waits only for others' commits, not in a cycle.
+LOCK_WAIT_TOGETHER_MS = 1000
 LOCK_ERRORS = {"55P03", "40P01"}  # lock_not_available (the lock_timeout passed), deadlock_detected
 # A text report waiting at ``received``: what a batch may claim.
 _WAITING = (Report.stage == Stage.RECEIVED.value, Report.has_audio.is_(False))
@@ -52,7 +60,7 @@ def batch_size() -> int:
     return max(1, current_app.config["PIPELINE_BATCH_SIZE"])
 
 
-def run_batch(report_id: int) -> tuple[list[int], dict[int, Exception]] | None:
+def run_batch(report_id: int, together: bool = True) -> tuple[list[int], dict[int, Exception]] | None:
     """Route ``report_id`` and other waiting text reports in one transaction; None when it is not this job's to do.
 
     None (nothing claimed, nothing done): the report is not a text report waiting at ``received`` that has not
@@ -75,9 +83,20 @@ def run_batch(report_id: int) -> tuple[list[int], dict[int, Exception]] | None:
             session.rollback()
             return None
         return _alone(mine)
+    claimed = sorted(filter(None, [mine, *others]), key=lambda r: r.id)
+    if together and current_app.config["PIPELINE_BATCH_ONE_FLUSH"]:
+        try:
+            session.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_TOGETHER_MS}ms'"))
+            routed = route_together(claimed)
+            session.commit()
+            return routed, {}
+        except Exception as exc:  # nothing of it stays: the batch again, a savepoint per report
+            session.rollback()
+            log.info("batch of %s reports written together failed, again one by one: %s", len(claimed), exc)
+            return run_batch(report_id, together=False)
     session.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
     routed, failed = [], {}
-    for report in sorted(filter(None, [mine, *others]), key=lambda r: r.id):
+    for report in claimed:
         rid = report.id
         kept = _pending_lists(session)
         try:

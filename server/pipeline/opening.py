@@ -36,9 +36,18 @@ def join_open_case(report: Report, text: str) -> Case | None:
     """The open case of the report this one duplicates, which it joins instead of opening its own."""
     if report.duplicate_of_id is None:
         return None
-    case = lock_case_of_report(report.duplicate_of_id)
+    return join_case(follow_merges(lock_case_of_report(report.duplicate_of_id)), report, text)
+
+
+def follow_merges(case: Case | None) -> Case | None:
+    """The (locked) case itself, or the case it was merged into (locked), as far as merges go."""
     while case is not None and case.status == CaseStatus.MERGED.value and case.merged_into_id:
         case = lock_case(case.merged_into_id)
+    return case
+
+
+def join_case(case: Case | None, report: Report, text: str) -> Case | None:
+    """The report joins the case of its duplicate (locked by the caller), unless there is none or it is finished."""
     if case is None or case.status in FINISHED:
         return None
     record(case, "report_joined", note=f"report {report.id} reports the same hazard",

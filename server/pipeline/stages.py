@@ -5,7 +5,7 @@ from flask import current_app
 
 from server.extensions import db
 from server.media.store import storage
-from server.models import Report, Stage, Transcript
+from server.models import Case, Report, Stage, Transcript
 from server.hotspots.keyword_idf import current_idf
 from server.pipeline.places import area_index
 from server.hotspots.service import assign_report, find_duplicate_of
@@ -86,6 +86,13 @@ def analyse(report_id: int) -> None:
 
 def _analyse(report: Report) -> None:
     """analyse() on a locked report, without committing."""
+    read_and_index(report)
+    place_in_hotspot(report)
+
+
+def read_and_index(report: Report, unwritten=()) -> None:
+    """The first half of analyse, which writes nothing but the report: its words, grid, place and near-duplicate
+    (among the reports in the database and ``unwritten``, those indexed earlier in this transaction)."""
     index = area_index()
     # Everything derived from the words (tokens, keywords, hotspot terms) is made from the masked text: departments
     # and the public see keywords, and a keyword must never show what the text shows masked.
@@ -100,7 +107,11 @@ def _analyse(report: Report) -> None:
         report.place_code = place["code"]
         if report.grid_id is None and place["level"] == "grid":
             report.grid_id = index.by_code.get(place["code"])
-    report.duplicate_of_id = find_duplicate_of(report)
+    report.duplicate_of_id = find_duplicate_of(report, unwritten=unwritten)
+
+
+def place_in_hotspot(report: Report) -> None:
+    """The second half of analyse: the report's hotspot (its person counted in), and the stage."""
     report.hotspot_id = assign_report(report)
     note = "in grid" if report.grid_id else "no grid found"
     if report.duplicate_of_id:
@@ -119,10 +130,15 @@ def open_or_join(report_id: int) -> None:
 def _open_or_join(report: Report) -> None:
     """open_or_join() on a locked report, without committing."""
     text = full_text(report)
-    joined = join_open_case(report, text)
+    route(report, text, join_open_case(report, text))
+
+
+def route(report: Report, text: str, joined: Case | None) -> Case:
+    """The report routed: into the case it joined, else into a case opened for it."""
     case = joined or open_case(report, text)
     report.case_id = case.id
     report.set_stage(Stage.ROUTED, f"joined case {case.number}" if joined else f"case {case.number}")
+    return case
 
 
 def text_only(report_id: int) -> bool:

@@ -1,0 +1,53 @@
+"""A batch of text reports routed in one transaction and written in one flush (``PIPELINE_BATCH_ONE_FLUSH``).
+
+Flushing each report of a batch on its own (a savepoint each, ``pipeline.batch``) sends a dozen statements per
+report. Here the session writes the whole batch at its commit: one insert per table for all the reports' events,
+notices and deliveries, one update per case however many reports join it. It goes in three steps:
+
+1. **Read.** Each report, in id order, is segmented, placed and indexed, and its near-duplicate found among the
+   reports in the database and those read before it in this batch (not yet written). Nothing is written but the
+   reports themselves, in memory.
+2. **Lock.** The cases of the duplicates that were routed before the batch are locked in ascending id order (two
+   batches never wait for each other in a cycle), then the cases they were merged into.
+3. **Route.** Each report in turn is placed in its hotspot, then joins the open case of its duplicate (one routed
+   earlier in this batch or before it) or has a case opened for it, as ``stages.process_text`` would.
+
+Any failure leaves the transaction to be rolled back whole by the caller, which then routes the batch one savepoint
+per report (the report that failed is left to its own job, as before).
+"""
+from server.extensions import db
+from server.models import Case, Report, Stage
+from server.cases.log import lock_cases
+from server.pipeline import stages
+from server.pipeline.opening import follow_merges, join_case
+from server.reports.text import full_text
+
+
+def route_together(reports: list[Report]) -> list[int]:
+    """Route these locked text reports waiting at ``received`` (in id order); the ids routed. The caller commits."""
+    todo = sorted((r for r in reports if r.stage == Stage.RECEIVED.value and not r.has_audio), key=lambda r: r.id)
+    with db.session.no_autoflush:  # the batch's changes go out together, at the commit
+        read: list[Report] = []
+        for report in todo:
+            report.set_stage(Stage.TRANSCRIBED, "no voice recording")
+            stages.read_and_index(report, unwritten=read)
+            read.append(report)
+        ours = {r.id: r for r in todo}
+        locked = _lock_cases_of({r.duplicate_of_id for r in todo if r.duplicate_of_id} - set(ours))
+        case_of: dict[int, Case] = {}  # each routed report's case, by report id
+        for report in todo:
+            stages.place_in_hotspot(report)
+            duplicate = report.duplicate_of_id
+            known = case_of.get(duplicate) if duplicate in ours else locked.get(duplicate)
+            text = full_text(report)
+            case_of[report.id] = stages.route(report, text, join_case(known, report, text))
+    return [r.id for r in todo]
+
+
+def _lock_cases_of(report_ids: set[int]) -> dict[int, Case | None]:
+    """The case of each of these reports, locked (in ascending id order) and followed through merges."""
+    if not report_ids:
+        return {}
+    rows = db.session.execute(db.select(Report.id, Report.case_id).where(Report.id.in_(report_ids))).all()
+    merged = {case_id: follow_merges(case) for case_id, case in lock_cases(r.case_id for r in rows if r.case_id).items()}
+    return {r.id: merged.get(r.case_id) for r in rows}
