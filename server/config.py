@@ -155,7 +155,7 @@ class Config:
         self.RETENTION_DAYS = env.integer("RETENTION_DAYS", 365)
         self.RETENTION_INTERVAL_SECONDS = env.integer("RETENTION_INTERVAL_SECONDS", 6 * 3600)
         self.PIPELINE_MAX_ATTEMPTS = env.integer("PIPELINE_MAX_ATTEMPTS", 4)
-        self.PIPELINE_BATCH_SIZE = env.integer("PIPELINE_BATCH_SIZE", 5)
+        self.PIPELINE_BATCH_SIZE = env.integer("PIPELINE_BATCH_SIZE", 20)
         # A report that waited less than this since its receipt runs alone (the workers keep up: none waits for
         # batch-mates); an older one takes others with it. 0: always in batches.
         self.PIPELINE_BATCH_AFTER_MS = env.integer("PIPELINE_BATCH_AFTER_MS", 250)

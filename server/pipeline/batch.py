@@ -1,4 +1,4 @@
-"""Text reports in batches: one transaction, a savepoint per report, one commit (``PIPELINE_BATCH_SIZE``).
+"""Text reports in batches: one transaction, one commit (``PIPELINE_BATCH_SIZE``), written together or a savepoint each.
 
 A worker that runs a text report's job first claims that report. When the report has waited at least
 ``PIPELINE_BATCH_AFTER_MS`` since its receipt (the workers are behind), it claims, on PostgreSQL, up to
