@@ -147,6 +147,17 @@ def _admin_client(app, username: str):
     return web
 
 
+def _reports_on_every_page(web, page: str) -> list[int]:
+    """The reports an admin page lists, following its pager ("下一页") to the last page."""
+    listed = []
+    while page:
+        body = web.get(page).get_data(as_text=True)
+        listed += [int(i) for i in re.findall(r'class="report" data-report="(\d+)"', body)]
+        more = re.search(r'<a href="([^"]+)">下一页', body)
+        page = more.group(1).replace("&amp;", "&") if more else None
+    return listed
+
+
 def test_the_admin_page_of_a_crowded_case_collapses_joins_and_pages_its_reports(app, city, monkeypatch):
     from admin.views import cases
     monkeypatch.setattr(cases, "PER_PAGE", 4)
@@ -162,13 +173,7 @@ def test_the_admin_page_of_a_crowded_case_collapses_joins_and_pages_its_reports(
     shown = re.findall(r'class="report" data-report="(\d+)"', html)
     assert [int(i) for i in shown] == [ids[0], *ids[-2:]]
     assert "共 6 份" in html and f"/admin/cases/{case_id}/reports" in html
-    listed, page = [], f"/admin/cases/{case_id}/reports"
-    while page:
-        body = web.get(page).get_data(as_text=True)
-        listed += [int(i) for i in re.findall(r'class="report" data-report="(\d+)"', body)]
-        more = re.search(r'<a href="([^"]+)">下一页', body)
-        page = more.group(1).replace("&amp;", "&") if more else None
-    assert listed == ids
+    assert _reports_on_every_page(web, f"/admin/cases/{case_id}/reports") == ids
 
 
 def _hotspot_of(app, report_id: int) -> tuple[int | None, list[int]]:
@@ -208,10 +213,4 @@ def test_a_crowded_hotspot_page_shows_its_reports_a_page_at_a_time_and_its_newes
     trend = json.loads(re.search(r'<script type="application/json" id="hotspot-trend">(.*?)</script>', html,
                                  re.S).group(1))
     assert sum(trend["datasets"][0]["data"]) == 11, "the trend counts every member"
-    listed, page = [], f"/admin/hotspots/{hotspot_id}"
-    while page:
-        body = web.get(page).get_data(as_text=True)
-        listed += [int(i) for i in re.findall(r'class="report" data-report="(\d+)"', body)]
-        more = re.search(r'<a href="([^"]+)">下一页', body)
-        page = more.group(1).replace("&amp;", "&") if more else None
-    assert listed == members
+    assert _reports_on_every_page(web, f"/admin/hotspots/{hotspot_id}") == members
