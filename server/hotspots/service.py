@@ -169,7 +169,7 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None,
         near = {"lat": report.lat, "lon": report.lon, "kx": KM_PER_DEGREE * math.cos(math.radians(report.lat))}
         found = db.session.execute(_around_cells(len(cells)), {**window, **cells, **near}).all()
         around = set(cells.values())
-        found += [r for r in _in_window(unwritten, window) if r.cell in around and _km2(report, r) <= NEAR_KM ** 2]
+        found += [r for r in _in_window(unwritten, window) if r.cell in around and _km2(near, r) <= NEAR_KM ** 2]
     elif report.place_code:
         found = db.session.execute(_NEAR_PLACE, {**window, "place": report.place_code}).all()
         found += [r for r in _in_window(unwritten, window) if r.place_code == report.place_code]
@@ -222,10 +222,11 @@ def _in_window(reports, window: dict) -> list:
     return [r for r in reports if r.id != window["me"] and window["since"] <= r.created_at <= window["until"]]
 
 
-def _km2(report: Report, other) -> float:
-    """The squared equirectangular distance in km between two positioned reports (as ``_around_cells`` measures)."""
-    dy = (other.lat - report.lat) * KM_PER_DEGREE
-    dx = (other.lon - report.lon) * KM_PER_DEGREE * math.cos(math.radians(report.lat))
+def _km2(near: dict, other) -> float:
+    """The squared equirectangular distance in km from a search's point (``near``: the parameters ``_around_cells``
+    measures with) to a positioned report."""
+    dy = (other.lat - near["lat"]) * KM_PER_DEGREE
+    dx = (other.lon - near["lon"]) * near["kx"]
     return dy * dy + dx * dx
 
 

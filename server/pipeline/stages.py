@@ -149,9 +149,14 @@ def text_only(report_id: int) -> bool:
     return done
 
 
+def waits_as_text(report: Report) -> bool:
+    """Whether the report is a text report (no recording) still at ``received``: due for all three stages at once."""
+    return report.stage == Stage.RECEIVED.value and not report.has_audio
+
+
 def process_text(report: Report) -> bool:
     """All three stages of a locked text report still at ``received``, without committing; False when not due."""
-    if report.stage != Stage.RECEIVED.value or report.has_audio:
+    if not waits_as_text(report):
         return False
     with db.session.no_autoflush:  # the report's changes go out together, not before every query
         report.set_stage(Stage.TRANSCRIBED, "no voice recording")

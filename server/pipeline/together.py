@@ -25,15 +25,15 @@ from server.reports.text import full_text
 
 def route_together(reports: list[Report]) -> list[int]:
     """Route these locked text reports waiting at ``received`` (in id order); the ids routed. The caller commits."""
-    todo = sorted((r for r in reports if r.stage == Stage.RECEIVED.value and not r.has_audio), key=lambda r: r.id)
+    todo = sorted(filter(stages.waits_as_text, reports), key=lambda r: r.id)
     with db.session.no_autoflush:  # the batch's changes go out together, at the commit
         read: list[Report] = []
         for report in todo:
             report.set_stage(Stage.TRANSCRIBED, "no voice recording")
             stages.read_and_index(report, unwritten=read)
             read.append(report)
-        ours = {r.id: r for r in todo}
-        locked = _lock_cases_of({r.duplicate_of_id for r in todo if r.duplicate_of_id} - set(ours))
+        ours = {r.id for r in todo}
+        locked = _lock_cases_of({r.duplicate_of_id for r in todo if r.duplicate_of_id} - ours)
         case_of: dict[int, Case] = {}  # each routed report's case, by report id
         for report in todo:
             stages.place_in_hotspot(report)
