@@ -161,6 +161,12 @@ class Config:
         self.PIPELINE_BATCH_AFTER_MS = env.integer("PIPELINE_BATCH_AFTER_MS", 250)
         # A batch is written in one flush at its commit (pipeline/together.py), not one savepoint per report.
         self.PIPELINE_BATCH_ONE_FLUSH = env.flag("PIPELINE_BATCH_ONE_FLUSH", True)
+        # On PostgreSQL, text reports are worked through by a few coalesced drain jobs (pipeline/drain.py), not a
+        # queue job each: a drain loops at most this many seconds before it hands over, and the mark of a drain
+        # queued and not started lapses after the other (should that job be lost).
+        self.PIPELINE_DRAIN = env.flag("PIPELINE_DRAIN", True)
+        self.PIPELINE_DRAIN_SECONDS = env.integer("PIPELINE_DRAIN_SECONDS", 30)
+        self.PIPELINE_DRAIN_PENDING_SECONDS = env.integer("PIPELINE_DRAIN_PENDING_SECONDS", 60)
         self.PIPELINE_RETRY_INTERVALS = env.integers("PIPELINE_RETRY_INTERVALS", [5, 30, 120])
         self.SWEEP_INTERVAL_SECONDS = env.integer("SWEEP_INTERVAL_SECONDS", 60)
         # RQ worker heartbeat during a job; a killed worker's job is retried after about three of them.

@@ -80,8 +80,8 @@ def loss_lines(gw: LossCheck, base: LossCheck) -> list[str]:
     return [
         "loss check (warm-up included):",
         f"  gridwatch: 201s {gw.acknowledged}, rows in reports {gw.rows} (distinct client_uuid {gw.distinct_uuids}), "
-        f"jobs in 'reports' {gw.jobs} (distinct {gw.distinct_jobs})",
-        f"    rows == 201s: {yes[gw.rows == gw.acknowledged]}; jobs == rows: {yes[gw.jobs == gw.rows]}; "
+        f"jobs in 'reports' {gw.jobs} (distinct {gw.distinct_jobs}; drains {gw.drains})",
+        f"    rows == 201s: {yes[gw.rows == gw.acknowledged]}; "
         f"acknowledged but not stored: {gw.missing_rows}; stored but not acknowledged: {gw.unacknowledged_rows}; "
         f"rows without a job: {gw.rows_without_job}; jobs without a row: {gw.jobs_without_row}",
         f"  baseline:  201s {base.acknowledged}, rows in bench_rows {base.rows} "

@@ -84,7 +84,28 @@ def run_batch(report_id: int, together: bool = True) -> tuple[list[int], dict[in
             return None
         return _alone(mine)
     claimed = sorted(filter(None, [mine, *others]), key=lambda r: r.id)
+    return route_claimed(claimed, together)
+
+
+def claim_next() -> list[Report]:
+    """The oldest waiting text report that has not failed, claimed, with (when it waited long enough: the workers
+    are behind) up to ``PIPELINE_BATCH_SIZE`` - 1 of the next oldest; [] when none waits (a drain's step)."""
+    head = _claim_others(0, 1)
+    if not head or not _behind(head[0]):
+        return head
+    return [*head, *_claim_others(head[0].id, batch_size() - 1)]
+
+
+def route_claimed(claimed: list[Report], together: bool = True) -> tuple[list[int], dict[int, Exception]]:
+    """Route the claimed reports (ascending ids) and commit: one alone; more written together, or one savepoint each.
+
+    Returns the ids routed (committed) and the failures by id (rolled back, each to its savepoint); a report not
+    reached (a lock waited for too long) is in neither."""
+    session = db.session
+    if len(claimed) == 1:
+        return _alone(claimed[0])
     if together and current_app.config["PIPELINE_BATCH_ONE_FLUSH"]:
+        ids = [r.id for r in claimed]
         try:
             session.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_TOGETHER_MS}ms'"))
             routed = route_together(claimed)
@@ -93,7 +114,10 @@ def run_batch(report_id: int, together: bool = True) -> tuple[list[int], dict[in
         except Exception as exc:  # nothing of it stays: the batch again, a savepoint per report
             session.rollback()
             log.info("batch of %s reports written together failed, again one by one: %s", len(claimed), exc)
-            return run_batch(report_id, together=False)
+        claimed = _claim_ids(ids)  # those still waiting that no other transaction took meanwhile
+        if not claimed:
+            session.rollback()
+            return [], {}
     session.execute(sa.text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
     routed, failed = [], {}
     for report in claimed:
@@ -174,6 +198,17 @@ def _claim_oldest():
     # oldest report of all.
     return _waiting().where(Report.id != sa.bindparam("report_id"), Report.attempts == 0) \
         .order_by(Report.id + 0).limit(sa.bindparam("count"))
+
+
+@cache
+def _claim_listed():
+    """The claim of those of the listed reports (``ids``) still waiting that no other transaction holds."""
+    return _waiting().where(Report.id.in_(sa.bindparam("ids", expanding=True))).order_by(Report.id)
+
+
+def _claim_ids(ids: list[int]) -> list[Report]:
+    """Lock and load those of ``ids`` still waiting at ``received`` that no other transaction holds (ascending)."""
+    return list(db.session.execute(_claim_listed(), {"ids": ids}).scalars())
 
 
 def _claim_others(report_id: int, count: int) -> list[Report]:

@@ -46,7 +46,7 @@ def process_report(report_id: int) -> str:
             return Stage.ROUTED.value
         failed = failures.get(report_id)
         if failed is not None:  # its own failure, counted as if it had run alone (not run twice in one job)
-            if _record_failure(report_id, Stage.RECEIVED.value, failed):
+            if record_failure(report_id, Stage.RECEIVED.value, failed):
                 raise failed
             return Stage.FAILED.value
         return _run_stages(report_id)  # read again: the batch stopped before it
@@ -83,14 +83,14 @@ def _run_stages(report_id: int) -> str:
             done = step(report_id)
         except Exception as exc:
             db.session.rollback()
-            if _record_failure(report_id, stage, exc):
+            if record_failure(report_id, stage, exc):
                 raise
             return Stage.FAILED.value
         if step is stages.text_only and done:  # all three stages committed: nothing to read again
             return Stage.ROUTED.value
 
 
-def _record_failure(report_id: int, stage: str, exc: Exception) -> bool:
+def record_failure(report_id: int, stage: str, exc: Exception) -> bool:
     """Count the failure on the report; True when the queue should retry it."""
     log.warning("report %s failed in stage %s: %s", report_id, stage, exc)
     report = db.session.get(Report, report_id, populate_existing=True)

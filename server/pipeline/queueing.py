@@ -3,6 +3,7 @@ import logging
 
 from flask import current_app
 
+from server.pipeline import drain
 from server.pipeline.jobs import job_id, process_report
 from server.tasks.queue import REPORTS_QUEUE, TRANSCRIBE_QUEUE, active_jobs, enqueue
 
@@ -14,17 +15,23 @@ def queue_for(has_audio: bool) -> str:
     return TRANSCRIBE_QUEUE if has_audio else REPORTS_QUEUE
 
 
-def submit_report(report_id: int, has_audio: bool, replace: bool = False) -> None:
-    """Queue a report's processing under its job id, with the pipeline's retries (raises when the queue is down)."""
+def submit_report(report_id: int, has_audio: bool, replace: bool = False, delay: float = 0) -> None:
+    """Queue a report's own processing job under its job id, with the pipeline's retries, after ``delay`` seconds
+    (raises when the queue is down)."""
     cfg = current_app.config
     enqueue(process_report, report_id, queue=queue_for(has_audio), job_id=job_id(report_id), timeout=1800,
-            attempts=cfg["PIPELINE_MAX_ATTEMPTS"], intervals=cfg["PIPELINE_RETRY_INTERVALS"], replace=replace)
+            attempts=cfg["PIPELINE_MAX_ATTEMPTS"], intervals=cfg["PIPELINE_RETRY_INTERVALS"], replace=replace,
+            delay=delay)
 
 
 def enqueue_report(report_id: int, has_audio: bool) -> bool:
-    """Hand a committed report to the pipeline; False (and the sweeper's turn) when the queue is down."""
+    """Hand a committed report to the pipeline: a text report to a drain (``pipeline.drain``, on PostgreSQL), any
+    other to its own job; False (and the sweeper's turn) when the queue is down."""
     try:
-        submit_report(report_id, has_audio)
+        if not has_audio and drain.enabled():
+            drain.kick()
+        else:
+            submit_report(report_id, has_audio)
         return True
     except Exception as exc:  # the report is safe in the database; the sweeper will enqueue it
         log.warning("could not enqueue report %s, the sweeper will retry: %s", report_id, exc)

@@ -1,11 +1,16 @@
-"""Re-enqueue accepted reports whose processing never started or stalled."""
+"""Re-enqueue accepted reports whose processing never started or stalled.
+
+A text report waiting at ``received`` that has not failed goes to a drain (``pipeline.drain``, when drains are on):
+one is queued for all of them, unless one is queued and not started already. Any other pending report without a
+live job of its own is queued again under its job id."""
 import logging
 from datetime import timedelta
 
 from flask import current_app
 
 from server.extensions import db
-from server.models import PENDING_STAGES, Report, utcnow
+from server.models import PENDING_STAGES, Report, Stage, utcnow
+from server.pipeline import drain
 from server.pipeline.queueing import active_reports, submit_report
 
 log = logging.getLogger(__name__)
@@ -18,10 +23,11 @@ def sweep(grace_seconds: int | None = None) -> int:
         grace_seconds = current_app.config["SWEEP_GRACE_SECONDS"]
     grace = timedelta(seconds=grace_seconds)
     cutoff = utcnow() - grace
-    enqueued, last_id = 0, 0
+    enqueued, last_id, to_drain = 0, 0, 0
+    drains = drain.enabled()
     while True:
         rows = db.session.execute(
-            db.select(Report.id, Report.has_audio)
+            db.select(Report.id, Report.has_audio, Report.stage, Report.attempts)
             .where(Report.stage.in_(PENDING_STAGES), Report.stage_updated_at <= cutoff, Report.id > last_id)
             .order_by(Report.id).limit(BATCH)).all()
         if not rows:
@@ -29,9 +35,15 @@ def sweep(grace_seconds: int | None = None) -> int:
         last_id = rows[-1].id
         active = active_reports([r.id for r in rows])
         for row in rows:
-            if row.id not in active:
+            if row.id in active:
+                continue
+            if drains and row.stage == Stage.RECEIVED.value and not row.has_audio and not row.attempts:
+                to_drain += 1
+            else:
                 submit_report(row.id, row.has_audio, replace=True)
                 enqueued += 1
+    if to_drain and drain.kick():
+        enqueued += to_drain
     db.session.remove()
     if enqueued:
         log.info("sweeper re-enqueued %s reports", enqueued)

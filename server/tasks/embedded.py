@@ -150,6 +150,8 @@ class EmbeddedBackend:
         self.lanes = {MAIN: Lane(app, "worker"), **{q: Lane(app, q, autostart=autostart) for q in OWN_THREAD}}
         self._periodic: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._marks: dict[str, float] = {}  # coalesced jobs queued and not started: mark -> when it lapses
+        self._marks_lock = threading.Lock()
 
     def lane(self, queue_name: str) -> Lane:
         """The lane that runs a queue's jobs."""
@@ -159,6 +161,22 @@ class EmbeddedBackend:
                attempts: int, intervals: tuple, replace: bool) -> None:
         """Queue a job on its queue's lane (not twice under one id)."""
         self.lane(queue).put(Job(func, args, job_id, attempts, intervals), delay)
+
+    def submit_coalesced(self, mark: str, ttl: int, func, args: tuple, *, queue: str, timeout: int, attempts: int,
+                         intervals: tuple) -> bool:
+        """Queue a job unless ``mark`` says one is queued already (for ``ttl`` seconds at most); True when queued."""
+        now = time.monotonic()
+        with self._marks_lock:
+            if self._marks.get(mark, 0.0) > now:
+                return False
+            self._marks[mark] = now + ttl
+        self.lane(queue).put(Job(func, args, None, attempts, intervals))
+        return True
+
+    def clear_mark(self, mark: str) -> None:
+        """The marked job has started: the next ``submit_coalesced`` queues another."""
+        with self._marks_lock:
+            self._marks.pop(mark, None)
 
     def active_jobs(self, job_ids: list[str]) -> set[str]:
         """Those jobs queued, running or waiting for a retry here."""

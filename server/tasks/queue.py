@@ -14,7 +14,8 @@ from server.tasks.names import (DEFAULT_QUEUE, MAINTENANCE_QUEUE, OWN_THREAD, QU
 from server.tasks.rq_backend import RQBackend
 
 __all__ = ["DEFAULT_QUEUE", "MAINTENANCE_QUEUE", "OWN_THREAD", "QUEUES", "REPORTS_QUEUE", "TRANSCRIBE_QUEUE",
-           "WEBHOOK_QUEUE", "active_jobs", "backend", "discard_queued", "enqueue", "init_queue"]
+           "WEBHOOK_QUEUE", "active_jobs", "backend", "clear_mark", "discard_queued", "enqueue", "enqueue_coalesced",
+           "init_queue"]
 log = logging.getLogger(__name__)
 
 
@@ -42,6 +43,22 @@ def enqueue(func: Callable | str, *args, queue: str, job_id: str | None = None, 
     """
     backend(app).submit(func, args, queue=queue, job_id=job_id, delay=delay, timeout=timeout, attempts=attempts,
                         intervals=tuple(intervals), replace=replace)
+
+
+def enqueue_coalesced(func: Callable | str, *args, queue: str, mark: str, ttl: int, timeout: int = 1800,
+                      attempts: int = 1, intervals: Sequence[int] = (), app: Flask | None = None) -> bool:
+    """Queue ``func(*args)`` unless a job queued under ``mark`` has not started yet; True when this call queued it.
+
+    Many callers, one job: the job calls ``clear_mark(mark)`` before it reads its work, so that whatever a caller
+    stored before a ``False`` here is seen by a job that has not started. The mark lapses after ``ttl`` seconds
+    should its job be lost. Raises when the queue is down (and leaves no mark behind)."""
+    return backend(app).submit_coalesced(mark, ttl, func, args, queue=queue, timeout=timeout, attempts=attempts,
+                                         intervals=tuple(intervals))
+
+
+def clear_mark(mark: str, app: Flask | None = None) -> None:
+    """Called by a coalesced job as it starts: the next ``enqueue_coalesced`` under ``mark`` queues another."""
+    backend(app).clear_mark(mark)
 
 
 def active_jobs(job_ids: Iterable[str], app: Flask | None = None) -> set[str]:

@@ -1,4 +1,5 @@
 """RQ on Redis: the production queue."""
+from contextlib import suppress
 from datetime import timedelta
 
 from flask import Flask
@@ -64,6 +65,26 @@ class RQBackend:
         with self.connection.pipeline() as pipe:
             self.queues[queue].enqueue_call(dotted(func), args=args, timeout=timeout, pipeline=pipe, **options)
             pipe.execute()
+
+    def submit_coalesced(self, mark: str, ttl: int, func, args: tuple, *, queue: str, timeout: int, attempts: int,
+                         intervals: tuple) -> bool:
+        """Queue a job unless ``mark`` says one is queued already (``SET NX`` with ``ttl`` seconds); True when queued.
+
+        Should the job not reach the queue, the mark goes too (or expires): the next call queues one."""
+        if not self.connection.set(mark, 1, nx=True, ex=ttl):
+            return False
+        try:
+            self.submit(func, args, queue=queue, job_id=None, delay=0, timeout=timeout, attempts=attempts,
+                        intervals=intervals, replace=False)
+        except Exception:
+            with suppress(Exception):
+                self.connection.delete(mark)
+            raise
+        return True
+
+    def clear_mark(self, mark: str) -> None:
+        """The marked job has started: the next ``submit_coalesced`` queues another."""
+        self.connection.delete(mark)
 
     def active_jobs(self, job_ids: list[str]) -> set[str]:
         """Those jobs queued, running or waiting for a retry."""

@@ -13,19 +13,14 @@ import sqlalchemy as sa
 
 from server import create_app
 from server.extensions import db
-from server.models import Case, CaseEvent, Report, ReportEvent, User, utcnow, verify_chain
+from server.models import Case, CaseEvent, Report, verify_chain
 from server.pipeline import stages
 from server.pipeline.jobs import process_report
 
 from ..conftest import app_config, fresh_database, seed_city
+from .pipeline_support import GAS, OTHERS, SPOT, add_waiting, report_state
 
 pytestmark = [pytest.mark.postgres]
-
-GAS = "桂花园小区7栋楼道里好大一股煤气味，像是哪家漏气了"
-OTHERS = ["人民路和解放路路口井盖缺失，路面塌陷了一个大坑", "滨江公园门口大树倒伏压住了半边马路",
-          "东风小区电梯困人，电梯门打不开", "河西工业园工厂偷排污水，河水发黑发臭"]
-SPOT = (28.2345, 112.9067)
-
 
 @pytest.fixture
 def pg_app(pg_url, tmp_path):
@@ -40,30 +35,6 @@ def pg_app(pg_url, tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-def _add(texts, point=SPOT) -> list[int]:
-    """Text reports waiting at ``received``, as intake leaves them (the resident's)."""
-    resident = db.session.execute(db.select(User.id).where(User.role == "resident").order_by(User.id).limit(1)) \
-        .scalar_one()
-    rows = [Report(client_uuid=str(uuid.uuid4()), payload_hash="0" * 64, text=text, lat=point[0], lon=point[1],
-                   reporter_id=resident, created_at=utcnow()) for text in texts]
-    db.session.add_all(rows)
-    db.session.commit()
-    ids = [r.id for r in rows]
-    db.session.remove()
-    return ids
-
-
-def _state(report_id: int) -> dict:
-    report = db.session.get(Report, report_id, populate_existing=True)
-    mentions = db.session.execute(db.select(CaseEvent.action).where(
-        CaseEvent.action.in_(["create", "report_joined"]),
-        CaseEvent.data["report_id"].as_string() == str(report_id))).scalars().all()
-    routed = db.session.execute(db.select(sa.func.count()).select_from(ReportEvent).where(
-        ReportEvent.report_id == report_id, ReportEvent.stage == "routed")).scalar_one()
-    return {"stage": report.stage, "case": report.case_id, "attempts": report.attempts, "mentions": mentions,
-            "routed_events": routed}
 
 
 def _commits() -> list:
@@ -88,14 +59,14 @@ def test_one_failing_report_spoils_nothing_and_is_retried_by_its_own_job(pg_app,
 
     monkeypatch.setattr(stages, "read_and_index", failing)
     with pg_app.app_context():
-        ids = _add([GAS, *OTHERS])
+        ids = add_waiting([GAS, *OTHERS])
         bad = ids[1]
         commits = _commits()
         assert process_report(ids[0]) == "routed"
         assert commits[:-1] == [[]] * (len(ids) - 1), "savepoints released (not the failed one's) hand over nothing"
         assert commits[-1] == ["gridwatch_notice_deliveries"], "the batch's commit hands over every notice"
         for report_id in ids:
-            state = _state(report_id)
+            state = report_state(report_id)
             if report_id == bad:  # rolled back alone, not counted: its own job decides
                 assert state == {"stage": "received", "case": None, "attempts": 0, "mentions": [],
                                  "routed_events": 0}, state
@@ -106,10 +77,10 @@ def test_one_failing_report_spoils_nothing_and_is_retried_by_its_own_job(pg_app,
                 assert process_report(report_id) == "routed"
         with pytest.raises(RuntimeError, match="classifier unreachable"):
             process_report(bad)  # its own job: the failure is counted and the queue retries it
-        assert _state(bad)["attempts"] == 1 and _state(bad)["stage"] == "received"
+        assert report_state(bad)["attempts"] == 1 and report_state(bad)["stage"] == "received"
         broken["on"] = False
         assert process_report(bad) == "routed"  # the retry
-        state = _state(bad)
+        state = report_state(bad)
         assert state["mentions"] == ["create"] and state["routed_events"] == 1, state
         assert db.session.execute(db.select(sa.func.count()).select_from(Case)).scalar_one() == len(ids)
 
@@ -118,23 +89,23 @@ def test_a_report_that_has_not_waited_runs_alone_and_one_that_has_takes_others(p
     """While the workers keep up a report waits for no batch-mates; once reports wait, a job takes several."""
     pg_app.config["PIPELINE_BATCH_AFTER_MS"] = 60_000
     with pg_app.app_context():
-        ids = _add([GAS, *OTHERS[:3]])
+        ids = add_waiting([GAS, *OTHERS[:3]])
         assert process_report(ids[0]) == "routed"
-        assert [_state(i)["stage"] for i in ids] == ["routed"] + ["received"] * 3, "fresh: it ran alone"
+        assert [report_state(i)["stage"] for i in ids] == ["routed"] + ["received"] * 3, "fresh: it ran alone"
         db.session.execute(sa.update(Report).where(Report.id.in_(ids[1:]))
                            .values(created_at=Report.created_at - sa.text("interval '2 minutes'")))
         db.session.commit()
         assert process_report(ids[1]) == "routed"
-        assert [_state(i)["stage"] for i in ids] == ["routed"] * 4, "two minutes old: it took the others along"
+        assert [report_state(i)["stage"] for i in ids] == ["routed"] * 4, "two minutes old: it took the others along"
 
 
 @pytest.mark.parametrize("together", [True, False], ids=["one-flush", "savepoints"])
 def test_duplicates_within_one_batch_join_one_case_with_an_intact_chain(pg_app, together):
     pg_app.config["PIPELINE_BATCH_ONE_FLUSH"] = together
     with pg_app.app_context():
-        ids = _add([GAS, GAS + "！", GAS + "，请尽快处理", OTHERS[0]])
+        ids = add_waiting([GAS, GAS + "！", GAS + "，请尽快处理", OTHERS[0]])
         assert process_report(ids[0]) == "routed"
-        states = {i: _state(i) for i in ids}
+        states = {i: report_state(i) for i in ids}
         assert all(s["stage"] == "routed" and s["routed_events"] == 1 for s in states.values()), states
         gas_case = states[ids[0]]["case"]
         assert [states[i]["case"] for i in ids[:3]] == [gas_case] * 3, states
@@ -155,7 +126,7 @@ def test_workers_running_the_same_jobs_at_once_process_each_report_once(pg_app):
     pg_app.config["PIPELINE_BATCH_SIZE"] = 5
     with pg_app.app_context():
         texts = [OTHERS[i % len(OTHERS)] + f"，第{i}次" for i in range(24)] + [GAS] * 6
-        ids = _add(texts)
+        ids = add_waiting(texts)
     errors = []
 
     def worker(order):
@@ -175,7 +146,7 @@ def test_workers_running_the_same_jobs_at_once_process_each_report_once(pg_app):
     assert not errors, errors
     with pg_app.app_context():
         for report_id in ids:
-            state = _state(report_id)
+            state = report_state(report_id)
             assert state["stage"] == "routed" and state["routed_events"] == 1, state
             assert len(state["mentions"]) == 1, state
         for case_id in db.session.execute(db.select(Case.id)).scalars():
@@ -193,7 +164,7 @@ def _waiting(conn, name: str) -> int:
 
 def test_a_job_whose_report_another_transaction_holds_waits_for_it(pg_app, pg_url):
     with pg_app.app_context():
-        held, other = _add([GAS, OTHERS[0]])
+        held, other = add_waiting([GAS, OTHERS[0]])
     result = {}
 
     def job():
@@ -210,21 +181,21 @@ def test_a_job_whose_report_another_transaction_holds_waits_for_it(pg_app, pg_ur
             threading.Event().wait(0.05)
         assert thread.is_alive() and "answer" not in result, "no answer while the report is held"
         with pg_app.app_context():  # the job did its batch of the others meanwhile
-            assert _state(other)["stage"] == "routed"
-            assert _state(held)["stage"] == "received"
+            assert report_state(other)["stage"] == "routed"
+            assert report_state(held)["stage"] == "received"
         tx.rollback()  # the holder dies without routing it: the job processes the report itself
         thread.join(120)
     engine.dispose()
     assert result["answer"] == "routed"
     with pg_app.app_context():
-        state = _state(held)
+        state = report_state(held)
         assert state["mentions"] == ["create"] and state["routed_events"] == 1, state
 
 
 def _statements_per_report(app, batch_size: int, texts, point) -> float:
     app.config["PIPELINE_BATCH_SIZE"] = batch_size
     with app.app_context():
-        ids = _add(texts, point)
+        ids = add_waiting(texts, point)
         count = [0]
 
         def listener(conn, cursor, statement, *args):
@@ -260,9 +231,9 @@ def _crowd_batch(app, together: bool, point) -> tuple[float, dict]:
     the statements per report of the batch, and what it made of them (cases, joins, events, people, notices)."""
     app.config.update(PIPELINE_BATCH_ONE_FLUSH=together, PIPELINE_BATCH_SIZE=10)
     with app.app_context():
-        first = _add([GAS], point)[0]
+        first = add_waiting([GAS], point)[0]
         assert process_report(first) == "routed"
-        ids = _add([GAS + "！" * i for i in range(1, 8)] + OTHERS[:2], point)
+        ids = add_waiting([GAS + "！" * i for i in range(1, 8)] + OTHERS[:2], point)
         count = [0]
 
         def listener(conn, cursor, statement, *args):
@@ -272,7 +243,7 @@ def _crowd_batch(app, together: bool, point) -> tuple[float, dict]:
             assert process_report(ids[0]) == "routed"
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", listener)
-        cases = {i: _state(i)["case"] for i in [first, *ids]}
+        cases = {i: report_state(i)["case"] for i in [first, *ids]}
         case_ids = sorted(set(cases.values()))
         events = {c: db.session.execute(db.select(CaseEvent).where(CaseEvent.case_id == c).order_by(CaseEvent.seq))
                   .scalars().all() for c in case_ids}
@@ -280,7 +251,7 @@ def _crowd_batch(app, together: bool, point) -> tuple[float, dict]:
         rows = {c: db.session.get(Case, c) for c in case_ids}
         notices = db.session.execute(sa.text("SELECT count(*) FROM notifications WHERE case_id = ANY(:ids)"),
                                      {"ids": case_ids}).scalar()
-        made = {"stages": [_state(i)["stage"] for i in ids], "case of each": [case_ids.index(cases[i]) for i in ids],
+        made = {"stages": [report_state(i)["stage"] for i in ids], "case of each": [case_ids.index(cases[i]) for i in ids],
                 "actions": sorted((case_ids.index(c), [e.action for e in e_]) for c, e_ in events.items()),
                 "heads": [(rows[c].event_seq, rows[c].own_reporters, rows[c].reporters) for c in case_ids],
                 "notices": notices}
@@ -310,7 +281,7 @@ def test_a_batch_takes_its_routed_reports_jobs_off_the_queue_and_leaves_a_taken_
     redis_app.config["PIPELINE_BATCH_SIZE"] = 5
     redis_app.config["PIPELINE_BATCH_AFTER_MS"] = 0
     with redis_app.app_context():
-        ids = _add([GAS, *OTHERS])
+        ids = add_waiting([GAS, *OTHERS])
         for report_id in ids:
             submit_report(report_id, False)
         connection = backend().connection
@@ -325,6 +296,6 @@ def test_a_batch_takes_its_routed_reports_jobs_off_the_queue_and_leaves_a_taken_
         assert [Job.exists(f"report-{i}", connection=connection) for i in ids[1:-1]] == [False] * 3, \
             "and deleted"
         assert Job.exists(taken, connection=connection), "a job a worker holds is never deleted under it"
-        assert all(_state(i)["stage"] == "routed" for i in ids)
+        assert all(report_state(i)["stage"] == "routed" for i in ids)
         assert process_report(ids[-1]) == "routed", "the held job finds its report routed"
         assert db.session.execute(db.select(db.func.count()).select_from(Case)).scalar() >= 1

@@ -1,0 +1,91 @@
+"""Waiting text reports worked through by a few coalesced drain jobs, not one queue job per report (PostgreSQL).
+
+One queue job per report cost more than the report's own routing once reports crowd in: RQ sends about sixty
+Redis commands for each job it runs, and building the job cost the intake request a third of its time. Instead,
+intake stores the report (committed at ``received``) and then ``kick``\\ s: one ``SET NX`` that finds a drain job
+queued and not yet started, or queues one. A drain clears that mark first, then claims the oldest waiting text
+reports (``FOR UPDATE SKIP LOCKED``: drains on many workers share them, never the same report), routes them
+(``batch.route_claimed``: a batch written together when the workers are behind, one report alone when they keep
+up), commits, and claims again until none waits, or until ``PIPELINE_DRAIN_SECONDS`` have passed (then it hands
+over to a new drain). A drain whose claim comes back full (a backlog) kicks once more, so that a backlog no intake
+adds to (after an outage, say) spreads over every idle worker, one drain after another.
+
+Nothing is lost: a report kicked after the mark was cleared queues a drain of its own; one kicked before found a
+drain that had not started, whose first claim comes after the report's commit. A drain that fails or is killed
+leaves its uncommitted reports at ``received``, where the next kick, the drain's one retry, or the sweeper finds
+them. Nothing is done twice: a report leaves ``received`` only in the transaction that holds its row lock.
+
+A report that fails in a drain has the failure counted on it (``attempts``), which keeps it out of later drains,
+and goes to its own job, whose retries, waits and final ``failed`` stage are a report's as they always were.
+Voice reports keep a job each on the transcription queue; on SQLite (one writer, no row locks to share by) every
+report keeps its own job.
+"""
+import logging
+import time
+
+from flask import current_app
+
+from server.extensions import db
+from server.models import Stage
+from server.pipeline import batch
+from server.pipeline.jobs import record_failure
+from server.tasks.queue import REPORTS_QUEUE, clear_mark, enqueue_coalesced
+
+log = logging.getLogger(__name__)
+
+MARK = "gridwatch:drain-reports:pending"
+
+
+def enabled() -> bool:
+    """Whether text reports go to drains (``PIPELINE_DRAIN``, on PostgreSQL) rather than a job each."""
+    return bool(current_app.config["PIPELINE_DRAIN"]) and db.session.get_bind().dialect.name == "postgresql"
+
+
+def kick() -> bool:
+    """See to it that a drain will claim the text reports stored so far; True when this call queued one.
+
+    False: a drain is queued and has not started (it will see them). Raises when the queue is down."""
+    return enqueue_coalesced(drain_reports, queue=REPORTS_QUEUE, mark=MARK,
+                             ttl=current_app.config["PIPELINE_DRAIN_PENDING_SECONDS"], timeout=600, attempts=2)
+
+
+def drain_reports() -> dict:
+    """The drain job: route batches of waiting text reports until none waits; returns what it did."""
+    clear_mark(MARK)  # before the first claim: a report kicked from now on queues the next drain
+    budget = time.monotonic() + current_app.config["PIPELINE_DRAIN_SECONDS"]
+    done = {"routed": 0, "batches": 0, "failed": 0}
+    fanned = False
+    try:
+        while claimed := batch.claim_next():
+            if not fanned and len(claimed) >= batch.batch_size():  # a backlog: more drains, on idle workers too
+                fanned = True
+                _kick_quietly()
+            routed, failures = batch.route_claimed(claimed)
+            done["routed"] += len(routed)
+            done["batches"] += 1
+            for report_id, exc in failures.items():
+                _to_own_job(report_id, exc)
+                done["failed"] += 1
+            if time.monotonic() > budget:  # the rest to a fresh drain (another worker may take it)
+                _kick_quietly()
+                break
+    finally:
+        db.session.remove()
+    return done
+
+
+def _kick_quietly() -> None:
+    """Kick from inside a drain; with Redis away the drain goes on (the sweeper queues the next one)."""
+    try:
+        kick()
+    except Exception as exc:
+        log.warning("a drain could not queue the next one, the sweeper will: %s", exc)
+
+
+def _to_own_job(report_id: int, exc: Exception) -> None:
+    """A report that failed in the drain: counted (no drain claims it again), then retried by its own job."""
+    from server.pipeline.queueing import submit_report  # queueing kicks drains: imported here, not at the top
+
+    if record_failure(report_id, Stage.RECEIVED.value, exc):
+        intervals = current_app.config["PIPELINE_RETRY_INTERVALS"] or [0]
+        submit_report(report_id, False, delay=intervals[0])

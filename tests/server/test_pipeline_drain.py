@@ -1,0 +1,229 @@
+"""Text reports worked through by coalesced drain jobs (``server.pipeline.drain``) on the real Redis and PostgreSQL.
+
+A crowd of reports queues one drain, not a job each; a drain queued and not started is never queued twice, and one
+that has started never hides a later report; a report failing in a drain is counted and goes to its own job; and a
+worker killed in the middle of a drain loses and duplicates nothing.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from rq import Queue
+from rq.job import Job
+
+from server import create_app
+from server.extensions import db
+from server.models import Case, Report
+from server.pipeline import drain, stages
+from server.pipeline.jobs import process_report
+from server.tasks.queue import backend, clear_mark
+
+from ..conftest import app_config, fresh_database, seed_city
+from ..helpers import LOGIN, login, new_uuid
+from .pipeline_support import GAS, OTHERS, add_waiting, report_state
+from .test_rq_pipeline import gridwatch
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _queued(app) -> list[str]:
+    return Queue("reports", connection=backend(app).connection).job_ids
+
+
+def test_a_crowd_of_text_reports_queues_one_drain_which_a_real_worker_routes_once_each(redis_app):
+    client = redis_app.test_client()
+    resident = login(client, LOGIN["resident"])
+    texts = [GAS, GAS + "，请尽快处理", *OTHERS, OTHERS[0] + "！"]
+    ids = []
+    for text in texts:
+        response = client.post("/api/v1/reports", headers=resident,
+                               json={"client_uuid": new_uuid(), "text": text, "lat": 28.2345, "lon": 112.9067})
+        assert response.status_code == 201, response.get_json()
+        ids.append(response.get_json()["id"])
+    jobs = _queued(redis_app)
+    assert len(jobs) == 1 and not jobs[0].startswith("report-"), f"one drain for {len(ids)} reports: {jobs}"
+    assert Job.fetch(jobs[0], connection=backend(redis_app).connection).func_name.endswith("drain.drain_reports")
+    result = gridwatch(redis_app, "worker", "--burst", "--queues", "reports")
+    assert result.returncode == 0, result.stderr[-2000:]
+    with redis_app.app_context():
+        states = {i: report_state(i) for i in ids}
+        assert all(s["stage"] == "routed" and s["routed_events"] == 1 and len(s["mentions"]) == 1
+                   for s in states.values()), states
+        assert states[ids[0]]["case"] == states[ids[1]]["case"], "the two gas reports are one case"
+        assert not backend().connection.exists(drain.MARK), "the drain cleared its mark"
+    assert _queued(redis_app) == []
+
+
+@pytest.mark.parametrize("queue_kind", ["rq", "embedded"])
+def test_a_drain_is_queued_once_until_it_starts(redis_app, pg_url, tmp_path, queue_kind):
+    """Queued and not started, a drain will see every report stored meanwhile: no second one. Started (its mark
+    cleared, before its first claim), it may miss one: the next kick queues another."""
+    app = redis_app if queue_kind == "rq" else create_app(app_config(pg_url, tmp_path))
+    with app.app_context():
+        assert drain.enabled(), "on PostgreSQL"
+        assert drain.kick() is True
+        assert [drain.kick() for _ in range(5)] == [False] * 5
+        clear_mark(drain.MARK)  # what the drain does as it starts
+        assert drain.kick() is True and drain.kick() is False
+        counts = backend().counts()
+        assert counts.get("reports", counts.get("embedded")) == 2
+
+
+def test_the_mark_of_a_lost_drain_lapses(redis_app):
+    redis_app.config["PIPELINE_DRAIN_PENDING_SECONDS"] = 1
+    with redis_app.app_context():
+        assert drain.kick() is True
+        backend().connection.delete(*[Job.key_for(j) for j in _queued(redis_app)], "rq:queue:reports")  # lost
+        assert drain.kick() is False
+        time.sleep(1.2)
+        assert drain.kick() is True and len(_queued(redis_app)) == 1
+
+
+def test_a_report_failing_in_a_drain_is_counted_and_retried_by_its_own_job(redis_app, monkeypatch):
+    original, broken = stages.read_and_index, {"on": True}
+
+    def failing(report, **kwargs):
+        if broken["on"] and "井盖" in report.text:
+            raise RuntimeError("classifier unreachable")
+        return original(report, **kwargs)
+
+    monkeypatch.setattr(stages, "read_and_index", failing)
+    redis_app.config["PIPELINE_RETRY_INTERVALS"] = [30]
+    with redis_app.app_context():
+        ids = add_waiting([GAS, *OTHERS], waited=timedelta(minutes=1))  # behind: one batch
+        bad = ids[1]
+        assert drain.drain_reports() == {"routed": len(ids) - 1, "batches": 1, "failed": 1}
+        assert all(report_state(i)["stage"] == "routed" for i in ids if i != bad)
+        assert report_state(bad) == {"stage": "received", "case": None, "attempts": 1, "mentions": [],
+                                     "routed_events": 0}
+        own = Job.fetch(f"report-{bad}", connection=backend().connection)
+        assert own.get_status() == "scheduled", "its own job, after the first retry interval"
+        assert drain.drain_reports() == {"routed": 0, "batches": 0, "failed": 0}, "no drain takes it again"
+        broken["on"] = False
+        assert process_report(bad) == "routed"  # its own job's run
+        assert report_state(bad)["routed_events"] == 1
+
+
+def _worker(app, log: Path) -> subprocess.Popen:
+    """A report worker process (``gridwatch worker``), in a process group of its own."""
+    cfg = app.config
+    env = {**os.environ, "GRIDWATCH_ENV": "test", "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
+           "REDIS_URL": cfg["REDIS_URL"], "MEDIA_ROOT": cfg["MEDIA_ROOT"], "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
+           "PIPELINE_BATCH_SIZE": "5", "PIPELINE_BATCH_AFTER_MS": "0"}
+    with open(log, "wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "server.cli", "worker", "--queues", "reports"], env=env,
+                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _stages() -> dict:
+    with db.engine.connect() as conn:
+        return dict(conn.execute(sa.select(Report.stage, sa.func.count()).group_by(Report.stage)).all())
+
+
+def test_a_worker_killed_in_the_middle_of_a_drain_loses_and_duplicates_nothing(redis_app, tmp_path):
+    count = 400
+    texts = [f"{OTHERS[i % 4]}，第{i // 4}处" if i % 5 else f"{GAS}，{i}号" for i in range(count)]
+    points = [(28.20 + 0.01 * (i % 9), 112.90 + 0.01 * (i % 7)) for i in range(count)]
+    with redis_app.app_context():
+        ids = add_waiting(texts, points=points)
+        assert drain.kick()
+    doomed = _worker(redis_app, tmp_path / "doomed.log")
+    try:
+        with redis_app.app_context():
+            deadline = time.monotonic() + 120
+            while _stages().get("routed", 0) == 0 and time.monotonic() < deadline and doomed.poll() is None:
+                time.sleep(0.01)
+            os.killpg(doomed.pid, signal.SIGKILL)  # in the middle of its drain: the batch it held is rolled back
+            doomed.wait()
+            after_kill = _stages()
+            assert after_kill.get("routed", 0) > 0 and after_kill.get("received", 0) > 0, after_kill
+            assert set(after_kill) == {"routed", "received"}, after_kill
+            # A drain is queued for what is left: the one the killed drain kicked as it found a backlog, or else
+            # the sweeper's (the killed drain's own mark went as it started).
+            swept = gridwatch(redis_app, "sweep", "--grace", "0")
+            assert swept.returncode == 0, swept.stderr[-2000:]
+            assert f"re-enqueued {after_kill['received']} " in swept.stdout or _queued(redis_app), swept.stdout
+            assert [j for j in _queued(redis_app) if not j.startswith("report-")], "a drain waits"
+        result = gridwatch(redis_app, "worker", "--burst", "--queues", "reports")
+        assert result.returncode == 0, result.stderr[-2000:]
+        with redis_app.app_context():
+            assert _stages() == {"routed": count}
+            states = [report_state(i) for i in ids]
+            assert all(s["routed_events"] == 1 and len(s["mentions"]) == 1 for s in states), \
+                [s for s in states if s["routed_events"] != 1 or len(s["mentions"]) != 1][:3]
+            cases = db.session.execute(sa.select(sa.func.count(sa.distinct(Report.case_id)))).scalar_one()
+            assert cases == db.session.execute(sa.select(sa.func.count()).select_from(Case)).scalar_one()
+    finally:
+        if doomed.poll() is None:
+            os.killpg(doomed.pid, signal.SIGKILL)
+
+
+def test_two_workers_draining_at_once_route_every_report_once(redis_app, tmp_path):
+    count = 200
+    texts = [f"{OTHERS[i % 4]}，第{i // 4}处" if i % 3 else f"{GAS}，{i}号" for i in range(count)]
+    points = [(28.20 + 0.01 * (i % 5), 112.90 + 0.01 * (i % 4)) for i in range(count)]
+    with redis_app.app_context():
+        ids = add_waiting(texts, points=points)
+        assert drain.kick()
+        clear_mark(drain.MARK)
+        assert drain.kick(), "two drains queued"
+    workers = [_worker(redis_app, tmp_path / f"w{n}.log") for n in (1, 2)]
+    try:
+        with redis_app.app_context():
+            deadline = time.monotonic() + 180
+            while _stages().get("received", 0) and time.monotonic() < deadline:
+                assert all(w.poll() is None for w in workers), (tmp_path / "w1.log").read_text()[-2000:]
+                time.sleep(0.1)
+            assert _stages() == {"routed": count}
+            assert all(s["routed_events"] == 1 and len(s["mentions"]) == 1 for s in map(report_state, ids))
+    finally:
+        _stop(workers)
+
+
+def _stop(procs) -> None:
+    """Ask each worker's process group to stop; kill what still runs after 30 s."""
+    for proc in procs:
+        os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'gw.db'}", tmp_path))
+    fresh_database(app)
+    seed_city(app)
+    return app
+
+
+def test_on_sqlite_every_report_keeps_its_own_job(sqlite_app):
+    client = sqlite_app.test_client()
+    resident = login(client, LOGIN["resident"])
+    response = client.post("/api/v1/reports", headers=resident, json={"client_uuid": new_uuid(), "text": GAS})
+    assert response.status_code == 201
+    with sqlite_app.app_context():
+        assert not drain.enabled()
+        assert backend().active_jobs([f"report-{response.get_json()['id']}"])
+
+
+def test_a_drain_that_finds_a_backlog_queues_one_more_for_the_idle_workers(redis_app):
+    """A backlog no intake adds to (after an outage) must not be left to one worker: the drain kicks once more."""
+    redis_app.config["PIPELINE_BATCH_SIZE"] = 5
+    with redis_app.app_context():
+        add_waiting([f"{OTHERS[i % 4]}，第{i}处" for i in range(12)], waited=timedelta(minutes=1))
+        assert drain.drain_reports()["routed"] == 12
+        assert len(_queued(redis_app)) == 1, "one more drain, queued as the first claim came back full"
+        add_waiting([GAS])
+        assert drain.drain_reports() == {"routed": 1, "batches": 1, "failed": 0}
+        assert len(_queued(redis_app)) == 1, "a claim short of a batch queues none"
