@@ -1,5 +1,9 @@
 """Text reports in batches: one transaction, one commit (``PIPELINE_BATCH_SIZE``), written together or a savepoint each.
 
+On PostgreSQL, drain jobs (``pipeline.drain``) claim waiting text reports with ``claim_next`` and route them with
+``route_claimed``; what follows describes a report's own job (``run_batch``: a retry, a re-send, ``PIPELINE_DRAIN``
+off), which batches the same way.
+
 A worker that runs a text report's job first claims that report. When the report has waited at least
 ``PIPELINE_BATCH_AFTER_MS`` since its receipt (the workers are behind), it claims, on PostgreSQL, up to
 ``PIPELINE_BATCH_SIZE`` text reports in all that wait at ``received`` (the oldest first; ``FOR UPDATE SKIP LOCKED``:
