@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from server.extensions import db
 from server.models import PENDING_STAGES, Report, Stage
-from server.pipeline.queueing import submit_report
+from server.pipeline.jobs import submit_report
 from server.tasks.queue import QUEUES, backend
 
 from admin.blueprint import bp

@@ -28,7 +28,7 @@ from flask import current_app
 from server.extensions import db
 from server.models import Stage
 from server.pipeline import batch
-from server.pipeline.jobs import record_failure
+from server.pipeline.jobs import record_failure, submit_report
 from server.tasks.queue import REPORTS_QUEUE, clear_mark, enqueue_coalesced
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,6 @@ def _kick_quietly() -> None:
 
 def _to_own_job(report_id: int, exc: Exception) -> None:
     """A report that failed in the drain: counted (no drain claims it again), then retried by its own job."""
-    from server.pipeline.queueing import submit_report  # queueing kicks drains: imported here, not at the top
-
     if record_failure(report_id, Stage.RECEIVED.value, exc):
         intervals = current_app.config["PIPELINE_RETRY_INTERVALS"] or [0]
         submit_report(report_id, False, delay=intervals[0])

@@ -7,7 +7,7 @@ from flask import current_app
 from server.extensions import db
 from server.models import Report, Stage
 from server.pipeline import batch, stages
-from server.tasks.queue import REPORTS_QUEUE, discard_queued
+from server.tasks.queue import REPORTS_QUEUE, TRANSCRIBE_QUEUE, discard_queued, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +15,20 @@ log = logging.getLogger(__name__)
 def job_id(report_id: int) -> str:
     """The deterministic job id of a report's processing."""
     return f"report-{report_id}"
+
+
+def queue_for(has_audio: bool) -> str:
+    """Reports with voice go to the transcription workers, the others to the report workers."""
+    return TRANSCRIBE_QUEUE if has_audio else REPORTS_QUEUE
+
+
+def submit_report(report_id: int, has_audio: bool, replace: bool = False, delay: float = 0) -> None:
+    """Queue a report's own processing job under its job id, with the pipeline's retries, after ``delay`` seconds
+    (raises when the queue is down)."""
+    cfg = current_app.config
+    enqueue(process_report, report_id, queue=queue_for(has_audio), job_id=job_id(report_id), timeout=1800,
+            attempts=cfg["PIPELINE_MAX_ATTEMPTS"], intervals=cfg["PIPELINE_RETRY_INTERVALS"], replace=replace,
+            delay=delay)
 
 
 STEPS = {

@@ -1,27 +1,12 @@
-"""Handing a report to the pipeline through the task layer: its queue, its job id, its retries."""
+"""Handing a stored report to the pipeline (a drain for a text report on PostgreSQL, else a job of its own), and
+which reports have a live job."""
 import logging
 
-from flask import current_app
-
 from server.pipeline import drain
-from server.pipeline.jobs import job_id, process_report
-from server.tasks.queue import REPORTS_QUEUE, TRANSCRIBE_QUEUE, active_jobs, enqueue
+from server.pipeline.jobs import job_id, submit_report
+from server.tasks.queue import active_jobs
 
 log = logging.getLogger(__name__)
-
-
-def queue_for(has_audio: bool) -> str:
-    """Reports with voice go to the transcription workers, the others to the report workers."""
-    return TRANSCRIBE_QUEUE if has_audio else REPORTS_QUEUE
-
-
-def submit_report(report_id: int, has_audio: bool, replace: bool = False, delay: float = 0) -> None:
-    """Queue a report's own processing job under its job id, with the pipeline's retries, after ``delay`` seconds
-    (raises when the queue is down)."""
-    cfg = current_app.config
-    enqueue(process_report, report_id, queue=queue_for(has_audio), job_id=job_id(report_id), timeout=1800,
-            attempts=cfg["PIPELINE_MAX_ATTEMPTS"], intervals=cfg["PIPELINE_RETRY_INTERVALS"], replace=replace,
-            delay=delay)
 
 
 def enqueue_report(report_id: int, has_audio: bool) -> bool:

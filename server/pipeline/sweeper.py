@@ -11,7 +11,8 @@ from flask import current_app
 from server.extensions import db
 from server.models import PENDING_STAGES, Report, Stage, utcnow
 from server.pipeline import drain
-from server.pipeline.queueing import active_reports, submit_report
+from server.pipeline.jobs import submit_report
+from server.pipeline.queueing import active_reports
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -275,7 +275,7 @@ def test_a_batch_takes_its_routed_reports_jobs_off_the_queue_and_leaves_a_taken_
     from rq import Queue
     from rq.job import Job
 
-    from server.pipeline.queueing import submit_report
+    from server.pipeline.jobs import submit_report
     from server.tasks.queue import backend
 
     redis_app.config["PIPELINE_BATCH_SIZE"] = 5

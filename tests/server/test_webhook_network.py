@@ -14,7 +14,7 @@ from server.webhooks import netpolicy
 from server.webhooks.delivery import embedded, resume_pending, setting
 from server.webhooks.transport import REASONS
 from server.models import Department, Report, Webhook, WebhookDelivery
-from server.pipeline.queueing import queue_for
+from server.pipeline.jobs import queue_for
 from server.tasks.queue import WEBHOOK_QUEUE, backend
 from server.accounts.security import encrypt
 

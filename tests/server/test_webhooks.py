@@ -14,7 +14,7 @@ from server.extensions import db
 from server.webhooks.delivery import backoff_seconds, deliver, embedded
 from server.webhooks.service import verify_signature
 from server.models import Report, WebhookDelivery, utcnow
-from server.pipeline.queueing import queue_for
+from server.pipeline.jobs import queue_for
 from server.tasks.queue import WEBHOOK_QUEUE, backend
 
 from ..helpers import LOGIN, login, new_uuid
