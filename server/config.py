@@ -159,6 +159,9 @@ class Config:
         # A report that waited less than this since its receipt runs alone (the workers keep up: none waits for
         # batch-mates); an older one takes others with it. 0: always in batches.
         self.PIPELINE_BATCH_AFTER_MS = env.integer("PIPELINE_BATCH_AFTER_MS", 250)
+        # A backlog (the oldest waiting report waited this long): batches of up to PIPELINE_BACKLOG_BATCH_SIZE.
+        self.PIPELINE_BACKLOG_AFTER_MS = env.integer("PIPELINE_BACKLOG_AFTER_MS", 2000)
+        self.PIPELINE_BACKLOG_BATCH_SIZE = env.integer("PIPELINE_BACKLOG_BATCH_SIZE", 50)
         # A batch is written in one flush at its commit (pipeline/together.py), not one savepoint per report.
         self.PIPELINE_BATCH_ONE_FLUSH = env.flag("PIPELINE_BATCH_ONE_FLUSH", True)
         # On PostgreSQL, text reports are worked through by a few coalesced drain jobs (pipeline/drain.py), not a

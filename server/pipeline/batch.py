@@ -57,11 +57,19 @@ LOCK_ERRORS = {"55P03", "40P01"}  # lock_not_available (the lock_timeout passed)
 _WAITING = (Report.stage == Stage.RECEIVED.value, Report.has_audio.is_(False))
 
 
-def batch_size() -> int:
-    """How many text reports one transaction takes (1 on SQLite: it has no row locks to share the work by)."""
+def batch_size(head: Report | None = None) -> int:
+    """How many text reports one transaction takes (1 on SQLite: it has no row locks to share the work by).
+
+    ``PIPELINE_BATCH_SIZE``; ``PIPELINE_BACKLOG_BATCH_SIZE`` when the oldest claimed (``head``) has waited
+    ``PIPELINE_BACKLOG_AFTER_MS`` or more: a backlog, where no report's latency is saved by small batches any more
+    and larger ones spread a commit's cost over more reports."""
     if db.session.get_bind().dialect.name != "postgresql":
         return 1
-    return max(1, current_app.config["PIPELINE_BATCH_SIZE"])
+    cfg = current_app.config
+    size = cfg["PIPELINE_BATCH_SIZE"]
+    if head is not None and _waited(head, cfg["PIPELINE_BACKLOG_AFTER_MS"]):
+        size = max(size, cfg["PIPELINE_BACKLOG_BATCH_SIZE"])
+    return max(1, size)
 
 
 def run_batch(report_id: int, together: bool = True) -> tuple[list[int], dict[int, Exception]] | None:
@@ -80,7 +88,7 @@ def run_batch(report_id: int, together: bool = True) -> tuple[list[int], dict[in
         session.rollback()
         return None
     # Held by another transaction: this worker routes others meanwhile; its job then waits for the report.
-    others = _claim_others(report_id, batch_size() - (mine is not None)) \
+    others = _claim_others(report_id, batch_size(mine) - (mine is not None)) \
         if mine is None or (not mine.attempts and _behind(mine)) else []
     if not others:
         if mine is None:  # nothing claimed: the job goes stage by stage
@@ -97,7 +105,7 @@ def claim_next() -> list[Report]:
     head = _claim_others(0, 1)
     if not head or not _behind(head[0]):
         return head
-    return [*head, *_claim_others(head[0].id, batch_size() - 1)]
+    return [*head, *_claim_others(head[0].id, batch_size(head[0]) - 1)]
 
 
 def route_claimed(claimed: list[Report], together: bool = True) -> tuple[list[int], dict[int, Exception]]:
@@ -163,8 +171,12 @@ def _held_elsewhere(report_id: int) -> bool:
 def _behind(report: Report) -> bool:
     """Whether the report waited long enough since its receipt to take others with it (``PIPELINE_BATCH_AFTER_MS``):
     while the workers keep up, a report runs alone and waits for no batch-mates."""
-    after = current_app.config["PIPELINE_BATCH_AFTER_MS"]
-    return after <= 0 or report.created_at is None or utcnow() - report.created_at >= timedelta(milliseconds=after)
+    return _waited(report, current_app.config["PIPELINE_BATCH_AFTER_MS"])
+
+
+def _waited(report: Report, after_ms: int) -> bool:
+    """Whether the report has waited at least ``after_ms`` since its receipt (always, for 0 or less)."""
+    return after_ms <= 0 or report.created_at is None or utcnow() - report.created_at >= timedelta(milliseconds=after_ms)
 
 
 def _alone(report: Report) -> tuple[list[int], dict[int, Exception]]:

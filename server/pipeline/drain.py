@@ -57,7 +57,7 @@ def drain_reports() -> dict:
     fanned = False
     try:
         while claimed := batch.claim_next():
-            if not fanned and len(claimed) >= batch.batch_size():  # a backlog: more drains, on idle workers too
+            if not fanned and len(claimed) >= batch.batch_size(claimed[0]):  # a backlog: more drains, on idle workers too
                 fanned = True
                 _kick_quietly()
             routed, failures = batch.route_claimed(claimed)

@@ -219,7 +219,7 @@ def test_on_sqlite_every_report_keeps_its_own_job(sqlite_app):
 
 def test_a_drain_that_finds_a_backlog_queues_one_more_for_the_idle_workers(redis_app):
     """A backlog no intake adds to (after an outage) must not be left to one worker: the drain kicks once more."""
-    redis_app.config["PIPELINE_BATCH_SIZE"] = 5
+    redis_app.config.update(PIPELINE_BATCH_SIZE=5, PIPELINE_BACKLOG_BATCH_SIZE=5)
     with redis_app.app_context():
         add_waiting([f"{OTHERS[i % 4]}，第{i}处" for i in range(12)], waited=timedelta(minutes=1))
         assert drain.drain_reports()["routed"] == 12
@@ -227,3 +227,15 @@ def test_a_drain_that_finds_a_backlog_queues_one_more_for_the_idle_workers(redis
         add_waiting([GAS])
         assert drain.drain_reports() == {"routed": 1, "batches": 1, "failed": 0}
         assert len(_queued(redis_app)) == 1, "a claim short of a batch queues none"
+
+
+def test_a_backlog_is_drained_in_larger_batches(redis_app):
+    """Reports that have waited past PIPELINE_BACKLOG_AFTER_MS go in batches of PIPELINE_BACKLOG_BATCH_SIZE."""
+    redis_app.config.update(PIPELINE_BATCH_SIZE=3, PIPELINE_BACKLOG_BATCH_SIZE=8, PIPELINE_BACKLOG_AFTER_MS=60_000,
+                            PIPELINE_BATCH_AFTER_MS=0)
+    texts = [f"{OTHERS[i % 4]}，第{i}处" for i in range(8)]
+    with redis_app.app_context():
+        add_waiting(texts)
+        assert drain.drain_reports() == {"routed": 8, "batches": 3, "failed": 0}, "fresh: 3 + 3 + 2"
+        add_waiting(texts, waited=timedelta(minutes=2))
+        assert drain.drain_reports() == {"routed": 8, "batches": 1, "failed": 0}, "a backlog: all 8 at once"
