@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import CaseEvent, Report, ReportEvent, User, utcnow
+from server.pipeline import stages
 
 GAS = "桂花园小区7栋楼道里好大一股煤气味，像是哪家漏气了"
 OTHERS = ["人民路和解放路路口井盖缺失，路面塌陷了一个大坑", "滨江公园门口大树倒伏压住了半边马路",
@@ -38,3 +39,16 @@ def report_state(report_id: int) -> dict:
         ReportEvent.report_id == report_id, ReportEvent.stage == "routed")).scalar_one()
     return {"stage": report.stage, "case": report.case_id, "attempts": report.attempts, "mentions": mentions,
             "routed_events": routed}
+
+
+def failing_in_analysis(monkeypatch, word: str = "井盖") -> dict:
+    """Make the analysis of every report whose text has ``word`` raise, while the returned switch's "on" is true."""
+    original, broken = stages.read_and_index, {"on": True}
+
+    def failing(report, **kwargs):
+        if broken["on"] and word in report.text:
+            raise RuntimeError("classifier unreachable")
+        return original(report, **kwargs)
+
+    monkeypatch.setattr(stages, "read_and_index", failing)
+    return broken

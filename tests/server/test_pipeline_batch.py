@@ -14,11 +14,10 @@ import sqlalchemy as sa
 from server import create_app
 from server.extensions import db
 from server.models import Case, CaseEvent, Report, verify_chain
-from server.pipeline import stages
 from server.pipeline.jobs import process_report
 
 from ..conftest import app_config, fresh_database, seed_city
-from .pipeline_support import GAS, OTHERS, SPOT, add_waiting, report_state
+from .pipeline_support import GAS, OTHERS, SPOT, add_waiting, failing_in_analysis, report_state
 
 pytestmark = [pytest.mark.postgres]
 
@@ -50,14 +49,7 @@ def _commits() -> list:
 def test_one_failing_report_spoils_nothing_and_is_retried_by_its_own_job(pg_app, monkeypatch, together):
     """Written together, the failure rolls the whole batch back and it runs again a savepoint per report."""
     pg_app.config["PIPELINE_BATCH_ONE_FLUSH"] = together
-    original, broken = stages.read_and_index, {"on": True}
-
-    def failing(report, **kwargs):
-        if broken["on"] and "井盖" in report.text:
-            raise RuntimeError("classifier unreachable")
-        return original(report, **kwargs)
-
-    monkeypatch.setattr(stages, "read_and_index", failing)
+    broken = failing_in_analysis(monkeypatch)
     with pg_app.app_context():
         ids = add_waiting([GAS, *OTHERS])
         bad = ids[1]

@@ -20,13 +20,13 @@ from rq.job import Job
 from server import create_app
 from server.extensions import db
 from server.models import Case, Report
-from server.pipeline import drain, stages
+from server.pipeline import drain
 from server.pipeline.jobs import process_report
 from server.tasks.queue import backend, clear_mark
 
 from ..conftest import app_config, fresh_database, seed_city
 from ..helpers import LOGIN, login, new_uuid
-from .pipeline_support import GAS, OTHERS, add_waiting, report_state
+from .pipeline_support import GAS, OTHERS, add_waiting, failing_in_analysis, report_state
 from .test_rq_pipeline import gridwatch
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
@@ -87,14 +87,7 @@ def test_the_mark_of_a_lost_drain_lapses(redis_app):
 
 
 def test_a_report_failing_in_a_drain_is_counted_and_retried_by_its_own_job(redis_app, monkeypatch):
-    original, broken = stages.read_and_index, {"on": True}
-
-    def failing(report, **kwargs):
-        if broken["on"] and "井盖" in report.text:
-            raise RuntimeError("classifier unreachable")
-        return original(report, **kwargs)
-
-    monkeypatch.setattr(stages, "read_and_index", failing)
+    broken = failing_in_analysis(monkeypatch)
     redis_app.config["PIPELINE_RETRY_INTERVALS"] = [30]
     with redis_app.app_context():
         ids = add_waiting([GAS, *OTHERS], waited=timedelta(minutes=1))  # behind: one batch
@@ -122,6 +115,14 @@ def _worker(app, log: Path) -> subprocess.Popen:
                                 cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def _crowd(count: int, gas_every: int, rows: int, columns: int) -> list[int]:
+    """Waiting reports over a grid of rows × columns spots about 1 km apart, every gas_every-th of a gas smell, the
+    others of the other hazards (many near duplicates, some cases joined by many)."""
+    texts = [f"{OTHERS[i % 4]}，第{i // 4}处" if i % gas_every else f"{GAS}，{i}号" for i in range(count)]
+    points = [(28.20 + 0.01 * (i % rows), 112.90 + 0.01 * (i % columns)) for i in range(count)]
+    return add_waiting(texts, points=points)
+
+
 def _stages() -> dict:
     with db.engine.connect() as conn:
         return dict(conn.execute(sa.select(Report.stage, sa.func.count()).group_by(Report.stage)).all())
@@ -129,10 +130,8 @@ def _stages() -> dict:
 
 def test_a_worker_killed_in_the_middle_of_a_drain_loses_and_duplicates_nothing(redis_app, tmp_path):
     count = 400
-    texts = [f"{OTHERS[i % 4]}，第{i // 4}处" if i % 5 else f"{GAS}，{i}号" for i in range(count)]
-    points = [(28.20 + 0.01 * (i % 9), 112.90 + 0.01 * (i % 7)) for i in range(count)]
     with redis_app.app_context():
-        ids = add_waiting(texts, points=points)
+        ids = _crowd(count, gas_every=5, rows=9, columns=7)
         assert drain.kick()
     doomed = _worker(redis_app, tmp_path / "doomed.log")
     try:
@@ -167,10 +166,8 @@ def test_a_worker_killed_in_the_middle_of_a_drain_loses_and_duplicates_nothing(r
 
 def test_two_workers_draining_at_once_route_every_report_once(redis_app, tmp_path):
     count = 200
-    texts = [f"{OTHERS[i % 4]}，第{i // 4}处" if i % 3 else f"{GAS}，{i}号" for i in range(count)]
-    points = [(28.20 + 0.01 * (i % 5), 112.90 + 0.01 * (i % 4)) for i in range(count)]
     with redis_app.app_context():
-        ids = add_waiting(texts, points=points)
+        ids = _crowd(count, gas_every=3, rows=5, columns=4)
         assert drain.kick()
         clear_mark(drain.MARK)
         assert drain.kick(), "two drains queued"
