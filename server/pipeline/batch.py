@@ -101,7 +101,7 @@ def run_batch(report_id: int, together: bool = True) -> tuple[list[int], dict[in
 
 def claim_next() -> list[Report]:
     """The oldest waiting text report that has not failed, claimed, with (when it waited long enough: the workers
-    are behind) up to ``PIPELINE_BATCH_SIZE`` - 1 of the next oldest; [] when none waits (a drain's step)."""
+    are behind) up to ``batch_size`` - 1 of the next oldest; [] when none waits (a drain's step)."""
     head = _claim_others(0, 1)
     if not head or not _behind(head[0]):
         return head

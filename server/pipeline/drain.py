@@ -1,7 +1,8 @@
 """Waiting text reports worked through by a few coalesced drain jobs, not one queue job per report (PostgreSQL).
 
-One queue job per report cost more than the report's own routing once reports crowd in: RQ sends about sixty
-Redis commands for each job it runs, and building the job cost the intake request a third of its time. Instead,
+A queue job per report costs a backlog's worth of Redis: a job hash per report (kept an hour after it ran), about
+sixty Redis commands for each job a worker runs, and building the job cost the intake request about a sixth of its
+time (measured in one process). Instead,
 intake stores the report (committed at ``received``) and then ``kick``\\ s: one ``SET NX`` that finds a drain job
 queued and not yet started, or queues one. A drain clears that mark first, then claims the oldest waiting text
 reports (``FOR UPDATE SKIP LOCKED``: drains on many workers share them, never the same report), routes them
