@@ -99,13 +99,16 @@ def run_batch(report_id: int, together: bool = True) -> tuple[list[int], dict[in
     return route_claimed(claimed, together)
 
 
-def claim_next() -> list[Report]:
+def claim_next() -> tuple[list[Report], bool]:
     """The oldest waiting text report that has not failed, claimed, with (when it waited long enough: the workers
-    are behind) up to ``batch_size`` - 1 of the next oldest; [] when none waits (a drain's step)."""
+    are behind) up to ``batch_size`` - 1 of the next oldest; [] when none waits (a drain's step). The flag says
+    whether the claim came back full: the workers are behind and more wait than one batch takes."""
     head = _claim_others(0, 1)
     if not head or not _behind(head[0]):
-        return head
-    return [*head, *_claim_others(head[0].id, batch_size(head[0]) - 1)]
+        return head, False
+    size = batch_size(head[0])
+    claimed = [*head, *_claim_others(head[0].id, size - 1)]
+    return claimed, len(claimed) >= size
 
 
 def route_claimed(claimed: list[Report], together: bool = True) -> tuple[list[int], dict[int, Exception]]:
@@ -176,7 +179,8 @@ def _behind(report: Report) -> bool:
 
 def _waited(report: Report, after_ms: int) -> bool:
     """Whether the report has waited at least ``after_ms`` since its receipt (always, for 0 or less)."""
-    return after_ms <= 0 or report.created_at is None or utcnow() - report.created_at >= timedelta(milliseconds=after_ms)
+    return after_ms <= 0 or report.created_at is None \
+        or utcnow() - report.created_at >= timedelta(milliseconds=after_ms)
 
 
 def _alone(report: Report) -> tuple[list[int], dict[int, Exception]]:

@@ -2,14 +2,13 @@
 
 A queue job per report costs a backlog's worth of Redis: a job hash per report (kept an hour after it ran), about
 sixty Redis commands for each job a worker runs, and building the job cost the intake request about a sixth of its
-time (measured in one process). Instead,
-intake stores the report (committed at ``received``) and then ``kick``\\ s: one ``SET NX`` that finds a drain job
-queued and not yet started, or queues one. A drain clears that mark first, then claims the oldest waiting text
-reports (``FOR UPDATE SKIP LOCKED``: drains on many workers share them, never the same report), routes them
-(``batch.route_claimed``: a batch written together when the workers are behind, one report alone when they keep
-up), commits, and claims again until none waits, or until ``PIPELINE_DRAIN_SECONDS`` have passed (then it hands
-over to a new drain). A drain whose claim comes back full (a backlog) kicks once more, so that a backlog no intake
-adds to (after an outage, say) spreads over every idle worker, one drain after another.
+time (measured in one process). Instead, intake stores the report (committed at ``received``) and then ``kick``\\ s:
+one ``SET NX`` that finds a drain job queued and not yet started, or queues one. A drain clears that mark first,
+then claims the oldest waiting text reports (``FOR UPDATE SKIP LOCKED``: drains on many workers share them, never
+the same report), routes them (``batch.route_claimed``: a batch written together when the workers are behind, one
+report alone when they keep up), commits, and claims again until none waits, or until ``PIPELINE_DRAIN_SECONDS``
+have passed (then it hands over to a new drain). A drain whose claim comes back full (a backlog) kicks once more, so
+that a backlog no intake adds to (after an outage, say) spreads over every idle worker, one drain after another.
 
 Nothing is lost: a report kicked after the mark was cleared queues a drain of its own; one kicked before found a
 drain that had not started, whose first claim comes after the report's commit. A drain that fails or is killed
@@ -57,8 +56,11 @@ def drain_reports() -> dict:
     done = {"routed": 0, "batches": 0, "failed": 0}
     fanned = False
     try:
-        while claimed := batch.claim_next():
-            if not fanned and len(claimed) >= batch.batch_size(claimed[0]):  # a backlog: more drains, on idle workers too
+        while True:
+            claimed, full = batch.claim_next()
+            if not claimed:
+                break
+            if full and not fanned:  # a backlog: more drains, on idle workers too
                 fanned = True
                 _kick_quietly()
             routed, failures = batch.route_claimed(claimed)

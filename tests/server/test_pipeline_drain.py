@@ -224,6 +224,10 @@ def test_a_drain_that_finds_a_backlog_queues_one_more_for_the_idle_workers(redis
         add_waiting([GAS])
         assert drain.drain_reports() == {"routed": 1, "batches": 1, "failed": 0}
         assert len(_queued(redis_app)) == 1, "a claim short of a batch queues none"
+        redis_app.config.update(PIPELINE_BATCH_SIZE=1, PIPELINE_BACKLOG_BATCH_SIZE=1, PIPELINE_BATCH_AFTER_MS=60_000)
+        add_waiting([OTHERS[0]])
+        assert drain.drain_reports() == {"routed": 1, "batches": 1, "failed": 0}
+        assert len(_queued(redis_app)) == 1, "a fresh report alone is no backlog, whatever the batch size"
 
 
 def test_a_backlog_is_drained_in_larger_batches(redis_app):
