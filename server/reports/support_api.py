@@ -1,15 +1,12 @@
 """Before a resident reports: open reports nearby, and 我也遇到了 (support one instead of reporting it again)."""
-import math
-import time
-
 from flask import current_app, g
-from limits import parse_many
 from flask_smorest import Blueprint
 
 from server.accounts.auth import BEARER, auth_required, current_user
 from server.reports.nearby import find_nearby
 from server.reports.support import support_report
 from server.reports.support_schemas import NearbyArgsSchema, NearbyPageSchema, SupportResultSchema, SupportSchema
+from server.web import throttle
 from server.web.errors import ApiError
 from server.web.schemas import ErrorSchema
 
@@ -17,16 +14,11 @@ blp = Blueprint("report_support", __name__, description="Nearby reports and 我�
 
 
 def _throttle(user_id: int) -> None:
-    """NEARBY_RATE_LIMIT per account on the app's limiter (429 with Retry-After when exceeded)."""
-    limiter = current_app.extensions.get("gridwatch_limiter")
-    rate = current_app.config.get("NEARBY_RATE_LIMIT")
-    if limiter is None or not rate:
-        return
-    for item in parse_many(rate):
-        if not limiter.limiter.hit(item, "nearby", str(user_id)):
-            reset, _remaining = limiter.limiter.get_window_stats(item, "nearby", str(user_id))
-            g.retry_after = max(1, math.ceil(reset - time.time()))
-            raise ApiError(429, "rate_limited", "查询过于频繁，请稍后再试。Too many look-ups; wait and try again.")
+    """NEARBY_RATE_LIMIT per account on the app's rate-limit storage (429 with Retry-After when exceeded)."""
+    wait = throttle.hit("nearby", current_app.config.get("NEARBY_RATE_LIMIT"), str(user_id))
+    if wait is not None:
+        g.retry_after = wait
+        raise ApiError(429, "rate_limited", "查询过于频繁，请稍后再试。Too many look-ups; wait and try again.")
 
 
 @blp.after_request

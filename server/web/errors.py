@@ -126,7 +126,10 @@ def register_error_handlers(app) -> None:
         if answer is None:
             log.exception("unhandled error")
             return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
-        return error_response(answer.status, answer.code, answer.message, answer.errors, answer.message_zh)
+        response = error_response(answer.status, answer.code, answer.message, answer.errors, answer.message_zh)
+        if isinstance(exc, HTTPException):  # when to ask again, after a 429 or 503 that says it
+            response.headers.extend([(k, v) for k, v in exc.get_headers() if k.lower() == "retry-after"])
+        return response
 
     for kind in (DomainError, ValidationError, HTTPException, IntegrityError, DataError, OverflowError,
                  UnicodeEncodeError, StatementError, Exception):

@@ -3,21 +3,25 @@
 - Bodies that are not file uploads get a small size limit: only multipart forms may approach MAX_REQUEST_BYTES.
 - New reports (``POST /api/v1/reports`` and Open311's ``POST /open311/v2/requests``) are rate-limited per account
   (the signed-in user, or the Open311 API key: ``INTAKE_RATE_LIMIT_ACCOUNT``) and per client address
-  (``INTAKE_RATE_LIMIT_ADDRESS``) with the app's Flask-Limiter (``server/web/ratelimit.py``): 429 with ``Retry-After``
-  in the API's (or Open311's) error shape. A re-send of a report the account already sent (same ``client_uuid``, or
+  (``INTAKE_RATE_LIMIT_ADDRESS``) on the app's rate-limit storage (``server/web/throttle.py``): 429 with
+  ``Retry-After`` in the API's (or Open311's) error shape. A re-send of a report the account already sent (same ``client_uuid``, or
   Open311 id) is neither refused nor counted, so a phone flushing its offline outbox is never turned away for what
   was already accepted.
 """
 import logging
 import uuid
+from functools import wraps
 
 from flask import Flask, current_app, g, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import TooManyRequests
+
 from server.extensions import db
 from server.models import ApiKey
 from server.accounts.security import token_hash
 from server.accounts.auth import _user_from_request
+from server.web import throttle
 from server.web.errors import ApiError
 from server.open311.requests import NAMESPACE
 from server.models import Report
@@ -124,30 +128,44 @@ def is_resend() -> bool:
     return g.intake_resend
 
 
-def _unlimited(name: str):
-    """Exempt when the setting is empty (no limit) or the request is a re-send."""
-    return lambda: not current_app.config.get(name) or is_resend()
+# (setting, counter scope, key of the sender, refusal): the address is counted first, then the account.
+_INTAKE_LIMITS = (
+    ("INTAKE_RATE_LIMIT_ADDRESS", "intake-address", _address, "Too many reports from this address; wait and try again."),
+    ("INTAKE_RATE_LIMIT_ACCOUNT", "intake-account", _account_key,
+     "Too many reports from this account; wait and try again."),
+)
 
 
-def _breach(limit) -> None:
-    log.warning("intake throttled: %s %s for %s (%s)", request.method, request.path, limit.key, limit.limit)
+def count_intake() -> None:
+    """Count a new report against the intake limits; 429 with ``Retry-After`` when one is reached. A re-send of an
+    accepted report is neither counted nor refused; an empty setting is no limit and costs nothing."""
+    cfg = current_app.config
+    for setting, scope, key, message in _INTAKE_LIMITS:
+        rate = cfg.get(setting)
+        if not rate or is_resend():
+            continue
+        wait = throttle.hit(scope, rate, key())
+        if wait is not None:
+            log.warning("intake throttled: %s %s for %s (%s)", request.method, request.path, key(), rate)
+            raise TooManyRequests(message, retry_after=wait)
+
+
+def _intake_limited(view):
+    @wraps(view)
+    def limited(*args, **kwargs):
+        if request.method == "POST":
+            count_intake()
+        return view(*args, **kwargs)
+    return limited
 
 
 def init_intake_limits(app: Flask) -> None:
-    """Put the intake limits on the report intake views (call after ``init_ratelimit``)."""
+    """Put the intake limits on the report intake views, counted by :func:`count_intake` instead of Flask-Limiter's
+    per-request machinery, which is told to leave these views alone (call after ``init_ratelimit``)."""
     limiter = app.extensions.get("gridwatch_limiter")
     if limiter is None:
         return
-    common = {"methods": ["POST"], "on_breach": _breach}
-    per_account = limiter.shared_limit(
-        lambda: current_app.config.get("INTAKE_RATE_LIMIT_ACCOUNT") or "1000000 per second", scope="intake-account",
-        key_func=_account_key, exempt_when=_unlimited("INTAKE_RATE_LIMIT_ACCOUNT"),
-        error_message="Too many reports from this account; wait and try again.", **common)
-    per_address = limiter.shared_limit(
-        lambda: current_app.config.get("INTAKE_RATE_LIMIT_ADDRESS") or "1000000 per second", scope="intake-address",
-        key_func=_address, exempt_when=_unlimited("INTAKE_RATE_LIMIT_ADDRESS"),
-        error_message="Too many reports from this address; wait and try again.",
-        **common)
+    limiter.request_filter(lambda: request.endpoint in INTAKE_ENDPOINTS)
     for endpoint in INTAKE_ENDPOINTS:
         if endpoint in app.view_functions:
-            app.view_functions[endpoint] = per_address(per_account(app.view_functions[endpoint]))
+            app.view_functions[endpoint] = _intake_limited(app.view_functions[endpoint])

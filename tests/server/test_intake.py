@@ -1,5 +1,6 @@
 """POST /reports: validation, media by content, idempotent re-sends."""
 import io
+import logging
 
 import pytest
 
@@ -301,6 +302,36 @@ def test_intake_limits_count_on_redis_across_apps(redis_app, tmp_path):
                 .status_code for c in (one, two, one)]
     assert statuses == [201, 201, 429]
 
+
+
+def test_intake_limits_go_on_in_memory_while_their_storage_is_unreachable(sqlite_url, tmp_path):
+    """The counters' Redis is down: reports are still taken, and still counted (in this process), not waved through."""
+    from server import create_app
+    from tests.conftest import app_config, fresh_database, seed_city
+    app = create_app(app_config(sqlite_url, tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+                                INTAKE_RATE_LIMIT_ACCOUNT="2 per minute"))
+    fresh_database(app)
+    seed_city(app)
+    with app.app_context():  # a token made here, so that the sign-in's own limits have not met the dead storage yet
+        from server.accounts.auth import issue_token
+        from server.accounts.service import find_user
+        token, _ = issue_token(find_user(LOGIN["resident"]))
+        db.session.commit()
+    client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
+    warnings = []
+    handler = logging.Handler()
+    handler.emit = warnings.append
+    logging.getLogger("server.web.throttle").addHandler(handler)
+    try:
+        answers = [client.post("/api/v1/reports", json={"client_uuid": new_uuid(), "text": "消防通道被堵"},
+                               headers=headers) for _ in range(3)]
+    finally:
+        logging.getLogger("server.web.throttle").removeHandler(handler)
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert int(answers[2].headers["Retry-After"]) > 0 and answers[2].get_json()["code"] == "too_many_requests"
+    unreachable = [r for r in warnings if "counting in memory" in r.getMessage()]
+    assert len(unreachable) == 1  # tried once, then memory for a while: no connection timeout on every report
+    assert count(app, Report) == 2
 
 # --- derived text comes from the masked text (issue 12, low) ----------------------------------------------------
 
