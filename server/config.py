@@ -170,6 +170,8 @@ class Config:
         self.PIPELINE_DRAIN = env.flag("PIPELINE_DRAIN", True)
         self.PIPELINE_DRAIN_SECONDS = env.integer("PIPELINE_DRAIN_SECONDS", 30)
         self.PIPELINE_DRAIN_PENDING_SECONDS = env.integer("PIPELINE_DRAIN_PENDING_SECONDS", 60)
+        # A web process that kicked less than this long ago does not kick again; every drain claims this long.
+        self.PIPELINE_KICK_WINDOW_MS = env.integer("PIPELINE_KICK_WINDOW_MS", 100)
         self.PIPELINE_RETRY_INTERVALS = env.integers("PIPELINE_RETRY_INTERVALS", [5, 30, 120])
         self.SWEEP_INTERVAL_SECONDS = env.integer("SWEEP_INTERVAL_SECONDS", 60)
         # RQ worker heartbeat during a job; a killed worker's job is retried after about three of them.

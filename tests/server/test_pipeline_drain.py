@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -66,6 +67,7 @@ def test_a_drain_is_queued_once_until_it_starts(redis_app, pg_url, tmp_path, que
     """Queued and not started, a drain will see every report stored meanwhile: no second one. Started (its mark
     cleared, before its first claim), it may miss one: the next kick queues another."""
     app = redis_app if queue_kind == "rq" else create_app(app_config(pg_url, tmp_path))
+    app.config["PIPELINE_KICK_WINDOW_MS"] = 0  # every kick asks (the window has its own tests)
     with app.app_context():
         assert drain.enabled(), "on PostgreSQL"
         assert drain.kick() is True
@@ -74,6 +76,61 @@ def test_a_drain_is_queued_once_until_it_starts(redis_app, pg_url, tmp_path, que
         assert drain.kick() is True and drain.kick() is False
         counts = backend().counts()
         assert counts.get("reports", counts.get("embedded")) == 2
+
+
+def test_within_the_kick_window_a_web_process_does_not_ask_again(redis_app):
+    redis_app.config["PIPELINE_KICK_WINDOW_MS"] = 300
+    with redis_app.app_context():
+        assert drain.kick() is True
+        clear_mark(drain.MARK)  # a drain started: it lingers a window, so a report stored now needs no kick
+        assert drain.kick() is False and not backend().connection.exists(drain.MARK)
+        time.sleep(0.35)
+        assert drain.kick() is True and backend().connection.exists(drain.MARK)
+        assert len(_queued(redis_app)) == 2
+
+
+def test_a_report_whose_kick_was_spared_is_routed_by_the_lingering_drain(redis_app):
+    """The drain has claimed and routed what it found and claims nothing more; a report stored then, its kick spared
+    by the window, is still routed by that drain, which keeps claiming until the window has passed."""
+    client = redis_app.test_client()
+    resident = login(client, LOGIN["resident"])
+
+    def post(text: str) -> int:
+        response = client.post("/api/v1/reports", headers=resident,
+                               json={"client_uuid": new_uuid(), "text": text, "lat": 28.2345, "lon": 112.9067})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    redis_app.config["PIPELINE_KICK_WINDOW_MS"] = 0
+    warm = post(OTHERS[1])  # the models load outside the window
+    with redis_app.app_context():
+        assert drain.drain_reports()["routed"] == 1 and report_state(warm)["stage"] == "routed"
+    redis_app.config["PIPELINE_KICK_WINDOW_MS"] = 6000
+    redis_app.extensions.pop("gridwatch_drain_kick", None)  # the window holds from the next kick on
+    first = post(GAS)
+    connection = backend(redis_app).connection
+    assert connection.exists(drain.MARK)
+    done = {}
+
+    def run_drain():
+        with redis_app.app_context():
+            done.update(drain.drain_reports())
+
+    worker = threading.Thread(target=run_drain)
+    worker.start()
+    deadline = time.monotonic() + 5
+    with redis_app.app_context():
+        while report_state(first)["stage"] != "routed" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            db.session.remove()
+        assert report_state(first)["stage"] == "routed"
+    second = post(OTHERS[0])
+    assert not connection.exists(drain.MARK), "the kick was spared: no new drain"
+    worker.join(timeout=60)
+    assert done["routed"] == 2, done
+    with redis_app.app_context():
+        state = report_state(second)
+        assert state["stage"] == "routed" and state["routed_events"] == 1 and len(state["mentions"]) == 1
 
 
 def test_the_mark_of_a_lost_drain_lapses(redis_app):
@@ -166,6 +223,7 @@ def test_a_worker_killed_in_the_middle_of_a_drain_loses_and_duplicates_nothing(r
 
 def test_two_workers_draining_at_once_route_every_report_once(redis_app, tmp_path):
     count = 200
+    redis_app.config["PIPELINE_KICK_WINDOW_MS"] = 0  # the second kick asks, though the first was just now
     with redis_app.app_context():
         ids = _crowd(count, gas_every=3, rows=5, columns=4)
         assert drain.kick()
