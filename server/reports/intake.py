@@ -121,7 +121,8 @@ def _insert(values: dict, media: list[Media]) -> Report:
     of work's bookkeeping for one new object, its empty collections known without a query)."""
     row = _new_row(values)
     # Empty columns are left out (a JSON column given None would store JSON null, not NULL).
-    row["id"] = db.session.execute(_INSERT, {k: v for k, v in row.items() if v is not None}).scalar_one()
+    # On the session's connection (its transaction) but past the ORM's statement machinery: a plain Core INSERT.
+    row["id"] = db.session.connection().execute(_INSERT, {k: v for k, v in row.items() if v is not None}).scalar_one()
     report = as_stored(Report, row)
     db.session.add(report)
     for item in media:

@@ -6,7 +6,6 @@ the query, form fields and the JSON body are checked here (after the body size l
 naming the field. JSON deeper than ``MAX_JSON_DEPTH`` levels (no endpoint takes more than a few) is a 400 before
 any parser recurses into it.
 """
-import json
 import re
 
 from flask import Flask, request
@@ -57,19 +56,15 @@ def _check_json(document, problems: dict) -> None:
 
 
 def _json_body():
-    """The parsed JSON body, or None when there is none or it does not parse (the view's parser says why)."""
-    if not request.is_json:
-        return None
-    raw = request.get_data(cache=True)
-    if not raw:
+    """The parsed JSON body, or None when there is none or it does not parse (the view's parser says why). Parsed
+    by the request, which keeps it: the view's ``get_json(silent=True)`` does not parse it again."""
+    if not request.is_json or not request.get_data(cache=True):
         return None
     try:
-        return json.loads(raw)
+        return request.get_json(silent=True)
     except RecursionError:
         raise ApiError(400, "invalid_json",
                        f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.") from None
-    except ValueError:  # malformed JSON or bytes that are not UTF-8: the endpoint answers that itself
-        return None
 
 
 def check_request() -> None:
