@@ -19,9 +19,9 @@ round trip per report into one per window per web process.
 
 Nothing is lost: a report kicked after the mark was cleared queues a drain of its own; one kicked before found a
 drain that had not started, whose first claim comes after the report's commit; one whose kick was spared is claimed
-by a drain still lingering, as above. A drain that fails or is killed
-leaves its uncommitted reports at ``received``, where the next kick, the drain's one retry, or the sweeper finds
-them. Nothing is done twice: a report leaves ``received`` only in the transaction that holds its row lock.
+by a drain still lingering, as above. A drain that fails or is killed leaves its uncommitted reports at
+``received``, where the next kick, the drain's one retry, or the sweeper finds them. Nothing is done twice: a report
+leaves ``received`` only in the transaction that holds its row lock.
 
 A report that fails in a drain has the failure counted on it (``attempts``), which keeps it out of later drains,
 and goes to its own job, whose retries, waits and final ``failed`` stage are a report's as they always were.

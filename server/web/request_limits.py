@@ -4,9 +4,9 @@
 - New reports (``POST /api/v1/reports`` and Open311's ``POST /open311/v2/requests``) are rate-limited per account
   (the signed-in user, or the Open311 API key: ``INTAKE_RATE_LIMIT_ACCOUNT``) and per client address
   (``INTAKE_RATE_LIMIT_ADDRESS``) on the app's rate-limit storage (``server/web/throttle.py``): 429 with
-  ``Retry-After`` in the API's (or Open311's) error shape. A re-send of a report the account already sent (same ``client_uuid``, or
-  Open311 id) is neither refused nor counted, so a phone flushing its offline outbox is never turned away for what
-  was already accepted.
+  ``Retry-After`` in the API's (or Open311's) error shape. A re-send of a report the account already sent (same
+  ``client_uuid``, or Open311 id) is neither refused nor counted, so a phone flushing its offline outbox is never
+  turned away for what was already accepted.
 """
 import logging
 import uuid
@@ -130,7 +130,8 @@ def is_resend() -> bool:
 
 # (setting, counter scope, key of the sender, refusal): the address is counted first, then the account.
 _INTAKE_LIMITS = (
-    ("INTAKE_RATE_LIMIT_ADDRESS", "intake-address", _address, "Too many reports from this address; wait and try again."),
+    ("INTAKE_RATE_LIMIT_ADDRESS", "intake-address", _address,
+     "Too many reports from this address; wait and try again."),
     ("INTAKE_RATE_LIMIT_ACCOUNT", "intake-account", _account_key,
      "Too many reports from this account; wait and try again."),
 )
