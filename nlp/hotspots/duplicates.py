@@ -133,25 +133,39 @@ def _signed(doc: dict) -> dict:
     return found if isinstance(found, dict) and found.get("v") == SIGNATURE_VERSION else signature(doc)
 
 
-def _near(doc: dict, mine: dict, other: dict, theirs: dict, max_km: float) -> bool:
-    """Tell whether two reports are close: by position when both have one, else by named place.
+@dataclass(frozen=True)
+class _Site:
+    """Where a report says it is, read once for comparing it with every candidate."""
 
-    Reports naming places that share no two characters in a row, or different building numbers,
-    are never close.
-    """
-    a, b = place_key(doc), place_key(other)
-    if a and b and a != b:
-        return False
-    blocks, their_blocks = set(mine["blocks"]), theirs["blocks"]
-    if blocks and their_blocks and blocks.isdisjoint(their_blocks):
-        return False
-    names, their_names = set(mine["names"]), theirs["names"]
-    if names and their_names and names.isdisjoint(their_names):
-        return False
-    if has_position(doc) and has_position(other):
-        x, y = project(other["lat"], other["lon"], (doc["lat"], doc["lon"]))
-        return math.hypot(x, y) <= max_km
-    return bool((a and b) or not names.isdisjoint(their_names))
+    place: object
+    blocks: frozenset
+    names: frozenset
+    position: tuple | None
+
+    @classmethod
+    def of(cls, doc: dict, signed: dict) -> "_Site":
+        return cls(place_key(doc), frozenset(signed["blocks"]), frozenset(signed["names"]),
+                   (doc["lat"], doc["lon"]) if has_position(doc) else None)
+
+    def near(self, other: dict, theirs: dict, max_km: float) -> bool:
+        """Tell whether another report is close: by position when both have one, else by named place.
+
+        Reports naming places that share no two characters in a row, or different building numbers, are never
+        close.
+        """
+        a, b = self.place, place_key(other)
+        if a and b and a != b:
+            return False
+        their_blocks = theirs["blocks"]
+        if self.blocks and their_blocks and self.blocks.isdisjoint(their_blocks):
+            return False
+        their_names = theirs["names"]
+        if self.names and their_names and self.names.isdisjoint(their_names):
+            return False
+        if self.position is not None and has_position(other):
+            x, y = project(other["lat"], other["lon"], self.position)
+            return math.hypot(x, y) <= max_km
+        return bool((a and b) or not self.names.isdisjoint(their_names))
 
 
 def _text(doc: dict, clues: _Clues) -> str:
@@ -167,16 +181,18 @@ def find_duplicate(doc: dict, recent_docs: list[dict], max_km: float = 0.3, max_
     max_hours; the text cosine over character 1-3-grams must reach min_similarity. Each doc's
     ``signature`` (see signature()) is used when it carries one, else computed from its text.
     """
-    when, mine = to_hours(doc.get("created_at")), _signed(doc)
+    when, mine, me = to_hours(doc.get("created_at")), _signed(doc), doc.get("id")
+    site, timed = _Site.of(doc, mine), math.isfinite(when)
     pool = []
     for other in recent_docs:
-        if other.get("id") == doc.get("id"):
+        if other.get("id") == me:
             continue
-        then = to_hours(other.get("created_at"))
-        if math.isfinite(when) and math.isfinite(then) and abs(when - then) > max_hours:
-            continue
+        if timed:
+            then = to_hours(other.get("created_at"))
+            if math.isfinite(then) and abs(when - then) > max_hours:
+                continue
         theirs = _signed(other)
-        if _near(doc, mine, other, theirs, max_km):
+        if site.near(other, theirs, max_km):
             pool.append((other, theirs))
     if not pool or not mine["length"]:
         return None

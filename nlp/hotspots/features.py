@@ -29,6 +29,8 @@ def soft_text(text: str) -> str:
 
 def to_hours(value) -> float:
     """Return a timestamp (datetime, ISO string or epoch seconds) as epoch hours; NaN when unknown."""
+    if isinstance(value, dt.datetime):  # the common case first
+        return (value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)).timestamp() / 3600.0
     if value is None or value == "":
         return math.nan
     if isinstance(value, (int, float)):
@@ -83,8 +85,11 @@ def project(lat, lon, origin) -> tuple[float, float]:
 def has_position(doc: dict) -> bool:
     """Tell whether a doc carries a usable (numeric, finite) latitude and longitude."""
     lat, lon = doc.get("lat"), doc.get("lon")
-    numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (lat, lon))
-    return numbers and math.isfinite(lat) and math.isfinite(lon)
+    return _number(lat) and _number(lon) and math.isfinite(lat) and math.isfinite(lon)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def prepare(docs: list[dict], places=None, origin=None, segmenter=None, soft: list | None = None) -> Prepared:

@@ -99,7 +99,9 @@ def raise_level(case: Case, taxonomy, text: str, reporters: int) -> bool:
         return False
     code = case_category_code(case)
     sub = taxonomy.subcategory(code) if code else None
-    level, reasons = grade(text, sub, reporters=case.reporters)
+    # At level II only level I could raise it, which the clause rules alone give (the learned detectors stop at II).
+    detectors = None if case.severity is not None and case.severity <= 2 else "default"
+    level, reasons = grade(text, sub, reporters=case.reporters, detectors=detectors)
     if level >= case.severity or level_set_by_hand(case.id):
         return False
     previous = case.severity
