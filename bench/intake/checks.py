@@ -58,6 +58,17 @@ def _stored(box: Sandbox, table: str, result: LoadResult) -> dict:
             "distinct_uuids": distinct, "missing_rows": len(acked - stored), "unacknowledged_rows": len(stored - acked)}
 
 
+def drainable_sql() -> str:
+    """The ids of the reports a queued drain will take (``server.pipeline.batch.DRAINABLE``), as plain SQL."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
+    from server.models import Report
+    from server.pipeline.batch import DRAINABLE
+    query = sa.select(Report.id).where(*DRAINABLE)
+    return str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+
+
 def gridwatch(box: Sandbox, result: LoadResult) -> LossCheck:
     """Compare the 201s with ``reports``, and the reports with the jobs waiting in the ``reports`` queue."""
     counts = _stored(box, "reports", result)
@@ -67,8 +78,7 @@ def gridwatch(box: Sandbox, result: LoadResult) -> LossCheck:
     drains = sum(job_ids[j.id] for j in jobs if j.func_name.endswith(".drain_reports"))
     own = {j for j in job_ids if j.startswith("report-")}
     expected = {f"report-{rid}" for rid in box.column("SELECT id FROM reports")}
-    drained = {f"report-{rid}" for rid in box.column(
-        "SELECT id FROM reports WHERE stage = 'received' AND NOT has_audio AND attempts = 0")} if drains else set()
+    drained = {f"report-{rid}" for rid in box.column(drainable_sql())} if drains else set()
     return LossCheck(**counts, jobs=queue.count, distinct_jobs=len(job_ids), drains=drains,
                      rows_without_job=len(expected - own - drained), jobs_without_row=len(own - expected))
 

@@ -6,11 +6,13 @@ live job of its own is queued again under its job id."""
 import logging
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 
 from server.extensions import db
-from server.models import PENDING_STAGES, Report, Stage, utcnow
+from server.models import PENDING_STAGES, Report, utcnow
 from server.pipeline import drain
+from server.pipeline.batch import DRAINABLE
 from server.pipeline.jobs import submit_report
 from server.pipeline.queueing import active_reports
 
@@ -28,7 +30,7 @@ def sweep(grace_seconds: int | None = None) -> int:
     drains = drain.enabled()
     while True:
         rows = db.session.execute(
-            db.select(Report.id, Report.has_audio, Report.stage, Report.attempts)
+            db.select(Report.id, Report.has_audio, sa.and_(*DRAINABLE).label("drainable"))
             .where(Report.stage.in_(PENDING_STAGES), Report.stage_updated_at <= cutoff, Report.id > last_id)
             .order_by(Report.id).limit(BATCH)).all()
         if not rows:
@@ -38,7 +40,7 @@ def sweep(grace_seconds: int | None = None) -> int:
         for row in rows:
             if row.id in active:
                 continue
-            if drains and row.stage == Stage.RECEIVED.value and not row.has_audio and not row.attempts:
+            if drains and row.drainable:
                 to_drain += 1
             else:
                 submit_report(row.id, row.has_audio, replace=True)
