@@ -24,7 +24,8 @@ from dataclasses import dataclass, field, replace
 from nlp.text import normalise
 from triage import severity_detector
 from triage import severity_lexicon as lex
-from triage.severity_text import Casualty, Clause, casualties, clauses, exposure, hazard_mentions, word_edges
+from triage.severity_text import (Casualty, Clause, casualties, clauses, exposure, hazard_mentions,
+                                  may_state_casualties, word_edges)
 from triage.taxonomy import Subcategory
 
 ROMAN = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ"}  # the numerals of 特别重大 … 一般 as Chinese text writes them
@@ -292,6 +293,14 @@ def _learned_reason(what: str, prob: float, words: list[str]) -> str:
     """Return the reason a detector gives: what it judged, how sure, and the words behind it."""
     said = "".join(f"“{w}”" for w in words)
     return f"模型研判：{what}（{prob:.0%}{'，依据' + said if said else ''}）"
+
+
+def may_reach_level_one(text: str) -> bool:
+    """Tell whether a text could be judged level I at all: only stated casualties reach it, and each is found by a
+    casualty word or a toll ("2死5伤") in the text. False means no judgement of this text, with any category and
+    reporters, is level I: a case already at level II need not be graded again for it (a cheap scan, not a
+    judgement)."""
+    return may_state_casualties(normalise(text or ""))
 
 
 def grade(text: str, category: Subcategory | None, reporters: int = 1,

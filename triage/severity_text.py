@@ -318,6 +318,12 @@ def casualties(parts: list[Clause]) -> list[Casualty]:
     return found
 
 
+def may_state_casualties(text: str) -> bool:
+    """Tell whether ``casualties`` could find anything in a normalised text: a toll or a casualty word occurs in it
+    (each clause is a part of the text, and what ``casualties`` masks out only removes words)."""
+    return bool(_SHORT_TOLL.search(text)) or any(w in text for words in lex.CASUALTY_WORDS.values() for w in words)
+
+
 def _not_human(before: str) -> bool:
     """Tell whether what a casualty word follows names animals, plants or things and no people ("鱼大量死亡")."""
     return _has(before[-8:], lex.NOT_HUMAN) and not _has(before[-8:], lex.HUMAN)

@@ -2,7 +2,7 @@
 from functools import cache
 
 from triage.lifecycle import FINISHED
-from triage.severity import grade
+from triage.severity import grade, may_reach_level_one
 
 from server.cases.log import lock_case
 from server.cases.regrade import level_set_by_hand
@@ -99,9 +99,12 @@ def raise_level(case: Case, taxonomy, text: str, reporters: int) -> bool:
         return False
     code = case_category_code(case)
     sub = taxonomy.subcategory(code) if code else None
-    # At level II only level I could raise it, which the clause rules alone give (the learned detectors stop at II).
-    detectors = None if case.severity is not None and case.severity <= 2 else "default"
-    level, reasons = grade(text, sub, reporters=case.reporters, detectors=detectors)
+    # At level II only level I could raise it: only the clause rules give it (the learned detectors stop at II), and
+    # only for stated casualties (a text without a casualty word is not graded again).
+    at_two = case.severity is not None and case.severity <= 2
+    if at_two and not may_reach_level_one(text):
+        return False
+    level, reasons = grade(text, sub, reporters=case.reporters, detectors=None if at_two else "default")
     if level >= case.severity or level_set_by_hand(case.id):
         return False
     previous = case.severity

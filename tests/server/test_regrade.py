@@ -135,3 +135,19 @@ def test_a_manual_dispatch_that_changes_the_level_also_wins(app, city):
         db.session.commit()
         assert level_set_by_hand(changed) and not level_set_by_hand(kept)
         assert db.session.get(Case, changed).events[-1].data["severity_from"] == 4
+
+
+def test_a_case_at_level_two_is_raised_to_one_only_by_a_report_that_states_casualties(app, city, monkeypatch):
+    """At level II a joining report is graded only when it could make level I (it names casualties): a plain one
+    is not graded at all, one with a toll of the dead raises the case."""
+    import server.pipeline.grading as grading
+    calls = []
+    real_grade = grading.grade
+    monkeypatch.setattr(grading, "grade", lambda *a, **k: calls.append(a[0]) or real_grade(*a, **k))
+    with app.app_context():
+        case = db.session.get(Case, new_case(severity=2))
+        taxonomy = current_taxonomy()
+        assert not raise_level(case, taxonomy, "小区7栋楼道里煤气味很重，像是漏气了", 8)
+        assert calls == [] and case.severity == 2 and case.reporters == 8  # counted, not graded
+        assert raise_level(case, taxonomy, "7栋煤气爆炸，楼里三人死亡，多名老人受伤被送医", 9)
+        assert calls and case.severity == 1 and case.reporters == 9

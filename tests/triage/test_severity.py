@@ -108,3 +108,29 @@ def test_being_in_hospital_is_a_casualty_only_beside_a_hazard_or_a_meal():
 def test_a_place_that_caught_is_on_fire():
     level, reasons = grade("快来人 隔壁家着了 烟好大", None)
     assert level <= 3 and any(r.startswith("火灾") for r in reasons)
+
+
+def test_only_texts_that_may_state_casualties_may_reach_level_one():
+    """The cheap scan that lets a case at level II skip grading a joining report: never False where the judgement
+    could be level I (every labelled report, with few and many reporters), and False for plain complaints."""
+    import json
+    from pathlib import Path
+
+    from nlp.text import normalise
+    from triage.severity import assess, may_reach_level_one
+    from triage.severity_text import casualties, clauses, may_state_casualties
+    folder = Path(__file__).resolve().parents[2] / "triage" / "data" / "severity"
+    texts = [json.loads(line)["text"] for path in sorted(folder.glob("*.jsonl")) for line in path.open() if line.strip()]
+    assert len(texts) > 1000
+    one = skipped = 0
+    for text in texts:
+        if casualties(clauses(normalise(text))):
+            assert may_state_casualties(normalise(text)), text
+        if any(assess(text, None, reporters).level == 1 for reporters in (1, 30)):
+            one += 1
+            assert may_reach_level_one(text), text
+        skipped += not may_reach_level_one(text)
+    assert one >= 50 and skipped >= len(texts) // 3
+    assert may_reach_level_one("化工厂爆炸，2死5伤") and may_reach_level_one("三名工人被送往医院")
+    assert not may_reach_level_one("桂花园小区7栋楼道里煤气味很重，像是漏气了")
+    assert not may_reach_level_one("小区门口路灯不亮，晚上很黑")
