@@ -287,7 +287,10 @@ def _count_near(clause: str, start: int, end: int) -> tuple[int, str]:
 
 
 def casualties(parts: list[Clause]) -> list[Casualty]:
-    """Return the casualties the clauses state, with their numbers ("三名工人被送往医院" -> 3 hospital)."""
+    """Return the casualties the clauses state, with their numbers ("三名工人被送往医院" -> 3 hospital).
+
+    Everything found here starts at a toll or a casualty word: ``may_state_casualties`` relies on it (a case at
+    level II skips grading texts with neither), so a new way of finding casualties must be added there too."""
     found = []
     for i, clause in enumerate(parts):
         text = _INTENSIFIER.sub("##", clause.text)
