@@ -7,14 +7,13 @@ from flask_smorest import Blueprint
 from server.extensions import db
 from server.models import Area, AreaLevel
 from server.public.guests import create_guest
-from server.public.limits import retry_after, throttle
+from server.public.limits import throttle
 from server.public.map import cached_map
 from server.public.schemas import GuestCreateSchema, GuestTokenSchema, MapArgsSchema, MapSchema
 from server.web.ratelimit import signin_throttled
 from server.web.schemas import ErrorSchema
 
 blp = Blueprint("public", __name__, description="The residents' public web page: map and reporting without account")
-blp.after_request(retry_after)
 _MAP = MapSchema()
 
 

@@ -1,5 +1,5 @@
 """Per-address limits of the public page's open endpoints, on the app's rate-limit storage (429 with Retry-After)."""
-from flask import current_app, g
+from flask import current_app
 from flask_limiter.util import get_remote_address
 
 from server.web import throttle as counters
@@ -10,12 +10,6 @@ def throttle(scope: str, setting: str) -> None:
     """Count this request against ``setting`` (a Flask-Limiter string; empty: no limit) for the client's address."""
     wait = counters.hit(scope, current_app.config.get(setting), get_remote_address())
     if wait is not None:
-        g.retry_after = wait
-        raise ApiError(429, "rate_limited", "Too many requests from this address; wait and try again.")
+        raise ApiError(429, "rate_limited", "Too many requests from this address; wait and try again.",
+                       retry_after=wait)
 
-
-def retry_after(response):
-    """Say when to ask again after a 429 (an after_request hook)."""
-    if response.status_code == 429 and getattr(g, "retry_after", None):
-        response.headers["Retry-After"] = str(g.retry_after)
-    return response

@@ -1,5 +1,5 @@
 """Before a resident reports: open reports nearby, and 我也遇到了 (support one instead of reporting it again)."""
-from flask import current_app, g
+from flask import current_app
 from flask_smorest import Blueprint
 
 from server.accounts.auth import BEARER, auth_required, current_user
@@ -17,16 +17,8 @@ def _throttle(user_id: int) -> None:
     """NEARBY_RATE_LIMIT per account on the app's rate-limit storage (429 with Retry-After when exceeded)."""
     wait = throttle.hit("nearby", current_app.config.get("NEARBY_RATE_LIMIT"), str(user_id))
     if wait is not None:
-        g.retry_after = wait
-        raise ApiError(429, "rate_limited", "查询过于频繁，请稍后再试。Too many look-ups; wait and try again.")
-
-
-@blp.after_request
-def _retry_after(response):
-    """Say when to look again after a 429."""
-    if response.status_code == 429 and getattr(g, "retry_after", None):
-        response.headers["Retry-After"] = str(g.retry_after)
-    return response
+        raise ApiError(429, "rate_limited", "查询过于频繁，请稍后再试。Too many look-ups; wait and try again.",
+                       retry_after=wait)
 
 
 @blp.route("/nearby", methods=["GET"])

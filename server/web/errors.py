@@ -23,9 +23,10 @@ class ApiError(DomainError):
     """An error of the HTTP layer answered with a given status, code and message (services raise the domain errors
     of ``server.errors``, answered alike)."""
 
-    def __init__(self, status: int, code: str, message: str, errors: dict | None = None):
+    def __init__(self, status: int, code: str, message: str, errors: dict | None = None,
+                 retry_after: int | None = None):
         super().__init__(message, errors, code)
-        self.status = status
+        self.status, self.retry_after = status, retry_after  # seconds, answered as Retry-After
 
 
 @dataclass
@@ -109,6 +110,14 @@ def describe(exc: BaseException) -> Answer | None:
     return None
 
 
+def retry_after(exc: Exception) -> str | None:
+    """When to ask again, as the ``Retry-After`` header says it, for an error that knows (a 429 or 503)."""
+    if isinstance(exc, HTTPException):
+        return next((v for k, v in exc.get_headers() if k.lower() == "retry-after"), None)
+    wait = getattr(exc, "retry_after", None)
+    return str(wait) if wait else None
+
+
 def answer_under(app, prefix: str, render) -> None:
     """Errors of requests under ``prefix`` are answered by ``render(exc)`` (an interface with its own error shape,
     like Open311), also when no route matched the path."""
@@ -127,8 +136,9 @@ def register_error_handlers(app) -> None:
             log.exception("unhandled error")
             return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
         response = error_response(answer.status, answer.code, answer.message, answer.errors, answer.message_zh)
-        if isinstance(exc, HTTPException):  # when to ask again, after a 429 or 503 that says it
-            response.headers.extend([(k, v) for k, v in exc.get_headers() if k.lower() == "retry-after"])
+        wait = retry_after(exc)
+        if wait:
+            response.headers["Retry-After"] = wait
         return response
 
     for kind in (DomainError, ValidationError, HTTPException, IntegrityError, DataError, OverflowError,
