@@ -73,7 +73,7 @@ def drain_reports() -> dict:
     """The drain job: route batches of waiting text reports until none waits; returns what it did."""
     clear_mark(MARK)  # before the first claim: a report kicked from now on queues the next drain
     cleared = time.monotonic()  # after the mark went: the kick window is counted from here
-    budget = cleared + current_app.config["PIPELINE_DRAIN_SECONDS"]
+    linger, budget = cleared + _window(), cleared + current_app.config["PIPELINE_DRAIN_SECONDS"]
     done = {"routed": 0, "batches": 0, "failed": 0}
     fanned = False
     try:
@@ -81,10 +81,10 @@ def drain_reports() -> dict:
             began = time.monotonic()
             claimed, full = batch.claim_next()
             if not claimed:
-                if began - cleared >= _window():  # a claim begun a window after the mark went found nothing
+                if began >= linger:  # a claim begun a window after the mark went found nothing
                     break
                 db.session.commit()  # no snapshot held while waiting
-                time.sleep(min(LINGER_POLL, cleared + _window() - began))
+                time.sleep(min(LINGER_POLL, linger - began))
                 continue
             if full and not fanned:  # a backlog: more drains, on idle workers too
                 fanned = True
