@@ -25,9 +25,32 @@ class DatabaseInt(IntegerConverter):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class GridWatchFlask(Flask):
+    """Flask, with the check whether a view or hook is ``async`` made once per function rather than on every call
+    (Flask asks it of every hook and view of every request; ``inspect.iscoroutinefunction`` unwraps each one)."""
+
+    MAX_KNOWN = 1024  # functions whose answer is kept (hooks and views; a request's own callbacks come and go)
+
+    def ensure_sync(self, func):
+        """The function itself when synchronous, else Flask's synchronous wrapper of it."""
+        known = self.__dict__.setdefault("_sync_funcs", {})
+        try:
+            return known[func]
+        except (KeyError, TypeError):  # TypeError: an unhashable callable, asked each time
+            pass
+        result = super().ensure_sync(func)
+        if len(known) >= self.MAX_KNOWN:
+            known.clear()
+        try:
+            known[func] = result
+        except TypeError:
+            pass
+        return result
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from environment settings, optionally overridden (tests)."""
-    app = Flask(__name__, instance_relative_config=False)
+    app = GridWatchFlask(__name__, instance_relative_config=False)
     app.config.from_mapping(Config(test_config).as_dict())
     # lazy: with the app (see the module docstring)
     from server.web.json_provider import IsoJSONProvider

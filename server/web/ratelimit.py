@@ -17,6 +17,11 @@ counter is shared by all the doors (the API and the admin form count against the
 The account is the user the name resolves to (a username or a phone number in any spelling), else a keyed hash of
 the name: counter keys never hold a phone number. A breach answers 429 in the one error shape with
 ``Retry-After``. When Redis is unreachable the counters fall back to memory (sign-in keeps working).
+
+Flask-Limiter's own hooks (resolve, filter and evaluate limits before each request, add headers after it, reset its
+context at teardown) run only on requests to these views: every other request of the app carries no Flask-Limiter
+limit, and the hooks cost it a few tenths of a millisecond. Views that count their own requests (the report intake,
+the public map) go through ``server/web/throttle.py``.
 """
 import logging
 from functools import wraps
@@ -152,6 +157,29 @@ def _remembering(view):
     return wrapper
 
 
+def _only_on(endpoints: set, hook):
+    """The limiter's hook, run only on requests to these endpoints (an after-request hook passes the response on)."""
+
+    @wraps(hook)
+    def gated(*args):
+        if request.endpoint in endpoints:
+            return hook(*args)
+        return args[0] if args else None
+    return gated
+
+
+def _gate_new_hooks(app: Flask, before: dict, endpoints: set) -> None:
+    """Gate every app-wide hook registered since ``before`` (a snapshot of the hook lists) to these endpoints."""
+    for name, funcs in before.items():
+        hooks = getattr(app, name).setdefault(None, [])
+        hooks[len(funcs):] = [_only_on(endpoints, hook) for hook in hooks[len(funcs):]]
+
+
+def _hook_lists(app: Flask) -> dict:
+    return {name: list(getattr(app, name).get(None, [])) for name in
+            ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")}
+
+
 def _config(name: str):
     return lambda: current_app.config[name]
 
@@ -164,9 +192,11 @@ def init_ratelimit(app: Flask) -> Limiter:
     cfg.setdefault("RATELIMIT_KEY_PREFIX", "gridwatch-limits")
     uri = _storage_uri(app)
     options = {"socket_connect_timeout": 1, "socket_timeout": 1} if uri.startswith(("redis://", "rediss://")) else {}
+    hooks, limited_endpoints = _hook_lists(app), set()
     limiter = Limiter(get_remote_address, app=app, storage_uri=uri, storage_options=options,
                       strategy="moving-window", in_memory_fallback_enabled=True, default_limits=[])
     app.extensions["gridwatch_limiter"] = limiter
+    _gate_new_hooks(app, hooks, limited_endpoints)
     common = {"methods": ["POST"], "on_breach": _breach}
     # Shared limits: one counter per key across every door (API, admin form, any marked view).
     every = limiter.shared_limit(_config("SIGNIN_RATE_LIMIT"), scope="signin", **common,
@@ -195,4 +225,5 @@ def init_ratelimit(app: Flask) -> Limiter:
         else:
             limited = per_account(per_account_address(per_address(_remembering(view))))
         app.view_functions[endpoint] = every(limited)
+        limited_endpoints.add(endpoint)
     return limiter

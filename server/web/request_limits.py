@@ -162,11 +162,9 @@ def _intake_limited(view):
 
 def init_intake_limits(app: Flask) -> None:
     """Put the intake limits on the report intake views, counted by :func:`count_intake` instead of Flask-Limiter's
-    per-request machinery, which is told to leave these views alone (call after ``init_ratelimit``)."""
-    limiter = app.extensions.get("gridwatch_limiter")
-    if limiter is None:
+    per-request machinery, which runs only on the sign-in views (call after ``init_ratelimit``)."""
+    if app.extensions.get("gridwatch_limiter") is None:
         return
-    limiter.request_filter(lambda: request.endpoint in INTAKE_ENDPOINTS)
     for endpoint in INTAKE_ENDPOINTS:
         if endpoint in app.view_functions:
             app.view_functions[endpoint] = _intake_limited(app.view_functions[endpoint])

@@ -10,7 +10,8 @@ LATEST = datetime(2199, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
 
 class BoundedDateTime(fields.AwareDateTime):
-    """An ISO 8601 date-time between 1970-01-01 and 2199-12-31 (UTC); one without an offset is read as UTC.
+    """An ISO 8601 date-time between 1970-01-01 and 2199-12-31 (UTC); one without an offset is read as UTC, and every
+    one is loaded in UTC (``21:30+08:00`` is ``13:30+00:00``), as it is stored and as every answer shows it.
 
     Every date-time a client sends goes through this field (report times, list filters, deadlines, Open311
     windows), so that a far date is a 422 with a message instead of an overflow deeper down.
@@ -30,7 +31,7 @@ class BoundedDateTime(fields.AwareDateTime):
             raise self.make_error("range") from None
         if not EARLIEST <= in_utc <= LATEST:
             raise self.make_error("range")
-        return parsed
+        return in_utc
 
 
 class BoundedDate(fields.Date):

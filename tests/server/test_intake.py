@@ -426,3 +426,20 @@ def test_new_report_row_holds_defaults_and_sql_nulls(client, app, resident):
             Report.id == response.get_json()["id"])).one()
     assert row[:4] == ("app", False, 0, [])
     assert row.created_at is not None and all(row[5:])
+
+
+def test_intake_answer_is_what_the_report_schema_dumps(client, app, resident):
+    """The intake answers its presenter's dict without the schema's dump: the two must stay the same."""
+    from server.reports.presenters import present_report
+    from server.reports.schemas import ReportSchema
+    fields = {"client_uuid": new_uuid(), "text": "楼道飞线充电 电话13800138000", "lat": "28.2", "lon": "112.95",
+              "occurred_at": "2026-12-06T21:30:00+08:00", "address": "幸福路12号"}
+    response = post_multipart(client, resident, fields, photos=[mf.jpeg_bytes()], audio=mf.audio_bytes("m4a"))
+    assert response.status_code == 201
+    answer = response.get_json()
+    with app.test_request_context(headers=resident):
+        report = db.session.get(Report, answer["id"])
+        dumped = ReportSchema().dump(present_report(report, report.reporter))
+        expected = app.json.loads(app.json.dumps(dumped))
+    assert answer == expected
+    assert answer["media"] and answer["occurred_at"] and answer["timeline"]
