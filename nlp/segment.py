@@ -68,6 +68,11 @@ class Segmenter:
         self._lock = threading.Lock()
         self._memo: dict[str, str | None] = {}
 
+    @property
+    def loaded(self) -> bool:
+        """Whether jieba's dictionary is built (it is on first use, in a second or more)."""
+        return self._tokenizer is not None
+
     def _ready(self):
         """Return the initialised tokenizer, building it once."""
         if self._tokenizer is None:

@@ -143,6 +143,12 @@ def _state():
     return _states.get()
 
 
+def warm_assignment() -> None:
+    """Load what assigning a report to a hotspot needs (numpy, scipy, the current hotspots' state) in this process."""
+    import nlp.hotspots  # noqa: F401 - lazy: numpy/scipy load only where hotspots are computed
+    _state()
+
+
 def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None, unwritten=()) -> int | None:
     """An earlier report of the same hazard near the same place within the last hours; indexes the report first.
 

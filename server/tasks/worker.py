@@ -123,6 +123,9 @@ def run_worker(app: Flask, queue_names: list[str], burst: bool = False, name: st
     if queue_backend.name != "rq":
         raise SystemExit("REDIS_URL is not set: the embedded worker runs inside 'gridwatch serve'.")
     queues = [queue_backend.queues[n] for n in worker_queues(queue_names)]
+    if REPORTS_QUEUE in queue_names:  # lazy: the pipeline loads with the app
+        from server.pipeline.warm import warm_up
+        log.info("worker: text pipeline loaded in %.1f s", warm_up())
     connection, stop, worked = queue_backend.connection, threading.Event(), False
     backoff = Backoff(app.config["WORKER_RECONNECT_MAX_SECONDS"])
     stop_on_signals(stop)  # between two workers; each worker installs RQ's own handlers while it runs

@@ -96,6 +96,7 @@ def test_worker_without_model_still_routes_the_report(redis_app):
     assert response.status_code == 201
     result = gridwatch(redis_app, "worker", "--burst")
     assert result.returncode == 0, result.stderr[-2000:]
+    assert "text pipeline loaded in" in result.stderr  # before it took the report's jobs
     stage, case_id, flags, transcripts = stage_of(redis_app, response.get_json()["id"])
     assert stage == "routed" and case_id and "transcription_unavailable" in flags and transcripts == ["unavailable"]
 

@@ -1,0 +1,64 @@
+"""Loading what routing a text report needs before a report worker takes its first job.
+
+A worker loads each of these on first use: jieba's dictionary with the city's place names, the keyword weights, the
+router's model, the severity reader's tokenizer and detectors, the near-duplicate index's helpers and the hotspots'
+assignment state. Together they take seconds on a slow host. A worker that starts while a crowd reports (a new one,
+or the second of two while the first had taken every job so far) would make its first reports wait that long while
+the queue grows behind them (``bench.dispatch``: the second fifth of every run). ``warm_up`` runs each of them once
+on a sample report before the worker listens, reading the database but writing nothing.
+"""
+import logging
+import time
+
+from triage.severity import grade, may_reach_level_one
+
+from server.extensions import db
+from server.hotspots.keyword_idf import current_idf
+from server.hotspots.service import report_doc, warm_assignment
+from server.pipeline.places import area_index
+from server.taxonomy.source import current_suggester, current_taxonomy
+from nlp.keywords import extract
+from nlp.pii import mask
+from nlp.text import normalise
+
+log = logging.getLogger(__name__)
+SAMPLE = "幸福路12号小区3栋楼道里煤气味很重，有老人和小孩住，怀疑燃气管道泄漏，请尽快派人处理"
+
+
+class _Sample:
+    """A report that is never stored: the columns the text stages read."""
+
+    id = reporter_id = place_code = severity = None
+    lat, lon = 28.2282, 112.9388
+    created_at = None
+
+    def __init__(self, text: str, tokens: list[str]):
+        self.text = self.text_masked = text
+        self.tokens = tokens
+
+
+def warm_up() -> float:
+    """Load the text pipeline's models and indexes in this process; the seconds it took. Any failure is logged and
+    left to the first job, which loads what it needs as before."""
+    from nlp.hotspots.duplicates import signature  # lazy: numpy/scipy load only where hotspots are computed
+    from server.models import utcnow
+    started = time.perf_counter()
+    try:
+        index = area_index()
+        text = normalise(mask(SAMPLE))
+        tokens = index.segmenter.cut_normalised(text)
+        extract(tokens, top_k=8, idf=current_idf())
+        index.resolver.resolve(text)
+        sample = _Sample(SAMPLE, tokens)
+        sample.created_at = utcnow()
+        signature(report_doc(sample))
+        found = current_suggester().suggest(SAMPLE, k=3)
+        code = found[0].category if found else None
+        grade(SAMPLE, current_taxonomy().subcategory(code) if code else None, reporters=1)
+        may_reach_level_one(SAMPLE)
+        warm_assignment()
+    except Exception:  # noqa: BLE001 - a cold start is slower, not wrong
+        log.warning("worker warm-up failed; the first jobs load what they need", exc_info=True)
+    finally:
+        db.session.rollback()  # no transaction held while the worker waits for jobs
+    return time.perf_counter() - started
