@@ -55,6 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # lazy: with the app (see the module docstring)
     from server.web.json_provider import IsoJSONProvider
     app.json = IsoJSONProvider(app)  # ISO 8601 dates in every JSON answer (Flask's default is RFC 1123)
+    from server.web.cookie_sessions import CookieSessions
+    app.session_interface = CookieSessions()
     app.url_map.converters["int"] = DatabaseInt  # before any route: ids beyond the columns' range are 404s
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
