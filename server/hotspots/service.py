@@ -195,14 +195,28 @@ def find_duplicate_of(report: Report, hours: int = 48, limit: int | None = None,
 
 
 _WHERE = (Report.id, Report.lat, Report.lon, Report.created_at)
-_WINDOW = (Report.id != db.bindparam("me"), Report.created_at >= db.bindparam("since"),
-           Report.created_at <= db.bindparam("until"))
+
+
+def _window_of(column, key: str) -> tuple[tuple, tuple]:
+    """The conditions and order of "the newest reports of one value of ``column`` in the window", for the index on
+    (``column``, created_at). The window is a row comparison, ``(column, created_at)`` between ``(value, since)`` and
+    ``(value, until)``, ordered by both columns: only that index serves it, so the plan cannot walk the index on
+    created_at over the whole window instead (which PostgreSQL's generic plan did on a table not yet analysed: a new
+    deployment's first minute, bench/dispatch/README.md, 7 December)."""
+    value = db.bindparam(key, type_=column.type)
+    since = db.bindparam("since", type_=Report.created_at.type)
+    until = db.bindparam("until", type_=Report.created_at.type)
+    pair = db.tuple_(column, Report.created_at)
+    return ((pair >= db.tuple_(value, since), pair <= db.tuple_(value, until), Report.id != db.bindparam("me")),
+            (column.desc(), Report.created_at.desc()))
+
+
 # Plain rows, not ORM objects: the candidates are only read. Their signatures come as JSON text, decoded through
 # _decoded (the same candidates come back for report after report in a busy place).
 _SIGNED = (Report.id, Report.lat, Report.lon, Report.created_at, Report.place_code,
            db.cast(Report.signature, db.Text).label("signature"))
-_NEAR_PLACE = db.select(*_SIGNED).where(Report.place_code == db.bindparam("place"), *_WINDOW) \
-    .order_by(Report.created_at.desc()).limit(db.bindparam("limit"))
+_PLACE_WINDOW, _PLACE_ORDER = _window_of(Report.place_code, "place")
+_NEAR_PLACE = db.select(*_SIGNED).where(*_PLACE_WINDOW).order_by(*_PLACE_ORDER).limit(db.bindparam("limit"))
 _AROUND: dict[int, object] = {}
 KM_PER_DEGREE = 111.32  # of latitude; of longitude times cos(latitude)
 
@@ -211,8 +225,9 @@ def _around_cells(count: int):
     """The newest ``limit`` reports within ``NEAR_KM`` among the newest of each of count cells in the window, with
     their signatures: one capped index scan per cell, in one statement (built once per count)."""
     if count not in _AROUND:
-        parts = [db.select(*_WHERE).where(Report.cell == db.bindparam(f"cell{i}"), *_WINDOW)
-                 .order_by(Report.created_at.desc()).limit(db.bindparam("limit")).subquery() for i in range(count)]
+        windows = [_window_of(Report.cell, f"cell{i}") for i in range(count)]
+        parts = [db.select(*_WHERE).where(*where).order_by(*order).limit(db.bindparam("limit")).subquery()
+                 for where, order in windows]
         near = db.union_all(*[db.select(part) for part in parts]).subquery()
         # Equirectangular distance, squared (no square root: SQLite may lack it), in km.
         dy = (near.c.lat - db.bindparam("lat")) * KM_PER_DEGREE

@@ -1,11 +1,16 @@
 """Near-duplicate candidates: the distance and the time window are applied in the one statement that reads them."""
 from datetime import timedelta
 
+import pytest
+import sqlalchemy as sa
+
 from nlp.hotspots.duplicates import cells_around
+from server import create_app
 from server.extensions import db
 from server.hotspots.service import NEAR_KM, find_duplicate_of
 from server.models import Report, utcnow
 
+from ..conftest import app_config, fresh_database
 from ..helpers import new_uuid
 
 GAS = "桂花园小区7栋楼道里煤气味很重，怕是漏气了"
@@ -47,3 +52,43 @@ def test_only_reports_within_the_distance_and_the_window_are_candidates(app, cit
         db.session.flush()
         assert find_duplicate_of(placeless[1]) == placeless[0].id
         db.session.rollback()
+
+
+@pytest.mark.postgres
+def test_the_candidates_come_through_the_cell_index_also_before_the_table_is_analysed(pg_url, tmp_path):
+    """A new deployment's first minute: no statistics yet. The window must still be read through the index on
+    (cell, created_at), not by walking the index on created_at over every report of the window."""
+    app = create_app(app_config(pg_url, tmp_path))
+    fresh_database(app)
+    statements = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        if "CAST(reports.signature AS TEXT)" in statement:
+            statements.append((statement, parameters))
+
+    with app.app_context():
+        now = utcnow()
+        for i in range(300):  # the same few cells, spread over the last day
+            _report(_north((i % 5) * 0.05), now - timedelta(minutes=5 * i))
+        db.session.commit()
+        conn = db.session.connection()
+        conn.exec_driver_sql("DELETE FROM pg_statistic WHERE starelid = 'reports'::regclass")
+        conn.exec_driver_sql("UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE oid = 'reports'::regclass")
+        db.session.commit()
+        sa.event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            latest = _report((LAT, LON), now)
+            find_duplicate_of(latest)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", keep)
+        assert statements
+        statement, parameters = statements[0]
+        conn = db.session.connection()
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a table of 300 rows is read whole otherwise
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
+        db.session.rollback()
+    assert "ix_reports_cell_created_at" in plan, plan
+    assert "ix_reports_created_at " not in plan and "ix_reports_created_at\n" not in plan, plan
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
