@@ -54,8 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(Config(test_config).as_dict())
     # lazy: with the app (see the module docstring)
     from server.web.json_provider import IsoJSONProvider
-    app.json = IsoJSONProvider(app)  # ISO 8601 dates in every JSON answer (Flask's default is RFC 1123)
     from server.web.cookie_sessions import CookieSessions
+    app.json = IsoJSONProvider(app)  # ISO 8601 dates in every JSON answer (Flask's default is RFC 1123)
     app.session_interface = CookieSessions()
     app.url_map.converters["int"] = DatabaseInt  # before any route: ids beyond the columns' range are 404s
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -77,9 +77,11 @@ def _subscribe(app: Flask) -> None:
     """Connect the features that listen to domain events (``server.events``)."""
     # lazy: with the app (see the module docstring)
     from server.notifications import case_events
+    from server.pipeline import warm
     from server.webhooks import delivery
     case_events.init_app(app)
     delivery.init_app(app)
+    warm.init_app(app)  # report workers load the text pipeline before they listen
 
 
 def _register_security(app: Flask) -> None:

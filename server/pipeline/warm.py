@@ -14,6 +14,9 @@ import time
 from triage.severity import grade, may_reach_level_one
 
 from server.extensions import db
+from server.models import utcnow
+from server.tasks.queue import REPORTS_QUEUE
+from server.tasks.worker import on_worker_start
 from server.hotspots.keyword_idf import current_idf
 from server.hotspots.service import report_doc, warm_assignment
 from server.pipeline.places import area_index
@@ -42,7 +45,6 @@ def warm_up() -> float:
     """Load the text pipeline's models and indexes in this process; the seconds it took. Any failure is logged and
     left to the first job, which loads what it needs as before."""
     from nlp.hotspots.duplicates import signature  # lazy: numpy/scipy load only where hotspots are computed
-    from server.models import utcnow
     started = time.perf_counter()
     try:
         index = area_index()
@@ -62,4 +64,11 @@ def warm_up() -> float:
         log.warning("worker warm-up failed; the first jobs load what they need", exc_info=True)
     finally:
         db.session.rollback()  # no transaction held while the worker waits for jobs
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    log.info("worker: text pipeline loaded in %.1f s", seconds)
+    return seconds
+
+
+def init_app(app) -> None:
+    """Warm every worker that takes text reports (the reports queue) before it listens."""
+    on_worker_start(app, REPORTS_QUEUE, warm_up)

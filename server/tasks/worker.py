@@ -4,6 +4,7 @@ A worker that loses Redis in the middle of a job (or while starting) is torn dow
 process as soon as Redis answers again, with backoff; its scheduler runs in a thread (see ``scheduling``)."""
 import logging
 import threading
+from typing import Callable
 
 from flask import Flask
 from rq import SimpleWorker, worker_registration
@@ -94,6 +95,21 @@ class AppWorker(SimpleWorker):
             beater.join(timeout=5)
 
 
+def on_worker_start(app: Flask, queue: str, prepare: Callable[[], object]) -> None:
+    """Have every worker that takes ``queue`` call ``prepare`` once before it listens (load models, warm caches), so
+    that its first jobs do not wait for them. The feature that owns the jobs registers it; this layer knows none."""
+    app.extensions.setdefault("gridwatch_worker_start", {}).setdefault(queue, []).append(prepare)
+
+
+def preparations(app: Flask, queue_names: list[str]) -> list[Callable[[], object]]:
+    """What a worker of these queues calls before it listens, each once, in the order registered."""
+    registered = app.extensions.get("gridwatch_worker_start", {})
+    found: list = []
+    for name in queue_names:
+        found += [p for p in registered.get(name, []) if p not in found]
+    return found
+
+
 def worker_queues(names: list[str]) -> list[str]:
     """The queues to work, in priority order; report workers also drain jobs left on the old ``default`` queue."""
     names = [n.strip() for n in names if n.strip()]
@@ -123,9 +139,8 @@ def run_worker(app: Flask, queue_names: list[str], burst: bool = False, name: st
     if queue_backend.name != "rq":
         raise SystemExit("REDIS_URL is not set: the embedded worker runs inside 'gridwatch serve'.")
     queues = [queue_backend.queues[n] for n in worker_queues(queue_names)]
-    if REPORTS_QUEUE in queue_names:  # lazy: the pipeline loads with the app
-        from server.pipeline.warm import warm_up
-        log.info("worker: text pipeline loaded in %.1f s", warm_up())
+    for prepare in preparations(app, worker_queues(queue_names)):
+        prepare()
     connection, stop, worked = queue_backend.connection, threading.Event(), False
     backoff = Backoff(app.config["WORKER_RECONNECT_MAX_SECONDS"])
     stop_on_signals(stop)  # between two workers; each worker installs RQ's own handlers while it runs

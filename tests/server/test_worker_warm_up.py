@@ -34,3 +34,11 @@ def test_warm_up_with_the_database_away_is_a_warning_not_a_crash(tmp_path, caplo
         warm_up()
     assert "warm-up failed" in caplog.text
     invalidate()
+
+
+def test_workers_taking_text_reports_and_only_they_are_warmed(app):
+    from server.tasks.worker import preparations, worker_queues
+    assert preparations(app, worker_queues(["reports"])) == [warm_up]
+    assert preparations(app, worker_queues(["transcribe", "reports"])) == [warm_up]  # the transcriber too, once
+    assert preparations(app, worker_queues(["maintenance"])) == []
+    assert preparations(app, worker_queues(["webhooks"])) == []
