@@ -31,9 +31,13 @@ class GridWatchFlask(Flask):
 
     MAX_KNOWN = 1024  # functions whose answer is kept (hooks and views; a request's own callbacks come and go)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync_funcs: dict = {}
+
     def ensure_sync(self, func):
         """The function itself when synchronous, else Flask's synchronous wrapper of it."""
-        known = self.__dict__.setdefault("_sync_funcs", {})
+        known = self._sync_funcs
         try:
             return known[func]
         except (KeyError, TypeError):  # TypeError: an unhashable callable, asked each time

@@ -11,7 +11,7 @@ but writing nothing.
 import logging
 import time
 
-from triage.severity import grade, may_reach_level_one
+from triage.severity import grade
 
 from server.extensions import db
 from server.models import utcnow
@@ -34,11 +34,10 @@ class _Sample:
 
     id = reporter_id = place_code = severity = None
     lat, lon = 28.2282, 112.9388  # any point: only the signature's code path is exercised
-    created_at = None
 
     def __init__(self, text: str, tokens: list[str]):
         self.text = self.text_masked = text
-        self.tokens = tokens
+        self.tokens, self.created_at = tokens, utcnow()
 
 
 def warm_up() -> float:
@@ -52,13 +51,10 @@ def warm_up() -> float:
         tokens = index.segmenter.cut_normalised(text)
         extract(tokens, top_k=8, idf=current_idf())
         index.resolver.resolve(text)
-        sample = _Sample(SAMPLE, tokens)
-        sample.created_at = utcnow()
-        signature(report_doc(sample))
+        signature(report_doc(_Sample(SAMPLE, tokens)))
         found = current_suggester().suggest(SAMPLE, k=3)
         code = found[0].category if found else None
         grade(SAMPLE, current_taxonomy().subcategory(code) if code else None, reporters=1)
-        may_reach_level_one(SAMPLE)
         warm_assignment()
     except Exception:  # noqa: BLE001 - a cold start is slower, not wrong
         log.warning("worker warm-up failed; the first jobs load what they need", exc_info=True)

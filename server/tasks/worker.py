@@ -138,8 +138,9 @@ def run_worker(app: Flask, queue_names: list[str], burst: bool = False, name: st
     queue_backend = backend(app)
     if queue_backend.name != "rq":
         raise SystemExit("REDIS_URL is not set: the embedded worker runs inside 'gridwatch serve'.")
-    queues = [queue_backend.queues[n] for n in worker_queues(queue_names)]
-    for prepare in preparations(app, worker_queues(queue_names)):
+    names = worker_queues(queue_names)
+    queues = [queue_backend.queues[n] for n in names]
+    for prepare in preparations(app, names):
         prepare()
     connection, stop, worked = queue_backend.connection, threading.Event(), False
     backoff = Backoff(app.config["WORKER_RECONNECT_MAX_SECONDS"])
