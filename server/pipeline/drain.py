@@ -7,7 +7,9 @@ one ``SET NX`` that finds a drain job queued and not yet started, or queues one.
 then claims the oldest waiting text reports (``FOR UPDATE SKIP LOCKED``: drains on many workers share them, never
 the same report), routes them (``batch.route_claimed``: a batch written together when the workers are behind, one
 report alone when they keep up), commits, and claims again until none waits, or until ``PIPELINE_DRAIN_SECONDS``
-have passed (then it hands over to a new drain). A drain whose claim comes back full (a backlog) kicks once more, so
+have passed (then it hands over to a new drain), or until its worker is asked to stop (SIGTERM: it hands over after the
+batch in hand, so that a deploy in the middle of a crowd waits for one batch, not for the drain's time budget). A
+drain whose claim comes back full (a backlog) kicks once more, so
 that a backlog no intake adds to (after an outage, say) spreads over every idle worker, one drain after another.
 
 Kicks are spared within a window (``PIPELINE_KICK_WINDOW_MS``): a web process that began a kick less than the window
@@ -38,6 +40,7 @@ from server.models import Stage
 from server.pipeline import batch
 from server.pipeline.jobs import record_failure, submit_report
 from server.tasks.queue import REPORTS_QUEUE, clear_mark, enqueue_coalesced
+from server.tasks.worker import stop_requested
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,10 @@ def drain_reports() -> dict:
     fanned = False
     try:
         while True:
+            if stop_requested():  # the worker is stopping (a deploy): the rest to a drain on another worker
+                log.info("drain: the worker is stopping after %s reports; the rest go to the next drain", done["routed"])
+                _kick_quietly()
+                break
             began = time.monotonic()
             claimed, full = batch.claim_next()
             if not claimed:

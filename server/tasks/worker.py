@@ -4,6 +4,7 @@ A worker that loses Redis in the middle of a job (or while starting) is torn dow
 process as soon as Redis answers again, with backoff; its scheduler runs in a thread (see ``scheduling``)."""
 import logging
 import threading
+from contextvars import ContextVar
 from typing import Callable
 
 from flask import Flask
@@ -13,6 +14,19 @@ from server.tasks.queue import DEFAULT_QUEUE, QUEUES, REPORTS_QUEUE, backend
 from server.tasks.scheduling import REDIS_DOWN, Backoff, ThreadScheduler, run_cron, stop_on_signals
 
 log = logging.getLogger(__name__)
+
+# The stop event of the worker running the current job (None outside a worker's job).
+_STOPPING: ContextVar[threading.Event | None] = ContextVar("gridwatch_worker_stopping", default=None)
+
+
+def stop_requested() -> bool:
+    """Whether the worker running the current job was asked to stop (SIGTERM or SIGINT: a deploy, a scale-down).
+
+    RQ lets the current job finish before the worker stops; a job that loops over work that keeps coming (a drain)
+    asks this between steps, hands the rest over to a new job and returns, so that the worker stops within a step
+    rather than at the end of the job's time budget. False outside a worker's job (the embedded queue, a test)."""
+    event = _STOPPING.get()
+    return event is not None and event.is_set()
 
 
 class AppWorker(SimpleWorker):
@@ -87,10 +101,12 @@ class AppWorker(SimpleWorker):
 
         beater = threading.Thread(target=beat, name="rq-heartbeat", daemon=True)
         beater.start()
+        stopping = _STOPPING.set(self.stop_event)
         try:
             with self.app.app_context():
                 return super().perform_job(job, queue)
         finally:
+            _STOPPING.reset(stopping)
             done.set()
             beater.join(timeout=5)
 

@@ -161,12 +161,12 @@ def test_a_report_failing_in_a_drain_is_counted_and_retried_by_its_own_job(redis
         assert report_state(bad)["routed_events"] == 1
 
 
-def _worker(app, log: Path) -> subprocess.Popen:
+def _worker(app, log: Path, **settings: str) -> subprocess.Popen:
     """A report worker process (``gridwatch worker``), in a process group of its own."""
     cfg = app.config
     env = {**os.environ, "GRIDWATCH_ENV": "test", "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
            "REDIS_URL": cfg["REDIS_URL"], "MEDIA_ROOT": cfg["MEDIA_ROOT"], "GRIDWATCH_INSTANCE": cfg["INSTANCE_DIR"],
-           "PIPELINE_BATCH_SIZE": "5", "PIPELINE_BATCH_AFTER_MS": "0"}
+           "PIPELINE_BATCH_SIZE": "5", "PIPELINE_BATCH_AFTER_MS": "0", **settings}
     with open(log, "wb") as out:
         return subprocess.Popen([sys.executable, "-m", "server.cli", "worker", "--queues", "reports"], env=env,
                                 cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -219,6 +219,37 @@ def test_a_worker_killed_in_the_middle_of_a_drain_loses_and_duplicates_nothing(r
     finally:
         if doomed.poll() is None:
             os.killpg(doomed.pid, signal.SIGKILL)
+
+
+def test_a_worker_asked_to_stop_hands_the_rest_of_its_drain_to_the_next(redis_app, tmp_path):
+    """SIGTERM in the middle of a drain (a deploy during a crowd): the worker stops after the batch in hand, not when
+    the drain has worked through the crowd or its time budget; the rest waits for the next drain, queued as it
+    stopped, which routes each report once."""
+    count = 1500
+    with redis_app.app_context():
+        ids = _crowd(count, gas_every=5, rows=9, columns=7)
+        assert drain.kick()
+    log = tmp_path / "stopping.log"
+    stopping = _worker(redis_app, log, PIPELINE_DRAIN_SECONDS="3600", PIPELINE_BACKLOG_BATCH_SIZE="5")
+    try:
+        with redis_app.app_context():
+            deadline = time.monotonic() + 120
+            while _stages().get("routed", 0) == 0 and time.monotonic() < deadline and stopping.poll() is None:
+                time.sleep(0.01)
+            os.killpg(stopping.pid, signal.SIGTERM)  # what a process manager sends
+            assert stopping.wait(timeout=120) == 0, log.read_text()[-2000:]
+            left = _stages()
+            assert set(left) == {"routed", "received"}, f"stopped with reports still waiting: {left}"
+            assert "the worker is stopping" in log.read_text()
+            assert [j for j in _queued(redis_app) if not j.startswith("report-")], "it queued the next drain"
+        result = gridwatch(redis_app, "worker", "--burst", "--queues", "reports")
+        assert result.returncode == 0, result.stderr[-2000:]
+        with redis_app.app_context():
+            assert _stages() == {"routed": count}
+            assert all(s["routed_events"] == 1 and len(s["mentions"]) == 1 for s in map(report_state, ids))
+    finally:
+        if stopping.poll() is None:
+            os.killpg(stopping.pid, signal.SIGKILL)
 
 
 def test_two_workers_draining_at_once_route_every_report_once(redis_app, tmp_path):
