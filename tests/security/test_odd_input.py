@@ -153,6 +153,14 @@ def test_a_nul_or_surrogate_is_named_in_the_error(client, city):
     assert response.get_json()["code"] == "invalid_text" and list(response.get_json()["errors"]) == ["username"]
     deep = client.post("/api/v1/auth/login", data=DEEP_OBJECT, content_type="application/json")
     assert deep.status_code == 400 and deep.get_json()["code"] == "invalid_json"
+    # A surrogate written as its own UTF-8 bytes (the parser passes it through), a NUL escaped in the password,
+    # and 33 levels of arrays, just past the limit.
+    for body, field in ((b'{"username": "a\xed\xa0\x80", "password": "secret-pass-1"}', "username"),
+                        (b'{"username": "admin", "password": "x\\u0000y"}', "password")):
+        odd = client.post("/api/v1/auth/login", data=body, content_type="application/json")
+        assert odd.status_code == 422 and list(odd.get_json()["errors"]) == [field], odd.get_json()
+    nested = client.post("/api/v1/auth/login", data="[" * 33 + "]" * 33, content_type="application/json")
+    assert nested.status_code == 400 and nested.get_json()["code"] == "invalid_json"
     far = client.get("/api/v1/reports?since=0001-01-01T00:00:00%2B08:00", headers=login(client, LOGIN["supervisor"]))
     assert far.status_code == 422 and list(far.get_json()["errors"]) == ["since"]
     nul = client.get("/open311/v2/tokens/abc%00.json")
