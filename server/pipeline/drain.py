@@ -78,7 +78,7 @@ def drain_reports() -> dict:
     cleared = time.monotonic()  # after the mark went: the kick window is counted from here
     linger, budget = cleared + _window(), cleared + current_app.config["PIPELINE_DRAIN_SECONDS"]
     done = {"routed": 0, "batches": 0, "failed": 0}
-    fanned = False
+    fanned, backlog = False, 0
     try:
         while True:
             if stop_requested():  # the worker is stopping (a deploy): the rest to a drain on another worker
@@ -86,7 +86,9 @@ def drain_reports() -> dict:
                 _kick_quietly()
                 break
             began = time.monotonic()
-            claimed, full = batch.claim_next()
+            claimed, full = batch.claim_next(backlog)
+            # Behind: the next claim takes a whole batch at once (a backlog's size once the oldest waited that long).
+            backlog = batch.batch_size(claimed[0]) if full else 0
             if not claimed:
                 if began >= linger:  # a claim begun a window after the mark went found nothing
                     break

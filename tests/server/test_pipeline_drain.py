@@ -329,3 +329,28 @@ def test_a_backlog_is_drained_in_larger_batches(redis_app):
         assert drain.drain_reports() == {"routed": 8, "batches": 3, "failed": 0}, "fresh: 3 + 3 + 2"
         add_waiting(texts, waited=timedelta(minutes=2))
         assert drain.drain_reports() == {"routed": 8, "batches": 1, "failed": 0}, "a backlog: all 8 at once"
+
+
+def test_behind_a_drain_claims_each_batch_in_one_statement(redis_app):
+    """Once a claim came back full, the next takes a whole batch at once instead of claiming the oldest alone first
+    (each claim reads the index entries of every waiting report: a crowd's backlog makes that the costly part)."""
+    redis_app.config.update(PIPELINE_BATCH_SIZE=5, PIPELINE_BACKLOG_BATCH_SIZE=5, PIPELINE_KICK_WINDOW_MS=0)
+    claims = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        if "SKIP LOCKED" in statement:
+            claims.append(statement)
+
+    with redis_app.app_context():
+        ids = add_waiting([f"{OTHERS[i % 4]}，第{i}处" for i in range(12)], waited=timedelta(minutes=1))
+        sa.event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            done = drain.drain_reports()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", keep)
+        assert done == {"routed": 12, "batches": 3, "failed": 0}
+        assert all(report_state(i)["routed_events"] == 1 for i in ids)
+    # The first batch: the oldest alone (has it waited?), then four more; the next two batches one claim each (the
+    # last comes back short); then one that finds none waiting.
+    assert len(claims) == 2 + 1 + 1 + 1, claims
+
