@@ -7,10 +7,10 @@ one ``SET NX`` that finds a drain job queued and not yet started, or queues one.
 then claims the oldest waiting text reports (``FOR UPDATE SKIP LOCKED``: drains on many workers share them, never
 the same report), routes them (``batch.route_claimed``: a batch written together when the workers are behind, one
 report alone when they keep up), commits, and claims again until none waits, or until ``PIPELINE_DRAIN_SECONDS``
-have passed (then it hands over to a new drain), or until its worker is asked to stop (SIGTERM: it hands over after the
-batch in hand, so that a deploy in the middle of a crowd waits for one batch, not for the drain's time budget). A
-drain whose claim comes back full (a backlog) kicks once more, so
-that a backlog no intake adds to (after an outage, say) spreads over every idle worker, one drain after another.
+have passed (then it hands over to a new drain), or until its worker is asked to stop (SIGTERM: it hands over after
+the batch in hand, so that a deploy in the middle of a crowd waits for one batch, not for the drain's time budget).
+A drain whose claim comes back full (a backlog) kicks once more, so that a backlog no intake adds to (after an
+outage, say) spreads over every idle worker, one drain after another.
 
 Kicks are spared within a window (``PIPELINE_KICK_WINDOW_MS``): a web process that began a kick less than the window
 ago, and saw it through, does not kick again, and every drain keeps claiming until the window has passed since it
