@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from nlp.hotspots.duplicates import cells_around
+from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
 from server import create_app
 from server.extensions import db
 from server.hotspots.service import NEAR_KM, find_duplicate_of
@@ -88,6 +89,8 @@ def test_the_candidates_come_through_the_cell_index_also_before_the_table_is_ana
         plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters))
         db.session.rollback()
     assert "ix_reports_cell_created_at" in plan, plan
+    # Over this length psycopg parses the statement again on every execution, for every report.
+    assert len(statement.encode()) <= MAX_CACHED_STATEMENT_LENGTH, len(statement.encode())
     assert "ix_reports_created_at " not in plan and "ix_reports_created_at\n" not in plan, plan
     with app.app_context():
         db.session.remove()
