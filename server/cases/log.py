@@ -30,6 +30,11 @@ def _lock_by_id():
 
 
 @cache
+def _lock_listed():
+    return _locking(db.select(Case).where(Case.id.in_(db.bindparam("case_ids", expanding=True))).order_by(Case.id))
+
+
+@cache
 def _lock_of_report():
     of_report = db.select(Report.case_id).where(Report.id == db.bindparam("report_id")).scalar_subquery()
     return _locking(db.select(Case).where(Case.id == of_report))
@@ -42,17 +47,18 @@ def _locking(statement):
 
 
 def lock_cases(case_ids) -> dict[int, Case]:
-    """Several cases locked until the commit, one after another in ascending id order (found ones by id).
+    """Several cases locked until the commit, in ascending id order, in one statement (found ones by id).
 
     Every operation that locks more than one case goes through here: two requests that lock the same cases (a merge
-    of 3 into 4 and one of 4 into 3) then wait for each other instead of deadlocking.
+    of 3 into 4 and one of 4 into 3) then wait for each other instead of deadlocking. PostgreSQL locks the rows of a
+    ``SELECT … ORDER BY … FOR UPDATE`` as the sort hands them on, so one statement takes them in the same order as
+    one statement a case did (a batch of reports that joins forty cases waits for forty locks, not forty round
+    trips).
     """
-    found = {}
-    for case_id in sorted(set(case_ids)):
-        case = lock_case(case_id)
-        if case is not None:
-            found[case_id] = case
-    return found
+    ids = sorted(set(case_ids))
+    if not ids:
+        return {}
+    return {case.id: case for case in db.session.execute(_lock_listed(), {"case_ids": ids}).scalars()}
 
 
 def append_event(case: Case, action: str, to_status: str, *, actor_id: int | None = None,

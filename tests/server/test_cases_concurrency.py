@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from server import create_app
 from server.extensions import db
+from server.cases.log import lock_cases
 from server.models import Case
 
 from ..conftest import app_config, fresh_database
@@ -76,3 +77,50 @@ def test_opposite_merges_at_once_one_merges_the_other_gets_409(pg_app, pg_url):
     with pg_app.app_context():
         cases = {c.id: c for c in db.session.execute(sa.select(Case).where(Case.id.in_([first, second]))).scalars()}
         assert sorted(c.status for c in cases.values()) == ["dispatched", "merged"]
+
+
+def test_several_cases_are_locked_in_one_statement_in_ascending_id_order(pg_app, pg_url):
+    """A batch of reports joining many cases locks them in one round trip, still one after another by id: while the
+    middle case is held elsewhere, the lower one is already locked and the higher one not yet."""
+    with pg_app.app_context():
+        low, middle, high = sorted(case_in("dispatched") for _ in range(3))
+    name = pg_app.config["TEST_APPLICATION_NAME"]
+    engine = sa.create_engine(pg_url)
+    statements, locked = [], {}
+
+    def count(_conn, _cursor, statement, _parameters, _context, _many):
+        if statement.lstrip().startswith("SELECT cases.id"):
+            statements.append(statement)
+
+    def lock_all():
+        with pg_app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                locked.update(lock_cases([high, low, middle]))
+                db.session.commit()
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", count)
+
+    def free(conn, case_id: int) -> bool:
+        """Whether another transaction could lock the case at once."""
+        try:
+            with conn.begin():
+                conn.execute(sa.text("SELECT id FROM cases WHERE id = :id FOR UPDATE NOWAIT"), {"id": case_id})
+            return True
+        except sa.exc.OperationalError:
+            return False
+
+    with engine.connect() as holder, holder.begin() as tx:
+        holder.execute(sa.text("SELECT id FROM cases WHERE id = :id FOR UPDATE"), {"id": middle})
+        thread = threading.Thread(target=lock_all)
+        thread.start()
+        with engine.connect() as watcher:
+            while _waiting(watcher, name) < 1 and thread.is_alive():
+                threading.Event().wait(0.05)
+            assert not free(watcher, low), "the lowest id is locked first"
+            assert free(watcher, high), "the highest waits for the middle one"
+        tx.commit()
+    thread.join(60)
+    engine.dispose()
+    assert sorted(locked) == [low, middle, high]
+    assert len(statements) == 1, statements
