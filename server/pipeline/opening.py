@@ -46,14 +46,21 @@ def follow_merges(case: Case | None) -> Case | None:
     return case
 
 
-def join_case(case: Case | None, report: Report, text: str) -> Case | None:
-    """The report joins the case of its duplicate (locked by the caller), unless there is none or it is finished."""
-    if case is None or case.status in FINISHED:
+def join_case(case: Case | None, report: Report, text: str, new_person: bool | None = None) -> Case | None:
+    """The report joins the case of its duplicate (locked by the caller), unless there is none or it is finished.
+
+    ``new_person``: whether the report's person is new to the case, when the caller counted them in already."""
+    if not joinable(case):
         return None
     record(case, "report_joined", note=f"report {report.id} reports the same hazard",
            data={"report_id": report.id, "duplicate_of": report.duplicate_of_id})
-    regrade_on_join(case, report, current_taxonomy(), text)
+    regrade_on_join(case, report, current_taxonomy(), text, new_person)
     return case
+
+
+def joinable(case: Case | None) -> bool:
+    """Whether a report may join the case (there is one and it is not finished)."""
+    return case is not None and case.status not in FINISHED
 
 
 def open_case(report: Report, text: str) -> Case:

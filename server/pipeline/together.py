@@ -8,7 +8,8 @@ notices and deliveries, one update per case however many reports join it. It goe
    reports in the database and those read before it in this batch (not yet written). Nothing is written but the
    reports themselves, in memory.
 2. **Lock.** The cases of the duplicates that were routed before the batch are locked in ascending id order (two
-   batches never wait for each other in a cycle), then the cases they were merged into.
+   batches never wait for each other in a cycle), then the cases they were merged into; the people of the reports
+   that join those cases are counted into them in one insert.
 3. **Route.** Each report in turn is placed in its hotspot, then joins the open case of its duplicate (one routed
    earlier in this batch or before it) or has a case opened for it, as ``stages.process_text`` would.
 
@@ -16,10 +17,11 @@ Any failure leaves the transaction to be rolled back whole by the caller, which 
 per report (the report that failed is left to its own job, as before).
 """
 from server.extensions import db
-from server.models import Case, Report, Stage
+from server.models import Case, CaseReporter, Report, Stage
 from server.cases.log import lock_cases
 from server.pipeline import stages
-from server.pipeline.opening import follow_merges, join_case
+from server.pipeline.grading import add_people
+from server.pipeline.opening import follow_merges, join_case, joinable
 from server.reports.text import full_text
 
 
@@ -34,14 +36,25 @@ def route_together(reports: list[Report]) -> list[int]:
             read.append(report)
         ours = {r.id for r in todo}
         locked = _lock_cases_of({r.duplicate_of_id for r in todo if r.duplicate_of_id} - ours)
+        new_people = _count_people_joining(todo, locked, ours)
         case_of: dict[int, Case] = {}  # each routed report's case, by report id
         for report in todo:
             stages.place_in_hotspot(report)
             duplicate = report.duplicate_of_id
             known = case_of.get(duplicate) if duplicate in ours else locked.get(duplicate)
             text = full_text(report)
-            case_of[report.id] = stages.route(report, text, join_case(known, report, text))
+            joined = join_case(known, report, text, new_people.get(report.id))
+            case_of[report.id] = stages.route(report, text, joined)
     return [r.id for r in todo]
+
+
+def _count_people_joining(todo: list[Report], locked: dict[int, Case | None], ours: set[int]) -> dict[int, bool]:
+    """The people of the reports that join a case routed before the batch, counted into those cases in one
+    statement: whether each report's person was new to its case, by report id (the others count as they join)."""
+    joining = [(case.id, report) for report in todo if report.duplicate_of_id not in ours
+               and joinable(case := locked.get(report.duplicate_of_id))]
+    new = add_people(CaseReporter, "case_id", joining)
+    return {report.id: report.id in new for _, report in joining}
 
 
 def _lock_cases_of(report_ids: set[int]) -> dict[int, Case | None]:

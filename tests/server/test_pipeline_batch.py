@@ -7,13 +7,14 @@ waits for it instead of reporting success; a batch runs no more statements per r
 """
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from server import create_app
 from server.extensions import db
-from server.models import Case, CaseEvent, Report, verify_chain
+from server.models import Case, CaseEvent, Report, User, verify_chain
 from server.pipeline.jobs import process_report
 
 from ..conftest import app_config, fresh_database, seed_city
@@ -226,6 +227,21 @@ def _crowd_batch(app, together: bool, point) -> tuple[float, dict]:
         first = add_waiting([GAS], point)[0]
         assert process_report(first) == "routed"
         ids = add_waiting([GAS + "！" * i for i in range(1, 8)] + OTHERS[:2], point)
+        # The leak's seven from five people: the first report's person again (counted already), two new people of
+        # whom one reports twice, someone else twice, and one without an account.
+        first_person = db.session.get(Report, first).reporter_id
+        others = [User(username=f"crowd-{uuid.uuid4().hex[:8]}", role="resident", password_hash="x") for _ in "ab"]
+        db.session.add_all(others)
+        db.session.flush()
+        people = [first_person, others[0].id, others[0].id, None, others[1].id, first_person, others[1].id]
+        received = db.session.get(Report, ids[-1]).created_at
+        for k, (report_id, person) in enumerate(zip(ids, people)):
+            report = db.session.get(Report, report_id)
+            report.reporter_id = person
+            # Received in the reverse order of their ids: each finds the first report as its duplicate, not one
+            # of the batch (which came after it), and joins a case routed before the batch.
+            report.created_at = received - timedelta(milliseconds=k + 1)
+        db.session.commit()
         count = [0]
 
         def listener(conn, cursor, statement, *args):
@@ -259,6 +275,7 @@ def test_a_batch_written_together_routes_as_one_savepoint_per_report_would_with_
     assert made_together == made_each
     assert made_each["case of each"] == [0] * 7 + [1, 2], made_each
     assert made_each["actions"][0][1].count("report_joined") == 7
+    assert made_each["heads"][0][1] == 4, made_each  # its own people: the first's, two new ones and the anonymous
     assert together <= 0.6 * each, (together, each)
 
 
