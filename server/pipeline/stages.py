@@ -8,7 +8,7 @@ from server.media.store import storage
 from server.models import Case, Report, Stage, Transcript
 from server.hotspots.keyword_idf import current_idf
 from server.pipeline.places import area_index
-from server.hotspots.service import assign_report, find_duplicate_of
+from server.hotspots.service import assign_report, find_duplicate_of, index_for_duplicates
 from server.pipeline.opening import join_open_case, open_case
 from server.reports.text import full_text
 from nlp import transcribe as tr
@@ -93,6 +93,13 @@ def _analyse(report: Report) -> None:
 def read_and_index(report: Report, unwritten=()) -> None:
     """The first half of analyse, which writes nothing but the report: its words, grid, place and near-duplicate
     (among the reports in the database and ``unwritten``, those indexed earlier in this transaction)."""
+    mine = read(report)
+    report.duplicate_of_id = find_duplicate_of(report, unwritten=unwritten, mine=mine)
+
+
+def read(report: Report) -> dict:
+    """``read_and_index`` but for the near-duplicate: the report's words, grid and place, its signature and cell;
+    its document as duplicate search compares it."""
     index = area_index()
     # Everything derived from the words (tokens, keywords, hotspot terms) is made from the masked text: departments
     # and the public see keywords, and a keyword must never show what the text shows masked.
@@ -107,7 +114,7 @@ def read_and_index(report: Report, unwritten=()) -> None:
         report.place_code = place["code"]
         if report.grid_id is None and place["level"] == "grid":
             report.grid_id = index.by_code.get(place["code"])
-    report.duplicate_of_id = find_duplicate_of(report, unwritten=unwritten)
+    return index_for_duplicates(report)
 
 
 def place_in_hotspot(report: Report) -> None:

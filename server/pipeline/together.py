@@ -4,9 +4,10 @@ Flushing each report of a batch on its own (a savepoint each, ``pipeline.batch``
 report. Here the session writes the whole batch at its commit: one insert per table for all the reports' events,
 notices and deliveries, one update per case however many reports join it. It goes in three steps:
 
-1. **Read.** Each report, in id order, is segmented, placed and indexed, and its near-duplicate found among the
-   reports in the database and those read before it in this batch (not yet written). Nothing is written but the
-   reports themselves, in memory.
+1. **Read.** Each report, in id order, is segmented, placed and indexed; the candidates of every report in the
+   database are read in one statement (``stored_candidates``), and each report's near-duplicate is found among them
+   and the reports read before it in this batch (not yet written). Nothing is written but the reports themselves,
+   in memory.
 2. **Lock.** The cases of the duplicates that were routed before the batch are locked in ascending id order (two
    batches never wait for each other in a cycle), then the cases they were merged into; the people of the reports
    that join those cases are counted into them in one insert.
@@ -19,6 +20,7 @@ per report (the report that failed is left to its own job, as before).
 from server.extensions import db
 from server.models import Case, CaseReporter, Report, Stage
 from server.cases.log import lock_cases
+from server.hotspots.service import find_duplicate_of, stored_candidates
 from server.pipeline import stages
 from server.pipeline.grading import add_people
 from server.pipeline.opening import follow_merges, join_case, joinable
@@ -29,10 +31,15 @@ def route_together(reports: list[Report]) -> list[int]:
     """Route these locked text reports waiting at ``received`` (in id order); the ids routed. The caller commits."""
     todo = sorted(filter(stages.waits_as_text, reports), key=lambda r: r.id)
     with db.session.no_autoflush:  # the batch's changes go out together, at the commit
-        read: list[Report] = []
+        docs = {}
         for report in todo:
             report.set_stage(Stage.TRANSCRIBED, "no voice recording")
-            stages.read_and_index(report, unwritten=read)
+            docs[report.id] = stages.read(report)
+        stored = stored_candidates(todo)  # every report's candidates in the database, in one statement
+        read: list[Report] = []
+        for report in todo:
+            report.duplicate_of_id = find_duplicate_of(report, unwritten=read, mine=docs[report.id],
+                                                       stored=stored.get(report.id))
             read.append(report)
         ours = {r.id for r in todo}
         locked = _lock_cases_of({r.duplicate_of_id for r in todo if r.duplicate_of_id} - ours)

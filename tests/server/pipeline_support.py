@@ -43,12 +43,12 @@ def report_state(report_id: int) -> dict:
 
 def failing_in_analysis(monkeypatch, word: str = "井盖") -> dict:
     """Make the analysis of every report whose text has ``word`` raise, while the returned switch's "on" is true."""
-    original, broken = stages.read_and_index, {"on": True}
+    original, broken = stages.read, {"on": True}
 
     def failing(report, **kwargs):
         if broken["on"] and word in report.text:
             raise RuntimeError("classifier unreachable")
         return original(report, **kwargs)
 
-    monkeypatch.setattr(stages, "read_and_index", failing)
+    monkeypatch.setattr(stages, "read", failing)  # a report's analysis, alone or in a batch
     return broken
