@@ -254,7 +254,8 @@ def stored_candidates(reports: list[Report], hours: int = 48, limit: int | None 
 
 # One capped scan of the index on (cell, created_at) per report and cell (a lateral join: the row comparison
 # serves only that index, as in _around_cells); the candidates within the distance, the newest ``limit`` of each
-# report; then each candidate's row, its signature in the first of its lines only.
+# report; then each candidate's row by its id, its signature in the first of its lines only. "LIMIT 1" keeps that
+# last join a lookup by id: joined plainly, PostgreSQL hashed the whole table for it when it misjudged the rows.
 _STORED_CANDIDATES = db.text("""
 WITH q AS (SELECT * FROM unnest(CAST(:ns AS int[]), CAST(:mes AS int[]), CAST(:lats AS float8[]),
                                 CAST(:lons AS float8[]), CAST(:kxs AS float8[]), CAST(:sinces AS timestamptz[]),
@@ -272,7 +273,7 @@ WITH q AS (SELECT * FROM unnest(CAST(:ns AS int[]), CAST(:mes AS int[]), CAST(:l
                                    AS k FROM near) ranked WHERE k <= :limit),
      lines AS (SELECT p.n, r.id, r.lat, r.lon, r.created_at, r.place_code, r.signature,
                       row_number() OVER (PARTITION BY r.id ORDER BY p.n) = 1 AS first
-               FROM picked p CROSS JOIN LATERAL (SELECT * FROM reports WHERE reports.id = p.id) r)
+               FROM picked p CROSS JOIN LATERAL (SELECT * FROM reports WHERE reports.id = p.id LIMIT 1) r)
 SELECT n, id, lat, lon, created_at, place_code, first, CASE WHEN first THEN CAST(signature AS TEXT) END AS signature
 FROM lines
 """).bindparams(km=KM_PER_DEGREE, near2=NEAR_KM * NEAR_KM)
