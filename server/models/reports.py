@@ -37,13 +37,17 @@ class Report(db.Model):
     # another report, never a re-send of someone else's (migration 0011).
     # Near-duplicate search reads the newest reports of a few H3 cells, or of a named place, within a time window
     # (migration 0012): both go through an index on (where, when), whatever the crowd in the place.
+    # A drain claims the oldest waiting reports in the order of an index on (stage, id) (migration 0021): it reads
+    # the few it claims, not every waiting report's entry to sort them.
     __table_args__ = (db.UniqueConstraint("reporter_id", "client_uuid", name="uq_reports_reporter_id_client_uuid"),
                       db.Index("ix_reports_cell_created_at", "cell", "created_at"),
-                      db.Index("ix_reports_place_code_created_at", "place_code", "created_at"))
+                      db.Index("ix_reports_place_code_created_at", "place_code", "created_at"),
+                      db.Index("ix_reports_stage_id", "stage", "id"))
     id = db.Column(db.Integer, primary_key=True)
     client_uuid = db.Column(db.String(36), nullable=False)
     payload_hash = db.Column(db.String(64), nullable=False)
-    reporter_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
+    # Found by the unique (reporter_id, client_uuid) index: no index of its own (migration 0021).
+    reporter_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     channel = db.Column(db.String(16), nullable=False, default=Channel.APP.value)
     text = db.Column(db.Text, nullable=False, default="")
     text_masked = db.Column(db.Text)
@@ -56,7 +60,7 @@ class Report(db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     has_audio = db.Column(db.Boolean, nullable=False, default=False)
 
-    stage = db.Column(db.String(16), nullable=False, default=Stage.RECEIVED.value, index=True)
+    stage = db.Column(db.String(16), nullable=False, default=Stage.RECEIVED.value)
     stage_reason = db.Column(db.Text)
     stage_updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     attempts = db.Column(db.Integer, nullable=False, default=0)

@@ -109,8 +109,8 @@ def claim_next(backlog: int = 0) -> tuple[list[Report], bool]:
     whether the claim came back full: the workers are behind and more wait than one batch takes.
 
     ``backlog``: after a claim that came back full, the batch size for its oldest report; that many are then claimed
-    in one statement, without first claiming the oldest alone to see how long it waited (each claim reads every
-    waiting report's index entry: with 10,000 waiting, about 20 ms a claim, bench/dispatch/README.md)."""
+    in one statement, without first claiming the oldest alone to see how long it waited (a claim of one may read
+    every waiting report's index entry when the statistics say few wait: with 10,000 waiting, 6-20 ms)."""
     if backlog > 1:
         claimed = _claim_others(0, backlog)
         return claimed, len(claimed) >= backlog
@@ -223,11 +223,22 @@ def _claim_one():
 
 @cache
 def _claim_oldest():
-    """The claim of the ``count`` oldest other waiting text reports (not ``report_id``) that have not failed before."""
-    # "id + 0": sorted after the index on stage found the few waiting rows, not by walking the primary key from the
-    # oldest report of all.
+    """The claim of the ``count`` oldest other waiting text reports (not ``report_id``) that have not failed before,
+    in the order of the index on (stage, id)."""
     return _waiting().where(Report.id != sa.bindparam("report_id"), _NOT_FAILED) \
-        .order_by(Report.id + 0).limit(sa.bindparam("count"))
+        .order_by(Report.id).limit(sa.bindparam("count"))
+
+
+# A claim of many walks the index on (stage, id) from the oldest waiting report and stops after those it claims.
+# PostgreSQL picks that walk only when its statistics say that many reports wait; a crowd comes between two ANALYZEs
+# (autovacuum analyzes a large table after a tenth of it changed), so it went on reading every waiting report's
+# entry and sorting them (about 6-9 ms a claim with 10,000 waiting, 20 ms under load, growing with the backlog). For
+# that one statement the planner is kept from sorting and from bitmap scans; the settings are the transaction's
+# (``set_config(..., true)``: a rollback undoes them too) and are put back right after.
+_ORDERED_SETTINGS = ("enable_sort", "enable_bitmapscan")
+_WALK_IN_ORDER = sa.text("SELECT " + ", ".join(f"current_setting('{name}')" for name in _ORDERED_SETTINGS) + ", "
+                         + ", ".join(f"set_config('{name}', 'off', true)" for name in _ORDERED_SETTINGS))
+_PUT_BACK = sa.text("SELECT " + ", ".join(f"set_config('{name}', :{name}, true)" for name in _ORDERED_SETTINGS))
 
 
 @cache
@@ -245,7 +256,13 @@ def _claim_others(report_id: int, count: int) -> list[Report]:
     """Lock and load up to ``count`` of the oldest other waiting text reports that have not failed before."""
     if count < 1:
         return []
-    return list(db.session.execute(_claim_oldest(), {"report_id": report_id, "count": count}).scalars())
+    session = db.session
+    if count == 1:  # the head of a claim: few wait, or the drain learns from it that many do
+        return list(session.execute(_claim_oldest(), {"report_id": report_id, "count": count}).scalars())
+    before = session.execute(_WALK_IN_ORDER).one()
+    claimed = list(session.execute(_claim_oldest(), {"report_id": report_id, "count": count}).scalars())
+    session.execute(_PUT_BACK, dict(zip(_ORDERED_SETTINGS, before)))
+    return claimed
 
 
 def _pending_lists(session) -> dict[str, list]:

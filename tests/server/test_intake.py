@@ -3,6 +3,7 @@ import io
 import logging
 
 import pytest
+import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import Media, Report
@@ -181,6 +182,19 @@ def test_another_accounts_uuid_never_answers_with_their_report(client, app, resi
     # Each account's re-send still finds its own report.
     assert client.post("/api/v1/reports", json=body, headers=resident).get_json()["id"] == first.get_json()["id"]
     assert client.post("/api/v1/reports", json=body, headers=other).get_json()["id"] == same.get_json()["id"]
+
+
+def test_an_accounts_reports_are_found_only_through_the_reporter_and_uuid_index(app, city):
+    """A re-send is looked up by (account, UUID). With a second index on the account alone, a cached generic plan
+    read every report of the account to find the UUID (seen under load: a hotline operator's thousands); the unique
+    index serves every query by account, so there is no other to choose."""
+    with app.app_context():
+        inspector = sa.inspect(db.engine)
+        by_reporter = [ix["name"] for ix in inspector.get_indexes("reports") if ix["column_names"][0] == "reporter_id"
+                       and not ix.get("unique")]
+        unique = [c["column_names"] for c in inspector.get_unique_constraints("reports")]
+    assert by_reporter == [], "no index on the reporter but the unique one"
+    assert ["reporter_id", "client_uuid"] in unique
 
 
 def test_another_accounts_uuid_with_photos_makes_their_own_report(client, app, resident):

@@ -21,7 +21,7 @@ from rq.job import Job
 from server import create_app
 from server.extensions import db
 from server.models import Case, Report
-from server.pipeline import drain
+from server.pipeline import batch, drain
 from server.pipeline.jobs import process_report
 from server.tasks.queue import backend, clear_mark
 
@@ -354,3 +354,45 @@ def test_behind_a_drain_claims_each_batch_in_one_statement(redis_app):
     # last comes back short); then one that finds none waiting.
     assert len(claims) == 2 + 1 + 1 + 1, claims
 
+
+
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def test_a_claim_of_many_reads_only_the_reports_it_claims_whatever_the_statistics_say(redis_app):
+    """A crowd arrives between two ANALYZEs: the statistics say no report waits. The claim of a batch must still walk
+    the waiting reports in id order and stop after those it claims, not read and sort every waiting one (the cost
+    of a claim would grow with the backlog); the planner settings it needs are put back after it."""
+    with redis_app.app_context():
+        earlier = add_waiting([f"{OTHERS[i % 4]}，早前第{i}处" for i in range(40)])
+        db.session.execute(sa.update(Report).where(Report.id.in_(earlier)).values(stage="routed"))
+        db.session.commit()
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE reports")
+            conn.commit()
+        waiting = add_waiting([f"{OTHERS[i % 4]}，第{i}处" for i in range(400)], waited=timedelta(minutes=1))
+        plans = []
+
+        def explain(_conn, cursor, statement, parameters, *_args):
+            if "SKIP LOCKED" in statement and "LIMIT" in statement:  # explained with the settings it ran under
+                plans.append(cursor.connection.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement,
+                                                       parameters).fetchone()[0][0]["Plan"])
+
+        sa.event.listen(db.engine, "after_cursor_execute", explain)
+        try:
+            claimed = batch._claim_others(0, 50)
+        finally:
+            sa.event.remove(db.engine, "after_cursor_execute", explain)
+        assert [r.id for r in claimed] == sorted(waiting)[:50], "the 50 oldest waiting, ascending"
+        nodes = list(_plan_nodes(plans[0]))
+        assert not [n for n in nodes if n["Node Type"] == "Sort"], nodes
+        scans = [n for n in nodes if n.get("Relation Name") == "reports"]
+        assert [(n["Node Type"], n.get("Index Name")) for n in scans] == [("Index Scan", "ix_reports_stage_id")]
+        assert scans[0]["Actual Rows"] <= 50, "read no further than the claim"
+        settings = db.session.execute(sa.text("SELECT current_setting('enable_sort'), "
+                                              "current_setting('enable_bitmapscan')")).one()
+        assert tuple(settings) == ("on", "on"), "put back within the claim's transaction"
+        db.session.rollback()
