@@ -13,6 +13,8 @@ still uses the new index.
 query by reporter, and with both present a cached generic plan looked a re-send up through the reporter's index,
 reading every report of the account (a hotline operator's thousands) to find one UUID. One index fewer to write
 per report, too.
+
+On 1.8 million reports (a megacity's month) the new index built in about a second; new reports wait that long.
 """
 from alembic import op
 
