@@ -20,6 +20,7 @@ See docs/severity.md.
 """
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from nlp.text import normalise
 from triage import severity_detector
@@ -46,7 +47,7 @@ NO_EVIDENCE = "未见险情或伤亡证据"
 TRAPPING = ("jumper", "fire", "collapse", "collapse_major", "flood", "flood_major", "landslide", "drowning", "explosion", "gas", "toxic")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Hazard:
     """A named hazard as judged: its potential, the frame it is named in and the resulting risk."""
 
@@ -141,9 +142,56 @@ def _casualty_level(real: list[Casualty], active: list[Hazard], exposed: set) ->
     return 4
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What the clause rules read in a text alone, before its category and its reporters count."""
+
+    level: int
+    reasons: tuple[str, ...]
+    hazards: tuple[Hazard, ...]
+    real: tuple[Casualty, ...]
+    active: bool  # a hazard named as likely (likelihood ≥ 0.6) and of major potential
+    dismissed: bool
+    drill: bool
+    exposure: float
+
+
+def read_ahead(text: str) -> None:
+    """Read a text's clauses now, so that grading it later (with any category and reporters count) skips that part:
+    the pipeline reads a batch's texts before it locks the cases they join, and grades them under the locks."""
+    _read(text or "")
+
+
 def assess(text: str, category: Subcategory | None = None, reporters: int = 1) -> Judgement:
     """Judge a report's severity; see the module's docstring."""
-    text = normalise(text or "")
+    read = _read(text or "")
+    level, reasons = read.level, list(read.reasons)
+    dismissed = read.dismissed
+    if category is not None and not dismissed:
+        prior = 3 if category.default_severity <= 3 else 4
+        if prior < level:
+            level = prior
+            reasons.append(f"类别“{category.name_zh}”：不低于{ROMAN[prior]}级")
+    if reporters >= 5 and not dismissed:
+        floor = 2 if read.real or read.active else 3
+        step = 2 if reporters >= 20 else 1
+        raised = max(floor, level - step)
+        if raised < level:
+            reasons.append(f"多人反映：{reporters}人（可信度提高，+{level - raised}级）")
+            level = raised
+        else:
+            reasons.append(f"多人反映：{reporters}人")
+    if read.drill and not read.real and LIKELIHOOD["drill"][1] not in " ".join(reasons):
+        reasons.insert(0, LIKELIHOOD["drill"][1])
+    if not reasons:
+        reasons.append(NO_EVIDENCE)
+    return Judgement(level, reasons, list(read.hazards), list(read.real), read.exposure)
+
+
+@lru_cache(maxsize=1024)
+def _read(text: str) -> _Reading:
+    """The clause rules' reading of a text (kept for the last texts read: a batch reads them before it grades)."""
+    text = normalise(text)
     parts = clauses(text)
     frames = [c.frames for c in parts]
     doc = {"drill": any("drill" in f for f in frames) and not any("real" in f for f in frames),
@@ -197,25 +245,8 @@ def assess(text: str, category: Subcategory | None = None, reporters: int = 1) -
             reasons.append(f"影响约{exposed_count}人（户）")
 
     dismissed = bool(hazards) and not any(h.likelihood >= 0.35 for h in hazards) and not real
-    if category is not None and not dismissed:
-        prior = 3 if category.default_severity <= 3 else 4
-        if prior < level:
-            level = prior
-            reasons.append(f"类别“{category.name_zh}”：不低于{ROMAN[prior]}级")
-    if reporters >= 5 and not dismissed:
-        floor = 2 if real or any(h.potential >= MAJOR for h in active) else 3
-        step = 2 if reporters >= 20 else 1
-        raised = max(floor, level - step)
-        if raised < level:
-            reasons.append(f"多人反映：{reporters}人（可信度提高，+{level - raised}级）")
-            level = raised
-        else:
-            reasons.append(f"多人反映：{reporters}人")
-    if doc["drill"] and not real and LIKELIHOOD["drill"][1] not in " ".join(reasons):
-        reasons.insert(0, LIKELIHOOD["drill"][1])
-    if not reasons:
-        reasons.append(NO_EVIDENCE)
-    return Judgement(level, reasons, hazards, real, max(scoped.values(), default=0.0))
+    return _Reading(level, tuple(reasons), tuple(hazards), tuple(real), any(h.potential >= MAJOR for h in active),
+                    dismissed, doc["drill"], max(scoped.values(), default=0.0))
 
 
 def _exposure_weight(groups, count: int, text: str) -> float:

@@ -83,7 +83,7 @@ class Mention:
     active: bool = False  # a condition's word that says it is happening ("冒火花")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Casualty:
     """People harmed (or trapped) as a clause states it."""
 

@@ -8,9 +8,11 @@ notices and deliveries, one update per case however many reports join it. It goe
    database are read in one statement (``stored_candidates``), and each report's near-duplicate is found among them
    and the reports read before it in this batch (not yet written). Nothing is written but the reports themselves,
    in memory.
-2. **Lock.** The cases of the duplicates that were routed before the batch are locked in ascending id order (two
-   batches never wait for each other in a cycle), then the cases they were merged into; the people of the reports
-   that join those cases are counted into them in one insert.
+2. **Lock.** The severity rules read every report's text first (``triage.severity.read_ahead``: grading a join
+   or a new case under the locks then only weighs its category and head count). The cases of the duplicates that
+   were routed before the batch are locked in ascending id order (two batches never wait for each other in a
+   cycle), then the cases they were merged into; the people of the reports that join those cases are counted into
+   them in one insert.
 3. **Route.** Each report in turn is placed in its hotspot, then joins the open case of its duplicate (one routed
    earlier in this batch or before it) or has a case opened for it, as ``stages.process_text`` would.
 
@@ -25,6 +27,7 @@ from server.pipeline import stages
 from server.pipeline.grading import add_people
 from server.pipeline.opening import follow_merges, join_case, joinable
 from server.reports.text import full_text
+from triage.severity import read_ahead
 
 
 def route_together(reports: list[Report]) -> list[int]:
@@ -42,6 +45,8 @@ def route_together(reports: list[Report]) -> list[int]:
                                                        stored=stored.get(report.id))
             read.append(report)
         ours = {r.id for r in todo}
+        for report in todo:  # the severity rules read each text now; the grading under the case locks reuses it
+            read_ahead(full_text(report))
         locked = _lock_cases_of({r.duplicate_of_id for r in todo if r.duplicate_of_id} - ours)
         new_people = _count_people_joining(todo, locked, ours)
         case_of: dict[int, Case] = {}  # each routed report's case, by report id

@@ -134,3 +134,28 @@ def test_only_texts_that_may_state_casualties_may_reach_level_one():
     assert may_reach_level_one("化工厂爆炸，2死5伤") and may_reach_level_one("三名工人被送往医院")
     assert not may_reach_level_one("桂花园小区7栋楼道里煤气味很重，像是漏气了")
     assert not may_reach_level_one("小区门口路灯不亮，晚上很黑")
+
+
+def test_a_text_read_ahead_is_graded_without_reading_it_again_and_alike_for_any_count(monkeypatch):
+    """The pipeline reads a batch's texts before it locks their cases; grading under the locks must reuse that
+    reading, give what a fresh grading gives for every category and head count, and hand out reasons of its own."""
+    from triage import severity
+
+    text = "幸福路12号楼道里电动车起火了，浓烟很大，两个老人被送往医院"
+    fire = load_default().subcategory("accident.fire_hazard")
+    severity._read.cache_clear()
+    subs = {"none": None, "fire": fire}
+    fresh = {(name, n): grade(text, sub, reporters=n) for name, sub in subs.items() for n in (1, 5, 25)}
+    severity._read.cache_clear()
+    severity.read_ahead(text)
+
+    def unread(_text):
+        raise AssertionError("the clauses were read again")
+
+    monkeypatch.setattr(severity, "clauses", unread)
+    for (name, n), expected in fresh.items():
+        level, reasons = grade(text, subs[name], reporters=n)
+        assert (level, reasons) == expected
+        reasons.append("changed by a caller")
+    assert grade(text, fire, reporters=5) == fresh[("fire", 5)], "a caller's change never reaches the next grading"
+    assert any("多人反映" in r for r in fresh[("fire", 25)][1]), "the head count still weighs"
