@@ -355,7 +355,6 @@ def test_behind_a_drain_claims_each_batch_in_one_statement(redis_app):
     assert len(claims) == 2 + 1 + 1 + 1, claims
 
 
-
 def _plan_nodes(node: dict):
     yield node
     for child in node.get("Plans", []):
