@@ -1,15 +1,18 @@
 """Bearer-token authentication and role checks."""
+import logging
 from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from server.web.errors import ApiError
 from server.extensions import db
 from server.models import ApiToken, Role, User, utcnow
 from server.accounts.security import new_token, token_hash
-from server.accounts.token_cache import token_cache, user_in_session
+from server.accounts.token_cache import still_live, token_cache, user_in_session
 
+log = logging.getLogger(__name__)
 BEARER = [{"bearerAuth": []}]
 
 
@@ -44,8 +47,13 @@ def revoke_user_tokens(user_id: int, *, sessions: bool = True) -> int:
     return len(tokens)
 
 
-# Views whose token lookups may come from the token cache (server.accounts.token_cache): the report intake.
+# Views whose token lookups may come from the token cache (server.accounts.token_cache): the report intake, when
+# its body is JSON (a text report, whose INSERT proves the cached identity; photos and voice are looked up first).
 CACHED_ENDPOINTS = frozenset({"reports.create_report"})
+
+
+class IdentityChanged(Exception):
+    """A statement that carried the cached identity's condition found it false: nothing was stored."""
 
 
 def _user_from_request() -> User:
@@ -59,22 +67,56 @@ def _user_from_request() -> User:
     if memo is not None and memo[0] == token:
         return memo[1]
     digest = token_hash(token)
-    cache = token_cache() if request.endpoint in CACHED_ENDPOINTS else None
-    entry = cache.get(digest) if cache is not None else None
+    cacheable = request.endpoint in CACHED_ENDPOINTS and request.mimetype == "application/json"
+    entry = token_cache().get(digest) if cacheable else None
     if entry is not None:
         user = user_in_session(entry.user)
-        g.token = None  # the row is not loaded; views that change the token (logout) are not cached ones
+        g.token, g.unproven = None, (token, digest, entry)  # views that change the token (logout) are not cached ones
     else:
-        # The stamps are read before the row: an entry never carries stamps newer than what it was read from.
-        known = cache.user_of(digest) if cache is not None else None
-        stamps = cache.stamps(known) if known is not None else None
-        row = db.session.execute(db.select(ApiToken).where(ApiToken.token_hash == digest)).scalar_one_or_none()
-        if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
-            raise ApiError(401, "invalid_token", "The token is unknown, expired or revoked; sign in again.")
-        if cache is not None:
-            cache.put(digest, row, stamps if row.user_id == known else None)
-        g.token, user = row, row.user
+        user = _looked_up(digest, cacheable)
     request.environ["gridwatch.auth"] = (token, user)
+    return user
+
+
+def _looked_up(digest: str, cache: bool) -> User:
+    """The token's user from the database (remembered for the intake when ``cache``), or a 401."""
+    # populate_existing: a stale cached user already in the session is refreshed, not trusted.
+    row = db.session.execute(db.select(ApiToken).where(ApiToken.token_hash == digest)
+                             .execution_options(populate_existing=True)).scalar_one_or_none()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
+        raise ApiError(401, "invalid_token", "The token is unknown, expired or revoked; sign in again.")
+    if cache:
+        token_cache().put(digest, row)
+    g.token = row
+    return row.user
+
+
+def unproven_identity():
+    """The cached token entry this request's user came from, while no statement has shown it still live."""
+    pending = g.get("unproven")
+    return pending[2] if pending is not None else None
+
+
+def identity_proven() -> None:
+    """A statement carrying the cached identity's condition succeeded: the user is the one signed in."""
+    g.unproven = None
+
+
+def prove_identity(stale: bool = False) -> User:
+    """Make sure the signed-in user is real before anything else depends on it: a cached identity is checked with
+    one query and, when stale (or known to be, ``stale``), looked up again (a 401 when the token no longer holds).
+    Returns the user."""
+    pending = g.get("unproven")
+    if pending is None:
+        return g.get("user") or _user_from_request()
+    token, digest, entry = pending
+    g.unproven = None
+    if not stale and still_live(entry):
+        return g.get("user") or _user_from_request()
+    token_cache().drop(digest)
+    request.environ.pop("gridwatch.auth", None)
+    user = _looked_up(digest, True)  # a 401 when the token no longer holds
+    request.environ["gridwatch.auth"], g.user = (token, user), user
     return user
 
 
@@ -83,16 +125,45 @@ def current_user() -> User:
     return g.user
 
 
+def _check_role(allowed: set[str]) -> None:
+    if allowed and g.user.role not in allowed:
+        raise ApiError(403, "forbidden", "Your role may not do this.")
+
+
+def _prove_before_refusing() -> None:
+    """An unproven request is about to be refused by its view: a token that no longer holds gets its 401 instead,
+    and learns nothing from the view (when the database cannot tell, the view's own error goes out)."""
+    if g.get("unproven") is None:
+        return
+    try:
+        db.session.rollback()
+        prove_identity()
+    except SQLAlchemyError as exc:
+        log.info("could not prove a cached identity before an error answer: %s", exc.__class__.__name__)
+
+
 def auth_required(*roles: Role):
-    """Require a valid bearer token, and one of the roles when given."""
+    """Require a valid bearer token, and one of the roles when given. A cached identity (the intake's) is proven
+    before any answer leaves: by the view's own guarded statement, else by one query here."""
     allowed = {r.value for r in roles}
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             g.user = _user_from_request()
-            if allowed and g.user.role not in allowed:
-                raise ApiError(403, "forbidden", "Your role may not do this.")
-            return view(*args, **kwargs)
+            try:
+                _check_role(allowed)
+                answer = view(*args, **kwargs)
+            except IdentityChanged:  # the cached user is stale and nothing was stored: again, as the user now is
+                db.session.rollback()
+                g.user = prove_identity(stale=True)
+                _check_role(allowed)
+                answer = view(*args, **kwargs)
+            except Exception:
+                _prove_before_refusing()
+                raise
+            if g.get("unproven") is not None:  # a success that no statement proved
+                prove_identity()
+            return answer
         return wrapper
     return decorator

@@ -129,6 +129,7 @@ def seed_reports() -> int:
             users[item["reporter"]] = find_user(item["reporter"])
         report, new = accept_report(users[item["reporter"]], fields, photos, audio, check_channel=False)
         if new:
+            db.session.add(report)  # the intake leaves a new report out of the session
             report.created_at = at
             db.session.commit()
             created += 1

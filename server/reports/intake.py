@@ -3,12 +3,15 @@ import hashlib
 import json
 import logging
 import uuid
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from server.accounts.auth import IdentityChanged, identity_proven, unproven_identity
+from server.accounts.token_cache import LIVE, live_params
 from server.errors import Conflict, Invalid, refused_upload
 from server.extensions import db
 from server.media import MediaError, probe_audio, process_photo, strip_audio
@@ -116,21 +119,46 @@ def _new_row(values: dict) -> dict:
     return row
 
 
-def _insert(values: dict, media: list[Media]) -> Report:
-    """The new report's row, one Core INSERT, and its media rows; the report then joins the session as stored (no unit
-    of work's bookkeeping for one new object, its empty collections known without a query)."""
+@lru_cache(maxsize=64)
+def _insert_if_live(keys: tuple[str, ...]) -> sa.Insert:
+    """INSERT of these columns that stores the row only while the request's cached identity holds
+    (``INSERT … SELECT :values WHERE EXISTS (the token live, the user as cached)``), returning the new id."""
+    table = Report.__table__
+    values = sa.select(*[sa.bindparam(key, type_=table.c[key].type) for key in keys]).where(LIVE)
+    return sa.insert(table).from_select(list(keys), values, include_defaults=False).returning(table.c.id)
+
+
+def _insert(values: dict, media: list[Media], reporter: User) -> Report:
+    """The new report's row, one Core INSERT, and its media rows (added to the session). The report itself is built
+    as stored, every column and relationship known (the reporter given, no category, grid, transcripts or events
+    yet), and left out of the session: nothing of it loads or flushes again, and its presentation needs no query.
+
+    When the signed-in user came from the token cache, the INSERT itself proves them (see
+    ``server.accounts.token_cache``): no row means the token or the user changed, and ``IdentityChanged`` sends the
+    request round again as the user now is."""
     row = _new_row(values)
     # Empty columns are left out (a JSON column given None would store JSON null, not NULL).
+    given = {k: v for k, v in row.items() if v is not None}
     # On the session's connection (its transaction) but past the ORM's statement machinery: a plain Core INSERT.
-    row["id"] = db.session.connection().execute(_INSERT, {k: v for k, v in row.items() if v is not None}).scalar_one()
+    connection, cached = db.session.connection(), unproven_identity()
+    if cached is None:
+        row["id"] = connection.execute(_INSERT, given).scalar_one()
+    else:
+        try:
+            row["id"] = connection.execute(_insert_if_live(tuple(given)), {**given, **live_params(cached)}).scalar()
+        except IntegrityError:  # a re-send: the row was tried, so the condition held
+            identity_proven()
+            raise
+        if row["id"] is None:
+            raise IdentityChanged()
+        identity_proven()
     report = as_stored(Report, row)
-    db.session.add(report)
     for item in media:
         item.report_id = report.id
     db.session.add_all(media)
-    set_committed_value(report, "media", media)
-    set_committed_value(report, "transcripts", [])
-    set_committed_value(report, "events", [])
+    for name, value in (("reporter", reporter), ("category", None), ("grid", None), ("media", media),
+                        ("transcripts", []), ("events", [])):
+        set_committed_value(report, name, value)
     return report
 
 
@@ -146,7 +174,8 @@ def accept_report(user: User, fields: dict, photos: list[Upload], audio: Upload 
     # Text only: insert straight away; the unique (reporter, client_uuid) catches a re-send.
     media = _media_rows(photos, audio)
     try:
-        report = _insert(dict(fields, payload_hash=digest, reporter_id=user.id, has_audio=audio is not None), media)
+        values = dict(fields, payload_hash=digest, reporter_id=user.id, has_audio=audio is not None)
+        report = _insert(values, media, user)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

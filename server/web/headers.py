@@ -35,18 +35,23 @@ def _tile_url() -> str | None:
 
 
 def set_security_headers(response):
-    """Add the headers (an after_request hook)."""
-    headers = response.headers
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers["X-Frame-Options"] = "DENY"
+    """Add the headers (an after_request hook). The response's own header names are read once; ours are appended
+    where absent (a view's own Referrer-Policy, HSTS or API policy stays), two are always ours."""
+    headers, path = response.headers, request.path
+    present = {name.lower() for name, _ in headers.items()}
+    ours = [("X-Content-Type-Options", "nosniff", True), ("Referrer-Policy", "same-origin", False),
+            ("X-Frame-Options", "DENY", True)]
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", HSTS)
-    path = request.path
+        ours.append(("Strict-Transport-Security", HSTS, False))
     if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-        headers["Content-Security-Policy"] = admin_csp(_tile_url())
-    elif response.mimetype == "application/json" or path.startswith("/api/"):
-        headers.setdefault("Content-Security-Policy", API_CSP)
+        ours.append(("Content-Security-Policy", admin_csp(_tile_url()), True))
+    elif path.startswith("/api/") or response.mimetype == "application/json":
+        ours.append(("Content-Security-Policy", API_CSP, False))
+    for name, value, force in ours:
+        if name.lower() not in present:
+            headers.add(name, value)
+        elif force:
+            headers[name] = value
     return response
 
 

@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 
 from flask import has_request_context, request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from server.web.catalogue_zh import CODE_ZH, STATUS_ZH, ZH
 
@@ -24,7 +26,13 @@ def request_lang() -> str:
     """The caller's language: ``en`` when Accept-Language prefers English to Chinese, else ``zh``."""
     if not has_request_context():
         return "zh"
-    return request.accept_languages.best_match(LANGS, default="zh") or "zh"
+    return _lang_of(request.headers.get("Accept-Language"))
+
+
+@lru_cache(maxsize=256)
+def _lang_of(header: str | None) -> str:
+    """The language an Accept-Language header asks for (a phone sends the same header with every request)."""
+    return parse_accept_header(header, LanguageAccept).best_match(LANGS, default="zh") or "zh"
 
 
 @lru_cache(maxsize=1)
