@@ -4,7 +4,7 @@ The intake is the busiest authenticated request; looking its token up costs a ro
 token with its user). This cache keeps, per token hash, what the last lookup found: the token's id and expiry and
 the user's plain columns. An entry is never trusted on its own. A request that uses one is *unproven* until a
 statement has shown that the token is still live and the user unchanged, by the condition :data:`LIVE`: the token
-exists, is not revoked, has not expired, belongs to that user, and every cached column of the user is as cached.
+exists, is not revoked, has not expired, belongs to that user, and each cached column of the user is as cached.
 
 The intake's INSERT carries the condition (``INSERT … SELECT … WHERE EXISTS (…)``, ``server.reports.intake``), so
 the check costs no round trip of its own; when it fails nothing is stored and the request looks the token up again
@@ -25,10 +25,10 @@ from server.models import ApiToken, User, utcnow
 from server.models.stored import as_stored
 
 MAX_ENTRIES = 5000
-# The user's columns an entry keeps and the condition compares; the others (password hash, phone) are loaded on
-# access, never cached (a new password revokes the user's tokens, which the condition sees).
-USER_COLUMNS = ("id", "username", "role", "display_name", "department_id", "grid_id", "active", "created_at",
-                "session_version", "deleted_at")
+# The user's columns an entry keeps and the condition compares: what the intake reads of its reporter (who, in which
+# role, under which name) and whether the account is active (a deleted account is inactive too). The others load on
+# access like any stored object's (a new password or access revokes the user's tokens, which the condition sees).
+USER_COLUMNS = ("id", "role", "display_name", "active")
 
 
 @dataclass(frozen=True)
