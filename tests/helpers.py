@@ -20,6 +20,12 @@ def login(client, username: str) -> dict:
     return {"Authorization": "Bearer " + response.get_json()["access_token"]}
 
 
+def count(app, model) -> int:
+    """Rows of a model in the app's database."""
+    with app.app_context():
+        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
+
+
 def new_uuid() -> str:
     """A fresh client UUID, as a phone makes one."""
     return str(uuid.uuid4())

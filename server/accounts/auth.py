@@ -107,17 +107,16 @@ def prove_identity(stale: bool = False) -> User:
     one query and, when stale (or known to be, ``stale``), looked up again (a 401 when the token no longer holds).
     Returns the user."""
     pending = g.get("unproven")
-    if pending is None:
-        return g.get("user") or _user_from_request()
-    token, digest, entry = pending
-    g.unproven = None
-    if not stale and still_live(entry):
-        return g.get("user") or _user_from_request()
-    token_cache().drop(digest)
-    request.environ.pop("gridwatch.auth", None)
-    user = _looked_up(digest, True)  # a 401 when the token no longer holds
-    request.environ["gridwatch.auth"], g.user = (token, user), user
-    return user
+    if pending is not None:
+        token, digest, entry = pending
+        g.unproven = None
+        if stale or not still_live(entry):
+            token_cache().drop(digest)
+            request.environ.pop("gridwatch.auth", None)
+            user = _looked_up(digest, True)  # a 401 when the token no longer holds
+            request.environ["gridwatch.auth"], g.user = (token, user), user
+            return user
+    return g.get("user") or _user_from_request()
 
 
 def current_user() -> User:

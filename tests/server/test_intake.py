@@ -9,7 +9,7 @@ from server.extensions import db
 from server.models import Media, Report
 
 from .. import media_fixtures as mf
-from ..helpers import LOGIN, login, new_uuid
+from ..helpers import LOGIN, count, login, new_uuid
 
 
 @pytest.fixture
@@ -26,11 +26,6 @@ def post_multipart(client, headers, fields, photos=(), audio=None):
     if audio is not None:
         data["audio"] = (io.BytesIO(audio), "voice.m4a")
     return client.post("/api/v1/reports", data=data, headers=headers, content_type="multipart/form-data")
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
 
 
 def test_text_report_is_accepted_with_stage_received(client, app, resident):

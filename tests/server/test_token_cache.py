@@ -14,7 +14,7 @@ from server.extensions import db
 from server.models import ApiToken, Report, User, utcnow
 from tests.conftest import app_config, fresh_database, seed_city
 
-from ..helpers import LOGIN, login, new_uuid
+from ..helpers import LOGIN, count, login, new_uuid
 
 REPO = Path(__file__).resolve().parents[2]
 CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there: an unreachable Redis
@@ -51,11 +51,6 @@ def post(client, headers, **fields):
 def warm(client, headers):
     """One intake: it looks the token up and remembers it."""
     assert post(client, headers).status_code == 201
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.execute(db.select(db.func.count()).select_from(model)).scalar_one()
 
 
 def user_id(client, headers) -> int:
