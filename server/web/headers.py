@@ -1,7 +1,7 @@
 """Security headers on every response, and the Content-Security-Policy of the admin pages."""
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask
 
 ADMIN_PREFIX = "/admin"
 HSTS = "max-age=31536000; includeSubDomains"
@@ -30,31 +30,49 @@ def admin_csp(tile_url: str | None) -> str:
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 
 
-def _tile_url() -> str | None:
-    return current_app.config.get("ADMIN_TILE_URL")
-
-
-def set_security_headers(response):
-    """Add the headers (an after_request hook). The response's own header names are read once; ours are appended
-    where absent (a view's own Referrer-Policy, HSTS or API policy stays), two are always ours."""
-    headers, path = response.headers, request.path
-    present = {name.lower() for name, _ in headers.items()}
+def _ours(environ: dict, headers: list, tile_url: str | None) -> list[tuple[str, str, bool]]:
+    """The headers this response gets: (name, value, whether it replaces the view's own)."""
+    path = environ.get("PATH_INFO") or "/"
     ours = [("X-Content-Type-Options", "nosniff", True), ("Referrer-Policy", "same-origin", False),
             ("X-Frame-Options", "DENY", True)]
-    if request.is_secure:
+    if environ.get("wsgi.url_scheme") in ("https", "wss"):
         ours.append(("Strict-Transport-Security", HSTS, False))
     if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-        ours.append(("Content-Security-Policy", admin_csp(_tile_url()), True))
-    elif path.startswith("/api/") or response.mimetype == "application/json":
+        ours.append(("Content-Security-Policy", admin_csp(tile_url), True))
+    elif path.startswith("/api/") or any(name.lower() == "content-type"
+                                         and value.partition(";")[0].strip().lower() == "application/json"
+                                         for name, value in headers):
         ours.append(("Content-Security-Policy", API_CSP, False))
-    for name, value, force in ours:
-        if name.lower() not in present:
-            headers.add(name, value)
+    return ours
+
+
+def add_security_headers(environ: dict, headers: list, tile_url: str | None = None) -> None:
+    """Add the headers to a WSGI header list: ours are appended where absent (a view's own Referrer-Policy, HSTS or
+    API policy stays); the forced ones replace the view's."""
+    present = {name.lower() for name, _ in headers}
+    for name, value, force in _ours(environ, headers, tile_url):
+        key = name.lower()
+        if key not in present:
+            headers.append((name, value))
         elif force:
-            headers[name] = value
-    return response
+            headers[:] = [item for item in headers if item[0].lower() != key] + [(name, value)]
+
+
+class SecurityHeaders:
+    """WSGI middleware adding the security headers to every answer of the app, as it starts the response: the
+    header list is plain tuples there, cheaper to extend than a response's ``Headers`` (which checks each value)."""
+
+    def __init__(self, wsgi_app, config) -> None:
+        self.wsgi_app, self.config = wsgi_app, config
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            add_security_headers(environ, headers, self.config.get("ADMIN_TILE_URL"))
+            return start_response(status, headers, exc_info)
+        return self.wsgi_app(environ, start)
 
 
 def init_headers(app: Flask) -> None:
-    """Install the hook (runs after blueprint hooks, so the admin policy here is the one sent)."""
-    app.after_request(set_security_headers)
+    """Wrap the app (inside any proxy fix, so that the scheme it restores counts; the admin policy set here is the
+    one sent, whatever a view or blueprint hook set)."""
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config)

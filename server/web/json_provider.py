@@ -1,9 +1,18 @@
 """The app's JSON: dates and times as ISO 8601 with their UTC offset everywhere, also inside nested dicts that no
-schema formats (event data, plan tasks, suggestions), instead of Flask's default RFC 1123 (HTTP date) strings."""
+schema formats (event data, plan tasks, suggestions), instead of Flask's default RFC 1123 (HTTP date) strings.
+
+Responses are encoded by orjson (a tenth of the standard encoder's work for a report's answer, measured by
+instruction count); ``dumps`` and ``loads`` stay the standard library's, so request parsing (and its handling of
+lone surrogates, see ``server.web.input_checks``) does not change. What orjson refuses (a lone surrogate in a string,
+an integer past 64 bits) is encoded by the standard library instead, as before."""
 from datetime import date, datetime, timezone
 from typing import Any
 
+import orjson
 from flask.json.provider import DefaultJSONProvider
+
+# Naive datetimes are UTC (as the database stores them), keys sorted as Flask sorts them, int keys as strings.
+_OPTIONS = orjson.OPT_NAIVE_UTC | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 
 
 def _default(value: Any) -> Any:
@@ -19,3 +28,13 @@ class IsoJSONProvider(DefaultJSONProvider):
 
     default = staticmethod(_default)
     ensure_ascii = False
+
+    def response(self, *args: Any, **kwargs: Any):
+        """A JSON response, as Flask's (indented when ``compact`` is False or in debug mode), encoded by orjson."""
+        obj = self._prepare_response_obj(args, kwargs)
+        indented = (self.compact is None and self._app.debug) or self.compact is False
+        try:
+            body = orjson.dumps(obj, default=_default, option=_OPTIONS | (orjson.OPT_INDENT_2 if indented else 0))
+        except orjson.JSONEncodeError:
+            body = self.dumps(obj, **({"indent": 2} if indented else {"separators": (",", ":")})).encode()
+        return self._app.response_class(body + b"\n", mimetype=self.mimetype)
