@@ -31,13 +31,17 @@ CHANNELS_BY_ROLE = {
 }
 
 
+# json.dumps with options builds an encoder per call; one made once writes the same text.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def payload_hash(fields: dict, photos: list[Upload], audio: Upload | None) -> str:
     """A fingerprint of what was sent, to tell a re-send from a different report."""
     canon = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in sorted(fields.items())
              if k != "client_uuid"}
     canon["photos"] = [hashlib.sha256(p.data).hexdigest() for p in photos]
     canon["audio"] = hashlib.sha256(audio.data).hexdigest() if audio else None
-    return hashlib.sha256(json.dumps(canon, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(canon).encode()).hexdigest()
 
 
 def _existing(user: User, client_uuid: str, digest: str) -> Report | None:
