@@ -4,7 +4,8 @@ schema formats (event data, plan tasks, suggestions), instead of Flask's default
 Responses are encoded by orjson (a tenth of the standard encoder's work for a report's answer, measured by
 instruction count); ``dumps`` and ``loads`` stay the standard library's, so request parsing (and its handling of
 lone surrogates, see ``server.web.input_checks``) does not change. What orjson refuses (a lone surrogate in a string,
-an integer past 64 bits) is encoded by the standard library instead, as before."""
+an integer past 64 bits) is encoded by the standard library instead, in ASCII with escapes (before, a lone surrogate
+in an answer failed as it was written out)."""
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -35,6 +36,7 @@ class IsoJSONProvider(DefaultJSONProvider):
         indented = (self.compact is None and self._app.debug) or self.compact is False
         try:
             body = orjson.dumps(obj, default=_default, option=_OPTIONS | (orjson.OPT_INDENT_2 if indented else 0))
-        except orjson.JSONEncodeError:
-            body = self.dumps(obj, **({"indent": 2} if indented else {"separators": (",", ":")})).encode()
+        except orjson.JSONEncodeError:  # ASCII with escapes: a lone surrogate has no UTF-8 form
+            layout = {"indent": 2} if indented else {"separators": (",", ":")}
+            body = self.dumps(obj, ensure_ascii=True, **layout).encode()
         return self._app.response_class(body + b"\n", mimetype=self.mimetype)

@@ -402,3 +402,20 @@ def test_interop_administration_through_the_api_is_audited(app, world):
     assert actions == [("apikey.create", "admin"), ("apikey.revoke", "admin"), ("webhook.create", "gas01"),
                        ("webhook.rotate_secret", "gas01"), ("webhook.disable", "gas01"),
                        ("open311.attributes", "admin")]
+
+
+def test_security_headers_keep_a_views_own_and_replace_the_forced_ones():
+    from server.web.headers import API_CSP, add_security_headers, admin_csp
+    headers = [("Content-Type", "application/json; charset=utf-8"), ("X-Frame-Options", "SAMEORIGIN"),
+               ("x-frame-options", "ALLOW-FROM https://evil.example"), ("Referrer-Policy", "no-referrer")]
+    add_security_headers({"PATH_INFO": "/public/map.json", "wsgi.url_scheme": "https"}, headers)
+    names = [name.lower() for name, _ in headers]
+    assert names.count("x-frame-options") == 1 and dict(headers)["X-Frame-Options"] == "DENY"
+    assert dict(headers)["Referrer-Policy"] == "no-referrer", "the view's own policy stays"
+    assert dict(headers)["Content-Security-Policy"] == API_CSP, "JSON outside /api/ gets the API policy too"
+    assert dict(headers)["X-Content-Type-Options"] == "nosniff"
+    assert dict(headers)["Strict-Transport-Security"].startswith("max-age=")
+    page = [("Content-Type", "text/html"), ("Content-Security-Policy", "default-src *")]
+    add_security_headers({"PATH_INFO": "/admin/cases", "wsgi.url_scheme": "http"}, page, None)
+    assert [v for k, v in page if k == "Content-Security-Policy"] == [admin_csp(None)], "the admin's replaces any"
+    assert "Strict-Transport-Security" not in dict(page)
