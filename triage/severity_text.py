@@ -246,12 +246,22 @@ def hazard_mentions(parts: list[Clause], edges: tuple[set[int], set[int]] | None
                     for key in keys:
                         if key not in first or (p, word) < first[key]:
                             first[key] = (p, word)
+        for key, pattern in _hazard_patterns():
+            match = pattern.search(text)
+            if match and (key not in first or match.start() < first[key][0]):
+                first[key] = (match.start(), match.group())
         for key, (_, _, _, words) in lex.HAZARDS.items():
             if key in first:
                 at, word = first[key]
                 active = any(w in clause.text for w in lex.ACTIVE_WORDS if w in words)
                 found.append(Mention(key, word, i, clause.negated_at(at), active))
     return found
+
+
+@lru_cache(maxsize=1)
+def _hazard_patterns() -> list[tuple[str, re.Pattern]]:
+    """Return the lexicon's hazard patterns, compiled (words with other words between their parts)."""
+    return [(key, re.compile(pattern)) for key, patterns in lex.HAZARD_PATTERNS.items() for pattern in patterns]
 
 
 @lru_cache(maxsize=1)

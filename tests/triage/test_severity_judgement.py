@@ -14,7 +14,9 @@ BANDS = {"serious": {1, 2}, "moderate": {2, 3}, "minor": {3, 4}, "negated": {3, 
 # (serious 48/53, moderate 33/36, minor, negated and ordinary all right): a real guard, not the target (>= 90% in
 # every band; docs/severity.md). holdout5, written by someone who never saw the grader, measured serious 51/53,
 # moderate 28/36, negated 33/36, ordinary 26/27 at its first look (moderate below the floor: its misses were studied
-# and the rules mended, 33/36 after). dev, final, holdout2, holdout3 and train5 are training material now.
+# and the rules mended, 33/36 after). holdout6, by another writer who never saw the grader, measured serious 49/53,
+# moderate 31/36, negated 34/36 at its first look; its misses were studied too (52/53, 34/36, 36/36 after).
+# dev, final, holdout2, holdout3 and train5 are training material now.
 FLOOR = {"serious": 0.85, "moderate": 0.85, "minor": 0.90, "negated": 0.90, "ordinary": 0.90}
 
 
@@ -107,7 +109,7 @@ def test_labelled_set_is_split_and_varied():
         assert all(r["level"] in BANDS[r["band"]] for r in part)
 
 
-@pytest.mark.parametrize("part", ["holdout4", "holdout5"])
+@pytest.mark.parametrize("part", ["holdout4", "holdout5", "holdout6"])
 def test_every_band_holds_on_the_held_aside_parts(part):
     taxonomy = load_default()
     rows = _load(part)
@@ -120,3 +122,33 @@ def test_every_band_holds_on_the_held_aside_parts(part):
         right[r["band"]] += level in BANDS[r["band"]]
     for band in BANDS:
         assert right[band] / total[band] >= FLOOR[band], (band, right[band], total[band])
+
+
+@pytest.mark.parametrize("text, hazard", [
+    ("我家孩子掉进小区后面那个鱼塘了 水很深 已经看不见头了 快点啊", "溺水"),  # words between the fall and the water
+    ("剩下那段围墙又往外斜得厉害，底下砖头都酥了，每天老人都贴着它走", "建筑结构险情"),
+    ("公园那棵老槐树往游乐区那边歪，树根把地都顶翘了，周末满是小朋友", "建筑结构险情"),
+])
+def test_hazards_said_with_words_between_their_parts(text, hazard):
+    level, reasons = grade(text, None)
+    assert any(r.startswith(hazard) for r in reasons), reasons
+    assert level <= 3
+
+
+def test_a_direction_or_a_likeness_is_no_hazard():
+    assert grade("从小区东门往斜对面走两百米就是菜市场", None)[0] == 4
+    level, reasons = grade("噪音白天晚上都有八十分贝，就像一个巨大的爆炸场声响，半夜都睡不着", None)
+    assert level >= 3 and not any("已发生" in r or "正在发生" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("text", [
+    "爆炸了爆炸了！我游戏里的基地爆炸了哈哈哈 不好意思点错了 不是报警",
+    "有人冒充燃气公司上门说我家燃气管要爆炸了，要收费换管子，我看根本没问题，这是骗子吧",
+])
+def test_a_mistaken_report_or_a_scammers_words_are_no_danger(text):
+    assert grade(text, None)[0] == 4
+
+
+def test_a_person_who_does_not_respond_beside_a_gas_smell_is_critical_in_cantonese_too():
+    level, reasons = grade("阿婆屋企煤气味好大，佢瞓喺地下唔识郁，叫极都唔应，门又锁住入唔到去，快啲嚟啊", None)
+    assert level <= 2 and any("伤情危重" in r for r in reasons), reasons
