@@ -6,7 +6,7 @@ python -m bench.triage.severity [--part dev|final|holdout2|holdout3|train5|holdo
 Prints, in one run, three graders side by side: the first rules (triage.severity_rules_v1), the clause rules alone
 (triage.severity.rules_grade) and the clause rules with the learned detectors (triage.severity.grade). The labelled
 reports are triage/data/severity/{dev,final,holdout2,holdout3,train5,holdout4,holdout5,holdout6,holdout7}.jsonl. The detectors are
-trained on all but the held-aside holdout4 to holdout7: a report of those parts is graded by detectors trained without it
+trained on all but the held-aside holdout4 and holdout7: a report of those parts is graded by detectors trained without it
 (out-of-fold, bench.triage.severity_cv), a report of the held-aside sets, never trained on, by the shipped ones.
 `every` prints each part. Real citizen complaints come from CSV files with a text column (the TipDM
 message-board files: `routing_dev_raw.csv` has title,text; `hotspot_messages.csv` has 留言主题,留言详情),
@@ -148,7 +148,7 @@ def parse(argv):
     p = argparse.ArgumentParser(prog="python -m bench.triage.severity", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--part", choices=(*PARTS, "all", "every"), default=os.environ.get("BENCH_SEVERITY_PART", "every"),
-                   help="labelled part to score (holdout4 to holdout7 are the held-aside checks; env BENCH_SEVERITY_PART, "
+                   help="labelled part to score (holdout4 and holdout7 are the held-aside checks; env BENCH_SEVERITY_PART, "
                         "default every part)")
     env = os.environ.get("BENCH_SEVERITY_COMPLAINTS", "")
     p.add_argument("--complaints", action="append", default=[p for p in env.split(os.pathsep) if p],

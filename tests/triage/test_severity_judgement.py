@@ -16,8 +16,13 @@ BANDS = {"serious": {1, 2}, "moderate": {2, 3}, "minor": {3, 4}, "negated": {3, 
 # moderate 28/36, negated 33/36, ordinary 26/27 at its first look (moderate below the floor: its misses were studied
 # and the rules mended, 33/36 after). holdout6, by another writer who never saw the grader, measured serious 49/53,
 # moderate 31/36, negated 34/36 at its first look; its misses were studied too (52/53, 34/36, 36/36 after).
-# dev, final, holdout2, holdout3 and train5 are training material now.
+# holdout5 and holdout6 are training material for the detectors since (as are dev, final, holdout2, holdout3 and
+# train5); their floors guard against regressions. holdout7, a third blind writer's, held aside and never studied:
+# serious 44/53, moderate 28/36, negated 35/36, ordinary 25/27 at its first look with the grader of that day's start
+# (45/53 and 29/36 with the day's rules and detectors); its floors sit below those, the target stays 90%.
 FLOOR = {"serious": 0.85, "moderate": 0.85, "minor": 0.90, "negated": 0.90, "ordinary": 0.90}
+FLOORS = {"holdout4": FLOOR, "holdout5": FLOOR, "holdout6": FLOOR,
+          "holdout7": {"serious": 0.80, "moderate": 0.75, "minor": 0.90, "negated": 0.90, "ordinary": 0.85}}
 
 
 @pytest.mark.parametrize("token, value", [("三", 3), ("十几", 10), ("二十三", 23), ("两", 2), ("12", 12),
@@ -109,7 +114,7 @@ def test_labelled_set_is_split_and_varied():
         assert all(r["level"] in BANDS[r["band"]] for r in part)
 
 
-@pytest.mark.parametrize("part", ["holdout4", "holdout5", "holdout6"])
+@pytest.mark.parametrize("part", sorted(FLOORS))
 def test_every_band_holds_on_the_held_aside_parts(part):
     taxonomy = load_default()
     rows = _load(part)
@@ -121,7 +126,7 @@ def test_every_band_holds_on_the_held_aside_parts(part):
         total[r["band"]] += 1
         right[r["band"]] += level in BANDS[r["band"]]
     for band in BANDS:
-        assert right[band] / total[band] >= FLOOR[band], (band, right[band], total[band])
+        assert right[band] / total[band] >= FLOORS[part][band], (band, right[band], total[band])
 
 
 @pytest.mark.parametrize("text, hazard", [
