@@ -92,14 +92,14 @@ def _register_security(app: Flask) -> None:
     """Security headers, proxy headers and sign-in throttling (last: it wraps the views registered above)."""
     # lazy: with the app (see the module docstring)
     from server.web.headers import init_headers
+    from server.web.input_checks import init_input_checks
+    from server.web.ratelimit import init_ratelimit
+    from server.web.request_limits import init_intake_limits, init_request_limits
     init_headers(app)  # before the proxy fix, which then wraps it: the scheme it restores decides HSTS
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-    from server.web.input_checks import init_input_checks
-    from server.web.ratelimit import init_ratelimit
-    from server.web.request_limits import init_intake_limits, init_request_limits
     init_request_limits(app)
     init_input_checks(app)  # after the body limit: it reads bodies
     init_ratelimit(app)
