@@ -2,8 +2,8 @@
 schema formats (event data, plan tasks, suggestions), instead of Flask's default RFC 1123 (HTTP date) strings.
 
 Responses are encoded by orjson (about 145k fewer CPU instructions for the report intake's answer, 4 % of the
-request; ``python -m bench.intake.instructions``); ``dumps`` and ``loads`` stay the standard library's, so request parsing (and its handling of
-lone surrogates, see ``server.web.input_checks``) does not change. What orjson refuses (a lone surrogate in a string,
+request; ``python -m bench.intake.instructions``); ``dumps`` and ``loads`` stay the standard library's, so request
+parsing (and its handling of lone surrogates, see ``server.web.input_checks``) does not change. What orjson refuses (a lone surrogate in a string,
 an integer past 64 bits) is encoded by the standard library instead, in ASCII with escapes (before, a lone surrogate
 in an answer failed as it was written out)."""
 from datetime import date, datetime, timezone
