@@ -131,7 +131,7 @@ SIGN = ("画着", "警示牌", "提示牌", "标志牌", "告示牌", "指示牌
         "牌子上", "提醒", "告示", "字样")
 # A report that says what it names was a rumour or a false alarm is about no real hazard at all (like a drill).
 DEBUNKED = ("辟谣", "谣言", "传谣", "谣传", "假消息", "是假的", "不属实", "别转了", "不要转", "误传", "虚惊一场", "是误报", "一切正常", "什么事都没有", "啥事没有", "啥事都没有", "其实没事", "冇事", "以为出事",
-            "点错了", "按错了", "报错了", "不是报警")
+            "点错了", "按错了", "报错了", "不是报警", "是骗子", "是诈骗", "骗钱的")  # a claim called a scam; not 骗子 alone
 REAL = ("不是演练", "不是演习", "并非演练", "不是模拟", "真的着火", "真的", "真实")
 
 # Negation cues that scope over what follows them in their clause, and look-alikes that are not negations.
@@ -169,7 +169,7 @@ SYMPTOM_HAZARDS = ("food", "outbreak", "gas", "toxic", "fire", "water")
 # Near misses: the harm did not happen.
 NEAR_MISS = ("差点", "差一点", "险些", "幸好", "好在", "幸亏", "还好", "万幸")
 # Rumours and mistakes: what was thought, said or spread, not seen.
-RUMOUR = ("谣言", "辟谣", "网上传", "传言", "以为", "虚惊", "误报", "误会", "不属实", "是假的", "听错", "网上说", "群里说", "群里传", "朋友圈说", "朋友圈传", "传说", "视频说", "传谣", "谣传", "别转了", "不要转", "别信", "假消息", "误传", "拍视频", "拍短视频", "拍戏", "拍电影", "冒充", "骗子", "诈骗")
+RUMOUR = ("谣言", "辟谣", "网上传", "传言", "以为", "虚惊", "误报", "误会", "不属实", "是假的", "听错", "网上说", "群里说", "群里传", "朋友圈说", "朋友圈传", "传说", "视频说", "传谣", "谣传", "别转了", "不要转", "别信", "假消息", "误传", "拍视频", "拍短视频", "拍戏", "拍电影")
 # Strong signs of an emergency unfolding, read across a short report.
 URGENT = ("正在", "救命", "快来", "速来", "赶紧来", "还在烧", "蔓延", "烧到", "往上窜", "快派", "!!")
 # A clause that says "now" again ends a past narrative.

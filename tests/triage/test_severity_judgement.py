@@ -157,3 +157,8 @@ def test_a_mistaken_report_or_a_scammers_words_are_no_danger(text):
 def test_a_person_who_does_not_respond_beside_a_gas_smell_is_critical_in_cantonese_too():
     level, reasons = grade("阿婆屋企煤气味好大，佢瞓喺地下唔识郁，叫极都唔应，门又锁住入唔到去，快啲嚟啊", None)
     assert level <= 2 and any("伤情危重" in r for r in reasons), reasons
+
+
+def test_a_scammer_who_hurts_people_is_still_serious():
+    assert grade("有人冒充外卖员入室抢劫，砍伤了老人", None)[0] <= 2
+    assert grade("刚才一个骗子被发现后拿刀砍伤了两个人，还在跑", None)[0] <= 2
