@@ -6,7 +6,9 @@ holdout4.jsonl), each written before any grader was run on it. src/train5.txt (t
 material, written after holdout4 was committed and never copied from it. src/holdout5.txt (holdout5.jsonl) was written
 by someone who never saw the grader, its word lists or any labelled report, and committed before a grader ran on it;
 src/holdout6.txt (holdout6.jsonl) likewise, by another such writer, after holdout5's misses had been studied, and
-src/holdout7.txt (holdout7.jsonl) by a third, after holdout6's misses had been studied.
+src/holdout7.txt (holdout7.jsonl) by a third, after holdout6's misses had been studied. src/train8a.txt and
+src/train8b.txt (train8a.jsonl, train8b.jsonl) are training material written blind the same way, weighted to the
+serious and moderate bands, after holdout7's first look.
 """
 import hashlib
 import json
@@ -58,7 +60,7 @@ for i, (band, level, cat, rep, text) in enumerate(late, len(rows) + 1):
 # Held-aside sets written after the first figures and before any grader saw them (holdout2.jsonl, holdout3.jsonl);
 # holdout3 was written before the learned detector existed and is never used to tune it.
 held = {}
-for name in ("holdout2", "holdout3", "holdout4", "train5", "holdout5", "holdout6", "holdout7"):
+for name in ("holdout2", "holdout3", "holdout4", "train5", "holdout5", "holdout6", "holdout7", "train8a", "train8b"):
     held[name] = []
     for line in (root / "src" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
