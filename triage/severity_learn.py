@@ -7,7 +7,7 @@ chosen on out-of-fold probabilities within the training reports only (stratified
 for reports where the rules found a casualty or a live major hazard did worse in cross-validation: 123–126 of 136
 serious reports against 127–128.)
 
-python -m triage.severity_learn [--parts dev,final,holdout2,holdout3,train5,holdout5,holdout6] [-o triage/data/severity/detector.json]
+python -m triage.severity_learn [--parts dev,final,holdout2,holdout3,train5,holdout5,holdout6,train8a,train8b] [-o triage/data/severity/detector.json]
 (the held-aside holdout4 and holdout7 are never trained on; holdout5 and holdout6, written blind by others and
 studied after their first look, are training material since the sixth session of 7 December). The settings (C, the
 longest n-gram, the false-raise budget) are chosen by repeated stratified cross-validation of the whole judgement on
@@ -27,7 +27,7 @@ from nlp.text import normalise
 from triage.severity_detector import DEFAULT_PATH, Detector, Detectors, ngrams, prepare
 
 DATA = DEFAULT_PATH.parent
-TRAIN_PARTS = ("dev", "final", "holdout2", "holdout3", "train5", "holdout5", "holdout6")
+TRAIN_PARTS = ("dev", "final", "holdout2", "holdout3", "train5", "holdout5", "holdout6", "train8a", "train8b")
 HELD_ASIDE = ("holdout4", "holdout7")
 C = 2.0  # inverse regularisation (chosen by repeated stratified CV on the training parts; docs/severity.md)
 LONGEST = 3  # the longest character n-gram read
