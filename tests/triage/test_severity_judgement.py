@@ -19,7 +19,8 @@ BANDS = {"serious": {1, 2}, "moderate": {2, 3}, "minor": {3, 4}, "negated": {3, 
 # holdout5 and holdout6 are training material for the detectors since (as are dev, final, holdout2, holdout3 and
 # train5); their floors guard against regressions. holdout7, a third blind writer's, held aside and never studied:
 # serious 44/53, moderate 28/36, negated 35/36, ordinary 25/27 at its first look with the grader of that day's start
-# (45/53 and 29/36 with the day's rules and detectors); its floors sit below those, the target stays 90%.
+# (45/53 and 31/36 with the day's rules and detectors, trained on train8a/b too); its floors sit below those, the
+# target stays 90%.
 FLOOR = {"serious": 0.85, "moderate": 0.85, "minor": 0.90, "negated": 0.90, "ordinary": 0.90}
 FLOORS = {"holdout4": FLOOR, "holdout5": FLOOR, "holdout6": FLOOR,
           "holdout7": {"serious": 0.80, "moderate": 0.75, "minor": 0.90, "negated": 0.90, "ordinary": 0.85}}
