@@ -103,9 +103,10 @@ def identity_proven() -> None:
 
 
 def prove_identity(stale: bool = False) -> User:
-    """Make sure the signed-in user is real before anything else depends on it: a cached identity is checked with
-    one query and, when stale (or known to be, ``stale``), looked up again (a 401 when the token no longer holds).
-    Returns the user."""
+    """The signed-in user, made sure of before anything else depends on them: looked up first when no one has yet
+    (a 401 without a valid token); a cached identity is checked with one query and, when stale (or known to be,
+    ``stale``), looked up again (a 401 when the token no longer holds)."""
+    user = g.get("user") or _user_from_request()
     pending = g.get("unproven")
     if pending is not None:
         token, digest, entry = pending
@@ -115,8 +116,7 @@ def prove_identity(stale: bool = False) -> User:
             request.environ.pop("gridwatch.auth", None)
             user = _looked_up(digest, True)  # a 401 when the token no longer holds
             request.environ["gridwatch.auth"], g.user = (token, user), user
-            return user
-    return g.get("user") or _user_from_request()
+    return user
 
 
 def current_user() -> User:

@@ -20,7 +20,7 @@ from werkzeug.exceptions import TooManyRequests
 from server.extensions import db
 from server.models import ApiKey
 from server.accounts.security import token_hash
-from server.accounts.auth import _user_from_request, prove_identity
+from server.accounts.auth import prove_identity
 from server.web import throttle
 from server.web.errors import ApiError
 from server.open311.requests import NAMESPACE
@@ -97,7 +97,7 @@ def _read_sender() -> tuple[str | None, int | None, str | None]:
             sender = (f"apikey:{key.id}", key.user_id, derived)
     else:
         try:  # a cached identity is proven first: a revoked token never counts against its account
-            user = (g.get("user") or _user_from_request()) and prove_identity()
+            user = prove_identity()
         except ApiError:
             user = None
         if user is not None:
