@@ -44,7 +44,7 @@ def _point(rng: random.Random, centre: tuple[float, float]) -> tuple[float, floa
             centre[1] + distance * math.cos(angle) / (111.32 * math.cos(math.radians(centre[0]))))
 
 
-def _add(db, Report, count: int, rng, start, users, area=CROWD) -> list[int]:
+def _add(db, Report, count: int, rng, start, users, area) -> list[int]:
     (centre, estate), rows = area, []
     for i in range(count):
         lat, lon = _point(rng, centre)

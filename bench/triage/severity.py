@@ -1,13 +1,13 @@
 """Severity benchmark: per-band accuracy on the labelled reports and the I/II share on real complaints.
 
-python -m bench.triage.severity [--part dev|final|holdout2|holdout3|train5|holdout4|holdout5|holdout6|holdout7|train8a|train8b|all|every] [--complaints FILE.csv ...]
+python -m bench.triage.severity [--part PART|all|every] [--complaints FILE.csv ...]
                                 [--sample N]
 
 Prints, in one run, three graders side by side: the first rules (triage.severity_rules_v1), the clause rules alone
 (triage.severity.rules_grade) and the clause rules with the learned detectors (triage.severity.grade). The labelled
-reports are triage/data/severity/{dev,final,holdout2,holdout3,train5,holdout4,holdout5,holdout6,holdout7,train8a,train8b}.jsonl. The detectors are
-trained on all but the held-aside holdout4 and holdout7: a report of those parts is graded by detectors trained without it
-(out-of-fold, bench.triage.severity_cv), a report of the held-aside sets, never trained on, by the shipped ones.
+reports are triage/data/severity/PART.jsonl, every part that triage.severity_learn names (its TRAIN_PARTS, then the
+HELD_ASIDE ones, holdout4 and holdout7). A report of a training part is graded by detectors trained without it
+(out-of-fold, bench.triage.severity_cv), a report of a held-aside part, never trained on, by the shipped ones.
 `every` prints each part. Real citizen complaints come from CSV files with a text column (the TipDM
 message-board files: `routing_dev_raw.csv` has title,text; `hotspot_messages.csv` has 留言主题,留言详情),
 given with --complaints or BENCH_SEVERITY_COMPLAINTS (paths separated by the OS path separator);
@@ -35,7 +35,7 @@ BANDS = {
     "ordinary": ("ordinary complaints (III–IV)", {3, 4}),
 }
 GRADERS = ("rules v1", "clause rules", "rules+learned")
-PARTS = ("dev", "final", "holdout2", "holdout3", "train5", "holdout4", "holdout5", "holdout6", "holdout7", "train8a", "train8b")
+PARTS = severity_learn.TRAIN_PARTS + severity_learn.HELD_ASIDE  # the trainer's list of parts, not a copy of it
 TEXT_COLUMNS = ("title,text", "留言主题,留言详情", "text")
 
 
