@@ -316,7 +316,8 @@ def casualties(parts: list[Clause]) -> list[Casualty]:
             if not hits or any(c.clause == i and c.kind == kind for c in found):
                 continue
             at, word = hits[0]
-            if _has(text[at + len(word):at + len(word) + 4], lex.UNKNOWN_AFTER) or _not_human(text[:at]):
+            if _has(text[at + len(word):at + len(word) + 4], lex.UNKNOWN_AFTER) or _not_human(text[:at]) \
+                    or (word in lex.MISSING and _has(text[:at], lex.PETS)):  # "我家的狗走丢了"
                 continue
             count, shown = _count_near(text, at, at + len(word))
             if count == 1 and i and parts[i - 1].sentence == clause.sentence:  # "几个工人下井，一个接一个晕倒"

@@ -163,3 +163,44 @@ def test_a_person_who_does_not_respond_beside_a_gas_smell_is_critical_in_cantone
 def test_a_scammer_who_hurts_people_is_still_serious():
     assert grade("有人冒充外卖员入室抢劫，砍伤了老人", None)[0] <= 2
     assert grade("刚才一个骗子被发现后拿刀砍伤了两个人，还在跑", None)[0] <= 2
+
+
+@pytest.mark.parametrize("text", [
+    "女儿三岁，在超市门口一转身就走丢了，找了半个小时，穿黄色雨衣",
+    "我爸有老年痴呆，早上出门买菜到现在没回来，老人不见了，手机也没带",
+])
+def test_a_missing_child_or_old_person_is_serious_with_no_hazard_named(text):
+    level, reasons = grade(text, None, detectors=None)
+    assert level == 2 and any("被困或失联" in r for r in reasons), reasons
+
+
+def test_a_missing_dog_is_no_casualty():
+    assert grade("我家的狗昨天在公园走丢了，黄色的土狗，谁看见了联系我", None, detectors=None)[0] == 4
+
+
+@pytest.mark.parametrize("text", [
+    "我室友刚才吞了安眠药，叫也叫不醒了，宿舍在6号楼402",
+    "厂房里一股呛人的味道，有个工人晕在机器旁边了",
+    "隔壁阿姨倒在卫生间里，门从里面反锁着，喊她没有回音",
+])
+def test_a_person_overdosed_unconscious_or_collapsed_indoors_is_critical(text):
+    level, reasons = grade(text, None, detectors=None)
+    assert level <= 2 and any("伤情危重" in r for r in reasons), reasons
+
+
+def test_plants_crushed_to_death_are_no_casualty():
+    assert grade("物业把车开进小区里乱停，绿化都压死了，草皮一块一块的", None, detectors=None)[0] == 4
+
+
+def test_a_disaster_film_on_screen_is_no_hazard():
+    level, reasons = grade("在影城看灾难片，银幕上整座城都在爆炸着火，音效太大孩子吓哭了", None, detectors=None)
+    assert level == 4, reasons
+
+
+def test_a_charger_giving_off_smoke_is_a_fire_hazard_though_no_flame_is_seen():
+    level, reasons = grade("地下车库充电桩那里冒白烟，有股塑料烧糊的味道，还没看到明火", None, detectors=None)
+    assert level <= 3 and any(r.startswith("火灾") and "否认" not in r for r in reasons), reasons
+
+
+def test_a_child_lost_at_a_vegetable_market_is_still_missing():
+    assert grade("孩子在菜市场门口走丢了，六岁，男孩", None, detectors=None)[0] == 2
