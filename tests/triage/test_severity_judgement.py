@@ -204,3 +204,21 @@ def test_a_charger_giving_off_smoke_is_a_fire_hazard_though_no_flame_is_seen():
 
 def test_a_child_lost_at_a_vegetable_market_is_still_missing():
     assert grade("孩子在菜市场门口走丢了，六岁，男孩", None, detectors=None)[0] == 2
+
+
+@pytest.mark.parametrize("text", [
+    "仓库后门被焊死了，消防通道也被货架堵死了，平时几十个工人在里面干活",
+    "这排老房子窗户都用塑料布糊死了，冬天屋里生炉子",
+])
+def test_a_door_welded_or_a_window_sealed_shut_is_no_death(text):
+    level, reasons = grade(text, None, detectors=None)
+    assert level >= 3 and not any("死亡" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("text", [
+    "广场上有个人往自己身上浇汽油，手里拿着打火机，说要自焚",
+    "矿上早上透水了，还有十几个人没升井，家属都在井口哭",
+    "同事拎着菜刀在车间里追着组长，组长手臂淌血了",
+])
+def test_self_immolation_miners_below_and_a_knife_chase_are_serious(text):
+    assert grade(text, None, detectors=None)[0] <= 2
