@@ -41,6 +41,12 @@ LIKELIHOOD = {
 }
 LEVEL_II_RISK = 4.5  # (potential + exposure) × likelihood at or above which a hazard alone is level II
 LEVEL_III_RISK = 1.85  # a present hazard of potential 3 (3 × 0.6 = 1.8) with anyone exposed or intense words (docs/severity.md)
+# Hazards that put lives at stake as soon as they happen: an explosion, a building falling (level II whenever they
+# are named as happening, with no one yet counted), a person about to take their life, an armed attack (level II
+# when a short report names them as happening, or any report as happening now: a long letter that names a suicide
+# mostly argues about one, "有牵挂也不至于高考后自杀").
+LIFE_AT_STAKE = ("explosion", "collapse_major")
+LIFE_AT_STAKE_NOW = ("jumper", "attack")
 MAJOR = 4  # hazards of this potential or more (fire, gas, toxic, collapse, explosion, ...) are major
 SHORT = 120  # characters: a short report's urgent words ("救命", "快来") tell that what it names is happening now
 NO_EVIDENCE = "未见险情或伤亡证据"
@@ -232,7 +238,9 @@ def _read(text: str) -> _Reading:
     level = 2 if risk >= LEVEL_II_RISK else 3 if risk >= LEVEL_III_RISK else 4
     if level == 2 and best.frame == "imminent":
         level = 3  # imminence alone (a warning, a swaying sign) never makes level II
-    if any(h.key in ("explosion", "collapse_major") and h.likelihood >= 0.85 for h in hazards):
+    if any(h.key in LIFE_AT_STAKE and h.likelihood >= 0.85 for h in hazards) or any(
+            h.key in LIFE_AT_STAKE_NOW and (h.frame == "now" or h.likelihood >= 0.85 and len(text) <= SHORT)
+            for h in hazards):
         level = min(level, 2)
     level = min(level, _casualty_level(real, active, exposed))
 

@@ -8,7 +8,8 @@ from the text alone: fed the rules' own findings as well, it learned to echo the
 reports they were written from) and gained nothing on unseen ones. The rules still decide when a detector may
 speak (triage.severity.judge: never over a drill, a sign, a negation or history). Scoring is pure Python over weights kept in a JSON file (``triage/data/severity/
 detector.json``); ``triage.severity_learn`` trains them (scikit-learn) by cross-validation on the labelled
-reports. The evidence of a score is the n-grams that pushed it up most, shown as reasons.
+reports. The evidence of a score is the whole words among the n-grams that pushed it up most, shown as reasons
+("依据“汽油”“打火机”", never a piece such as "着一" that straddles two words).
 """
 
 import json
@@ -23,6 +24,7 @@ FORMAT = "gridwatch-severity-detector/1"
 NGRAMS = (1, 3)
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
+_COUNT = re.compile(r"[0一二两三四五六七八九十几百千]+[个名位只辆条家户]")  # "十二个", "0名": a count, no evidence
 
 
 def prepare(text: str) -> str:
@@ -58,12 +60,20 @@ class Detector:
         norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
         return {g: v / norm for g, v in raw.items()}
 
+    def probability(self, text: str) -> float:
+        """Return the probability alone (what training and cross-validation need)."""
+        return self._scored(text)[0]
+
     def score(self, text: str) -> tuple[float, list[str]]:
-        """Return the probability and the evidence: the n-grams that raised it most."""
+        """Return the probability and, when it reaches the threshold, the evidence: the whole words among the
+        n-grams that raised it most (a score below the threshold raises nothing and is shown to no one)."""
+        prob, parts = self._scored(text)
+        return prob, _evidence(parts, prepare(text)) if prob >= self.threshold else []
+
+    def _scored(self, text: str) -> tuple[float, list[tuple[float, str]]]:
         parts = [(v * self.grams.get(g, 0.0), g) for g, v in self.vector(text).items()]
         z = self.bias + sum(p for p, _ in parts)
-        prob = 1 / (1 + math.exp(-max(min(z, 30.0), -30.0)))
-        return prob, _evidence(parts)
+        return 1 / (1 + math.exp(-max(min(z, 30.0), -30.0))), parts
 
     def to_json(self) -> dict:
         return {"name": self.name, "idf": self.idf, "grams": self.grams, "bias": self.bias, "threshold": self.threshold,
@@ -75,18 +85,41 @@ class Detector:
                    int(data.get("longest", NGRAMS[1])))
 
 
-def _evidence(parts: list[tuple[float, str]], top: int = 3) -> list[str]:
-    """Return the words behind a score: the longest n-grams among the strongest positive contributions."""
+# Whole words that carry no meaning of their own as evidence: a count with its measure word, a pronoun, a direction.
+FILLERS = frozenset(("一个", "两个", "三个", "几个", "有个", "一只", "一股", "一些", "这个", "那个", "我们", "他们", "你们",
+                     "出来", "起来", "过来", "下来", "下去", "来了", "旁边", "底下", "里面", "外面", "上面", "下面"))
+
+
+def _evidence(parts: list[tuple[float, str]], text: str, top: int = 3) -> list[str]:
+    """Return the words behind a score: among the strongest positive contributions, the n-grams that are whole words
+    of text (they begin and end where jieba's words do, once at least), longest first when one holds another."""
+    starts, ends = _edges(text)
     picked: list[str] = []
     for weight, name in sorted(parts, reverse=True):
         if weight <= 0 or len(picked) == top:
             break
-        if len(name) < 2 or not name.isalnum() or name.isdigit():
-            continue  # single characters, punctuation and bare numbers say little
-        if any(name in p or p in name for p in picked):
+        if len(name) < 2 or not name.isalnum() or name.isdigit() or name in FILLERS or _COUNT.fullmatch(name):
+            continue  # single characters, punctuation, bare numbers and fillers say little
+        if any(name in p or p in name for p in picked) or not _whole(name, text, starts, ends):
             continue
         picked.append(name)
     return picked
+
+
+def _edges(text: str) -> tuple[set[int], set[int]]:
+    from triage.severity_text import word_edges  # lazy: the tokenizer loads only when evidence is shown
+
+    return word_edges(text)
+
+
+def _whole(gram: str, text: str, starts: set[int], ends: set[int]) -> bool:
+    """Tell whether gram occurs in text as one or more whole words."""
+    at = text.find(gram)
+    while at >= 0:
+        if at in starts and at + len(gram) in ends:
+            return True
+        at = text.find(gram, at + 1)
+    return False
 
 
 @dataclass

@@ -7,9 +7,9 @@ chosen on out-of-fold probabilities within the training reports only (stratified
 for reports where the rules found a casualty or a live major hazard did worse in cross-validation: 123–126 of 136
 serious reports against 127–128.)
 
-python -m triage.severity_learn [--parts dev,final,holdout2,holdout3,train5,holdout5,holdout6,train8a,train8b] [-o triage/data/severity/detector.json]
-(the held-aside holdout4 and holdout7 are never trained on; holdout5 and holdout6, written blind by others and
-studied after their first look, are training material since the sixth session of 7 December). The settings (C, the
+python -m triage.severity_learn [--parts dev,final,...] [-o triage/data/severity/detector.json]
+(the held-aside holdout4 and holdout8 are never trained on; holdout5, holdout6 and holdout7, written blind by others and
+studied after their first look, are training material). The settings (C, the
 longest n-gram, the false-raise budget) are chosen by repeated stratified cross-validation of the whole judgement on
 the training parts: python -m bench.triage.severity_cv.
 """
@@ -27,8 +27,9 @@ from nlp.text import normalise
 from triage.severity_detector import DEFAULT_PATH, Detector, Detectors, ngrams, prepare
 
 DATA = DEFAULT_PATH.parent
-TRAIN_PARTS = ("dev", "final", "holdout2", "holdout3", "train5", "holdout5", "holdout6", "train8a", "train8b")
-HELD_ASIDE = ("holdout4", "holdout7")
+TRAIN_PARTS = ("dev", "final", "holdout2", "holdout3", "train5", "holdout5", "holdout6", "train8a", "train8b", "holdout7",
+               "train9a", "train9b")
+HELD_ASIDE = ("holdout4", "holdout8")
 C = 2.0  # inverse regularisation (chosen by repeated stratified CV on the training parts; docs/severity.md)
 LONGEST = 3  # the longest character n-gram read
 FALSE_RATE = 0.04  # at most this share of out-of-fold negatives above the threshold (chosen by repeated CV)
@@ -75,7 +76,7 @@ def out_of_fold(name: str, texts: list[str], y: np.ndarray, folds: int = FOLDS, 
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y):
         det = fit(name, [texts[i] for i in train], y[train], c=c, longest=longest)
         for i in test:
-            prob[i] = det.score(texts[i])[0]
+            prob[i] = det.probability(texts[i])
     return prob
 
 

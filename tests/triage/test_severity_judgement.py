@@ -222,3 +222,14 @@ def test_a_door_welded_or_a_window_sealed_shut_is_no_death(text):
 ])
 def test_self_immolation_miners_below_and_a_knife_chase_are_serious(text):
     assert grade(text, None, detectors=None)[0] <= 2
+
+
+@pytest.mark.parametrize("text", ["楼顶有个男的要跳楼", "超市门口有人拿刀乱砍"])
+def test_a_short_report_of_a_person_about_to_jump_or_an_attack_is_serious(text):
+    assert grade(text, None, detectors=None)[0] == 2
+
+
+def test_a_long_letter_that_argues_about_suicide_is_not_a_jumper():
+    letter = ("希望取消周末的有偿补课，我们已是高中生了，需要自己安排学习时间。" * 3
+              + "有目标便会更加努力，有牵挂也不至于高考后自杀，因为高中真的很容易得抑郁症。请教育局重视。")
+    assert grade(letter, None, detectors=None)[0] >= 3

@@ -1,4 +1,5 @@
 """The learned severity detectors: plain-weight scoring, when they may raise a level, their reasons, the held-aside set."""
+import dataclasses
 import json
 import math
 
@@ -9,7 +10,8 @@ from triage import severity, severity_detector, severity_learn
 from triage.severity import grade, judge
 
 SERIOUS = ["三楼着火了，有人困在里面出不来", "工人掉进井里没上来，叫不应", "车撞倒了两个孩子，满头是血",
-           "塌方埋了两个人，正在挖", "煤气中毒，一家三口叫不醒", "有人被电倒在地上不动了"]
+           "塌方埋了两个人，正在挖", "煤气中毒，一家三口叫不醒", "有人被电倒在地上不动了", "井下有工人被困",
+           "工人被电倒了"]
 ORDINARY = ["楼上装修太吵了", "物业费又涨了", "路灯坏了好几天", "垃圾没人清理，很臭", "停车位被占了",
             "广场舞音乐太响", "小区门禁坏了", "网购的东西不给退"]
 
@@ -76,3 +78,26 @@ def test_the_held_aside_set_is_never_trained_on():
     held = {r["text"] for r in severity_learn.read(("holdout4",))}
     trained = {r["text"] for r in severity_learn.read(severity_learn.TRAIN_PARTS)}
     assert len(held) >= 150 and not held & trained
+
+
+def test_the_evidence_shown_is_whole_words_not_pieces_that_straddle_two():
+    """A detector's reason names words a reader knows ("汽油", "打火机"), never a piece such as "着一" that ends one
+    word and starts the next, nor a bare count or a filler ("十二个", "一个")."""
+    from triage.severity_text import word_edges
+
+    shown = dataclasses.replace(severity_detector.default().serious, threshold=0.0)  # its evidence always shown
+    text = severity_detector.prepare("银行门口一个男的手里拎着一桶汽油，身上已经浇湿了，拿着打火机说要点自己，旁边人都不敢动")
+    prob, words = shown.score(text)
+    starts, ends = word_edges(text)
+    assert words, prob
+    for w in words:
+        at = [i for i in range(len(text)) if text.startswith(w, i)]
+        assert any(i in starts and i + len(w) in ends for i in at), (w, words)
+        assert w not in severity_detector.FILLERS and not w.endswith("个")
+
+
+def test_below_its_threshold_a_detector_shows_no_evidence():
+    shipped = severity_detector.default()
+    prob, words = shipped.serious.score("楼上装修太吵了")
+    assert prob < shipped.serious.threshold and words == []
+    assert shipped.serious.probability("楼上装修太吵了") == prob
