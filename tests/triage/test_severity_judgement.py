@@ -233,3 +233,19 @@ def test_a_long_letter_that_argues_about_suicide_is_not_a_jumper():
     letter = ("希望取消周末的有偿补课，我们已是高中生了，需要自己安排学习时间。" * 3
               + "有目标便会更加努力，有牵挂也不至于高考后自杀，因为高中真的很容易得抑郁症。请教育局重视。")
     assert grade(letter, None, detectors=None)[0] >= 3
+
+
+@pytest.mark.parametrize("text", [
+    "物业通知在群里发了二十条，我们业主群都要炸了",
+    "看新闻说外省一个菜市场燃气爆炸死了三个人，我们这边的老管道有没有人查",
+    "儿子在玩手游，关卡里一个油罐爆炸，他问现实里会不会这样",
+])
+def test_a_chat_group_blowing_up_news_from_elsewhere_or_a_game_is_no_hazard_here(text):
+    level, reasons = grade(text, None, detectors=None)
+    assert level >= 3 and not any("死亡" in r or "已发生" in r for r in reasons), reasons
+
+
+def test_a_child_fallen_into_a_creek_in_cantonese_and_not_found_is_serious():
+    level, reasons = grade("我个仔跌咗落门口条涌度，冇见人，快啲嚟帮手", None, detectors=None)
+    assert level <= 2 and any(r.startswith("溺水") for r in reasons), reasons
+    assert grade("女儿在水库边落水，至今未找到", None, detectors=None)[0] <= 2
