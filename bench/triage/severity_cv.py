@@ -27,6 +27,8 @@ CALM = ("minor", "negated", "ordinary")  # bands where level I or II is a false 
 
 def out_of_fold(pool: list[dict], folds: int = FOLDS, seed: int = 0, **settings) -> dict:
     """Return, for each report id of the pool, the detectors trained without its fold."""
+    if len({r["id"] for r in pool}) != len(pool):
+        raise ValueError("report ids repeat in the pool: a report would be scored by another's detectors")
     bands = [r["band"] for r in pool]
     by_id = {}
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(pool, bands):

@@ -101,3 +101,16 @@ def test_below_its_threshold_a_detector_shows_no_evidence():
     prob, words = shipped.serious.score("楼上装修太吵了")
     assert prob < shipped.serious.threshold and words == []
     assert shipped.serious.probability("楼上装修太吵了") == prob
+
+
+def test_every_labelled_report_has_its_own_id_across_all_parts():
+    """Cross-validation keeps each report's detectors and judgement by id: two parts that reused ids (sev-ta-001 in
+    train8a and train9a) would score one report by another's judgement and by detectors that were trained on it."""
+    parts = severity_learn.TRAIN_PARTS + severity_learn.HELD_ASIDE
+    ids = [r["id"] for r in severity_learn.read(parts)]
+    assert len(set(ids)) == len(ids)
+    from bench.triage.severity_cv import out_of_fold
+
+    twice = severity_learn.read(("train9a",))[:10] * 2
+    with pytest.raises(ValueError, match="repeat"):
+        out_of_fold(twice)

@@ -70,14 +70,16 @@ for name in ("holdout2", "holdout3", "holdout4", "train5", "holdout5", "holdout6
             band, level, cat, rep, text = line.split("|", 4)
             assert text not in texts, text
             texts.append(text)
-            prefix = "t" if name.startswith("train") else "h"
-            rec = {"id": f"sev-{prefix}{name[-1]}-{len(held[name]) + 1:03d}", "text": text}
+            tag = f"t{name[len('train'):]}" if name.startswith("train") else f"h{name[len('holdout'):]}"
+            rec = {"id": f"sev-{tag}-{len(held[name]) + 1:03d}", "text": text}  # sev-t9a-001, sev-h8-001
             if cat:
                 rec["category"] = cat
             if rep:
                 rec["reporters"] = int(rep)
             rec.update({"level": int(level), "band": band})
             held[name].append(rec)
+ids = [rec["id"] for part in (dev, final, *held.values()) for rec in part]
+assert len(set(ids)) == len(ids), "report ids must be unique across parts (scores are kept by id)"
 for name, part in (("dev", dev), ("final", final), *held.items()):
     with open(root / f"{name}.jsonl", "w", encoding="utf-8") as f:
         for rec in part:
