@@ -114,3 +114,16 @@ def test_every_labelled_report_has_its_own_id_across_all_parts():
     twice = severity_learn.read(("train9a",))[:10] * 2
     with pytest.raises(ValueError, match="repeat"):
         out_of_fold(twice)
+
+
+def test_the_writer_folds_hold_each_blind_writer_apart_and_the_in_house_parts_together():
+    from bench.triage.severity_cv import writer_groups
+
+    pool = severity_learn.read(severity_learn.TRAIN_PARTS)
+    groups = writer_groups(pool)
+    assert set(groups) == {*severity_learn.BLIND_PARTS, "in-house"}
+    assert sorted(r["id"] for g in groups.values() for r in g) == sorted(r["id"] for r in pool)
+    for name in severity_learn.BLIND_PARTS:
+        assert [r["id"] for r in groups[name]] == [r["id"] for r in severity_learn.read((name,))]
+    assert not set(severity_learn.BLIND_PARTS) & set(severity_learn.HELD_ASIDE)
+    assert set(severity_learn.BLIND_PARTS) <= set(severity_learn.TRAIN_PARTS)
