@@ -212,7 +212,7 @@ ACTIVE_WORDS = ("掉东西", "冒火花", "火星子", "冒火星", "短路", "�
 CARRIED = ("hypothetical", "sign", "notice", "rumour", "drill")
 # Look-alikes of hazard words that name no hazard ("发烧了" holds "烧了"; "烧烤" is a barbecue).
 NOT_HAZARD = ("发烧", "烧烤", "烧纸", "烧香", "烧垃圾", "焚烧", "烧秸秆", "燃烧产生", "烧水", "烧饭", "红烧", "烧菜", "烧钱",
-              "火锅", "火车", "火葬", "火爆", "发火", "上火", "火气", "火速", "火热", "烟火气", "恼火", "炒作",
+              "火锅", "火车", "火葬", "火爆", "发火", "上火", "火气", "火速", "火热", "烟火气", "油烟", "恼火", "炒作",
               "爆料", "气炸了", "炸鸡", "炸串", "油炸", "炸锅", "炸了锅", "炸开了锅", "群里都炸", "群炸了", "群都要炸", "群要炸", "群都炸", "群又炸", "群昨晚炸", "群今天炸", "群里炸", "吵炸了", "炸毛", "爆米花", "高压锅", "燃气费", "燃气公司", "燃气开户", "高压线塔规划")
 # Imminence read from physical signs ("摇摇欲坠"); a generic "随时可能" warning is imminent too, but
 # imminence alone never makes level II.

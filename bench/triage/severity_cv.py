@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--grid", nargs="*", default=["C=0.5,2,8", "longest=3,4", "false_rate=0.02,0.04"])
     p.add_argument("--by-writer", action="store_true", help="leave one writer out instead of random folds")
     args = p.parse_args(argv)
-    grid = {k: [type(getattr(severity_learn, k.upper()))(v) for v in vs.split(",")]
-            for k, vs in (g.split("=") for g in args.grid)}
+    grid = {k: [float(v) if k in ("false_rate", "notable_rate") else type(getattr(severity_learn, k.upper()))(v)
+                for v in vs.split(",")] for k, vs in (g.split("=") for g in args.grid)}
     pool = severity_learn.read(severity_learn.TRAIN_PARTS)
     rules = judged_rules(pool)
     if args.by_writer:

@@ -19,11 +19,14 @@ BANDS = {"serious": {1, 2}, "moderate": {2, 3}, "minor": {3, 4}, "negated": {3, 
 # holdout5 and holdout6 are training material for the detectors since (as are dev, final, holdout2, holdout3 and
 # train5); their floors guard against regressions. holdout7, a third blind writer's, held aside and never studied:
 # serious 44/53, moderate 28/36, negated 35/36, ordinary 25/27 at its first look with the grader of that day's start
-# (45/53 and 31/36 with the day's rules and detectors, trained on train8a/b too); its floors sit below those, the
-# target stays 90%.
+# (45/53 and 31/36 with the day's rules and detectors, trained on train8a/b too); its misses were studied in the
+# seventh session and it is training material since (49/53, 33/36 after). holdout8, a fourth blind writer's, held
+# aside: serious 49/53, moderate 34/36, minor 27/28, negated 35/36, ordinary 27/27 at its first look with the
+# grader of that session's start; 51/53, 34/36 and the calm bands all right with that session's rules and
+# detectors. Its floors sit below the first look.
 FLOOR = {"serious": 0.85, "moderate": 0.85, "minor": 0.90, "negated": 0.90, "ordinary": 0.90}
-FLOORS = {"holdout4": FLOOR, "holdout5": FLOOR, "holdout6": FLOOR,
-          "holdout7": {"serious": 0.80, "moderate": 0.75, "minor": 0.90, "negated": 0.90, "ordinary": 0.85}}
+FLOORS = {"holdout4": FLOOR, "holdout5": FLOOR, "holdout6": FLOOR, "holdout8": FLOOR,
+          "holdout7": {"serious": 0.85, "moderate": 0.80, "minor": 0.90, "negated": 0.90, "ordinary": 0.90}}
 
 
 @pytest.mark.parametrize("token, value", [("三", 3), ("十几", 10), ("二十三", 23), ("两", 2), ("12", 12),
@@ -142,7 +145,7 @@ def test_hazards_said_with_words_between_their_parts(text, hazard):
 
 
 def test_a_direction_or_a_likeness_is_no_hazard():
-    assert grade("从小区东门往斜对面走两百米就是菜市场", None)[0] == 4
+    assert grade("从小区东门往斜对面走两百米就是菜市场", None, detectors=None)[0] == 4
     level, reasons = grade("噪音白天晚上都有八十分贝，就像一个巨大的爆炸场声响，半夜都睡不着", None)
     assert level >= 3 and not any("已发生" in r or "正在发生" in r for r in reasons), reasons
 
@@ -249,3 +252,9 @@ def test_a_child_fallen_into_a_creek_in_cantonese_and_not_found_is_serious():
     level, reasons = grade("我个仔跌咗落门口条涌度，冇见人，快啲嚟帮手", None, detectors=None)
     assert level <= 2 and any(r.startswith("溺水") for r in reasons), reasons
     assert grade("女儿在水库边落水，至今未找到", None, detectors=None)[0] <= 2
+
+
+def test_cooking_fumes_are_no_fire_but_a_fire_in_the_fume_hood_is():
+    assert grade("楼下烧烤摊油烟很大，窗户都不敢开", None, detectors=None)[0] == 4
+    level, reasons = grade("厨房油烟机着火了，火苗窜到吊顶", None, detectors=None)
+    assert level <= 3 and any(r.startswith("火灾") for r in reasons), reasons
