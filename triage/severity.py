@@ -141,10 +141,9 @@ def _casualty_level(real: list[Casualty], active: list[Hazard], exposed: set) ->
         return 1 if major and vulnerable and (deaths or hurt >= 3) else 2
     pinned = max((c.count for c in real if c.kind == "trapped" and c.word in lex.PINNED), default=0)
     only_lift = {h.key for h in active} == {"elevator"}
-    missing = any(c.kind == "trapped" and c.word in lex.MISSING for c in real)
-    if missing:
-        return 2
-    if (trapped and trapping) or (pinned and not only_lift) or (injured and major) or (hurt >= 2 and vulnerable):
+    missing = any(c.kind == "trapped" and c.word in lex.MISSING for c in real)  # a child or an old person
+    if missing or (trapped and trapping) or (pinned and not only_lift) or (injured and major) \
+            or (hurt >= 2 and vulnerable):
         return 2
     if hurt or trapped:
         return 3

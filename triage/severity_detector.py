@@ -91,8 +91,8 @@ FILLERS = frozenset(("一个", "两个", "三个", "几个", "有个", "一只",
 
 
 def _evidence(parts: list[tuple[float, str]], text: str, top: int = 3) -> list[str]:
-    """Return the words behind a score: among the strongest positive contributions, the n-grams that are whole words
-    of text (they begin and end where jieba's words do, once at least), longest first when one holds another."""
+    """Return the words behind a score: the strongest positive contributions that are whole words of text (they
+    begin and end where jieba's words do, once at least), skipping one that holds or is held by a word picked."""
     starts, ends = _edges(text)
     picked: list[str] = []
     for weight, name in sorted(parts, reverse=True):

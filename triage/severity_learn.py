@@ -10,8 +10,9 @@ serious reports against 127–128.)
 python -m triage.severity_learn [--parts dev,final,...] [-o triage/data/severity/detector.json]
 (the held-aside holdout4 and holdout8 are never trained on; holdout5, holdout6 and holdout7, written blind by others and
 studied after their first look, are training material). The settings (C, the
-longest n-gram, the false-raise budget) are chosen by repeated stratified cross-validation of the whole judgement on
-the training parts: python -m bench.triage.severity_cv.
+longest n-gram, the false-raise budgets) are chosen by cross-validation of the whole judgement on the training parts,
+leaving one blind writer out at a time (python -m bench.triage.severity_cv --by-writer) beside repeated stratified
+folds (python -m bench.triage.severity_cv).
 """
 
 import argparse

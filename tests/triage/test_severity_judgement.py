@@ -258,3 +258,9 @@ def test_cooking_fumes_are_no_fire_but_a_fire_in_the_fume_hood_is():
     assert grade("楼下烧烤摊油烟很大，窗户都不敢开", None, detectors=None)[0] == 4
     level, reasons = grade("厨房油烟机着火了，火苗窜到吊顶", None, detectors=None)
     assert level <= 3 and any(r.startswith("火灾") for r in reasons), reasons
+
+
+def test_grumbling_is_no_vomiting_and_a_game_or_a_checkpoint_hides_no_real_harm():
+    assert grade("业主们都在吐槽物业乱收费，群里天天吵", None, detectors=None)[0] == 4
+    assert grade("孩子在游戏中摔伤了，头上流血", None, detectors=None)[0] <= 3
+    assert grade("检查站关卡处两车相撞，有人受伤", None, detectors=None)[0] <= 3
