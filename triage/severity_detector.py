@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from triage.severity_text import word_edges
+
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "severity" / "detector.json"
 FORMAT = "gridwatch-severity-detector/1"
 NGRAMS = (1, 3)
@@ -93,7 +95,7 @@ FILLERS = frozenset(("一个", "两个", "三个", "几个", "有个", "一只",
 def _evidence(parts: list[tuple[float, str]], text: str, top: int = 3) -> list[str]:
     """Return the words behind a score: the strongest positive contributions that are whole words of text (they
     begin and end where jieba's words do, once at least), skipping one that holds or is held by a word picked."""
-    starts, ends = _edges(text)
+    starts, ends = word_edges(text)
     picked: list[str] = []
     for weight, name in sorted(parts, reverse=True):
         if weight <= 0 or len(picked) == top:
@@ -104,12 +106,6 @@ def _evidence(parts: list[tuple[float, str]], text: str, top: int = 3) -> list[s
             continue
         picked.append(name)
     return picked
-
-
-def _edges(text: str) -> tuple[set[int], set[int]]:
-    from triage.severity_text import word_edges  # lazy: the tokenizer loads only when evidence is shown
-
-    return word_edges(text)
 
 
 def _whole(gram: str, text: str, starts: set[int], ends: set[int]) -> bool:

@@ -74,6 +74,9 @@ HAZARD_PATTERNS = {
     "structure": (r"往[^，。！？]{0,5}?(?:歪|斜|倾)(?![对着坡线眼])", r"[歪斜]得(?:厉害|很|越来越)"),
 }
 
+# A child or an old person missing (走失 and 走丢 are said of them): level II with no hazard named; "人不见了",
+# said of anyone, is trapped or missing like the others (level III without a hazard).
+MISSING = ("走失", "走丢", "孩子不见了", "小孩不见了", "老人不见了")
 # Casualty verbs: kind -> words. "hurt" covers injuries, people taken to hospital and symptoms.
 CASUALTY_WORDS = {
     "death": ("死亡", "身亡", "遇难", "死了", "丧生", "罹难", "去世", "没了呼吸", "当场死", "不幸离世", "烧死", "砸死",
@@ -98,7 +101,7 @@ CASUALTY_WORDS = {
     "trapped": ("被困", "困在", "出不来", "被埋", "失踪", "压在下面", "埋在", "逃不出", "下不来", "困住", "压住",
                 "埋了", "挖人", "没出来", "没跑出来", "没逃出来", "还在里面", "下不去", "没转移出来", "没撤出来", "没拉上来", "没找到人", "打不开", "里还有人", "里面还有人", "卡在",
                 "下落不明", "情况不明", "生死不明", "失联", "没上来", "没浮上来", "看不见人", "看不见头", "不见人影", "联系不上", "没联系上", "还没找到", "车轮底下", "车底下", "拉不出来", "推不开", "被堵在里面", "跑不出来", "还没下来", "出不去", "压在底下", "埋住", "被冲走", "被压在", "压在车下", "找不到他", "找不到人", "未找到", "冇见人", "唔见咗", "挂在半空", "喊救命", "在呼救", "没升井", "没上井", "困在井下",
-                "走失", "走丢", "孩子不见了", "小孩不见了", "老人不见了", "人不见了"),
+                *MISSING, "人不见了"),
 }
 CASUALTY_LABELS = {"death": "死亡", "critical": "伤情危重", "injury": "受伤", "hospital": "送医", "symptom": "出现中毒或不适症状",
                    "trapped": "被困或失联"}
@@ -199,9 +202,6 @@ EVACUATION = ("疏散", "撤离", "逃生", "跑出来", "往外跑", "往外逃
 # or something eaten.
 WEAK_HOSPITAL = ("住院", "挂水")
 WEAK_TRAPPED = ("未找到", "冇见人", "唔见咗", "联系不上", "没联系上", "出不来", "下不来", "困住", "没出来", "还在里面", "下不去", "卡在", "没转移出来", "没撤出来", "打不开", "里还有人", "里面还有人", "推不开", "出不去", "跑不出来", "还没下来", "拉不出来", "喊救命", "在呼救", "挂在半空")
-# A child or an old person missing (走失 and 走丢 are said of them): level II with no hazard named; "人不见了",
-# said of anyone, is trapped or missing like the others (level III without a hazard).
-MISSING = ("走失", "走丢", "孩子不见了", "小孩不见了", "老人不见了")
 PETS = ("狗", "猫", "宠物", "鹦鹉", "鸟", "兔子", "乌龟")  # what a report of a lost pet names before 走丢
 # People pinned or buried: level II whatever the hazard.
 PINNED = ("压在下面", "被埋", "埋在", "压住", "埋了", "被压", "没找到人", "没拉上来", "卷到车底", "车轮底下", "车底下", "埋住", "压在底下", "绞进", "卷进", "被压在", "压在车下", "碾")

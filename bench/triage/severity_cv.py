@@ -76,13 +76,12 @@ def cross_validate(pool: list[dict], rules: dict, repeats: int, folds: int, **se
     return out
 
 
-def writer_groups(pool: list[dict]) -> dict[str, list[dict]]:
-    """Return the pool's reports by writer: each blind part alone, the in-house parts together."""
-    part_of = {r["id"]: name for name in severity_learn.TRAIN_PARTS for r in severity_learn.read((name,))}
+def writer_groups() -> dict[str, list[dict]]:
+    """Return the training reports by writer: each blind part alone, the in-house parts together."""
     groups: dict[str, list[dict]] = {}
-    for r in pool:
-        name = part_of[r["id"]]
-        groups.setdefault(name if name in severity_learn.BLIND_PARTS else "in-house", []).append(r)
+    for name in severity_learn.TRAIN_PARTS:
+        writer = name if name in severity_learn.BLIND_PARTS else "in-house"
+        groups.setdefault(writer, []).extend(severity_learn.read((name,)))
     return groups
 
 
@@ -128,10 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     grid = {k: [float(v) if k in ("false_rate", "notable_rate") else type(getattr(severity_learn, k.upper()))(v)
                 for v in vs.split(",")] for k, vs in (g.split("=") for g in args.grid)}
-    pool = severity_learn.read(severity_learn.TRAIN_PARTS)
+    groups = writer_groups() if args.by_writer else {}
+    pool = [r for g in groups.values() for r in g] or severity_learn.read(severity_learn.TRAIN_PARTS)
     rules = judged_rules(pool)
     if args.by_writer:
-        groups = writer_groups(pool)
         print(f"severity CV by writer: {len(pool)} training reports, {len(groups) - 1} blind writers held out one at "
               f"a time ({', '.join(n for n in groups if n != 'in-house')}) and the in-house parts; band accuracy of "
               "the blind parts pooled (worst part)")

@@ -120,7 +120,7 @@ def test_the_writer_folds_hold_each_blind_writer_apart_and_the_in_house_parts_to
     from bench.triage.severity_cv import writer_groups
 
     pool = severity_learn.read(severity_learn.TRAIN_PARTS)
-    groups = writer_groups(pool)
+    groups = writer_groups()
     assert set(groups) == {*severity_learn.BLIND_PARTS, "in-house"}
     assert sorted(r["id"] for g in groups.values() for r in g) == sorted(r["id"] for r in pool)
     for name in severity_learn.BLIND_PARTS:
