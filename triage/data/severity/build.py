@@ -13,7 +13,8 @@ set by a fourth such writer, committed before any grader ran on it. src/train9a.
 (train9a.jsonl, train9b.jsonl) are more training material written blind, after holdout8's first look, as are
 src/train10a.txt (moderate-weighted) and src/train10b.txt (weighted to calm reports that look alarming), and
 src/train11a.txt (moderate hazards beside look-alike minor ones) and src/train11b.txt (southern and western city
-registers).
+registers). src/holdout9.txt (holdout9.jsonl) is a ninth held-aside set by a further such writer, committed
+before any grader ran on it.
 """
 import hashlib
 import json
@@ -65,7 +66,8 @@ for i, (band, level, cat, rep, text) in enumerate(late, len(rows) + 1):
 # Held-aside sets written after the first figures and before any grader saw them (holdout2.jsonl, holdout3.jsonl);
 # holdout3 was written before the learned detector existed and is never used to tune it.
 held = {}
-for name in ("holdout2", "holdout3", "holdout4", "train5", "holdout5", "holdout6", "holdout7", "train8a", "train8b", "holdout8", "train9a", "train9b", "train10a", "train10b", "train11a", "train11b"):
+for name in ("holdout2", "holdout3", "holdout4", "train5", "holdout5", "holdout6", "holdout7", "train8a", "train8b", "holdout8", "train9a", "train9b", "train10a", "train10b", "train11a", "train11b",
+             "holdout9"):
     held[name] = []
     for line in (root / "src" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
