@@ -91,7 +91,7 @@ def _frame(clause: Clause, event: bool, doc: dict, negated: bool) -> str:
     if "resolved" in f:
         return "resolved"
     if "past_distant" in f:
-        return "past"
+        return "condition" if "still" in f and not event else "past"  # set up then, there still
     if "imminent" in f:
         return "imminent"
     if "hypothetical" in f:

@@ -18,6 +18,8 @@ _SPLIT = re.compile(r"[，、,.:：]+|\s+|(?=但是|不过|可是|结果|幸好|
 _QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{1,40})[”\"」』’]")
 _YEAR = re.compile(r"(?:19|20)\d\d年")
 # "过去" as a time ("过去这里出过事", "在过去", "过去三年"), not as a verb's direction ("涌过去", "昏过去了").
+# Ten floors or more ("28层", "三十几层", "十几层楼"): a tower whose people are exposed (not 层次, 层面).
+_HIGH_RISE = re.compile(r"(?:[1-9]\d|[二三四五六七八九几]?十[一二三四五六七八九几]?)多?层(?![次面级])")
 _PAST_WORD = re.compile(r"(?<![\u4e00-\u9fff])过去|在过去|过去(?=曾|[几一两三四五六七八九十半数多]+[年个月天周])")
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
            "八": 8, "九": 9}
@@ -149,6 +151,8 @@ def frames_of(text: str) -> set:
         frames.add("now")
     if _has(text, lex.PAST_DISTANT) or _PAST_WORD.search(text) or (_YEAR.search(text) and "今年" not in text):
         frames.add("past_distant")
+        if _has(text, lex.STILL):
+            frames.add("still")
     elif _has(text, lex.PAST_RECENT):
         frames.add("past_recent")
     if _has(text, lex.RESOLVED):
@@ -350,6 +354,9 @@ def exposure(text: str) -> tuple[list[tuple[str, str, float]], int]:
         masked = text.replace("送往医院", "").replace("送到医院", "").replace("送医院", "").replace("去医院", "")
         if _has(masked, words):
             groups.append((key, reason, weight))
+    if _HIGH_RISE.search(text) and not any(key == "building" for key, _, _ in groups):
+        reason, weight, _ = lex.EXPOSURE["building"]
+        groups.append(("building", reason, weight))  # "我们这栋28层", "三十几层的楼": a whole tower above
     count = max((n for w, n in lex.MANY_EXPOSED if w in text), default=0)
     for match in re.finditer(r"(\d+)\s*(?:多|余)?(?:户|名|人|个学生|个孩子)", text):
         count = max(count, int(match.group(1)))

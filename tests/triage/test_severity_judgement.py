@@ -264,3 +264,38 @@ def test_grumbling_is_no_vomiting_and_a_game_or_a_checkpoint_hides_no_real_harm(
     assert grade("业主们都在吐槽物业乱收费，群里天天吵", None, detectors=None)[0] == 4
     assert grade("孩子在游戏中摔伤了，头上流血", None, detectors=None)[0] <= 3
     assert grade("检查站关卡处两车相撞，有人受伤", None, detectors=None)[0] <= 3
+
+
+@pytest.mark.parametrize("text", ["那人白了我一眼，还翻白眼说关你什么事", "我提醒他别乱扔垃圾，他对我翻白眼"])
+def test_eye_rolling_in_contempt_is_no_casualty(text):
+    assert grade(text, None, detectors=None)[0] == 4
+
+
+def test_a_child_rolling_back_their_eyes_beside_a_gas_smell_is_still_critical():
+    assert grade("屋里一股煤气味，孩子在翻白眼叫不醒", None, detectors=None)[0] <= 2
+
+
+def test_a_condition_set_up_years_ago_and_still_there_is_present_but_a_past_fire_is_past():
+    level, reasons = grade("三年前装修时封掉的安全出口至今还没打开，我们这栋楼有二十六层", None, detectors=None)
+    assert level == 3 and any(r.startswith("消防安全隐患：存在隐患") for r in reasons), reasons
+    level, reasons = grade("三年前这家饭店着过火，至今还没人管", None, detectors=None)
+    assert not any("正在发生" in r or "已发生" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("text, floors", [("我住的那栋32层，楼梯间防火门被拆掉了", True), ("楼梯间防火门被拆掉了", False)])
+def test_a_tower_of_ten_floors_or_more_counts_its_residents_as_exposed(text, floors):
+    reasons = grade(text, None, detectors=None)[1]
+    assert ("涉及整栋居民楼" in reasons) is floors, reasons
+
+
+@pytest.mark.parametrize("text, hazard", [
+    ("接孩子的面包车刹车最近有点失灵，司机还照样每天拉十几个小学生", "车辆安全隐患"),
+    ("菜场门口那块井盖被压得裂开了一半，路人一脚就踩空", "井盖缺失、路面塌陷"),
+    ("楼后空地上那几条狼狗从来不拴绳，见到小孩就追", "动物伤害"),
+    ("商场的消防报警主机一直报故障，值班室也没人", "消防安全隐患"),
+    ("幼儿园后厨的肉没冷藏，放在地上化冻", "食品安全"),
+    ("山路转弯那段没有护栏，下面就是沟", "道路设施隐患"),
+])
+def test_hazards_said_in_everyday_words_are_named(text, hazard):
+    reasons = grade(text, None, detectors=None)[1]
+    assert any(r.startswith(hazard + "：存在隐患") for r in reasons), reasons
