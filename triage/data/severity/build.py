@@ -15,7 +15,9 @@ src/train10a.txt (moderate-weighted) and src/train10b.txt (weighted to calm repo
 src/train11a.txt (moderate hazards beside look-alike minor ones) and src/train11b.txt (southern and western city
 registers). src/holdout9.txt (holdout9.jsonl) is a ninth held-aside set by a further such writer, committed
 before any grader ran on it. src/train12a.txt (moderate hazards noticed at work) and src/train12b.txt (less common
-settings and categories) are more training material written blind, after holdout9 was committed.
+settings and categories) are more training material written blind, after holdout9 was committed, as are
+src/train13a.txt (moderate hazards said with no alarm) and src/train13b.txt (long letters and hurried notes), written
+after train12a/b were studied.
 """
 import hashlib
 import json
@@ -68,7 +70,7 @@ for i, (band, level, cat, rep, text) in enumerate(late, len(rows) + 1):
 # holdout3 was written before the learned detector existed and is never used to tune it.
 held = {}
 for name in ("holdout2", "holdout3", "holdout4", "train5", "holdout5", "holdout6", "holdout7", "train8a", "train8b", "holdout8", "train9a", "train9b", "train10a", "train10b", "train11a", "train11b",
-             "holdout9", "train12a", "train12b"):
+             "holdout9", "train12a", "train12b", "train13a", "train13b"):
     held[name] = []
     for line in (root / "src" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
