@@ -9,6 +9,8 @@ python -m bench.triage.severity_cv [--repeats 3] [--folds 5] [--grid C=0.5,2,8 l
 prints, for each setting, the whole judgement's (clause rules + detectors) per-band accuracy out of fold, mean ± spread
 (standard deviation over the repeats), and the share of minor, negated and ordinary reports it puts at level I or II.
 The clause rules alone are printed first, as the baseline of the same run. The held-aside set is never read.
+With --complaints CSV (as the trainer's option) each fold's notable threshold is capped by those complaints too;
+grid keys also take complaint_rate.
 
 With --by-writer the folds are the writers instead: each part of triage.severity_learn.BLIND_PARTS (written blind,
 one writer each) is graded by detectors trained on every other training part, the in-house parts likewise as one
@@ -124,8 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--folds", type=int, default=FOLDS)
     p.add_argument("--grid", nargs="*", default=["C=0.5,2,8", "longest=3,4", "false_rate=0.02,0.04"])
     p.add_argument("--by-writer", action="store_true", help="leave one writer out instead of random folds")
+    p.add_argument("--complaints", action="append", default=[],
+                   help="CSV of ordinary citizen complaints that cap the notable threshold, as the trainer's option")
     args = p.parse_args(argv)
-    grid = {k: [float(v) if k in ("false_rate", "notable_rate") else type(getattr(severity_learn, k.upper()))(v)
+    complaints = severity_learn.read_complaints(args.complaints)
+    grid = {k: [float(v) if k in ("false_rate", "notable_rate", "complaint_rate") else type(getattr(severity_learn, k.upper()))(v)
                 for v in vs.split(",")] for k, vs in (g.split("=") for g in args.grid)}
     groups = writer_groups() if args.by_writer else {}
     pool = [r for g in groups.values() for r in g] or severity_learn.read(severity_learn.TRAIN_PARTS)
@@ -138,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         plain = {n: {r["id"]: rules[r["id"]].level for r in g} for n, g in groups.items()}
         print(writer_line("clause rules alone", groups, plain))
         for values in itertools.product(*grid.values()):
-            settings = {k.lower(): v for k, v in zip(grid, values)}
+            settings = {k.lower(): v for k, v in zip(grid, values)} | ({"complaints": complaints} if complaints else {})
             start = time.monotonic()
             label = " ".join(f"{k}={v}" for k, v in zip(grid, values))
             print(writer_line(label, groups, by_writer(groups, rules, **settings))
@@ -149,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'setting':34s}" + "".join(f"{k:>17s}" for k in (*BANDS, "calm at I/II")))
     print(line("clause rules alone", [scores(pool, {i: j.level for i, j in rules.items()})]))
     for values in itertools.product(*grid.values()):
-        settings = {k.lower(): v for k, v in zip(grid, values)}
+        settings = {k.lower(): v for k, v in zip(grid, values)} | ({"complaints": complaints} if complaints else {})
         start = time.monotonic()
         runs = cross_validate(pool, rules, args.repeats, args.folds, **settings)
         label = " ".join(f"{k}={v}" for k, v in zip(grid, values))

@@ -299,3 +299,19 @@ def test_a_tower_of_ten_floors_or_more_counts_its_residents_as_exposed(text, flo
 def test_hazards_said_in_everyday_words_are_named(text, hazard):
     reasons = grade(text, None, detectors=None)[1]
     assert any(r.startswith(hazard + "：存在隐患") for r in reasons), reasons
+
+
+@pytest.mark.parametrize("text, hazard", [
+    ("单元楼道里天天有人拉线充电，电瓶车停了一排", "消防安全隐患"),
+    ("学校旁边的排水沟盖板碎了好几块", "井盖缺失、路面塌陷"),
+    ("小区配电房门一直开着，里面嗡嗡响", "触电、电力隐患"),
+])
+def test_corridor_charging_broken_drain_covers_and_substations_are_named(text, hazard):
+    reasons = grade(text, None, detectors=None)[1]
+    assert any(r.startswith(hazard) for r in reasons), reasons
+
+
+def test_a_post_knocked_over_is_no_one_hurt_and_a_landslide_in_the_sixties_is_past():
+    assert grade("路口的隔离墩被撞倒了，躺在路边", None, detectors=None)[0] == 4
+    level, reasons = grade("听老人说六几年后山滑过坡，埋了好几户，现在想在那里立个碑", None, detectors=None)
+    assert level >= 3 and not any("被困" in r for r in reasons), reasons

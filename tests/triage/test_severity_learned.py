@@ -127,3 +127,27 @@ def test_the_writer_folds_hold_each_blind_writer_apart_and_the_in_house_parts_to
         assert [r["id"] for r in groups[name]] == [r["id"] for r in severity_learn.read((name,))]
     assert not set(severity_learn.BLIND_PARTS) & set(severity_learn.HELD_ASIDE)
     assert set(severity_learn.BLIND_PARTS) <= set(severity_learn.TRAIN_PARTS)
+
+
+def test_ordinary_complaints_cap_how_many_the_notable_detector_raises(tmp_path):
+    rows = severity_learn.read(("dev",))
+    complaints = ["楼道里一股很浓的煤气味，好几户都闻到了", "燃气管道老化，楼道里一股煤气味", "家里孩子吃了学校的饭上吐下泻",
+                  "工地晚上施工太吵", "物业费太贵了"] * 8
+    plain = severity_learn.train(rows, folds=3)
+    assert np.mean([plain.notable.probability(t) >= plain.notable.threshold for t in complaints]) > 0.5
+    capped = severity_learn.train(rows, folds=3, complaints=complaints, complaint_rate=0.25)
+    share = np.mean([capped.notable.probability(t) >= capped.notable.threshold for t in complaints])
+    assert capped.notable.threshold > plain.notable.threshold
+    assert 0 < share <= 0.25  # the most alarming fifth (the strong gas smell) is still raised
+    assert capped.serious.threshold == plain.serious.threshold
+    assert capped.meta["complaints"] == len(complaints)
+
+
+def test_complaint_files_are_read_whole_and_segmented_text_is_joined(tmp_path):
+    segmented = tmp_path / "train.csv"
+    segmented.write_text("text,label\n小区 门口 井盖 没 了 A1 区,城乡建设\n", encoding="utf-8")
+    board = tmp_path / "board.csv"
+    board.write_text("留言主题,留言详情\n消防通道被堵,楼下 消防通道 堆满杂物\n", encoding="utf-8")
+    texts = severity_learn.read_complaints([segmented, board])
+    assert texts[0].startswith("小区门口井盖没了") and "a1 区" in texts[0].lower()
+    assert texts[1].startswith("消防通道被堵") and texts[1].endswith("楼下消防通道堆满杂物")
