@@ -320,14 +320,21 @@ def learned(judged: Judgement, text: str, detectors: "severity_detector.Detector
         return judged
     plain = normalise(text or "")
     kept = [r for r in judged.reasons if r != NO_EVIDENCE]
-    prob, words = detectors.serious.score(plain) if not _only_feared(judged) else (0.0, [])
-    if prob >= detectors.serious.threshold:
-        return replace(judged, level=2, reasons=[_learned_reason("可能有人员伤亡或重大险情正在发生", prob, words), *kept])
+    if not _only_feared(judged) and _names_people(plain):
+        prob, words = detectors.serious.score(plain)
+        if prob >= detectors.serious.threshold:
+            return replace(judged, level=2, reasons=[_learned_reason("可能有人员伤亡或重大险情正在发生", prob, words), *kept])
     if judged.level == 4:
         prob, words = detectors.notable.score(plain)
         if prob >= detectors.notable.threshold:
             return replace(judged, level=3, reasons=[_learned_reason("可能存在实际险情", prob, words), *kept])
     return judged
+
+
+def _names_people(text: str) -> bool:
+    """Tell whether a report names anyone, or a place where people are ("电动车起火" names neither): level II is
+    about lives, so the serious detector may not raise a report that names no one."""
+    return any(w in text for w in lex.HUMAN + lex.PEOPLE_PLACES) or bool(exposure(text)[0])
 
 
 def _learned_reason(what: str, prob: float, words: list[str]) -> str:

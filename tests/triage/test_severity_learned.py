@@ -151,3 +151,9 @@ def test_complaint_files_are_read_whole_and_segmented_text_is_joined(tmp_path):
     texts = severity_learn.read_complaints([segmented, board])
     assert texts[0].startswith("小区门口井盖没了") and "a1 区" in texts[0].lower()
     assert texts[1].startswith("消防通道被堵") and texts[1].endswith("楼下消防通道堆满杂物")
+
+
+def test_the_serious_detector_raises_no_report_that_names_no_one():
+    eager = _detectors(0.0)  # sure of everything
+    assert grade("电动车起火", None, detectors=eager)[0] == 3
+    assert grade("电动车在楼道里起火", None, detectors=eager)[0] == 2
