@@ -315,3 +315,15 @@ def test_a_post_knocked_over_is_no_one_hurt_and_a_landslide_in_the_sixties_is_pa
     assert grade("路口的隔离墩被撞倒了，躺在路边", None, detectors=None)[0] == 4
     level, reasons = grade("听老人说六几年后山滑过坡，埋了好几户，现在想在那里立个碑", None, detectors=None)
     assert level >= 3 and not any("被困" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("text", ["外卖小哥没戴头盔摔在路口头上好多血人叫不醒",
+                                  "装空调的师傅没系安全绳从楼上掉下来了，叫他没反应"])
+def test_a_protection_not_taken_does_not_deny_the_harm_after_it(text):
+    level, reasons = grade(text, None, detectors=None)
+    assert level <= 2 and "未见人员伤亡" not in reasons, reasons
+
+
+def test_no_one_hurt_after_a_lapse_is_still_no_one_hurt():
+    level, reasons = grade("工人没戴安全帽被监理看见了，好在没有人受伤", None, detectors=None)
+    assert level >= 3 and "未见人员伤亡" in reasons, reasons
