@@ -115,7 +115,7 @@ def _real(c: Casualty, parts: list[Clause], doc: dict, hazards: set) -> bool:
     if c.negated or doc["drill"] or doc["debunked"] or f & {"drill", "sign", "notice", "rumour", "hypothetical", "near_miss",
                                          "past_distant"}:
         return False
-    if "imminent" in f:
+    if "imminent" in f or (c.word in lex.MISSING and doc["found"]):
         return False
     if c.strong:
         return True
@@ -206,7 +206,8 @@ def _read(text: str) -> _Reading:
            "resolved": any("resolved" in f and not {"hypothetical", "now"} & f for f in frames),
            "debunked": any(w in text for w in lex.DEBUNKED) and not any("real" in f for f in frames),
            "now": len(text) <= SHORT and any(w in text for w in lex.URGENT),
-           "intake": any(w in text for w in lex.FOOD_INTAKE)}
+           "intake": any(w in text for w in lex.FOOD_INTAKE),
+           "found": any(w in text for w in lex.FOUND)}
     groups, exposed_count = exposure(text)
     sentences: dict[int, str] = {}
     for clause in parts:

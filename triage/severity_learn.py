@@ -34,12 +34,12 @@ from triage.severity_detector import DEFAULT_PATH, Detector, Detectors, ngrams, 
 DATA = DEFAULT_PATH.parent
 TRAIN_PARTS = ("dev", "final", "holdout2", "holdout3", "train5", "holdout5", "holdout6", "train8a", "train8b", "holdout7",
                "train9a", "train9b", "train10a", "train10b", "train11a", "train11b", "train12a", "train12b", "train13a",
-               "train13b")
+               "train13b", "train14a", "train14b")
 HELD_ASIDE = ("holdout4", "holdout8", "holdout9")
 # Training parts each written blind by a writer of its own, who never saw the grader (the others were written in
 # house): `python -m bench.triage.severity_cv --by-writer` scores each by detectors trained on all the other parts.
 BLIND_PARTS = ("holdout5", "holdout6", "holdout7", "train8a", "train8b", "train9a", "train9b", "train10a", "train10b",
-               "train11a", "train11b", "train12a", "train12b", "train13a", "train13b")
+               "train11a", "train11b", "train12a", "train12b", "train13a", "train13b", "train14a", "train14b")
 C = 2.0  # inverse regularisation (chosen by repeated stratified CV on the training parts; docs/severity.md)
 LONGEST = 3  # the longest character n-gram read
 FALSE_RATE = 0.04  # at most this share of out-of-fold negatives above the serious threshold (chosen by CV)

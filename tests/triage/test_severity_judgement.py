@@ -328,3 +328,24 @@ def test_a_protection_not_taken_does_not_deny_the_harm_after_it(text):
 def test_no_one_hurt_after_a_lapse_is_still_no_one_hurt():
     level, reasons = grade("工人没戴安全帽被监理看见了，好在没有人受伤", None, detectors=None)
     assert level >= 3 and "未见人员伤亡" in reasons, reasons
+
+
+@pytest.mark.parametrize("text, hazard", [
+    ("我家住二十六楼，对门阳台没装防护栏，小孩老趴在窗台上", "高处坠落隐患"),
+    ("河边那片冰面上天天有学生在跑，冰薄得很", "临水隐患"),
+    ("村小门口那口井的盖子没了，孩子们放学都从旁边走", "井盖缺失、路面塌陷"),
+    ("敬老院的饭菜有股馊味，老人都不爱吃", "食品安全"),
+])
+def test_falls_from_height_thin_ice_open_wells_and_spoiled_food_are_named(text, hazard):
+    level, reasons = grade(text, None, detectors=None)
+    assert any(r.startswith(hazard) for r in reasons), reasons
+
+
+def test_a_missing_child_found_again_is_no_longer_missing():
+    assert grade("超市里有个孩子走丢了，后来在门口找到了，没事", None, detectors=None)[0] >= 3
+    assert grade("孩子在公园走丢了，到现在还没找到", None, detectors=None)[0] <= 2
+
+
+def test_a_child_knocked_down_and_bitten_by_dogs_is_hurt():
+    level, reasons = grade("几条野狗把小男孩扑倒了在咬，快来人", None, detectors=None)
+    assert level <= 3 and "1人受伤" in reasons, reasons
