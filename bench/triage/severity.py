@@ -6,7 +6,7 @@ python -m bench.triage.severity [--part PART|all|every] [--complaints FILE.csv .
 Prints, in one run, three graders side by side: the first rules (triage.severity_rules_v1), the clause rules alone
 (triage.severity.rules_grade) and the clause rules with the learned detectors (triage.severity.grade). The labelled
 reports are triage/data/severity/PART.jsonl, every part that triage.severity_learn names (its TRAIN_PARTS, then the
-HELD_ASIDE ones, holdout4, holdout8 and holdout9). A report of a training part is graded by detectors trained without it
+HELD_ASIDE ones, holdout4, holdout8, holdout9 and holdout10). A report of a training part is graded by detectors trained without it
 (out-of-fold, bench.triage.severity_cv, without the trainer's complaint cap), a report of a held-aside part, never
 trained on, by the shipped ones.
 `every` prints each part. Real citizen complaints come from CSV files with a text column (the TipDM
@@ -149,7 +149,7 @@ def parse(argv):
     p = argparse.ArgumentParser(prog="python -m bench.triage.severity", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--part", choices=(*PARTS, "all", "every"), default=os.environ.get("BENCH_SEVERITY_PART", "every"),
-                   help="labelled part to score (holdout4, holdout8 and holdout9 are the held-aside checks; env BENCH_SEVERITY_PART, "
+                   help="labelled part to score (holdout4, holdout8 to holdout10 are the held-aside checks; env BENCH_SEVERITY_PART, "
                         "default every part)")
     env = os.environ.get("BENCH_SEVERITY_COMPLAINTS", "")
     p.add_argument("--complaints", action="append", default=[p for p in env.split(os.pathsep) if p],

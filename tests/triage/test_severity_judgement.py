@@ -24,9 +24,11 @@ BANDS = {"serious": {1, 2}, "moderate": {2, 3}, "minor": {3, 4}, "negated": {3, 
 # aside: serious 49/53, moderate 34/36, minor 27/28, negated 35/36, ordinary 27/27 at its first look with the
 # grader of that session's start; 51/53, 33/36 to 34/36 and the calm bands all right with that session's rules and
 # detectors. Its floors sit below the first look. holdout9, a fifth blind writer's, held aside in the eighth session:
-# serious 50/53, moderate 33/36, the calm bands all right at its first look with that session's final grader.
+# serious 50/53, moderate 33/36, the calm bands all right at its first look with the grader of that moment.
+# holdout10, a sixth blind writer's, held aside at that session's end: serious 53/53, moderate 35/36, ordinary 26/27,
+# minor and negated all right at its first look, with that session's final grader.
 FLOOR = {"serious": 0.85, "moderate": 0.85, "minor": 0.90, "negated": 0.90, "ordinary": 0.90}
-FLOORS = {"holdout4": FLOOR, "holdout5": FLOOR, "holdout6": FLOOR, "holdout8": FLOOR, "holdout9": FLOOR,
+FLOORS = {"holdout4": FLOOR, "holdout5": FLOOR, "holdout6": FLOOR, "holdout8": FLOOR, "holdout9": FLOOR, "holdout10": FLOOR,
           "holdout7": {"serious": 0.85, "moderate": 0.80, "minor": 0.90, "negated": 0.90, "ordinary": 0.90}}
 
 
