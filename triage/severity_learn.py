@@ -18,7 +18,6 @@ folds (python -m bench.triage.severity_cv).
 """
 
 import argparse
-import csv
 import json
 import re
 from pathlib import Path
@@ -29,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from nlp.text import normalise
+from triage import table
 from triage.severity_detector import DEFAULT_PATH, Detector, Detectors, ngrams, prepare
 
 DATA = DEFAULT_PATH.parent
@@ -126,21 +126,29 @@ def train(rows: list[dict], seed: int = 0, folds: int = FOLDS, c: float = C, lon
     return Detectors(out["serious"], out["notable"], meta)
 
 
+# The text columns of a complaint file, tried in order (the TipDM files: routing_dev_raw.csv has title,text;
+# hotspot_messages.csv 留言主题,留言详情; routing_train_segmented.csv text).
+COMPLAINT_COLUMNS = ("title,text", "留言主题,留言详情", "text")
 _SEGMENTED = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")  # a space between two Chinese words
 
 
-def read_complaints(paths) -> list[str]:
-    """Return the normalised texts of CSV files of citizen complaints (a "text" column, with "title" or 留言主题 and
-    留言详情 where the file has them); spaces between Chinese words (a segmented file) are taken out."""
+def complaint_texts(paths) -> list[str]:
+    """Return the texts of CSV files of citizen complaints, title and body joined where both exist (the first of
+    COMPLAINT_COLUMNS a file has); raises table.TableError for a file with none of them."""
     texts = []
     for path in paths:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for row in csv.DictReader(f):
-                text = "，".join(row.get(k) or "" for k in ("title", "text", "留言主题", "留言详情") if row.get(k))
-                text = _SEGMENTED.sub("", text)
-                if text.strip():
-                    texts.append(normalise(text))
+        header, rows = table.read_rows(path)
+        spec = next((s.split(",") for s in COMPLAINT_COLUMNS if all(c in header for c in s.split(","))), None)
+        if spec is None:
+            raise table.TableError(f"{path}: no text column among {', '.join(COMPLAINT_COLUMNS)}")
+        texts += table.texts(rows, spec)
     return texts
+
+
+def read_complaints(paths) -> list[str]:
+    """Return the normalised, non-empty texts of complaint files (complaint_texts), with the spaces between Chinese
+    words of a segmented file taken out."""
+    return [normalise(_SEGMENTED.sub("", t)) for t in complaint_texts(paths) if t.strip()]
 
 
 def main(argv=None) -> int:

@@ -37,7 +37,6 @@ BANDS = {
 }
 GRADERS = ("rules v1", "clause rules", "rules+learned")
 PARTS = severity_learn.TRAIN_PARTS + severity_learn.HELD_ASIDE  # the trainer's list of parts, not a copy of it
-TEXT_COLUMNS = ("title,text", "留言主题,留言详情", "text")
 
 
 def load(part: str) -> list[dict]:
@@ -81,16 +80,10 @@ def band_scores(rows: list[dict], levels: list[int]) -> dict:
 
 def complaints(paths: list[str], sample: int, seed: int = 17) -> list[str]:
     """Return a random sample of complaint texts from CSV files (title and body joined when both exist)."""
-    texts = []
-    for path in paths:
-        header, rows = table.read_rows(path)
-        for spec in TEXT_COLUMNS:
-            if all(c in header for c in spec.split(",")):
-                texts += table.texts(rows, spec.split(","))
-                break
-        else:
-            raise SystemExit(f"{path}: no text column among {', '.join(TEXT_COLUMNS)}")
-    texts = [t for t in texts if t.strip()]
+    try:
+        texts = [t for t in severity_learn.complaint_texts(paths) if t.strip()]
+    except table.TableError as exc:
+        raise SystemExit(str(exc)) from None
     random.Random(seed).shuffle(texts)
     return texts[:sample] if sample else texts
 

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--complaints", action="append", default=[],
                    help="CSV of ordinary citizen complaints that cap the notable threshold, as the trainer's option")
     args = p.parse_args(argv)
-    complaints = severity_learn.read_complaints(args.complaints)
+    capped = {"complaints": severity_learn.read_complaints(args.complaints)} if args.complaints else {}
     grid = {k: [float(v) if k in ("false_rate", "notable_rate", "complaint_rate") else type(getattr(severity_learn, k.upper()))(v)
                 for v in vs.split(",")] for k, vs in (g.split("=") for g in args.grid)}
     groups = writer_groups() if args.by_writer else {}
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         plain = {n: {r["id"]: rules[r["id"]].level for r in g} for n, g in groups.items()}
         print(writer_line("clause rules alone", groups, plain))
         for values in itertools.product(*grid.values()):
-            settings = {k.lower(): v for k, v in zip(grid, values)} | ({"complaints": complaints} if complaints else {})
+            settings = {k.lower(): v for k, v in zip(grid, values)} | capped
             start = time.monotonic()
             label = " ".join(f"{k}={v}" for k, v in zip(grid, values))
             print(writer_line(label, groups, by_writer(groups, rules, **settings))
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'setting':34s}" + "".join(f"{k:>17s}" for k in (*BANDS, "calm at I/II")))
     print(line("clause rules alone", [scores(pool, {i: j.level for i, j in rules.items()})]))
     for values in itertools.product(*grid.values()):
-        settings = {k.lower(): v for k, v in zip(grid, values)} | ({"complaints": complaints} if complaints else {})
+        settings = {k.lower(): v for k, v in zip(grid, values)} | capped
         start = time.monotonic()
         runs = cross_validate(pool, rules, args.repeats, args.folds, **settings)
         label = " ".join(f"{k}={v}" for k, v in zip(grid, values))

@@ -129,7 +129,7 @@ def test_the_writer_folds_hold_each_blind_writer_apart_and_the_in_house_parts_to
     assert set(severity_learn.BLIND_PARTS) <= set(severity_learn.TRAIN_PARTS)
 
 
-def test_ordinary_complaints_cap_how_many_the_notable_detector_raises(tmp_path):
+def test_ordinary_complaints_cap_how_many_the_notable_detector_raises():
     rows = severity_learn.read(("dev",))
     complaints = ["楼道里一股很浓的煤气味，好几户都闻到了", "燃气管道老化，楼道里一股煤气味", "家里孩子吃了学校的饭上吐下泻",
                   "工地晚上施工太吵", "物业费太贵了"] * 8
