@@ -1,4 +1,5 @@
 """Unbound extensions, bound to the app in the factory (the REST API's is ``server.web.openapi.api``)."""
+import select
 import time
 
 from flask_migrate import Migrate
@@ -17,14 +18,35 @@ NAMING = {
 PING_AFTER_IDLE = 1.0
 
 
+def has_pending_input(dbapi_connection) -> bool:
+    """True when the connection's socket has something to read while no query is running: the server closed it
+    (end of file) or sent a farewell ("terminating connection ..."). A healthy idle connection has nothing pending,
+    so this catches a connection killed by a database restart without a round trip (the go MySQL driver's
+    ``connCheck``). A connection with no socket (SQLite) has nothing to check; one whose socket is gone is stale."""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:
+        return False
+    try:
+        fd = fileno()
+    except Exception:  # closed: let the ping fail and the pool replace it
+        return True
+    if not hasattr(select, "poll"):  # Windows: select() takes sockets too
+        return bool(select.select([fd], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
+
+
 def ping_idle_connections(engine, idle: float = PING_AFTER_IDLE) -> None:
-    """Check a pooled connection at checkout only when it has been idle for ``idle`` seconds or more.
+    """Check a pooled connection at checkout when it has been idle for ``idle`` seconds or more, or when its socket
+    shows that the server has gone.
 
     SQLAlchemy's ``pool_pre_ping`` costs a round trip on every checkout, that is on every request. A connection
-    handed back moments ago is alive as far as a ping could tell; one that waited longer (across a database restart,
-    an idle timeout) is pinged, and replaced when the ping fails, so the request gets a fresh connection, or a 503
-    when the database is down. A database lost while connections are in busy use fails the requests on them with a
-    503, as any in-flight request would; SQLAlchemy then renews the whole pool.
+    handed back moments ago is alive as far as a ping could tell, unless its socket has input pending (the server
+    closed it in a restart faster than ``idle``), which a poll with no wait sees. One that waited longer (a network
+    that dropped it silently, an idle timeout) is pinged, and replaced when the ping fails, so the request gets a
+    fresh connection, or a 503 when the database is down. A database lost while connections are in busy use fails the
+    requests on them with a 503, as any in-flight request would; SQLAlchemy then renews the whole pool.
     """
     @event.listens_for(engine, "checkin")
     def _checked_in(_dbapi_connection, record) -> None:
@@ -34,8 +56,10 @@ def ping_idle_connections(engine, idle: float = PING_AFTER_IDLE) -> None:
     @event.listens_for(engine, "checkout")
     def _checked_out(dbapi_connection, record, _proxy) -> None:
         since = record.info.pop("idle_since", None)
-        if since is None or time.monotonic() - since < idle:
-            return  # new, or back in use at once
+        if since is None:
+            return  # new
+        if time.monotonic() - since < idle and not has_pending_input(dbapi_connection):
+            return  # back in use at once, and its socket is quiet
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:

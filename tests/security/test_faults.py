@@ -200,6 +200,24 @@ def test_postgres_restart_gives_503s_then_the_app_recovers_on_its_own(fault_app,
     assert "Worker exited" not in log and "Traceback" not in log, log[-2000:]
 
 
+def test_a_postgres_restart_between_two_requests_costs_no_request(fault_app, private_pg, tmp_path):
+    """A restart faster than the pool's no-ping window, which no request saw: every pooled connection is dead, none
+    has failed yet, and none has been idle long enough to be pinged. The first requests after it must not fail."""
+    from bench.intake.servers import WorkerConfig, gunicorn
+    with gunicorn("server:create_app()", _env(fault_app), REPO, WorkerConfig(2, 1), "/healthz", tmp_path / "g.log") as base:
+        status, body = _get(base + "/api/v1/auth/login", data={"username": "gas01", "password": PASSWORDS["gas01"]})
+        assert status == 200
+        token = body["access_token"]
+        for _ in range(6):  # both workers hold pooled connections
+            assert _get(base + "/api/v1/auth/me", token)[0] == 200
+        private_pg.stop()
+        private_pg.start()
+        answers = [_get(base + "/api/v1/auth/me", token)[0] for _ in range(8)]
+        assert answers == [200] * 8
+    log = (tmp_path / "g.log").read_text(errors="replace")
+    assert "Worker exited" not in log and "Traceback" not in log, log[-2000:]
+
+
 def test_without_a_whisper_model_voice_reports_flow_on_their_text(fault_app):
     client = fault_app.test_client()
     resident = login(client, LOGIN["resident"])
