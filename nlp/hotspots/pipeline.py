@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from nlp.hotspots import candidates, graph, pairs, parents, vectors
+from nlp.hotspots import candidates, followups, graph, pairs, parents, vectors
 from nlp.hotspots.features import Prepared, prepare
 from nlp.hotspots.refine import prune, refine
 from nlp.hotspots.split import split
@@ -115,6 +115,9 @@ def run(docs: list[dict], min_cluster_size: int | None = None, mode: str = "auto
             unplaced = np.array([not n for n in named], dtype=bool) & ~np.isfinite(sub.xy[:, 0])
             found = refine(prob, found, min_size=size, unplaced=unplaced, hours=sub.hours)
             found = split(prob, found, sub.masks(), named, size)
+            follow = unplaced & np.array([followups.is_follow_up(docs[i].get("text")) for i in usable], dtype=bool)
+            words = [set(prep.tokens[i]) for i in usable]
+            found = followups.attach(prob, found, follow, sub.hours, words, sub.masks())
         else:
             found = prune(sub, found, size)
             names = [models.places.display_names(prep.soft[i]) for i in usable]
