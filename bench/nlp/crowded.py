@@ -7,7 +7,11 @@ hotspot and every one-off report as a cluster of its own. Figures: mean ± stand
 (min). Also: how often two neighbouring estates' incidents, or the flood and the manhole of one street,
 end in one hotspot, and whether a development's complaints stay in one.
 
-python -m bench.nlp.crowded [--seeds 101-112] [--part final] [--no-old]
+python -m bench.nlp.crowded [--seeds 101-112] [--part final] [--no-old] [--generator scenes|old]
+
+--generator old scores the first dev sets' generator instead (tests/data/hotspots/generate.py: eight incidents over
+days in app, voice, hotline, patrol, follow-up and traditional-character styles; its held-aside seeds are 101-110);
+it has no neighbouring pairs or development, so only the ARI is printed.
 """
 
 import argparse
@@ -62,27 +66,35 @@ def checks(reports: list[dict], found: dict) -> dict:
     return out
 
 
-def score(kinds, seeds, part: str) -> dict:
-    """Return {kind: {"ari": [...], checks...}} of nlp.hotspots.cluster on the generated sets."""
+def generated(kind: str, seed: int, part: str, generator: str = "scenes") -> list[dict]:
+    """Return one generated set: a scenario (``part`` half of the phrase banks) or an old generator's set."""
+    if generator == "old":
+        from tests.data.hotspots.generate import make_set as old_set
+        return old_set(kind, seed)
     from bench.nlp.scenes import make_set
+    return make_set(kind, seed, part)
+
+
+def score(kinds, seeds, part: str, generator: str = "scenes") -> dict:
+    """Return {kind: {"ari": [...], checks...}} of nlp.hotspots.cluster on the generated sets."""
     from nlp.hotspots import cluster
 
     out = {}
     for kind in kinds:
         rows = {"ari": [], "pairs_joined": 0, "street_joined": 0, "development_whole": 0}
         for seed in seeds:
-            reports = make_set(kind, seed, part)
+            reports = generated(kind, seed, part, generator)
             docs = [{k: r[k] for k in ("id", "text", "lat", "lon", "created_at", "user") if k in r} for r in reports]
             found = {m: h["id"] for h in cluster(docs) for m in h["members"]}
             rows["ari"].append(ari(reports, found))
-            if kind != "far":
+            if kind != "far" and generator == "scenes":
                 for k, v in checks(reports, found).items():
                     rows[k] += v
         out[kind] = rows
     return out
 
 
-def old_scores(kinds, seeds, part: str, ref: str = OLD_REF) -> dict | None:
+def old_scores(kinds, seeds, part: str, ref: str = OLD_REF, generator: str = "scenes") -> dict | None:
     """Return score() of the pipeline at ref, run from a copy of its nlp/ in a child process."""
     with tempfile.TemporaryDirectory(prefix="old-nlp-") as tmp:
         archive = subprocess.run(["git", "archive", ref, "nlp"], cwd=ROOT, capture_output=True)
@@ -92,15 +104,15 @@ def old_scores(kinds, seeds, part: str, ref: str = OLD_REF) -> dict | None:
         subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         cmd = [sys.executable, "-c", "import sys, json; from bench.nlp.crowded import score; "
-               f"print(json.dumps(score({list(kinds)!r}, {list(seeds)!r}, {part!r})))"]
+               f"print(json.dumps(score({list(kinds)!r}, {list(seeds)!r}, {part!r}, {generator!r})))"]
         run = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, check=True)
         return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def line(name: str, kind: str, rows: dict, n: int) -> str:
+def line(name: str, kind: str, rows: dict, n: int, generator: str = "scenes") -> str:
     """Return one printed row."""
     a = np.array(rows["ari"])
-    extra = "" if kind == "far" else (f"  neighbours joined {rows['pairs_joined']}/{3 * n}, street joined "
+    extra = "" if kind == "far" or generator != "scenes" else (f"  neighbours joined {rows['pairs_joined']}/{3 * n}, street joined "
                                       f"{rows['street_joined']}/{n}, development whole {rows['development_whole']}/{n}")
     return f"  {name:<4} {kind:<9} ARI {a.mean():.3f} ± {a.std():.3f} (min {a.min():.3f}){extra}"
 
@@ -112,16 +124,18 @@ def main(argv=None) -> int:
     parser.add_argument("--part", default="final", choices=("train", "final"))
     parser.add_argument("--kinds", default="far,crowded,nocoords")
     parser.add_argument("--no-old", action="store_true")
+    parser.add_argument("--generator", default="scenes", choices=("scenes", "old"))
     args = parser.parse_args(argv)
     kinds, seeds = args.kinds.split(","), seeds_of(args.seeds)
     print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
-    print(f"seeds {args.seeds}, phrase bank half '{args.part}'; targets {TARGET}")
-    old = None if args.no_old else old_scores(kinds, seeds, args.part)
-    new = score(kinds, seeds, args.part)
+    where = f"phrase bank half '{args.part}'" if args.generator == "scenes" else "the old generator"
+    print(f"seeds {args.seeds}, {where}; targets {TARGET}")
+    old = None if args.no_old else old_scores(kinds, seeds, args.part, generator=args.generator)
+    new = score(kinds, seeds, args.part, args.generator)
     for kind in kinds:
         if old:
-            print(line("old", kind, old[kind], len(seeds)))
-        print(line("new", kind, new[kind], len(seeds)))
+            print(line("old", kind, old[kind], len(seeds), args.generator))
+        print(line("new", kind, new[kind], len(seeds), args.generator))
     return 0
 
 
