@@ -9,6 +9,7 @@ restarted (the machine's shared servers are never touched).
 - A worker SIGKILLed: another worker's scheduler takes its scheduler locks over within a bounded number of polls.
 - Redis restarted under ``gridwatch scheduler``: it carries on enqueueing the periodic jobs.
 """
+import contextlib
 import io
 import json
 import os
@@ -174,15 +175,24 @@ def _get(url: str, token: str | None = None, data: dict | None = None):
         return exc.code, json.load(exc)
 
 
-def test_postgres_restart_gives_503s_then_the_app_recovers_on_its_own(fault_app, private_pg, tmp_path):
+@contextlib.contextmanager
+def _two_workers(app, tmp_path):
+    """Yield (base url, a login token) of the app under gunicorn with two workers, each holding pooled connections;
+    afterwards, assert that no worker died and nothing raised."""
     from bench.intake.servers import WorkerConfig, gunicorn
-    env = _env(fault_app)
-    with gunicorn("server:create_app()", env, REPO, WorkerConfig(2, 1), "/healthz", tmp_path / "g.log") as base:
+    with gunicorn("server:create_app()", _env(app), REPO, WorkerConfig(2, 1), "/healthz", tmp_path / "g.log") as base:
         status, body = _get(base + "/api/v1/auth/login", data={"username": "gas01", "password": PASSWORDS["gas01"]})
         assert status == 200
         token = body["access_token"]
-        for _ in range(4):  # both workers hold pooled connections
+        for _ in range(6):
             assert _get(base + "/api/v1/auth/me", token)[0] == 200
+        yield base, token
+    log = (tmp_path / "g.log").read_text(errors="replace")
+    assert "Worker exited" not in log and "Traceback" not in log, log[-2000:]
+
+
+def test_postgres_restart_gives_503s_then_the_app_recovers_on_its_own(fault_app, private_pg, tmp_path):
+    with _two_workers(fault_app, tmp_path) as (base, token):
         private_pg.stop()
         try:
             for url in ("/healthz", "/api/v1/auth/me", "/api/v1/cases"):
@@ -196,26 +206,16 @@ def test_postgres_restart_gives_503s_then_the_app_recovers_on_its_own(fault_app,
         for _ in range(6):  # every worker, every pooled connection: no restart of the app needed
             assert _get(base + "/api/v1/auth/me", token)[0] == 200
         assert _get(base + "/healthz")[0] == 200
-    log = (tmp_path / "g.log").read_text(errors="replace")
-    assert "Worker exited" not in log and "Traceback" not in log, log[-2000:]
 
 
 def test_a_postgres_restart_between_two_requests_costs_no_request(fault_app, private_pg, tmp_path):
     """A restart faster than the pool's no-ping window, which no request saw: every pooled connection is dead, none
     has failed yet, and none has been idle long enough to be pinged. The first requests after it must not fail."""
-    from bench.intake.servers import WorkerConfig, gunicorn
-    with gunicorn("server:create_app()", _env(fault_app), REPO, WorkerConfig(2, 1), "/healthz", tmp_path / "g.log") as base:
-        status, body = _get(base + "/api/v1/auth/login", data={"username": "gas01", "password": PASSWORDS["gas01"]})
-        assert status == 200
-        token = body["access_token"]
-        for _ in range(6):  # both workers hold pooled connections
-            assert _get(base + "/api/v1/auth/me", token)[0] == 200
+    with _two_workers(fault_app, tmp_path) as (base, token):
         private_pg.stop()
         private_pg.start()
         answers = [_get(base + "/api/v1/auth/me", token)[0] for _ in range(8)]
         assert answers == [200] * 8
-    log = (tmp_path / "g.log").read_text(errors="replace")
-    assert "Worker exited" not in log and "Traceback" not in log, log[-2000:]
 
 
 def test_without_a_whisper_model_voice_reports_flow_on_their_text(fault_app):
