@@ -112,8 +112,9 @@ def old_scores(kinds, seeds, part: str, ref: str = OLD_REF, generator: str = "sc
 def line(name: str, kind: str, rows: dict, n: int, generator: str = "scenes") -> str:
     """Return one printed row."""
     a = np.array(rows["ari"])
-    extra = "" if kind == "far" or generator != "scenes" else (f"  neighbours joined {rows['pairs_joined']}/{3 * n}, street joined "
-                                      f"{rows['street_joined']}/{n}, development whole {rows['development_whole']}/{n}")
+    extra = "" if kind == "far" or generator != "scenes" else (
+        f"  neighbours joined {rows['pairs_joined']}/{3 * n}, street joined {rows['street_joined']}/{n}, "
+        f"development whole {rows['development_whole']}/{n}")
     return f"  {name:<4} {kind:<9} ARI {a.mean():.3f} ± {a.std():.3f} (min {a.min():.3f}){extra}"
 
 
