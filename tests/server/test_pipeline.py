@@ -196,3 +196,28 @@ def test_a_duplicate_joins_the_open_case_and_hotspots_keep_their_ids(client, app
     backend(app).drain()
     with app.app_context():
         assert db.session.get(Report, late["id"]).hotspot_id is not None, "assigned as it was processed"
+
+
+def test_a_follow_up_without_place_or_position_joins_its_incidents_hotspot_when_reclustered(client, app, city):
+    from datetime import timedelta
+
+    from server.hotspots.service import recluster
+    from server.models.types import utcnow
+    texts = ["红枫苑3栋楼道燃气味很重", "红枫苑有股煤气味，怕是漏了", "红枫苑5号楼天然气泄漏了吧味道好冲",
+             "闻到红枫苑那边煤气味", "红枫苑7单元燃气泄漏，大家都下楼了", "红枫苑燃气味越来越浓了"]
+    incident = [_post(client, login(client, f"1380000000{i + 1}"), text=text)["id"] for i, text in enumerate(texts)]
+    unrelated = _post(client, login(client, "13800000007"), text="物业费又乱涨了")["id"]
+    follow_ups = [_post(client, login(client, f"1380000000{8 + i}"), text=text)["id"]
+                  for i, text in enumerate(["味道比刚才还大", "燃气公司的人还没到"])]
+    backend(app).drain()
+    start = utcnow() - timedelta(hours=6)
+    minutes = dict(zip(incident, range(0, 120, 20))) | {unrelated: 100, follow_ups[0]: 130, follow_ups[1]: 150}
+    with app.app_context():
+        for report_id, minute in minutes.items():  # as a gas leak's reports come in over two and a half hours
+            db.session.get(Report, report_id).created_at = start + timedelta(minutes=minute)
+        db.session.commit()
+        assert recluster() >= 1
+        hotspot = {db.session.get(Report, i).hotspot_id for i in incident}
+        assert len(hotspot) == 1 and None not in hotspot
+        assert {db.session.get(Report, i).hotspot_id for i in follow_ups} == hotspot
+        assert db.session.get(Report, unrelated).hotspot_id not in hotspot
