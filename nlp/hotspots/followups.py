@@ -10,6 +10,8 @@ import re
 import numpy as np
 import scipy.sparse as sp
 
+from nlp.hotspots.refine import membership
+
 # Words that ask after something already known: still, again, more and more, not yet, has anyone come, worse than.
 MARKERS = re.compile(
     r"还(?:没|未|在|是|有)|又|再次|越来越|更(?!换|新|改|正)|仍|依然|依旧|至今|到现在|迟迟|一直没|了没|到没到|有人管吗|"
@@ -38,26 +40,23 @@ def under_way(member_hours: np.ndarray, hour: float, open_hours: float = OPEN_HO
 def attach(prob, labels: np.ndarray, follow: np.ndarray, hours: np.ndarray, words: list, hazards: np.ndarray,
            floor: float = FLOOR, open_hours: float = OPEN_HOURS) -> np.ndarray:
     """Return labels with each left-out report marked in ``follow`` given, among the clusters under way at its time
-    that it has something in common with (a word of ``words`` or a hazard bit of ``hazards`` that one of their members
+    that it has something in common with (a token of ``words``, one sequence per report, or a hazard bit of ``hazards`` that one of their members
     has), the one of highest mean pair probability ``prob`` when that mean reaches ``floor``. An unrelated grumble with
     a 又 in it (物业费又乱涨了) shares nothing with a gas leak's reports and stays out. The clusters are those of
     ``labels``; the reports attached do not change them for one another."""
     labels = np.asarray(labels).copy()
     rows = np.flatnonzero((labels < 0) & follow & np.isfinite(hours))
-    ids = np.unique(labels[labels >= 0])
+    ids, _, member, size = membership(labels)
     if not len(rows) or not len(ids):
         return labels
-    col = np.searchsorted(ids, labels)
-    inside = np.flatnonzero(labels >= 0)
-    member = sp.csr_matrix((np.ones(len(inside)), (inside, col[inside])), shape=(len(labels), len(ids)))
-    size = np.bincount(col[inside], minlength=len(ids)).astype(float)
+    by_cluster = member.T.tocsr()  # row c: the members of cluster c
     mean = sp.coo_matrix(sp.csr_matrix(prob[rows]) @ member / size)  # only the clusters the row has evidence with
     order = np.lexsort((-mean.data, mean.row))
     seen = {}
 
     def cluster_of(c: int):
         if c not in seen:
-            rows_c = inside[col[inside] == c]
+            rows_c = by_cluster.indices[by_cluster.indptr[c]:by_cluster.indptr[c + 1]]
             seen[c] = (hours[rows_c], set().union(*(words[m] for m in rows_c)),
                        int(np.bitwise_or.reduce(hazards[rows_c])))
         return seen[c]
@@ -68,7 +67,7 @@ def attach(prob, labels: np.ndarray, follow: np.ndarray, hours: np.ndarray, word
         if r in chosen or mean.data[k] < floor:
             continue
         member_hours, vocab, kinds = cluster_of(c)
-        if under_way(member_hours, hours[r], open_hours) and (words[r] & vocab or int(hazards[r]) & kinds):
+        if under_way(member_hours, hours[r], open_hours) and (set(words[r]) & vocab or int(hazards[r]) & kinds):
             chosen[r] = ids[c]
     for r, c in chosen.items():
         labels[r] = c

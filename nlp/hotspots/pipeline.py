@@ -116,8 +116,7 @@ def run(docs: list[dict], min_cluster_size: int | None = None, mode: str = "auto
             found = refine(prob, found, min_size=size, unplaced=unplaced, hours=sub.hours)
             found = split(prob, found, sub.masks(), named, size)
             follow = unplaced & np.array([followups.is_follow_up(docs[i].get("text")) for i in usable], dtype=bool)
-            words = [set(prep.tokens[i]) for i in usable]
-            found = followups.attach(prob, found, follow, sub.hours, words, sub.masks())
+            found = followups.attach(prob, found, follow, sub.hours, [prep.tokens[i] for i in usable], sub.masks())
         else:
             found = prune(sub, found, size)
             names = [models.places.display_names(prep.soft[i]) for i in usable]

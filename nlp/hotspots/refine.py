@@ -21,7 +21,7 @@ SIZE_POWER = -0.2
 UNPLACED_HOURS = 3.0
 
 
-def _indicator(labels: np.ndarray):
+def membership(labels: np.ndarray):
     """Return (cluster ids, column of each report or -1, sparse n x k membership, sizes)."""
     ids = np.unique(labels[labels >= 0])
     col = np.full(len(labels), -1)
@@ -33,7 +33,7 @@ def _indicator(labels: np.ndarray):
 
 def _merge(prob, labels: np.ndarray, threshold: float) -> np.ndarray:
     """Merge cluster pairs whose mean cross probability reaches threshold (each at most once a round)."""
-    ids, _, m, size = _indicator(labels)
+    ids, _, m, size = membership(labels)
     if len(ids) < 2:
         return labels
     cross = sp.coo_matrix(m.T @ sp.csr_matrix(prob @ m))
@@ -56,7 +56,7 @@ def _reassign(prob, labels: np.ndarray, threshold: float, min_size: int, power: 
     threshold, the one of highest mean x (their count)^power; -1 when there is none. A report marked in
     ``unplaced`` (no place named, no position) with a time in ``hours`` takes the one nearest in time instead
     (``_by_time``)."""
-    ids, col, m, size = _indicator(labels)
+    ids, col, m, size = membership(labels)
     out = np.full(len(labels), -1)
     if not len(ids):
         return out
