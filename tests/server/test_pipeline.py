@@ -1,10 +1,12 @@
 """The pipeline in the embedded default: stages, failures, the sweeper."""
 import io
+from datetime import timedelta
 
 import pytest
 
 from server.extensions import db
 from server.models import Case, CaseEvent, Report, verify_chain
+from server.models.types import utcnow
 from server.pipeline import stages
 from server.tasks.queue import backend
 from server.pipeline.sweeper import sweep
@@ -199,10 +201,7 @@ def test_a_duplicate_joins_the_open_case_and_hotspots_keep_their_ids(client, app
 
 
 def test_a_follow_up_without_place_or_position_joins_its_incidents_hotspot_when_reclustered(client, app, city):
-    from datetime import timedelta
-
     from server.hotspots.service import recluster
-    from server.models.types import utcnow
     texts = ["红枫苑3栋楼道燃气味很重", "红枫苑有股煤气味，怕是漏了", "红枫苑5号楼天然气泄漏了吧味道好冲",
              "闻到红枫苑那边煤气味", "红枫苑7单元燃气泄漏，大家都下楼了", "红枫苑燃气味越来越浓了"]
     incident = [_post(client, login(client, f"1380000000{i + 1}"), text=text)["id"] for i, text in enumerate(texts)]
