@@ -30,7 +30,8 @@ GRID = {"C": (0.1, 1.0), "merge": (0.3, 0.5), "assign": (0.25, 0.4), "size_power
 def pair_rows(docs: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     """Return (features of every pair, same-incident flags) of one set."""
     v, _ = vectors.fit(prepare(docs), HEAD["live"])
-    feats = pairs.design(pairs.stats(v), pairs.time_scale(v.hours))
+    unit = pairs.local_scales(v.hours, pairs.time_scale(v.hours))
+    feats = pairs.design(pairs.stats(v), pairs.pair_scale(unit[:, None], unit[None, :]))
     upper = np.triu_indices(len(docs), 1)
     truth = np.array([d["incident"] or f"_{i}" for i, d in enumerate(docs)])
     x = np.column_stack([np.broadcast_to(feats[name], (len(docs), len(docs)))[upper] for name in pairs.LIVE_WEIGHTS])

@@ -1,7 +1,8 @@
 """Generated hotspot scenarios: incidents far apart, crowded neighbourhoods, one development, no positions.
 
 make_set(kind, seed, part) returns reports {"id", "text", "created_at", "lat"?, "lon"?, "user", "incident",
-"topic"?}; "incident" is the truth (None for a one-off report). part "train" or "final" picks the half of
+"topic"?, "burst"?}; "incident" is the truth (None for a one-off report); "burst" marks the reports of a burst set's
+bad half hour. part "train" or "final" picks the half of
 every phrase bank (bench/nlp/scene_bank.py), so settings chosen on train sets never saw the final words.
 
 - far: 8 incidents at least 3 km apart in a 12 km city, 30 one-off reports.
@@ -9,6 +10,10 @@ every phrase bank (bench/nlp/scene_bank.py), so settings chosen on train sets ne
   at about the same time, a flood and a missing manhole cover 100-250 m apart on one road, and one
   estate's complaints about a development next to it (noise, dust, trucks, cracks: one issue), 30 one-offs.
 - nocoords: the crowded layout with no positions at all (place names in the text only).
+- burst: the crowded layout's two days with a bad half hour in them: 5 more incidents start within it, most of
+  each one's reports in its first minutes, and 30 one-off reports arrive in the same half hour; half of these
+  phones give no position. Unrelated reports come within minutes of an incident's, which the other kinds
+  almost never show.
 """
 
 import datetime as dt
@@ -20,7 +25,7 @@ from bench.nlp import scene_bank as B
 CENTRE = (28.20, 112.95)
 START = dt.datetime(2025, 9, 1, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 DISTRICTS = ["东城区", "河西区", "南湖区"]
-KINDS = ("far", "crowded", "nocoords")
+KINDS = ("far", "crowded", "nocoords", "burst")
 
 
 def _offset(point, km_east: float, km_north: float):
@@ -42,8 +47,10 @@ class Namer:
         self.rng, self.part, self.used = rng, part, set()
         self.s = B.SYLLABLES[part]
 
-    def _fresh(self, a: str, b: str) -> str:
-        """Return two syllables not used yet."""
+    def _fresh(self, a, b) -> str:
+        """Return two syllables not used yet (a third once every pair of these pools is taken)."""
+        if {x + y for x in a for y in b} <= self.used:
+            b = [y + z for y in b for z in b]
         while True:
             base = self.rng.choice(a) + self.rng.choice(b)
             if base not in self.used:
@@ -96,25 +103,25 @@ def _times(rng, t0, count: int, spread_h: float) -> list:
                    for _ in range(count - 1)]
 
 
-def _emit(rng, out, texts_times, where, incident, coords: bool, jitter_km=0.08, topics=None):
-    """Append the reports of one incident, most with a position near where."""
+def _emit(rng, out, texts_times, where, incident, coords: bool, jitter_km=0.08, topics=None, missing=0.1):
+    """Append the reports of one incident, all but a share ``missing`` of them with a position near where."""
     for k, (text, when) in enumerate(texts_times):
         rec = {"text": text, "created_at": when.replace(microsecond=0).isoformat(), "incident": incident,
                "user": f"u{rng.randint(1, 10 ** 6)}"}
         if topics:
             rec["topic"] = topics[k]
-        if coords and where is not None and rng.random() > 0.1:
+        if coords and where is not None and rng.random() > missing:
             lat, lon = _around(rng, where, jitter_km if rng.random() < 0.85 else 3 * jitter_km)
             rec.update(lat=round(lat, 6), lon=round(lon, 6))
         out.append(rec)
 
 
-def _incident(rng, out, part, namer, haz: str, place: dict, where, t0, coords, tag):
+def _incident(rng, out, part, namer, haz: str, place: dict, where, t0, coords, tag, spread_h=12.0, missing=0.1):
     """Append one hazard incident of 4-15 reports."""
     phrases = B.HAZARDS[haz][part]
     n = rng.randint(4, 15)
-    _emit(rng, out, [(text_of(rng, place, rng.choice(phrases), part, namer), t) for t in _times(rng, t0, n, 12)],
-          where, tag, coords)
+    texts_times = [(text_of(rng, place, rng.choice(phrases), part, namer), t) for t in _times(rng, t0, n, spread_h)]
+    _emit(rng, out, texts_times, where, tag, coords, missing=missing)
 
 
 def _development(rng, out, part, namer, where, t0, coords, tag):
@@ -128,11 +135,11 @@ def _development(rng, out, part, namer, where, t0, coords, tag):
     _emit(rng, out, list(zip(texts, _times(rng, t0, len(texts), 72))), where, tag, coords, 0.15, chosen)
 
 
-def _one_offs(rng, out, part, namer, count, centre, radius, coords, window_h):
+def _one_offs(rng, out, part, namer, count, centre, radius, coords, window_h, start=START, missing=0.1):
     """Append one-off reports: unrelated complaints (each said once) and lone hazards at other places."""
     deck = rng.sample(B.UNRELATED[part], len(B.UNRELATED[part]))
     for _ in range(count):
-        when = START + dt.timedelta(hours=rng.uniform(0, window_h))
+        when = start + dt.timedelta(hours=rng.uniform(0, window_h))
         where = _around(rng, centre, radius)
         if deck and rng.random() < 0.5:
             place = namer.estate()
@@ -142,7 +149,21 @@ def _one_offs(rng, out, part, namer, count, centre, radius, coords, window_h):
             haz = rng.choice(sorted(B.HAZARDS))
             place = namer.estate() if B.HAZARDS[haz]["place"] == "estate" else namer.road()
             text = text_of(rng, place, rng.choice(B.HAZARDS[haz][part]), part, namer)
-        _emit(rng, out, [(text, when)], where, None, coords)
+        _emit(rng, out, [(text, when)], where, None, coords, missing=missing)
+
+
+def _burst(rng, out, part, namer, coords):
+    """Append a bad half hour: 5 incidents starting within it, 30 one-offs in it (half without a position)."""
+    start, first = START + dt.timedelta(hours=rng.uniform(10, 40)), len(out)
+    for i in range(5):
+        haz = rng.choice(sorted(B.HAZARDS))
+        place = namer.estate() if B.HAZARDS[haz]["place"] == "estate" else namer.road()
+        t0 = start + dt.timedelta(hours=rng.uniform(0, 0.5))
+        _incident(rng, out, part, namer, haz, place, _around(rng, CENTRE, 3.0), t0, coords, f"burst{i}",
+                  spread_h=0.25, missing=0.5)
+    _one_offs(rng, out, part, namer, 30, CENTRE, 3.0, coords, 0.5, start, missing=0.5)
+    for rec in out[first:]:
+        rec["burst"] = True
 
 
 def make_set(kind: str, seed: int, part: str = "train") -> list[dict]:
@@ -179,6 +200,8 @@ def make_set(kind: str, seed: int, part: str = "train") -> list[dict]:
                   t0 + dt.timedelta(hours=rng.uniform(0, 3)), coords, "street-manhole")
         _development(rng, out, part, namer, _around(rng, CENTRE, 0.8), start(), coords, "development")
         _one_offs(rng, out, part, namer, 30, CENTRE, 1.5, coords, 48)
+        if kind == "burst":
+            _burst(rng, out, part, namer, coords)
     out.sort(key=lambda r: r["created_at"])
     return [{"id": f"{kind[0]}{seed}{part[0]}-{i:04d}", **r} for i, r in enumerate(out)]
 

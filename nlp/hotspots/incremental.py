@@ -24,6 +24,8 @@ class HotspotState:
     origin: tuple
     mode: str
     time_scale: float
+    units: np.ndarray | None = None  # each member's time unit (pairs.local_scales); None in states made before them
+    window_hours: np.ndarray | None = None  # the clustered reports' times, to count a new report's neighbours
 
 
 def build_state(docs: list[dict], clusters: list[dict], *, mode: str = "auto", places=None) -> HotspotState:
@@ -43,19 +45,29 @@ def build_state(docs: list[dict], clusters: list[dict], *, mode: str = "auto", p
             if member in row_of:
                 rows.append(row_of[member])
                 codes.append(code)
-    codes = np.array(codes, dtype=int)
+    codes, rows = np.array(codes, dtype=int), np.array(rows, dtype=int)
     sizes = np.bincount(codes, minlength=len(clusters)).astype(float)
-    return HotspotState(models, v.subset(np.array(rows, dtype=int)), codes, [c["id"] for c in clusters],
-                        sizes, prep.origin, mode, pairs.time_scale(prep.hours))
+    scale = pairs.time_scale(prep.hours)
+    hours = np.sort(prep.hours[np.isfinite(prep.hours)])
+    return HotspotState(models, v.subset(rows), codes, [c["id"] for c in clusters], sizes, prep.origin, mode, scale,
+                        pairs.local_scales(prep.hours, scale)[rows], hours)
 
 
 def scores(doc: dict, state: HotspotState, places=None) -> np.ndarray:
     """Return the doc's mean evidence (probability or similarity) to each hotspot's members."""
     prep = prepare([doc], places, origin=state.origin)
     st = pairs.stats(state.models.transform(prep), state.members)
-    value = pairs.archive_similarity(st) if state.mode == "archive" else pairs.live_probability(st, state.time_scale)
+    value = pairs.archive_similarity(st) if state.mode == "archive" else pairs.live_probability(st, _units(prep, state))
     total = np.bincount(state.codes, weights=np.ravel(value), minlength=len(state.hotspot_ids))
     return total / np.maximum(state.sizes, 1)
+
+
+def _units(prep, state: HotspotState):
+    """Return the time unit of the new report's pairs with the members (the stream's unit for an old state)."""
+    if state.units is None:
+        return state.time_scale
+    around = np.append(state.window_hours, prep.hours)
+    return pairs.pair_scale(pairs.local_scales(prep.hours, state.time_scale, around)[:, None], state.units[None, :])
 
 
 def assign(doc: dict, state: HotspotState, places=None) -> str | None:

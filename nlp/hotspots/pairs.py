@@ -11,11 +11,11 @@ from nlp.hotspots import hazards
 # the features in design(); L2 strength chosen by cross-validation and fitted by
 # `python -m bench.nlp.hotspot_fit` on generated training sets (see docs/hotspots.md).
 LIVE_WEIGHTS = {
-    "sc_log": 1.15, "sw_log": -0.15, "sc_short": -0.12, "place_sim": 3.63, "place_conf": -2.71, "geo_known": -2.96,
-    "geo_km": -3.78, "geo_log": -3.65, "dt_log": -1.29, "hazard_conf": -5.2, "hazard_same": 1.74, "nuisance": 2.3,
-    "place_none": -0.22,
+    "sc_log": 1.0, "sw_log": -0.17, "sc_short": -0.5, "place_sim": 4.02, "place_conf": -3.12, "geo_known": -2.39,
+    "geo_km": -3.69, "geo_log": -3.43, "dt_log": -1.43, "hazard_conf": -6.38, "hazard_same": 1.77, "nuisance": 2.7,
+    "place_none": -0.16, "sc_log_near": 0.85,
 }
-LIVE_BIAS = 2.51
+LIVE_BIAS = 2.66
 # Archive mode (an input spanning months): similarity is a weighted mean of three cosines.
 ARCHIVE_WEIGHTS = {"sc": 0.4, "sw": 0.4, "sp": 0.2}
 UNKNOWN_HOURS = 4.0  # assumed time apart (in time units) when either time is unknown
@@ -23,6 +23,11 @@ MAX_KM, MAX_UNITS = 3.0, 240.0
 # Time apart is measured in units of RATE_REF / (reports per hour): in a busy stream, ten minutes
 # apart holds more unrelated reports than in a quiet one, so it is weaker evidence.
 RATE_REF, MIN_SCALE, MAX_SCALE = 2.0, 0.05, 4.0
+# A bad half hour (a storm, a blackout, a crowd at an accident) brings unrelated reports within minutes of each other,
+# where minutes apart say less than in the stream's average hour. Each report's unit shrinks with the reports within
+# LOCAL_HOURS of it (never above the stream's unit, never below MIN_LOCAL_SCALE hours), and a pair is measured in the
+# longer of its two units, so a report from a quiet hour keeps the evidence of time it had (docs/hotspots.md, "Bursts").
+LOCAL_HOURS, MIN_LOCAL_SCALE = 0.5, 0.01
 
 
 def time_scale(hours: np.ndarray) -> float:
@@ -32,6 +37,23 @@ def time_scale(hours: np.ndarray) -> float:
         return 1.0
     span = max(float(np.percentile(known, 98) - np.percentile(known, 2)), 1.0)
     return float(np.clip(RATE_REF * span / len(known), MIN_SCALE, MAX_SCALE))
+
+
+def local_scales(hours: np.ndarray, base: float, around: np.ndarray | None = None) -> np.ndarray:
+    """Return each report's hours per time unit: RATE_REF / (reports per hour within LOCAL_HOURS of it, counted among
+    ``around``, default ``hours`` themselves), at most base (the stream's unit, time_scale); base without a time."""
+    around = hours if around is None else around
+    ref = np.sort(around[np.isfinite(around)])
+    out = np.full(len(hours), float(base))
+    known = np.isfinite(hours)
+    near = np.searchsorted(ref, hours[known] + LOCAL_HOURS, "right") - np.searchsorted(ref, hours[known] - LOCAL_HOURS)
+    out[known] = np.clip(RATE_REF * 2 * LOCAL_HOURS / np.maximum(near, 1), MIN_LOCAL_SCALE, base)
+    return out
+
+
+def pair_scale(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return the time unit of pairs of reports with units a and b: the longer one."""
+    return np.maximum(a, b)
 
 
 @dataclass
@@ -87,27 +109,32 @@ def stats(u: Vectors, v: Vectors | None = None, i=None, j=None) -> dict:
             "any_place": pa | pb, "hazard_same": hazards.shared(ma, mb), "nuisance": hazards.nuisances(ma, mb)}
 
 
-def design(st: dict, time_scale: float = 1.0) -> dict:
-    """Return the model features of pair statistics (time in units of time_scale hours)."""
+def design(st: dict, time_scale=1.0) -> dict:
+    """Return the model features of pair statistics (time in units of time_scale hours: one for all pairs, or an
+    array of each pair's, pair_scale)."""
     known = np.isfinite(st["km"])
     km = np.where(known, np.minimum(st["km"], MAX_KM), 0.0)
     hours = np.where(np.isfinite(st["hours"]), st["hours"], UNKNOWN_HOURS * time_scale)
     both = st["both_place"].astype(np.float32)
     sp_ = np.where(st["both_place"], st["sp"], 0.0)
     short = 1.0 / (1.0 + st["min_len"] / 8.0)
-    dt_log = np.log1p(np.minimum(hours / time_scale, MAX_UNITS))
+    units = np.minimum(hours / time_scale, MAX_UNITS)
+    sc_log = np.log(st["sc"] + 0.05)
     return {
         "sc": st["sc"], "sw": st["sw"], "sc_short": st["sc"] * short,
         "place_sim": sp_, "place_conf": both * (sp_ < 0.05),
         "geo_known": known.astype(np.float32), "geo_km": km, "geo_log": np.where(known, np.log(km + 0.05), 0.0),
-        "dt_log": dt_log, "hazard_conf": st["hazard_conf"],
+        "dt_log": np.log1p(units), "hazard_conf": st["hazard_conf"],
         # log text similarity: nothing in common is strong evidence against, which a linear term cannot say
-        "sc_log": np.log(st["sc"] + 0.05), "sw_log": np.log(st["sw"] + 0.05), "hazard_same": st["hazard_same"], "nuisance": st["nuisance"],
+        "sc_log": sc_log, "sw_log": np.log(st["sw"] + 0.05), "hazard_same": st["hazard_same"], "nuisance": st["nuisance"],
         "place_none": (1.0 - st["any_place"]) * (1.0 - known),
+        # ... and stronger still when the two arrive together: within minutes, nearness in time would otherwise
+        # make one incident of two reports that share nothing (a crowd's unrelated reports in one bad half hour)
+        "sc_log_near": sc_log * np.exp(-units),
     }
 
 
-def live_logit(st: dict, time_scale: float = 1.0) -> np.ndarray:
+def live_logit(st: dict, time_scale=1.0) -> np.ndarray:
     """Return the log-odds that each pair reports the same incident."""
     feats = design(st, time_scale)
     z = np.full(np.shape(st["sc"]), LIVE_BIAS, dtype=np.float64)
@@ -116,7 +143,7 @@ def live_logit(st: dict, time_scale: float = 1.0) -> np.ndarray:
     return z
 
 
-def live_probability(st: dict, time_scale: float = 1.0) -> np.ndarray:
+def live_probability(st: dict, time_scale=1.0) -> np.ndarray:
     """Return the probability that each pair reports the same incident."""
     return 1.0 / (1.0 + np.exp(-np.clip(live_logit(st, time_scale), -40, 40)))
 

@@ -71,23 +71,26 @@ def _graph(n: int, i, j, value) -> sp.csr_matrix:
 
 
 def _evidence(v: pairs.Vectors, mode: str, scale: float = 1.0):
-    """Return (distance, probability or None) for HDBSCAN and refinement.
+    """Return (distance, probability or None) for HDBSCAN and refinement (live time in each pair's unit,
+    pairs.local_scales with the stream's unit scale).
 
     Live: dense over all pairs for small inputs, sparse over candidate pairs otherwise. Archive:
     always a graph of each report's nearest neighbours in LSA space (as BERTopic clusters a
     neighbour graph of embeddings), which keeps weak long-range links between topics out.
     """
     n = len(v.length)
+    unit = pairs.local_scales(v.hours, scale)
     if n <= DENSE_MAX and mode == "live":
-        prob = np.vstack([pairs.live_probability(pairs.stats(v.subset(np.arange(s, min(s + BLOCK, n))), v), scale)
-                          for s in range(0, n, BLOCK)])
+        blocks = [np.arange(s, min(s + BLOCK, n)) for s in range(0, n, BLOCK)]
+        prob = np.vstack([pairs.live_probability(pairs.stats(v.subset(rows), v),
+                                                 pairs.pair_scale(unit[rows, None], unit[None, :])) for rows in blocks])
         np.fill_diagonal(prob, 1.0)
         return 1.0 - prob, prob
     i, j = _sparse_pairs(v, mode)
     st = pairs.stats(v, i=i, j=j)
     if mode == "archive":
         return _graph(n, i, j, np.clip(1.0 - pairs.archive_similarity(st), 0.0, 1.0)), None
-    prob = pairs.live_probability(st, scale)
+    prob = pairs.live_probability(st, pairs.pair_scale(unit[i], unit[j]))
     return _graph(n, i, j, 1.0 - prob), (_graph(n, i, j, prob) + sp.identity(n, format="csr")).tocsr()
 
 
