@@ -60,3 +60,23 @@ def test_a_new_unrelated_report_in_the_half_hour_does_not_join_the_leak():
     old = pickle.loads(pickle.dumps(state))
     old.units = old.window_hours = None  # a state made before local units: the stream's unit, still usable
     assert assign(smell, old) == leak
+
+
+def _half_hour_one_offs_in_hotspots(seeds) -> int:
+    """Return how many of the bad half hour's one-off reports end in a hotspot, over generated burst sets."""
+    from bench.nlp.scenes import make_set
+
+    count = 0
+    for seed in seeds:
+        reports = make_set("burst", seed, "train")
+        docs = [{k: r[k] for k in ("id", "text", "lat", "lon", "created_at") if k in r} for r in reports]
+        found = groups(docs)
+        count += sum(1 for r in reports if r.get("burst") and r["incident"] is None and r["id"] in found)
+    return count
+
+
+def test_local_units_keep_a_third_more_of_a_crowded_half_hours_one_offs_out(monkeypatch):
+    local = _half_hour_one_offs_in_hotspots(range(1, 9))  # 28 of 240 when written
+    monkeypatch.setattr(pairs, "local_scales", lambda hours, base, around=None: np.full(len(hours), float(base)))
+    stream = _half_hour_one_offs_in_hotspots(range(1, 9))  # 45: every pair in the stream's unit
+    assert local * 3 <= stream * 2, (local, stream)
