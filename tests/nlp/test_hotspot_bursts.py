@@ -80,3 +80,15 @@ def test_local_units_keep_a_third_more_of_a_crowded_half_hours_one_offs_out(monk
     monkeypatch.setattr(pairs, "local_scales", lambda hours, base, around=None: np.full(len(hours), float(base)))
     stream = _half_hour_one_offs_in_hotspots(range(1, 9))  # 45: every pair in the stream's unit
     assert local * 3 <= stream * 2, (local, stream)
+
+
+def test_unseen_words_count_in_a_new_reports_length():
+    from nlp.hotspots import textvec
+
+    texts = gas("红枫苑")
+    model, _, chars = textvec.fit([[t] for t in texts], texts)
+    _, new = model.transform([["快递柜坏了取不了件"], ["红枫苑燃气味越来越浓了"]], ["快递柜坏了取不了件", "红枫苑燃气味越来越浓了"])
+    norms = np.sqrt(np.asarray(new.multiply(new).sum(axis=1)).ravel())
+    assert abs(norms[1] - 1.0) < 1e-5  # every term known: unit length
+    assert norms[0] < 0.2  # only 了 is known, and it is one term of many
+    assert float((new[0] @ chars.T).max()) < 0.05  # a row of 了 alone would read 0.1+ like every report with 了

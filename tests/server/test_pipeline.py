@@ -220,3 +220,24 @@ def test_a_follow_up_without_place_or_position_joins_its_incidents_hotspot_when_
         assert len(hotspot) == 1 and None not in hotspot
         assert {db.session.get(Report, i).hotspot_id for i in follow_ups} == hotspot
         assert db.session.get(Report, unrelated).hotspot_id not in hotspot
+
+
+def test_unrelated_reports_posted_in_the_same_minutes_as_a_gas_leak_stay_out_of_its_hotspot(client, app, city):
+    from server.hotspots.service import recluster
+    texts = ["红枫苑3栋楼道燃气味很重", "红枫苑有股煤气味，怕是漏了", "红枫苑5号楼天然气泄漏了吧味道好冲",
+             "闻到红枫苑那边煤气味", "红枫苑7单元燃气泄漏，大家都下楼了", "红枫苑燃气味越来越浓了"]
+    incident = [_post(client, login(client, f"1380000000{i + 1}"), text=text)["id"] for i, text in enumerate(texts)]
+    backend(app).drain()
+    with app.app_context():
+        assert recluster() >= 1
+    grumbles = [_post(client, login(client, f"1380000001{i}"), text=text)["id"]
+                for i, text in enumerate(["快递柜坏了取不了件", "楼下烧烤店油烟大", "公交站牌歪了", "广场舞音响太大声"])]
+    backend(app).drain()
+    with app.app_context():
+        hotspot = {db.session.get(Report, i).hotspot_id for i in incident}
+        assert len(hotspot) == 1 and None not in hotspot
+        assert not {db.session.get(Report, i).hotspot_id for i in grumbles} & hotspot, "kept out as processed"
+        assert recluster() >= 1
+        hotspot = {db.session.get(Report, i).hotspot_id for i in incident}
+        assert len(hotspot) == 1 and None not in hotspot
+        assert not {db.session.get(Report, i).hotspot_id for i in grumbles} & hotspot, "kept out when re-clustered"
