@@ -1,9 +1,9 @@
 """Generated hotspot scenarios: incidents far apart, crowded neighbourhoods, one development, no positions.
 
 make_set(kind, seed, part) returns reports {"id", "text", "created_at", "lat"?, "lon"?, "user", "incident",
-"topic"?, "burst"?}; "incident" is the truth (None for a one-off report); "burst" marks the reports of a burst set's
-bad half hour. part "train" or "final" picks the half of
-every phrase bank (bench/nlp/scene_bank.py), so settings chosen on train sets never saw the final words.
+"topic"?, "burst"?}; "incident" is the truth (None for a one-off report); "burst" marks the reports of a burst
+set's bad half hour. part "train" or "final" picks the half of every phrase bank (bench/nlp/scene_bank.py), so
+settings chosen on train sets never saw the final words.
 
 - far: 8 incidents at least 3 km apart in a 12 km city, 30 one-off reports.
 - crowded: within about 1.5 km: three pairs of neighbouring estates 300-1000 m apart with the same hazard

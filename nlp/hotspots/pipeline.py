@@ -79,7 +79,7 @@ def _evidence(v: pairs.Vectors, mode: str, scale: float = 1.0):
     neighbour graph of embeddings), which keeps weak long-range links between topics out.
     """
     n = len(v.length)
-    unit = pairs.local_scales(v.hours, scale)
+    unit = pairs.local_scales(v.hours, scale) if mode == "live" else None
     if n <= DENSE_MAX and mode == "live":
         blocks = [np.arange(s, min(s + BLOCK, n)) for s in range(0, n, BLOCK)]
         prob = np.vstack([pairs.live_probability(pairs.stats(v.subset(rows), v),
