@@ -6,9 +6,9 @@ Training pairs come from the old dev generator (tests/data/hotspots, seeds 1-6, 
 seed + 200, outside every held-aside range) and from the scenario generator's "train" half
 (bench/nlp/scenes.py, the given seeds; far, crowded, nocoords, burst). For every candidate (L2 strength C of
 the logistic model, merge and assignment thresholds and size power of refine.py) the scenario seeds are split
-into folds: weights are fitted without a fold and the fold's sets are clustered with them; the candidate with the best mean ARI wins and is refitted on
-everything. Prints the CV table and the weights to paste into nlp/hotspots/pairs.py (LIVE_WEIGHTS,
-LIVE_BIAS) and refine.py (MERGE, ASSIGN, SIZE_POWER).
+into folds: weights are fitted without a fold and the fold's sets are clustered with them; the candidate with
+the best mean ARI wins and is refitted on everything. Prints the CV table and the weights to paste into
+nlp/hotspots/pairs.py (LIVE_WEIGHTS, LIVE_BIAS) and refine.py (MERGE, ASSIGN, SIZE_POWER).
 Held-aside seeds and the "final" phrase half are for bench.nlp.crowded only.
 """
 
