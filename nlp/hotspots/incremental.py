@@ -25,13 +25,16 @@ class HotspotState:
     mode: str
     time_scale: float
     units: np.ndarray | None = None  # each member's time unit (pairs.local_scales); None in states made before them
-    window_hours: np.ndarray | None = None  # the clustered reports' times, to count a new report's neighbours
+    window_hours: np.ndarray | None = None  # the window's report times, sorted, to count a new report's neighbours
 
 
-def build_state(docs: list[dict], clusters: list[dict], *, mode: str = "auto", places=None) -> HotspotState:
+def build_state(docs: list[dict], clusters: list[dict], *, mode: str = "auto", places=None,
+                window_hours=None) -> HotspotState:
     """Return a picklable state from the clustered docs and the hotspots found in them.
 
     clusters: dicts with "id" and "members" (as cluster() returns them, with ids from match_ids).
+    window_hours: the times (epoch hours, features.to_hours) of every report of the window the hotspots were found
+    in, members or not; time units are measured on them as the clustering measured them (default: the docs' own).
     """
     prep = prepare(docs, places)
     mode = choose_mode(prep.hours, mode)
@@ -47,10 +50,11 @@ def build_state(docs: list[dict], clusters: list[dict], *, mode: str = "auto", p
                 codes.append(code)
     codes, rows = np.array(codes, dtype=int), np.array(rows, dtype=int)
     sizes = np.bincount(codes, minlength=len(clusters)).astype(float)
-    scale = pairs.time_scale(prep.hours)
-    hours = np.sort(prep.hours[np.isfinite(prep.hours)])
+    window = prep.hours if window_hours is None else np.asarray(window_hours, dtype=float)
+    window = np.sort(window[np.isfinite(window)])
+    scale = pairs.time_scale(window)
     return HotspotState(models, v.subset(rows), codes, [c["id"] for c in clusters], sizes, prep.origin, mode, scale,
-                        pairs.local_scales(prep.hours, scale)[rows], hours)
+                        pairs.local_scales(prep.hours, scale, window)[rows], window)
 
 
 def scores(doc: dict, state: HotspotState, places=None) -> np.ndarray:

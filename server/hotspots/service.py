@@ -130,8 +130,18 @@ def _build_state():
         Report.hotspot_id.in_([h.id for h in hotspots]), Report.tokens.is_not(None))).scalars().all()
     docs = [report_doc(r) for r in members]
     clusters = [{"id": h.key, "members": [r.id for r in members if r.hotspot_id == h.id]} for h in hotspots]
-    state = build_state(docs, [c for c in clusters if c["members"]]) if docs else None
+    state = build_state(docs, [c for c in clusters if c["members"]], window_hours=_window_hours()) if docs else None
     return state, {h.key: h.id for h in hotspots}
+
+
+def _window_hours() -> list[float]:
+    """The times (epoch hours) of the analysed reports in the re-clustering window, members of a hotspot or not: a
+    new report's time is weighed in the units the clustering used (a bad half hour's many reports shorten them)."""
+    from nlp.hotspots.features import to_hours  # lazy, as above
+    since = utcnow() - timedelta(days=current_app.config["HOTSPOT_WINDOW_DAYS"])
+    times = db.session.execute(db.select(Report.created_at).where(
+        Report.created_at >= since, Report.tokens.is_not(None))).scalars()
+    return [to_hours(t) for t in times]
 
 
 # Re-clustering runs every few minutes: workers ask whether the hotspots changed every few seconds.

@@ -92,3 +92,15 @@ def test_unseen_words_count_in_a_new_reports_length():
     assert abs(norms[1] - 1.0) < 1e-5  # every term known: unit length
     assert norms[0] < 0.2  # only 了 is known, and it is one term of many
     assert float((new[0] @ chars.T).max()) < 0.05  # a row of 了 alone would read 0.1+ like every report with 了
+
+
+def test_the_state_measures_time_on_the_whole_window_not_only_on_hotspot_members():
+    docs = quiet_day() + reports("a", gas("红枫苑"), None, minutes=1)
+    clusters = cluster(docs)
+    members = [d for d in docs if any(d["id"] in c["members"] for c in clusters)]
+    busy = [(T0 + dt.timedelta(minutes=m)).timestamp() / 3600 for m in range(-15, 15)]  # thirty one-offs around
+    window = [dt.datetime.fromisoformat(d["created_at"]).timestamp() / 3600 for d in docs] + busy
+    alone, whole = build_state(members, clusters), build_state(members, clusters, window_hours=window)
+    assert whole.time_scale == pairs.time_scale(np.array(window)) != alone.time_scale  # two quiet days count
+    assert np.all(whole.units < alone.units / 4)  # and so do the thirty reports around the leak
+    assert len(whole.window_hours) == len(window)

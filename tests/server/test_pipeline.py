@@ -241,3 +241,21 @@ def test_unrelated_reports_posted_in_the_same_minutes_as_a_gas_leak_stay_out_of_
         hotspot = {db.session.get(Report, i).hotspot_id for i in incident}
         assert len(hotspot) == 1 and None not in hotspot
         assert not {db.session.get(Report, i).hotspot_id for i in grumbles} & hotspot, "kept out when re-clustered"
+
+
+def test_the_assignment_state_counts_every_analysed_report_of_the_window(client, app, city):
+    from server.hotspots import service
+    from server.hotspots.service import recluster
+    texts = ["红枫苑3栋楼道燃气味很重", "红枫苑有股煤气味，怕是漏了", "红枫苑5号楼天然气泄漏了吧味道好冲",
+             "闻到红枫苑那边煤气味", "红枫苑7单元燃气泄漏，大家都下楼了"]
+    for i, text in enumerate(texts + ["快递柜坏了取不了件", "楼下烧烤店油烟大"]):
+        _post(client, login(client, f"1380000000{i + 1}"), text=text)
+    backend(app).drain()
+    with app.app_context():
+        assert recluster() >= 1
+        analysed = db.session.execute(db.select(db.func.count()).select_from(Report).where(
+            Report.tokens.is_not(None))).scalar()
+        state, _ = service._state()
+        members = db.session.execute(db.select(db.func.count()).select_from(Report).where(
+            Report.hotspot_id.is_not(None))).scalar()
+        assert members < analysed == len(state.window_hours)  # the grumbles' times count, though not members
