@@ -70,7 +70,8 @@ def _units(prep, state: HotspotState):
     """Return the time unit of the new report's pairs with the members (the stream's unit for an old state)."""
     if state.units is None:
         return state.time_scale
-    around = np.append(state.window_hours, prep.hours)
+    new = prep.hours[np.isfinite(prep.hours)]
+    around = np.insert(state.window_hours, np.searchsorted(state.window_hours, new), new)  # sorted, the report in it
     return pairs.pair_scale(pairs.local_scales(prep.hours, state.time_scale, around)[:, None], state.units[None, :])
 
 

@@ -41,9 +41,9 @@ def time_scale(hours: np.ndarray) -> float:
 
 def local_scales(hours: np.ndarray, base: float, around: np.ndarray | None = None) -> np.ndarray:
     """Return each report's hours per time unit: RATE_REF / (reports per hour within LOCAL_HOURS of it, counted among
-    ``around``, default ``hours`` themselves), at most base (the stream's unit, time_scale); base without a time."""
-    around = hours if around is None else around
-    ref = np.sort(around[np.isfinite(around)])
+    ``around``, sorted times without NaN, by default ``hours`` themselves), at most base (the stream's unit,
+    time_scale); base without a time."""
+    ref = np.sort(hours[np.isfinite(hours)]) if around is None else around
     out = np.full(len(hours), float(base))
     known = np.isfinite(hours)
     near = np.searchsorted(ref, hours[known] + LOCAL_HOURS, "right") - np.searchsorted(ref, hours[known] - LOCAL_HOURS)
