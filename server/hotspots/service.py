@@ -28,12 +28,16 @@ def report_doc(report, grid_code: str | None = None, category: str | None = None
             "reporter": report.reporter_id, "grid": grid_code, "category": category, "severity": report.severity}
 
 
+def _analysed_since(window_days: int):
+    """The SQL condition of the analysed reports of the last window_days days: those the re-clustering takes."""
+    return db.and_(Report.created_at >= utcnow() - timedelta(days=window_days), Report.tokens.is_not(None))
+
+
 def _window_docs(window_days: int) -> tuple[list[Report], list[dict]]:
     """Recent analysed reports and their documents."""
-    since = utcnow() - timedelta(days=window_days)
     rows = db.session.execute(
         db.select(Report, Category.code).outerjoin(Category, Report.category_id == Category.id)
-        .where(Report.created_at >= since, Report.tokens.is_not(None)).order_by(Report.id)).all()
+        .where(_analysed_since(window_days)).order_by(Report.id)).all()
     codes = area_index().code_of
     likes = support_likes([r.id for r, _ in rows])  # supporters weigh in the heat as reporters do
     return [r for r, _ in rows], [{**report_doc(r, codes.get(r.grid_id), c), "likes": likes.get(r.id, 0.0)}
@@ -138,9 +142,8 @@ def _window_hours() -> list[float]:
     """The times (epoch hours) of the analysed reports in the re-clustering window, members of a hotspot or not: a
     new report's time is weighed in the units the clustering used (a bad half hour's many reports shorten them)."""
     from nlp.hotspots.features import to_hours  # lazy, as above
-    since = utcnow() - timedelta(days=current_app.config["HOTSPOT_WINDOW_DAYS"])
     times = db.session.execute(db.select(Report.created_at).where(
-        Report.created_at >= since, Report.tokens.is_not(None))).scalars()
+        _analysed_since(current_app.config["HOTSPOT_WINDOW_DAYS"]))).scalars()
     return [to_hours(t) for t in times]
 
 
