@@ -71,6 +71,12 @@ class Namer:
         return {"kind": "road", "name": full, "forms": [full, full, full + "上", base + "那段", "东城区" + full]}
 
 
+def _hazard_at(rng, namer: Namer) -> tuple[str, dict]:
+    """Return a random hazard and a fresh place of its kind (an estate or a road)."""
+    haz = rng.choice(sorted(B.HAZARDS))
+    return haz, namer.estate() if B.HAZARDS[haz]["place"] == "estate" else namer.road()
+
+
 def _typo(rng, text: str, part: str, rate: float) -> str:
     """Swap some words for homophones."""
     for right, wrong in B.TYPOS[part]:
@@ -146,8 +152,7 @@ def _one_offs(rng, out, part, namer, count, centre, radius, coords, window_h, st
             lead = rng.choice(place["forms"]) + "，" if rng.random() < 0.5 else ""
             text = _typo(rng, lead + deck.pop(), part, 0.2)
         else:
-            haz = rng.choice(sorted(B.HAZARDS))
-            place = namer.estate() if B.HAZARDS[haz]["place"] == "estate" else namer.road()
+            haz, place = _hazard_at(rng, namer)
             text = text_of(rng, place, rng.choice(B.HAZARDS[haz][part]), part, namer)
         _emit(rng, out, [(text, when)], where, None, coords, missing=missing)
 
@@ -156,8 +161,7 @@ def _burst(rng, out, part, namer, coords):
     """Append a bad half hour: 5 incidents starting within it, 30 one-offs in it (half without a position)."""
     start, first = START + dt.timedelta(hours=rng.uniform(10, 40)), len(out)
     for i in range(5):
-        haz = rng.choice(sorted(B.HAZARDS))
-        place = namer.estate() if B.HAZARDS[haz]["place"] == "estate" else namer.road()
+        haz, place = _hazard_at(rng, namer)
         t0 = start + dt.timedelta(hours=rng.uniform(0, 0.5))
         _incident(rng, out, part, namer, haz, place, _around(rng, CENTRE, 3.0), t0, coords, f"burst{i}",
                   spread_h=0.25, missing=0.5)
@@ -178,8 +182,7 @@ def make_set(kind: str, seed: int, part: str = "train") -> list[dict]:
             if all(math.dist(_km(p), _km(q)) >= 3.0 for q in centres):
                 centres.append(p)
         for i, c in enumerate(centres):
-            haz = rng.choice(sorted(B.HAZARDS))
-            place = namer.estate() if B.HAZARDS[haz]["place"] == "estate" else namer.road()
+            haz, place = _hazard_at(rng, namer)
             _incident(rng, out, part, namer, haz, place, c, start(), coords, f"far{i}")
         _one_offs(rng, out, part, namer, 30, CENTRE, 12.0, coords, 48)
     else:
