@@ -126,7 +126,8 @@ def design(st: dict, time_scale=1.0) -> dict:
         "geo_known": known.astype(np.float32), "geo_km": km, "geo_log": np.where(known, np.log(km + 0.05), 0.0),
         "dt_log": np.log1p(units), "hazard_conf": st["hazard_conf"],
         # log text similarity: nothing in common is strong evidence against, which a linear term cannot say
-        "sc_log": sc_log, "sw_log": np.log(st["sw"] + 0.05), "hazard_same": st["hazard_same"], "nuisance": st["nuisance"],
+        "sc_log": sc_log, "sw_log": np.log(st["sw"] + 0.05),
+        "hazard_same": st["hazard_same"], "nuisance": st["nuisance"],
         "place_none": (1.0 - st["any_place"]) * (1.0 - known),
         # ... and stronger still when the two arrive together: within minutes, nearness in time would otherwise
         # make one incident of two reports that share nothing (a crowd's unrelated reports in one bad half hour)
