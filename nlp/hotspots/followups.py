@@ -42,9 +42,8 @@ def attach(prob, labels: np.ndarray, follow: np.ndarray, hours: np.ndarray, word
     """Return labels with each left-out report marked in ``follow`` given, among the clusters under way at its time
     that it has something in common with (a token of ``words``, one sequence per report, or a hazard bit of
     ``hazards`` that one of their members has), the one of highest mean pair probability ``prob`` when that mean
-    reaches ``floor``. An unrelated grumble with
-    a 又 in it (物业费又乱涨了) shares nothing with a gas leak's reports and stays out. The clusters are those of
-    ``labels``; the reports attached do not change them for one another."""
+    reaches ``floor``. An unrelated grumble with a 又 in it (物业费又乱涨了) shares nothing with a gas leak's reports
+    and stays out. The clusters are those of ``labels``; the reports attached do not change them for one another."""
     labels = np.asarray(labels).copy()
     rows = np.flatnonzero((labels < 0) & follow & np.isfinite(hours))
     ids, _, member, size = membership(labels)
